@@ -1,0 +1,14 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+)
+
+func runOccupations(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return errors.New("not built yet")
+}
+func runPlaces(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return errors.New("not built yet")
+}

@@ -1,0 +1,245 @@
+// Package lmi is careersbot's labour market information (LMI) store: UK SOC 2020
+// occupations (with their SOC 2010 codes), pay and hours, demand, outlook, skills and
+// interests, entry routes and places. Every figure carries its source, year and caveats.
+//
+// The Store interface is what the rest of careersbot sees. The embedded store (built from
+// the committed snapshot that `careersbot data build` generates from the public source
+// files) is its first implementation.
+package lmi
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrNotFound is returned when a code, place or other key is not in the store.
+var ErrNotFound = errors.New("lmi: not found")
+
+// Store answers questions about occupations and places. Implementations are safe for
+// concurrent use.
+type Store interface {
+	// Occupation returns everything known about one SOC 2020 unit group (4 digits).
+	Occupation(ctx context.Context, soc2020 string) (*Occupation, error)
+	// Occupations returns every unit group, ordered by code.
+	Occupations(ctx context.Context) ([]*Occupation, error)
+	// SearchOccupations ranks SOC 2020 unit groups for a free-text job title.
+	// An empty, unusable or unmatched query gives an empty slice and no error.
+	SearchOccupations(ctx context.Context, query string, limit int) ([]Match, error)
+	// ResolvePlace finds the UK place a text names: a postcode or postcode district,
+	// a town, local authority, region or everyday alias. Ambiguous text ("up north")
+	// gives a PlaceMatch with Ambiguous set and Options filled. No place: ErrNotFound.
+	ResolvePlace(ctx context.Context, text string) (PlaceMatch, error)
+	// FindPlaces scans free text (a whole user message) for place mentions and returns
+	// the best one, if any, with the byte span it covered. ok is false when none.
+	FindPlace(ctx context.Context, text string) (PlaceMatch, bool)
+	// Regions lists the 12 UK countries and English regions.
+	Regions(ctx context.Context) ([]Region, error)
+	// BestPaid ranks unit groups by full-time median annual pay, for a region when
+	// given (estimated from the group's regional ratio, labelled as such).
+	BestPaid(ctx context.Context, q BestPaidQuery) ([]RankedOccupation, error)
+	// Suggest ranks unit groups for a set of interests, subjects and skills, and says why.
+	Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, error)
+	// Sources lists the data sources with attribution lines to show.
+	Sources(ctx context.Context) ([]Source, error)
+}
+
+// Match is one candidate occupation for a job-title search.
+type Match struct {
+	SOC2020 string  `json:"soc2020"`
+	SOC2010 string  `json:"soc2010"`           // the main SOC 2010 code, "" when none
+	Title   string  `json:"title"`             // SOC 2020 unit-group title
+	Score   float64 `json:"score"`             // 0..1 confidence
+	Matched string  `json:"matched,omitempty"` // the title or alias that matched
+}
+
+// Source names where a figure comes from.
+type Source struct {
+	ID          string `json:"id"`          // short key, e.g. "ashe2025p"
+	Name        string `json:"name"`        // "ONS Annual Survey of Hours and Earnings"
+	Short       string `json:"short"`       // "ONS ASHE 2025" for young readers
+	Year        string `json:"year"`        // "2025 (provisional)"
+	Publisher   string `json:"publisher"`   // "ONS"
+	Licence     string `json:"licence"`     // "OGL v3"
+	Attribution string `json:"attribution"` // the line SOURCES.md asks to show
+}
+
+// Figure is one number with where it came from. A figure that was suppressed or not
+// published has Missing set and Reason saying why; Value is then zero and must not be shown.
+type Figure struct {
+	Value    float64  `json:"value"`
+	Missing  bool     `json:"missing,omitempty"`
+	Reason   string   `json:"reason,omitempty"`   // "not published: sample too small or unreliable"
+	Estimate bool     `json:"estimate,omitempty"` // derived, not published (e.g. regional scaling)
+	SourceID string   `json:"source"`
+	Year     string   `json:"year"`
+	Caveats  []string `json:"caveats,omitempty"`
+}
+
+// Distribution is a pay or hours distribution as ASHE publishes it.
+type Distribution struct {
+	Median Figure `json:"median"`
+	Mean   Figure `json:"mean"`
+	P10    Figure `json:"p10"`
+	P25    Figure `json:"p25"`
+	P75    Figure `json:"p75"`
+	P90    Figure `json:"p90"`
+}
+
+// Pay holds ASHE pay and paid hours for one unit group, UK-wide.
+type Pay struct {
+	AnnualFullTime    Distribution `json:"annual_full_time"`
+	AnnualAll         Distribution `json:"annual_all"`
+	WeeklyFullTime    Distribution `json:"weekly_full_time"`
+	HourlyFullTime    Distribution `json:"hourly_full_time"`
+	HourlyAll         Distribution `json:"hourly_all"`
+	PaidHoursFullTime Distribution `json:"paid_hours_full_time"` // total paid hours a week
+	PaidHoursAll      Distribution `json:"paid_hours_all"`
+}
+
+// RegionalPay is a unit group's full-time annual median for one region: the UK figure
+// scaled by its sub-major (or major) group's regional ratio, so always an estimate.
+type RegionalPay struct {
+	Region string `json:"region"` // one of the 12 region names
+	Median Figure `json:"median"`
+	Basis  string `json:"basis"` // "sub-major group 52" or "major group 5"
+}
+
+// Outlook is the Skills Imperative 2035 projection for the unit group's sub-major group.
+type Outlook struct {
+	Area               string `json:"area"`            // "England" or an LSIP area name
+	SubMajorGroup      string `json:"sub_major_group"` // published at 2-digit level
+	SubMajorGroupTitle string `json:"sub_major_group_title"`
+	Employment2020K    Figure `json:"employment_2020_k"`
+	Employment2035K    Figure `json:"employment_2035_k"`
+	NetChangeK         Figure `json:"net_change_k"`
+	ReplacementK       Figure `json:"replacement_demand_k"`
+	TotalRequirementK  Figure `json:"total_requirement_k"`
+}
+
+// Demand is online job advert data (England).
+type Demand struct {
+	Month          string `json:"month"`          // latest month, "2025-11"
+	Adverts3mAvg   Figure `json:"adverts_3m_avg"` // England, this unit group
+	GrowthPct      Figure `json:"growth_pct_since_jan2021"`
+	Per100Employed Figure `json:"adverts_12m_per_100_employed"`
+}
+
+// Skill is an O*NET skill or knowledge area with its importance (1-5).
+type Skill struct {
+	Name       string  `json:"name"`
+	Importance float64 `json:"importance"`
+}
+
+// Profile is what O*NET says about the work, through the UK SOC to O*NET candidate
+// crosswalk. Weight is the crosswalk weight of the O*NET occupations used (a caveat).
+type Profile struct {
+	ONetCodes []string           `json:"onet_codes"`
+	Weight    float64            `json:"crosswalk_weight"`
+	RIASEC    map[string]float64 `json:"riasec"`    // R I A S E C scores 1-7
+	Interests []string           `json:"interests"` // high points, e.g. ["Realistic","Conventional"]
+	Skills    []Skill            `json:"skills"`    // top skills by importance
+	Knowledge []Skill            `json:"knowledge"` // top knowledge areas
+	JobZone   int                `json:"job_zone"`  // 1-5
+	Education string             `json:"education"` // the most common US education level, described
+	SourceID  string             `json:"source"`
+	Caveats   []string           `json:"caveats,omitempty"`
+}
+
+// Entry is how people get into the work, as structured facts extracted by rules from
+// ONS SOC 2020 Volume 1. Templates render it at any depth; the ONS prose itself is only
+// available at run time when the official file is loaded (see Texts).
+type Entry struct {
+	Routes               []string `json:"routes"` // "apprenticeship","college","degree","postgraduate","on_the_job","training_scheme"
+	ApprenticeshipLevels []int    `json:"apprenticeship_levels,omitempty"`
+	Qualifications       []string `json:"qualifications"` // "gcse","a_level","nvq","btec","hnc_hnd","degree","postgraduate","none_required"
+	NVQLevels            []int    `json:"nvq_levels,omitempty"`
+	Registration         []string `json:"registration"`     // "professional_body","cscs_card","driving_licence","dbs_check","licence"
+	Bodies               []string `json:"bodies,omitempty"` // e.g. "GMC","NMC","HCPC"
+	Requirements         []string `json:"requirements"`     // "good_eyesight","colour_vision","fitness","medical","age_minimum"
+	SourceID             string   `json:"source"`
+}
+
+// Texts is third-party prose loaded at run time from the official ONS file when it is
+// present. It is never part of the committed snapshot.
+type Texts struct {
+	Description string   `json:"description,omitempty"`
+	EntryRoutes string   `json:"entry_routes,omitempty"`
+	Tasks       []string `json:"tasks,omitempty"`
+	SourceID    string   `json:"source,omitempty"`
+}
+
+// Occupation is everything known about one SOC 2020 unit group.
+type Occupation struct {
+	SOC2020            string   `json:"soc2020"`
+	SOC2010            []string `json:"soc2010"` // by descending share
+	Title              string   `json:"title"`
+	MinorGroup         string   `json:"minor_group"`
+	MinorGroupTitle    string   `json:"minor_group_title"`
+	SubMajorGroup      string   `json:"sub_major_group"`
+	SubMajorGroupTitle string   `json:"sub_major_group_title"`
+	MajorGroup         string   `json:"major_group"`
+	MajorGroupTitle    string   `json:"major_group_title"`
+	RelatedTitles      []string `json:"related_titles"` // job titles (facts, from the coding index and Volume 1 lists)
+
+	Pay         Pay           `json:"pay"`
+	RegionalPay []RegionalPay `json:"regional_pay,omitempty"`
+	Outlook     *Outlook      `json:"outlook,omitempty"`
+	Demand      *Demand       `json:"demand,omitempty"`
+	Profile     *Profile      `json:"profile,omitempty"`
+	Entry       Entry         `json:"entry"`
+	Texts       *Texts        `json:"texts,omitempty"` // only when the ONS file was loaded
+}
+
+// Region is one of the 12 UK countries and English regions.
+type Region struct {
+	Code    string `json:"code"`    // GSS code, e.g. E12000007
+	Name    string `json:"name"`    // as in uk_regions.csv, e.g. "London", "East of England"
+	Country string `json:"country"` // England, Wales, Scotland, Northern Ireland
+}
+
+// PlaceMatch is a resolved place.
+type PlaceMatch struct {
+	Text      string   `json:"text"` // what was matched
+	Kind      string   `json:"kind"` // "region","postcode_district","town","local_authority","alias"
+	Region    Region   `json:"region"`
+	District  string   `json:"district,omitempty"` // postcode district (outcode)
+	Area      string   `json:"area,omitempty"`     // local authority or town name
+	LSIP      string   `json:"lsip,omitempty"`     // LSIP area (England), for outlook and adverts
+	Ambiguous bool     `json:"ambiguous,omitempty"`
+	Options   []Region `json:"options,omitempty"` // when ambiguous
+	Start     int      `json:"start,omitempty"`   // byte span in the scanned text (FindPlace)
+	End       int      `json:"end,omitempty"`
+}
+
+// BestPaidQuery asks for the best-paid unit groups.
+type BestPaidQuery struct {
+	Region   string // region name; "" for UK
+	Limit    int
+	NoDegree bool // exclude jobs that usually need a degree
+}
+
+// RankedOccupation is one row of a BestPaid answer.
+type RankedOccupation struct {
+	SOC2020 string `json:"soc2020"`
+	SOC2010 string `json:"soc2010"`
+	Title   string `json:"title"`
+	Median  Figure `json:"median"` // full-time annual
+}
+
+// SuggestQuery describes a person's interests, school subjects and skills as words.
+type SuggestQuery struct {
+	Interests []string // free words: "animals", "drawing", "computers", "helping people"
+	Subjects  []string // "maths", "art", ...
+	Skills    []string
+	NoDegree  bool
+	Limit     int
+}
+
+// Suggestion is one suggested occupation with the reasons it was suggested.
+type Suggestion struct {
+	SOC2020 string   `json:"soc2020"`
+	SOC2010 string   `json:"soc2010"`
+	Title   string   `json:"title"`
+	Score   float64  `json:"score"`
+	Because []string `json:"because"` // "you said you like animals", "it is mostly Realistic work"
+}

@@ -1,0 +1,37 @@
+// Package transcripts records what was said in each conversation, redacted before it is
+// stored, with retention, export, erasure and the KPIs a careers service reads. It knows
+// nothing of rules or platforms.
+package transcripts
+
+import (
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned for an unknown conversation.
+var ErrNotFound = errors.New("transcripts: not found")
+
+// Event kinds.
+const (
+	KindUser    = "user"
+	KindBot     = "bot"
+	KindAdviser = "adviser"
+	KindSystem  = "system"
+)
+
+// Event is one thing said or done in a conversation. Text is already redacted.
+type Event struct {
+	Seq          int64     `json:"seq"`          // 1, 2, 3... within the conversation
+	Conversation string    `json:"conversation"` // channel:conversation key
+	Channel      string    `json:"channel"`
+	Kind         string    `json:"kind"`
+	Time         time.Time `json:"time"`
+	Text         string    `json:"text"`
+	Intent       string    `json:"intent,omitempty"`
+	Rule         string    `json:"rule,omitempty"`
+	Sources      []string  `json:"sources,omitempty"`
+	Handoff      bool      `json:"handoff,omitempty"`
+	Safeguarding bool      `json:"safeguarding,omitempty"`
+	// Payload is the structured part of a bot reply (buttons, cards, charts) as JSON.
+	Payload []byte `json:"payload,omitempty"`
+}
