@@ -25,6 +25,10 @@ type Store interface {
 	// SearchOccupations ranks SOC 2020 unit groups for a free-text job title.
 	// An empty, unusable or unmatched query gives an empty slice and no error.
 	SearchOccupations(ctx context.Context, query string, limit int) ([]Match, error)
+	// FindOccupations scans a whole message ("how much do nurses earn a year") for
+	// job-title mentions, including fields of work ("nursing", "coding", "retail"),
+	// best first, without overlaps. Each mention carries its ranked candidates.
+	FindOccupations(ctx context.Context, text string) ([]Mention, error)
 	// ResolvePlace finds the UK place a text names: a postcode or postcode district,
 	// a town, local authority, region or everyday alias. Ambiguous text ("up north")
 	// gives a PlaceMatch with Ambiguous set and Options filled. No place: ErrNotFound.
@@ -50,6 +54,17 @@ type Match struct {
 	Title   string  `json:"title"`             // SOC 2020 unit-group title
 	Score   float64 `json:"score"`             // 0..1 confidence
 	Matched string  `json:"matched,omitempty"` // the title or alias that matched
+}
+
+// Mention is a job title found inside a longer text.
+type Mention struct {
+	Text       string  `json:"text"`  // the words matched, as written
+	Start      int     `json:"start"` // byte span in the scanned text
+	End        int     `json:"end"`
+	Candidates []Match `json:"candidates"` // best first; at least one
+	// Ambiguous is set when the text fits several unit groups about equally well
+	// ("nurse": nurses or nursing assistants?), so the dialogue should ask.
+	Ambiguous bool `json:"ambiguous,omitempty"`
 }
 
 // Source names where a figure comes from.

@@ -4,6 +4,7 @@
 package transcripts
 
 import (
+	"context"
 	"errors"
 	"time"
 )
@@ -34,4 +35,14 @@ type Event struct {
 	Safeguarding bool      `json:"safeguarding,omitempty"`
 	// Payload is the structured part of a bot reply (buttons, cards, charts) as JSON.
 	Payload []byte `json:"payload,omitempty"`
+}
+
+// Store keeps events. Append assigns Seq (one more than the conversation's last) and
+// returns the stored event; it redacts Text before storing. Implementations are safe for
+// concurrent use. The SQLite store is the first; PostgreSQL comes next.
+type Store interface {
+	Append(ctx context.Context, e Event) (Event, error)
+	// EventsAfter returns a conversation's events with Seq > after, in order, at most limit
+	// (limit <= 0: no limit).
+	EventsAfter(ctx context.Context, conversation string, after int64, limit int) ([]Event, error)
 }

@@ -1,0 +1,36 @@
+package dialog
+
+import "github.com/careersbot/careersbot/lmi"
+
+// Understanding is what one message says, found without any conversation state: the
+// intent, the entities and the safeguarding check. It is pure data, used by the rules
+// (as `u` in their expressions) and shown in `careersbot ask --json`.
+type Understanding struct {
+	Text       string  `json:"text"`
+	Intent     string  `json:"intent"`
+	Confidence float64 `json:"confidence"` // 0..1
+	// Safeguarding is set when the message may show a young person at risk. Recall
+	// matters more than precision.
+	Safeguarding *SafeguardingFlag `json:"safeguarding,omitempty"`
+	Occupations  []lmi.Mention     `json:"occupations,omitempty"` // up to 3, in the order written
+	Place        *lmi.PlaceMatch   `json:"place,omitempty"`
+	NearMe       bool              `json:"near_me,omitempty"` // "near me", "round here", "local"
+	Age          int               `json:"age,omitempty"`     // "I'm 15", "year 10" (=> 14)
+	QualLevel    string            `json:"qual_level,omitempty"`
+	NoDegree     bool              `json:"no_degree,omitempty"` // "without a degree", "no uni"
+	Interests    []string          `json:"interests,omitempty"` // normalised: "animals", "sport", "art", "computers", "helping people", "fixing things", "science", "maths", ...
+	Subjects     []string          `json:"subjects,omitempty"`  // school subjects: "maths", "art", "biology", ...
+	Skills       []string          `json:"skills,omitempty"`
+	Yes          bool              `json:"yes,omitempty"` // "yes", "yeah", "it was"
+	No           bool              `json:"no,omitempty"`  // "no", "nope", "not really"
+	// Choice is a 1-based pick from offered options ("the first one", "2"), 0 when none.
+	Choice int `json:"choice,omitempty"`
+}
+
+// SafeguardingFlag says why a message was flagged.
+type SafeguardingFlag struct {
+	// Category: "suicide", "self_harm", "abuse", "grooming", "exploitation", "bullying",
+	// "running_away", "danger".
+	Category string `json:"category"`
+	Matched  string `json:"matched"` // the words that triggered it
+}
