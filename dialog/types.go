@@ -40,6 +40,9 @@ type Input struct {
 	Location string `json:"location,omitempty"` // place text given out of band (profile, form)
 	// Button is the Value of a button the user pressed, when the turn came from one.
 	Button string `json:"button,omitempty"`
+	// Command is a channel command: "start" (greet), "help", "adviser" (handoff),
+	// "delete" (delete_data). It wins over Text.
+	Command string `json:"command,omitempty"`
 	// Adviser asks for the adviser depth (a console view), not a young person's reply.
 	Adviser bool `json:"adviser,omitempty"`
 }
