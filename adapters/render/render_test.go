@@ -1,0 +1,130 @@
+package render
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/careersbot/careersbot/bot"
+	"github.com/careersbot/careersbot/dialog"
+)
+
+func TestSplit(t *testing.T) {
+	long := strings.Repeat("word ", 2000) // 10,000 characters
+	tests := []struct {
+		name string
+		in   string
+		max  int
+		want []string // nil: check invariants only
+	}{
+		{"short", "hello", 10, []string{"hello"}},
+		{"empty", "  ", 10, nil},
+		{"no limit", "a b c", 0, []string{"a b c"}},
+		{"at word", "aaaa bbbb cccc", 10, []string{"aaaa bbbb", "cccc"}},
+		{"prefers newline", "aaaa\nbbb ccc dd", 12, []string{"aaaa\nbbb ccc", "dd"}},
+		{"long word cut", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
+		{"paragraph", "first para here\n\nsecond para", 20, []string{"first para here", "second para"}},
+		{"many", long, 4096, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Split(tc.in, tc.max)
+			if tc.want != nil && strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Fatalf("Split(%q,%d) = %q, want %q", tc.in, tc.max, got, tc.want)
+			}
+			// Invariants: every piece fits, nothing but whitespace is lost.
+			for _, p := range got {
+				if tc.max > 0 && Length(p, false) > tc.max {
+					t.Errorf("piece of %d > %d", Length(p, false), tc.max)
+				}
+			}
+			if strings.Join(strings.Fields(strings.Join(got, " ")), " ") != strings.Join(strings.Fields(tc.in), " ") && !strings.Contains(tc.name, "cut") {
+				t.Errorf("words lost or changed")
+			}
+		})
+	}
+}
+
+func TestSplitUTF16(t *testing.T) {
+	s := strings.Repeat("😀", 10) // 2 UTF-16 units each
+	got := SplitUTF16(s, 5)
+	for _, p := range got {
+		if Length(p, true) > 5 {
+			t.Fatalf("piece %q has %d units", p, Length(p, true))
+		}
+	}
+	if strings.Join(got, "") != s {
+		t.Fatalf("lost text: %q", got)
+	}
+	if got := SplitUTF16("😀😀", 1); len(got) != 2 {
+		t.Fatalf("max below one character: %q", got)
+	}
+}
+
+func TestText(t *testing.T) {
+	m := bot.Message{
+		Text:    "Here is what nurses earn.",
+		Buttons: []dialog.Button{{Label: "Entry routes", Value: "entry"}, {Label: "Talk to an adviser", Value: "adviser"}},
+		Cards: []dialog.Card{{Title: "Nurse", Subtitle: "SOC 2231", Fields: []dialog.Field{{Label: "Pay", Value: "£35,000 a year"}},
+			Footer: "ONS ASHE 2024"}},
+		Charts: []dialog.Chart{{Kind: "bar", Title: "Pay", Labels: []string{"Nurse"}, Series: []dialog.Series{{Name: "median", Values: []float64{35000}}},
+			AltText: "Nurses earn about £35,000 a year.", Source: "ONS ASHE 2024"}},
+	}
+	tests := []struct {
+		name    string
+		caps    bot.Capabilities
+		want    []string
+		notWant []string
+	}{
+		{"plain", bot.Capabilities{}, []string{"Nurse\nSOC 2231\nPay: £35,000 a year\nONS ASHE 2024", "Nurses earn about £35,000 a year.\nSource: ONS ASHE 2024", "1. Entry routes\n2. Talk to an adviser"}, nil},
+		{"rich", bot.Capabilities{Buttons: true, Cards: true, Charts: true}, []string{"Here is what nurses earn."}, []string{"SOC 2231", "Source:", "1. Entry"}},
+		{"buttons only", bot.Capabilities{Buttons: true}, []string{"SOC 2231", "Source: ONS"}, []string{"1. Entry"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Text(m, tc.caps)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("missing %q in\n%s", w, got)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(got, w) {
+					t.Errorf("unexpected %q in\n%s", w, got)
+				}
+			}
+		})
+	}
+}
+
+func TestChartWithoutAltText(t *testing.T) {
+	c := dialog.Chart{Title: "Jobs", Labels: []string{"2024", "2025"}, Series: []dialog.Series{{Name: "jobs", Values: []float64{10.5, 11}}}, Unit: "thousand jobs", Source: "Working Futures 2024"}
+	got := Chart(c)
+	for _, w := range []string{"Jobs", "2024: 10.5 thousand jobs", "2025: 11 thousand jobs", "Source: Working Futures 2024"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in %q", w, got)
+		}
+	}
+}
+
+func TestMatchButton(t *testing.T) {
+	bs := []dialog.Button{{Label: "Yes", Value: "fb_yes"}, {Label: "No", Value: "fb_no"}}
+	tests := []struct {
+		in     string
+		want   string
+		wantOK bool
+	}{{"1", "fb_yes", true}, {"2.", "fb_no", true}, {"3", "", false}, {"no", "fb_no", true}, {"FB_YES", "fb_yes", true}, {"maybe", "", false}, {"", "", false}}
+	for _, tc := range tests {
+		b, ok := MatchButton(tc.in, bs)
+		if ok != tc.wantOK || b.Value != tc.want {
+			t.Errorf("MatchButton(%q) = %v,%v want %q,%v", tc.in, b, ok, tc.want, tc.wantOK)
+		}
+	}
+}
+
+func BenchmarkSplit(b *testing.B) {
+	s := strings.Repeat("The median pay for a nurse is £35,000 a year.\n", 400)
+	b.ReportAllocs()
+	for b.Loop() {
+		Split(s, 4096)
+	}
+}
