@@ -29,7 +29,10 @@ type Message struct {
 	User string `json:"user,omitempty"`
 	Text string `json:"text"`
 	// Button is the value of a pressed quick reply, when the message came from one.
-	Button   string    `json:"button,omitempty"`
+	Button string `json:"button,omitempty"`
+	// Command is a platform command ("start", "help", "adviser", "delete") from
+	// /start and friends; it becomes dialog.Input.Command.
+	Command  string    `json:"command,omitempty"`
 	Age      int       `json:"age,omitempty"`
 	Location string    `json:"location,omitempty"`
 	Time     time.Time `json:"time"`
