@@ -1,0 +1,206 @@
+package dialog
+
+import (
+	"strings"
+	"sync"
+)
+
+// Safeguarding categories (SafeguardingFlag.Category).
+const (
+	SafeguardSuicide      = "suicide"
+	SafeguardSelfHarm     = "self_harm"
+	SafeguardAbuse        = "abuse"
+	SafeguardGrooming     = "grooming"
+	SafeguardExploitation = "exploitation"
+	SafeguardBullying     = "bullying"
+	SafeguardRunningAway  = "running_away"
+	SafeguardDanger       = "danger"
+)
+
+// Flags on safeguarding patterns.
+const (
+	// sgWeak marks a topic phrase ("domestic abuse", "self harm", "homeless") that is not a
+	// disclosure by itself when the message is a careers question ("what jobs help abuse
+	// victims") with no first-person word near it.
+	sgWeak uint32 = 1 << iota
+	// sgNegatable marks a phrase that "not"/"never" just before it cancels ("i am not
+	// being bullied", "i'm not in danger"). Suicide and self-harm phrases never are.
+	sgNegatable
+)
+
+// sgIdiom labels phrases that cover words which would otherwise look like a disclosure:
+// "i'd kill for a job like that", "killer salary", "cutting edge", "dye my hair".
+const sgIdiom = "idiom"
+
+// sgPatterns are the safeguarding patterns, most serious category first. Recall matters
+// more than precision: a false alarm costs an adviser a glance, a miss can cost far more.
+var sgPatterns = []ucPatternSpec{
+	// suicide
+	{pattern: "kill/killing/killed/kil myself|kill/killing my self|killmyself|kms|unalive/unaliving/unalived myself?|unalive|take/taking my own? life|end/ending my life|end/ending it all|end it now|end things|commit/commiting/committing suicide|suicidal|sucidal|suicidle|suicdal|suicide/sucide/suicde/suiside", label: SafeguardSuicide},
+	{pattern: "want/wanna/wish/going/ready to die|want to be dead|wish i was/were dead|wish i was/were never born|wish i had never been born|i would be better off dead|better off dead|better off without me|no reason to live|nothing to live for|no point in living|no point living|not worth living|life is not worth|life is pointless|do not want to live/exist|do not want to be alive|not want to be here anymore|do not want to be here any more|do not want to wake up|never wake up|can not go on|can not do this anymore|can not take it anymore|can not cope anymore|hang/hanging myself|jump off a bridge|jump in front of a train|slit my wrists|overdose|overdosed|od on|take all my pills|everyone would be better off", label: SafeguardSuicide},
+	// self-harm
+	{pattern: "self harm/harming/harmed/harmer/harms|self injury/injure/injuring|self hurt", label: SafeguardSelfHarm, flags: sgWeak},
+	{pattern: "cut/cutting/cuts/cutted/burn/burning/burnt/harm/harming/hurt/hurting/scratch/scratching/starve/starving/punish/punishing/hitting/hit/bruise/bruising myself|cut/cutting my self|cut/cutting my arms/wrists/legs/thighs|cuts on my arms/wrists/legs/thighs|scars on my arms/wrists|make/making/made myself sick/throw up|urge/urges to cut|relapsed|relapse on sh|do/doing/did sh|my sh|sh again|sh scars|not eating on purpose", label: SafeguardSelfHarm},
+	{pattern: "eating disorder|anorexia|anorexic|bulimia|bulimic", label: SafeguardSelfHarm, flags: sgWeak},
+	// abuse
+	{pattern: "hits/hit/hitting/beats/beat/beating/hurts/hurt/hurting/kicks/kicked/punches/punched/punching/slaps/slapped/slapping/chokes/choked/choking/strangles/strangled/smacks/smacked/batters/battered/abuses/abused/abusing/touches/touched/touching/rapes/raped/molests/molested/burns/burned/whips/whipped/grabs/grabbed me|hit/hits/hitting/beat/beats/beating/punch/punches me|hits/hitting/beats/beating/hurts/hurting/hit/beat my mum/mother/sister/brother/siblings|someone is touching me|touching me|touched me inappropriately|touches me|touch me down there|made me touch|makes me touch|being/been/was/am/getting/get abused|sexually abused|sexually assaulted|raped|molested|scared/afraid/frightened/terrified of my dad/mum/stepdad/stepmum/father/mother/parents/uncle/brother/boyfriend/girlfriend/carer|scared/afraid/terrified of him|violence at home|violent at home|fights at home|abuse at home|domestic violence/abuse at home|unsafe at home|not safe at home|locks me in|locked me in|do not feed me|no food at home|neglects me|neglected", label: SafeguardAbuse},
+	{pattern: "abusive|sexual abuse|sexual assault|domestic violence|domestic abuse|abuse|rape|child abuse|neglect", label: SafeguardAbuse, flags: sgWeak},
+	// grooming
+	{pattern: "older man/men/guy/guys/boy/lad/woman/bloke|older boyfriend|old man online|send/sending/sent/share/sharing nudes|nudes|send/sending/sent/share him/her/them? pics/pictures/photos/picture/photo/pic of me/myself|wants/wanted/asking/asked/asks for pics/pictures/photos/nudes|wants my pics|naked pics/pictures/photos/picture/photo|sexting|explicit pics/pictures/photos|met/meeting someone/somebody/a guy/a man/a boy/a girl/a woman/people online|online friend/boyfriend/girlfriend wants/asked/asks|wants to meet me|wants to meet up|asked to meet me|asked me to meet|meet up with someone from online|someone i met online|keep it a? secret|our little secret|told me not to tell|tells me not to tell|not to tell anyone|blackmail/blackmailing/blackmailed me?|threatening to share/post/leak|leak my pics/pictures/photos|sextortion|gives me gifts|buys me things|bought me a phone|grooming me|groomed", label: SafeguardGrooming},
+	// exploitation
+	{pattern: "carry/carrying/carried/deliver/delivering/delivered/sell/selling/sold/hold/holding/move/moving/drop/dropping drugs|drugs for them/him|county lines|cuckooing|paying/paid/pays/pay me to deliver/carry/hold/drop/take/move|made to carry/deliver/sell/steal|make me carry/deliver/sell/steal|makes me carry/deliver/sell/steal|forced me to|forcing me to|force me to|owe them/him money|owe money to|in debt to|in/join/joined/joining a gang|gang members|gang wants me|took/take/kept/keep my passport|trafficked|trafficking|working for no money|not paid at all", label: SafeguardExploitation},
+	// danger
+	{pattern: "in danger|am in danger|someone is following me|following me|being followed|been followed|stalking me|stalker|threatened/threatening/threatens to kill/hurt/stab me?|going/gonna/wants/want to hurt/kill/stab me|has/had/got/carrying a knife/gun/weapon|pulled a knife|stabbed|scared for my life/safety|fear for my life/safety|feel unsafe|do not feel safe|not feel safe|not safe|unsafe", label: SafeguardDanger, flags: sgNegatable},
+	// running away
+	{pattern: "scared/afraid/frightened/terrified to go home|do not want to go home|can not go home|never going home|run/running/ran away|runaway|kicked/thrown/chucked/kicking/throwing me out|kicked/thrown/chucked out|nowhere to sleep/stay/live/go|no where to sleep/stay/live/go|no place to sleep/stay/live|sleeping rough|sleep rough|sleeping on the streets/street|sleeping in a car/park|sofa surfing|couch surfing|living on the streets/street|no home|not got a home|have no home", label: SafeguardRunningAway, flags: sgNegatable},
+	{pattern: "homeless|homelessness", label: SafeguardRunningAway, flags: sgWeak | sgNegatable},
+	// bullying
+	{pattern: "bullied|bulied|bullyed|bullid|bullies me|bully me|bullying me|bullys me|cyberbullied|cyber bullied|cyberbullying me|pick/picks/picking/picked on me|picked on|everyone hates me|everybody hates me|no one likes me|nobody likes me|they laugh at me|laughing at me|laugh at me|call/calls/calling me names|spreading rumours about me|spread rumours about me|posting/posted things/stuff about me|beat/beats/beating me up|beat up|jumped me|got jumped|threaten/threatens/threatening/threatened me|excluded me|leave me out|left out all the time", label: SafeguardBullying, flags: sgNegatable},
+	{pattern: "bullying|bullies|cyberbullying|bully", label: SafeguardBullying, flags: sgWeak | sgNegatable},
+
+	// idioms and careers phrases that cover words above
+	{pattern: "kill/killing/killed for|would kill|killer|killing it|killing me lol/haha/lmao/xd|is/its killing me|kill me if/when/lol/haha/lmao|going to kill me if/when|dying industry/industries/trade/career/job/jobs/out/sector/profession|is dying|dying to|die for|to die for|dead end|deadline|die/died/dying my/her/his hair|die hair|cutting edge|cut/cuts/cutting/cutted hair|cut/cutting costs/corners|cut it|a cut above|hurt myself playing/at/in/training/doing|in danger of|dangerous jobs|shot|shots|photo shoot|run/running/runs a business/company/shop/team/marathon|run away with it|kicked/thrown/chucked out of the game|abuse victims|victims of abuse|not abuse|drug dealers|stand up to bullies|anti bullying|help bullied", label: sgIdiom},
+}
+
+// sgCareersFrame words mark a careers question ("what jobs help people who self harm").
+var sgCareersFrame = map[string]bool{
+	"job": true, "jobs": true, "career": true, "careers": true, "work": true, "working": true,
+	"become": true, "becoming": true, "study": true, "studying": true, "course": true, "courses": true,
+	"degree": true, "qualification": true, "qualifications": true, "charity": true, "charities": true,
+	"victims": true, "victim": true, "survivors": true, "prevention": true, "deal": true, "deals": true,
+	"profession": true, "volunteer": true, "volunteering": true, "training": true, "support": true,
+	"supporting": true, "counsellor": true, "therapist": true, "officer": true, "worker": true,
+	"workers": true, "apprenticeship": true, "helping": true, "specialise": true, "specialize": true,
+}
+
+// sgFirstPerson words tie a phrase to the speaker or someone close to them.
+var sgFirstPerson = map[string]bool{
+	"i": true, "me": true, "my": true, "myself": true, "mine": true, "we": true, "us": true, "our": true,
+}
+
+type sgTables struct {
+	m *ucMatcher
+}
+
+var sgOnce = sync.OnceValue(func() *sgTables {
+	return &sgTables{m: ucMustCompile(sgPatterns)}
+})
+
+// CheckSafeguarding is the safeguarding gate on its own: the service runs it on every
+// message, whatever state the conversation is in (also while an adviser holds it). It is
+// pure and fast. It returns nil when the message shows no sign of risk.
+func CheckSafeguarding(text string) *SafeguardingFlag {
+	if text == "" {
+		return nil
+	}
+	return sgCheckTokens(text, ucNormalise(text))
+}
+
+// sgCheckTokens runs the gate over normalised tokens of text.
+func sgCheckTokens(text string, toks []ucToken) *SafeguardingFlag {
+	t := sgOnce()
+	var buf [16]ucMatch
+	ms := t.m.find(toks, buf[:0])
+	if len(ms) == 0 {
+		return nil
+	}
+	careers := false
+	for _, tk := range toks {
+		if sgCareersFrame[tk.s] {
+			careers = true
+			break
+		}
+	}
+	best := -1
+	bestRank := len(sgPatterns) + 1
+	for i, m := range ms {
+		ph := &t.m.phrases[m.phrase]
+		if ph.label == sgIdiom {
+			continue
+		}
+		if sgCoveredByIdiom(t.m, ms, m) {
+			continue
+		}
+		if ph.flags&sgWeak != 0 && careers && !sgFirstPersonNear(toks, m.start, m.end) {
+			continue
+		}
+		if ph.flags&sgNegatable != 0 && sgNegatedBefore(toks, m.start) {
+			continue
+		}
+		rank := sgRank(ph.label)
+		if rank < bestRank {
+			best, bestRank = i, rank
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	m := ms[best]
+	matched := text
+	if s, e := toks[m.start].start, toks[m.end-1].end; s >= 0 && e <= len(text) && s < e {
+		matched = text[s:e]
+	}
+	return &SafeguardingFlag{Category: t.m.phrases[m.phrase].label, Matched: strings.TrimSpace(matched)}
+}
+
+// sgRank orders categories by seriousness: the most serious wins when several match.
+func sgRank(cat string) int {
+	switch cat {
+	case SafeguardSuicide:
+		return 0
+	case SafeguardSelfHarm:
+		return 1
+	case SafeguardAbuse:
+		return 2
+	case SafeguardGrooming:
+		return 3
+	case SafeguardExploitation:
+		return 4
+	case SafeguardDanger:
+		return 5
+	case SafeguardRunningAway:
+		return 6
+	case SafeguardBullying:
+		return 7
+	}
+	return 8
+}
+
+// sgCoveredByIdiom reports whether an idiom match overlaps m.
+func sgCoveredByIdiom(mt *ucMatcher, ms []ucMatch, m ucMatch) bool {
+	for _, o := range ms {
+		if mt.phrases[o.phrase].label != sgIdiom {
+			continue
+		}
+		if o.start < m.end && m.start < o.end {
+			return true
+		}
+	}
+	return false
+}
+
+func sgFirstPersonNear(toks []ucToken, start, end int) bool {
+	lo, hi := start-3, end+3
+	if lo < 0 {
+		lo = 0
+	}
+	if hi > len(toks) {
+		hi = len(toks)
+	}
+	for i := lo; i < hi; i++ {
+		if sgFirstPerson[toks[i].s] {
+			return true
+		}
+	}
+	return false
+}
+
+func sgNegatedBefore(toks []ucToken, start int) bool {
+	for i := start - 1; i >= 0 && i >= start-3; i-- {
+		switch toks[i].s {
+		case "not", "never":
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,150 @@
+package dialog
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ucToken is one normalised word of a message, with the byte span of the original text it
+// came from. A contraction ("what's") gives several tokens with the same span.
+type ucToken struct {
+	s          string
+	start, end int
+}
+
+// ucNormalise lowercases text, folds accents, drops apostrophes inside words, turns other
+// punctuation into breaks, splits digits from letters ("15yo" -> "15 yo"), and maps
+// contractions and texting spellings to plain words ("im" -> "i am", "wat" -> "what",
+// "u" -> "you"). It never fails: bytes that are not valid UTF-8 are treated as breaks.
+func ucNormalise(text string) []ucToken {
+	if len(text) > ucMaxText {
+		text = text[:ucMaxText]
+	}
+	// First pass: folded runes into buf, with the original start of every byte kept
+	// per word so spans can be recovered.
+	var sb strings.Builder
+	sb.Grow(len(text) + 8)
+	type rawWord struct{ bStart, bEnd, oStart, oEnd int }
+	words := make([]rawWord, 0, 16)
+	inWord := false
+	var cur rawWord
+	prevClass := 0 // 1 letter, 2 digit
+	flush := func(oEnd int) {
+		if inWord {
+			cur.bEnd = sb.Len()
+			cur.oEnd = oEnd
+			words = append(words, cur)
+			inWord = false
+		}
+		prevClass = 0
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && size <= 1 {
+			flush(i)
+			i++
+			continue
+		}
+		switch {
+		case r == '\'' || r == '\u2019' || r == '\u2018' || r == '`' || r == '\u00b4':
+			// an apostrophe inside a word joins it ("don't" -> "dont"); elsewhere a break
+			if !inWord {
+				flush(i)
+			}
+			i += size
+			continue
+		case r == '£' || r == '$' || r == '€':
+			flush(i)
+			i += size
+			continue
+		}
+		r = ucFold(r)
+		class := 0
+		switch {
+		case unicode.IsLetter(r):
+			class = 1
+		case unicode.IsDigit(r):
+			class = 2
+		}
+		if class == 0 {
+			flush(i)
+			i += size
+			continue
+		}
+		if inWord && prevClass != class {
+			// "15yo" -> "15" "yo"; "y10" -> "y" "10"
+			flush(i)
+		}
+		if !inWord {
+			inWord = true
+			cur = rawWord{bStart: sb.Len(), oStart: i}
+		}
+		sb.WriteRune(r)
+		prevClass = class
+		i += size
+	}
+	flush(len(text))
+	norm := sb.String()
+
+	out := make([]ucToken, 0, len(words)+4)
+	for _, w := range words {
+		s := norm[w.bStart:w.bEnd]
+		if exp, ok := ucSpellings[s]; ok {
+			for _, e := range exp {
+				out = append(out, ucToken{s: e, start: w.oStart, end: w.oEnd})
+			}
+			continue
+		}
+		out = append(out, ucToken{s: s, start: w.oStart, end: w.oEnd})
+	}
+	return out
+}
+
+// ucMaxText bounds the work done on one message; longer text is cut (the cut is made on
+// a byte boundary and any broken rune is treated as a break).
+const ucMaxText = 4096
+
+// ucFold lowercases a rune and removes common Latin accents.
+func ucFold(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}
+	r = unicode.ToLower(r)
+	switch r {
+	case 'à', 'á', 'â', 'ã', 'ä', 'å', 'ā':
+		return 'a'
+	case 'ç', 'ć', 'č':
+		return 'c'
+	case 'è', 'é', 'ê', 'ë', 'ē', 'ę':
+		return 'e'
+	case 'ì', 'í', 'î', 'ï', 'ī':
+		return 'i'
+	case 'ñ', 'ń':
+		return 'n'
+	case 'ò', 'ó', 'ô', 'õ', 'ö', 'ø', 'ō':
+		return 'o'
+	case 'ù', 'ú', 'û', 'ü', 'ū':
+		return 'u'
+	case 'ý', 'ÿ':
+		return 'y'
+	case 'ß':
+		return 's'
+	}
+	return r
+}
+
+// ucJoin renders tokens as one space-separated string (for cues and tests).
+func ucJoin(toks []ucToken) string {
+	var sb strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(t.s)
+	}
+	return sb.String()
+}
