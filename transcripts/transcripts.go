@@ -33,6 +33,8 @@ type Event struct {
 	Sources      []string  `json:"sources,omitempty"`
 	Handoff      bool      `json:"handoff,omitempty"`
 	Safeguarding bool      `json:"safeguarding,omitempty"`
+	// Feedback is "yes" or "no" on a user event that answered "was this helpful?".
+	Feedback string `json:"feedback,omitempty"`
 	// Payload is the structured part of a bot reply (buttons, cards, charts) as JSON.
 	Payload []byte `json:"payload,omitempty"`
 }

@@ -1,0 +1,529 @@
+package transcripts
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // the SQLite driver, pure Go
+)
+
+// Feedback values of Event.Feedback.
+const (
+	FeedbackYes = "yes"
+	FeedbackNo  = "no"
+)
+
+// Eraser removes everything stored for one conversation.
+type Eraser interface {
+	Erase(ctx context.Context, conversation string) error
+}
+
+// SQLite is the SQLite transcript store. It is also the database the service keeps its
+// other tables in (conversation state, deduplication, outbox): Batch runs a caller's
+// writes in the same group-committed transactions as Append, so one message's events,
+// state and outbox rows commit together.
+//
+// All writes go through one writer goroutine that gathers the requests waiting at that
+// moment into one transaction (group commit); reads use a separate pool of connections
+// (WAL lets them run beside the writer).
+type SQLite struct {
+	read   *sql.DB
+	write  *sql.DB
+	redact *Redactor
+
+	reqs    chan writeReq
+	stop    chan struct{}
+	stopped chan struct{}
+	closeMu sync.Once
+
+	insEvent *sql.Stmt
+	nextSeq  *sql.Stmt
+}
+
+// OpenOptions tune the SQLite store.
+type OpenOptions struct {
+	// MaxBatch is the most write requests committed in one transaction (default 256).
+	MaxBatch int
+	// ReadConns is the size of the read pool (default 4).
+	ReadConns int
+}
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(tx *Tx) error
+	done chan error
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS events(
+	conversation TEXT NOT NULL,
+	seq INTEGER NOT NULL,
+	channel TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	time INTEGER NOT NULL,
+	text TEXT NOT NULL,
+	intent TEXT NOT NULL DEFAULT '',
+	rule TEXT NOT NULL DEFAULT '',
+	sources TEXT NOT NULL DEFAULT '',
+	handoff INTEGER NOT NULL DEFAULT 0,
+	safeguarding INTEGER NOT NULL DEFAULT 0,
+	feedback TEXT NOT NULL DEFAULT '',
+	payload BLOB,
+	PRIMARY KEY(conversation, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_time ON events(time);
+CREATE TABLE IF NOT EXISTS event_seqs(
+	conversation TEXT PRIMARY KEY,
+	last_seq INTEGER NOT NULL
+) WITHOUT ROWID;
+`
+
+// DSN returns the modernc.org/sqlite data source name for a database file with the
+// pragmas careersbot uses: WAL, busy_timeout 5 s, synchronous NORMAL, foreign keys.
+func DSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "cache_size(-16000)")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// OpenSQLite opens (creating if needed) the database file at path and its tables.
+func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, error) {
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	if opts.ReadConns <= 0 {
+		opts.ReadConns = 4
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("transcripts: create database directory: %w", err)
+		}
+	}
+	dsn := DSN(path)
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("transcripts: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if _, err := w.ExecContext(ctx, schema); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("transcripts: create tables in %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn+"&mode=ro")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("transcripts: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(opts.ReadConns)
+	r.SetMaxIdleConns(opts.ReadConns)
+	s := &SQLite{read: r, write: w, redact: NewRedactor(),
+		reqs: make(chan writeReq, 1024), stop: make(chan struct{}), stopped: make(chan struct{})}
+	if s.insEvent, err = w.PrepareContext(ctx, `INSERT INTO events(conversation,seq,channel,kind,time,text,intent,rule,sources,handoff,safeguarding,feedback,payload) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`); err != nil {
+		s.closeDBs()
+		return nil, fmt.Errorf("transcripts: prepare: %w", err)
+	}
+	if s.nextSeq, err = w.PrepareContext(ctx, `INSERT INTO event_seqs(conversation,last_seq) VALUES(?,1) ON CONFLICT(conversation) DO UPDATE SET last_seq=last_seq+1 RETURNING last_seq`); err != nil {
+		s.closeDBs()
+		return nil, fmt.Errorf("transcripts: prepare: %w", err)
+	}
+	go s.writer(opts.MaxBatch)
+	return s, nil
+}
+
+func (s *SQLite) closeDBs() {
+	s.read.Close()
+	s.write.Close()
+}
+
+// Close stops the writer after the requests already queued and closes the database.
+func (s *SQLite) Close() error {
+	s.closeMu.Do(func() { close(s.stop) })
+	<-s.stopped
+	s.insEvent.Close()
+	s.nextSeq.Close()
+	err := s.read.Close()
+	if werr := s.write.Close(); err == nil {
+		err = werr
+	}
+	return err
+}
+
+// ReadDB is the read-only pool, for other tables in the same database.
+func (s *SQLite) ReadDB() *sql.DB { return s.read }
+
+// WriteDB is the writer's connection. Use it only to prepare statements and create
+// tables before serving; run writes through Batch.
+func (s *SQLite) WriteDB() *sql.DB { return s.write }
+
+// Ping checks that the database answers.
+func (s *SQLite) Ping(ctx context.Context) error {
+	var one int
+	return s.read.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
+}
+
+// ErrClosed is returned for a write after Close.
+var ErrClosed = errors.New("transcripts: store closed")
+
+// Tx is one write request's view of the group transaction.
+type Tx struct {
+	s   *SQLite
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+// SQL is the underlying transaction, for the caller's own tables.
+func (t *Tx) SQL() *sql.Tx { return t.tx }
+
+// Context is the transaction's context (not cancelled by the request: once queued a
+// write runs to its end).
+func (t *Tx) Context() context.Context { return t.ctx }
+
+// Stmt returns a statement prepared on WriteDB for use in this transaction.
+func (t *Tx) Stmt(st *sql.Stmt) *sql.Stmt { return t.tx.StmtContext(t.ctx, st) }
+
+// Append redacts and stores an event, assigning its Seq.
+func (t *Tx) Append(e Event) (Event, error) {
+	if e.Conversation == "" {
+		return Event{}, errors.New("transcripts: event without conversation")
+	}
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	if e.Kind == KindUser || e.Kind == KindAdviser {
+		e.Text = t.s.redact.Redact(e.Text)
+	}
+	if err := t.tx.StmtContext(t.ctx, t.s.nextSeq).QueryRowContext(t.ctx, e.Conversation).Scan(&e.Seq); err != nil {
+		return Event{}, fmt.Errorf("transcripts: next seq: %w", err)
+	}
+	_, err := t.tx.StmtContext(t.ctx, t.s.insEvent).ExecContext(t.ctx, e.Conversation, e.Seq, e.Channel, e.Kind,
+		e.Time.UnixMicro(), e.Text, e.Intent, e.Rule, strings.Join(e.Sources, ","), e.Handoff, e.Safeguarding,
+		e.Feedback, e.Payload)
+	if err != nil {
+		return Event{}, fmt.Errorf("transcripts: append: %w", err)
+	}
+	return e, nil
+}
+
+// Erase deletes a conversation's events. The sequence counter is kept so a channel that
+// resumes by sequence number (the web chat) never sees a number twice.
+func (t *Tx) Erase(conversation string) error {
+	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM events WHERE conversation=?`, conversation); err != nil {
+		return fmt.Errorf("transcripts: erase: %w", err)
+	}
+	return nil
+}
+
+// Batch runs fn inside the writer's next group transaction and returns once that
+// transaction committed (nil) or failed. fn runs under a savepoint: its error rolls
+// back its own writes only, and is returned.
+func (s *SQLite) Batch(ctx context.Context, fn func(tx *Tx) error) error {
+	r := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.reqs <- r:
+	case <-s.stop:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued the request is always answered (the writer drains before stopping),
+	// so wait for it regardless of ctx: the caller must know whether it committed.
+	return <-r.done
+}
+
+func (s *SQLite) writer(maxBatch int) {
+	defer close(s.stopped)
+	batch := make([]writeReq, 0, maxBatch)
+	for {
+		var first writeReq
+		select {
+		case first = <-s.reqs:
+		case <-s.stop:
+			// Drain what is queued, then stop.
+			for {
+				select {
+				case r := <-s.reqs:
+					s.commit([]writeReq{r})
+				default:
+					return
+				}
+			}
+		}
+		batch = append(batch[:0], first)
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.reqs:
+				batch = append(batch, r)
+			default:
+				break gather
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+func (s *SQLite) commit(batch []writeReq) {
+	ctx := context.Background()
+	errs := make([]error, len(batch))
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		for _, r := range batch {
+			r.done <- fmt.Errorf("transcripts: begin: %w", err)
+		}
+		return
+	}
+	single := len(batch) == 1
+	for i, r := range batch {
+		if r.ctx.Err() != nil {
+			errs[i] = r.ctx.Err()
+			continue
+		}
+		if single {
+			errs[i] = r.fn(&Tx{s: s, ctx: ctx, tx: tx})
+			if errs[i] != nil {
+				tx.Rollback()
+				r.done <- errs[i]
+				return
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+			errs[i] = fmt.Errorf("transcripts: savepoint: %w", err)
+			continue
+		}
+		if err := r.fn(&Tx{s: s, ctx: ctx, tx: tx}); err != nil {
+			errs[i] = err
+			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO w`); rerr != nil {
+				errs[i] = fmt.Errorf("%w (rollback: %v)", err, rerr)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE w`); err != nil && errs[i] == nil {
+			errs[i] = fmt.Errorf("transcripts: release: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("transcripts: commit: %w", err)
+			}
+		}
+	}
+	for i, r := range batch {
+		r.done <- errs[i]
+	}
+}
+
+// Append redacts and stores one event in its own write request.
+func (s *SQLite) Append(ctx context.Context, e Event) (Event, error) {
+	var out Event
+	err := s.Batch(ctx, func(tx *Tx) error {
+		var err error
+		out, err = tx.Append(e)
+		return err
+	})
+	return out, err
+}
+
+// Erase deletes a conversation's events.
+func (s *SQLite) Erase(ctx context.Context, conversation string) error {
+	return s.Batch(ctx, func(tx *Tx) error { return tx.Erase(conversation) })
+}
+
+// LastSeq returns a conversation's last sequence number, ErrNotFound when it never had
+// an event.
+func (s *SQLite) LastSeq(ctx context.Context, conversation string) (int64, error) {
+	var n int64
+	err := s.read.QueryRowContext(ctx, `SELECT last_seq FROM event_seqs WHERE conversation=?`, conversation).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("transcripts: last seq: %w", err)
+	}
+	return n, nil
+}
+
+const eventCols = `conversation,seq,channel,kind,time,text,intent,rule,sources,handoff,safeguarding,feedback,payload`
+
+func scanEvent(rows *sql.Rows) (Event, error) {
+	var e Event
+	var t int64
+	var sources string
+	err := rows.Scan(&e.Conversation, &e.Seq, &e.Channel, &e.Kind, &t, &e.Text, &e.Intent, &e.Rule, &sources,
+		&e.Handoff, &e.Safeguarding, &e.Feedback, &e.Payload)
+	if err != nil {
+		return Event{}, fmt.Errorf("transcripts: scan: %w", err)
+	}
+	e.Time = time.UnixMicro(t).UTC()
+	if sources != "" {
+		e.Sources = strings.Split(sources, ",")
+	}
+	if len(e.Payload) == 0 {
+		e.Payload = nil
+	}
+	return e, nil
+}
+
+// EventsAfter returns a conversation's events with Seq > after, in order, at most limit.
+// An unknown conversation gives no events and no error.
+func (s *SQLite) EventsAfter(ctx context.Context, conversation string, after int64, limit int) ([]Event, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE conversation=? AND seq>? ORDER BY seq LIMIT ?`,
+		conversation, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("transcripts: events: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("transcripts: events: %w", err)
+	}
+	return out, nil
+}
+
+// EventsRange returns a conversation's events with from <= Seq <= to, in order.
+func (s *SQLite) EventsRange(ctx context.Context, conversation string, from, to int64) ([]Event, error) {
+	evs, err := s.EventsAfter(ctx, conversation, from-1, int(to-from+1))
+	if err != nil {
+		return nil, err
+	}
+	return evs, nil
+}
+
+// DeleteBefore deletes every event older than cutoff (retention) and forgets the
+// sequence counters of conversations left empty. It returns the events deleted.
+func (s *SQLite) DeleteBefore(ctx context.Context, cutoff time.Time) (int64, error) {
+	var n int64
+	err := s.Batch(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM events WHERE time < ?`, cutoff.UnixMicro())
+		if err != nil {
+			return fmt.Errorf("transcripts: retention: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		if n > 0 {
+			if _, err := tx.tx.ExecContext(ctx, `DELETE FROM event_seqs WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation=event_seqs.conversation)`); err != nil {
+				return fmt.Errorf("transcripts: retention: %w", err)
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Each calls fn for every event at or after since, ordered by conversation and Seq.
+func (s *SQLite) Each(ctx context.Context, since time.Time, fn func(Event) error) error {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE time >= ? ORDER BY conversation, seq`, since.UnixMicro())
+	if err != nil {
+		return fmt.Errorf("transcripts: export: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("transcripts: export: %w", err)
+	}
+	return nil
+}
+
+// Stats computes the KPIs over events at or after since.
+func (s *SQLite) Stats(ctx context.Context, since time.Time) (Stats, error) {
+	st := Stats{Since: since, Intents: map[string]int{}}
+	from := since.UnixMicro()
+	err := s.read.QueryRowContext(ctx, `SELECT
+		COUNT(DISTINCT conversation),
+		COALESCE(SUM(kind='user'),0),
+		COALESCE(SUM(kind='bot'),0),
+		COALESCE(SUM(kind='adviser'),0),
+		COALESCE(SUM(kind='user' AND safeguarding=1),0),
+		COALESCE(SUM(feedback='yes'),0),
+		COALESCE(SUM(feedback='no'),0)
+		FROM events WHERE time >= ?`, from).Scan(&st.Conversations, &st.Messages, &st.BotReplies, &st.AdviserMessages,
+		&st.SafeguardingFlags, &st.FeedbackYes, &st.FeedbackNo)
+	if err != nil {
+		return Stats{}, fmt.Errorf("transcripts: stats: %w", err)
+	}
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(DISTINCT conversation) FROM events WHERE time >= ? AND handoff=1`, from).Scan(&st.HandedOff); err != nil {
+		return Stats{}, fmt.Errorf("transcripts: stats: %w", err)
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT intent, COUNT(*) FROM events WHERE time >= ? AND kind='user' AND intent != '' GROUP BY intent`, from)
+	if err != nil {
+		return Stats{}, fmt.Errorf("transcripts: stats: %w", err)
+	}
+	defer rows.Close()
+	understood := 0
+	for rows.Next() {
+		var in string
+		var n int
+		if err := rows.Scan(&in, &n); err != nil {
+			return Stats{}, fmt.Errorf("transcripts: stats: %w", err)
+		}
+		st.Intents[in] = n
+		understood += n
+	}
+	if err := rows.Err(); err != nil {
+		return Stats{}, fmt.Errorf("transcripts: stats: %w", err)
+	}
+	st.finish(understood)
+	return st, nil
+}
+
+// Stats are the KPIs a careers service reads.
+type Stats struct {
+	Since             time.Time      `json:"since"`
+	Conversations     int            `json:"conversations"`
+	Messages          int            `json:"messages"` // from young people
+	BotReplies        int            `json:"bot_replies"`
+	AdviserMessages   int            `json:"adviser_messages"`
+	Intents           map[string]int `json:"intents"`
+	FallbackRate      float64        `json:"fallback_rate"` // share of messages the bot did not understand
+	HandedOff         int            `json:"handed_off"`    // conversations handed to an adviser
+	HandoffRate       float64        `json:"handoff_rate"`  // share of conversations
+	SafeguardingFlags int            `json:"safeguarding_flags"`
+	FeedbackYes       int            `json:"feedback_yes"`
+	FeedbackNo        int            `json:"feedback_no"`
+	HelpfulRate       float64        `json:"helpful_rate"` // yes / (yes + no)
+}
+
+func (st *Stats) finish(understood int) {
+	if understood > 0 {
+		st.FallbackRate = float64(st.Intents["unknown"]) / float64(understood)
+	}
+	if st.Conversations > 0 {
+		st.HandoffRate = float64(st.HandedOff) / float64(st.Conversations)
+	}
+	if n := st.FeedbackYes + st.FeedbackNo; n > 0 {
+		st.HelpfulRate = float64(st.FeedbackYes) / float64(n)
+	}
+}
+
+var _ Store = (*SQLite)(nil)
