@@ -82,7 +82,7 @@ var ucInterestLexicon = []ucLexEntry{
 	{"animal|animals|pets|pet|dogs|dog|cats|cat|horses|horse|wildlife|puppies|zoo|zoos", "animals"},
 	{"sport|sports|football|footy|rugby|cricket|tennis|netball|basketball|athletics|swimming|gym|fitness|boxing|running|exercise|dance|dancing", "sport"},
 	{"art|arts|drawing|draw|painting|paint|sketching|creative|design|designing|illustration|photography|photos", "art"},
-	{"computers|computer|gaming|games|video games|coding|code|programming|tech|technology|it|laptops|robots|robotics|ai", "computers"},
+	{"computers|computer|gaming|games|video games|coding|code|programming|tech|technology|laptops|robots|robotics|ai", "computers"},
 	{"helping people|helping others|help people|help others|helping|caring for people|looking after people|caring", "helping people"},
 	{"fixing things|fix things|fixing|repairing|repairing things|taking things apart|mending things|engines", "fixing things"},
 	{"science|experiments|scientific|lab", "science"},

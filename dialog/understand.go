@@ -2,28 +2,562 @@ package dialog
 
 import (
 	"context"
+	"sort"
+	"strconv"
 
 	"github.com/careersbot/careersbot/lmi"
 )
 
 // Understander finds intents and entities in one message. Safe for concurrent use.
+//
+// It is deterministic and explainable: the message is normalised (lowercase, accents
+// folded, contractions and texting spellings expanded), occupation and place mentions are
+// found by the LMI store and collapsed into the words OCC and PLACE, and weighted cue
+// phrases score every intent. The best score wins; ties go by ucIntentPrecedence. The cues
+// that decided are kept in Understanding.Cues.
 type Understander struct {
-	store lmi.Store
+	store     lmi.Store
+	cues      *ucMatcher
+	interests *ucMatcher
+	subjects  *ucMatcher
+	skills    *ucMatcher
+	ents      *ucMatcher
+	prec      map[string]int
 }
 
 // NewUnderstander returns an Understander that finds occupations and places with store.
+// store may be nil (no occupations or places are then found).
 func NewUnderstander(store lmi.Store) *Understander {
-	return &Understander{store: store}
+	u := &Understander{
+		store:     store,
+		cues:      ucMustCompile(ucCueSpecs),
+		interests: ucMustCompile(ucLexSpecs(ucInterestLexicon)),
+		subjects:  ucMustCompile(ucLexSpecs(ucSubjectLexicon)),
+		skills:    ucMustCompile(ucLexSpecs(ucSkillLexicon)),
+		ents:      ucMustCompile(ucEntitySpecs),
+		prec:      make(map[string]int, len(ucIntentPrecedence)),
+	}
+	for i, in := range ucIntentPrecedence {
+		u.prec[in] = i
+	}
+	return u
 }
 
-// Understand reads one message without any conversation state.
+func ucLexSpecs(lex []ucLexEntry) []ucPatternSpec {
+	out := make([]ucPatternSpec, len(lex))
+	for i, e := range lex {
+		out[i] = ucPatternSpec{pattern: e.pattern, label: e.word, weight: 1}
+	}
+	return out
+}
+
+// Understand reads one message without any conversation state. The safeguarding gate runs
+// first; a flagged message has intent "safeguarding" whatever else it says.
 func (u *Understander) Understand(ctx context.Context, text string) Understanding {
 	out := Understanding{Text: text, Intent: IntentUnknown}
 	toks := ucNormalise(text)
 	if f := sgCheckTokens(text, toks); f != nil {
 		out.Safeguarding = f
-		out.Intent = IntentSafeguarding
-		out.Confidence = 1
+	}
+	if len(toks) == 0 {
+		if out.Safeguarding != nil {
+			out.Intent, out.Confidence = IntentSafeguarding, 1
+		}
+		return out
+	}
+
+	// Entities from the store, on the text as written.
+	if u.store != nil {
+		if ms, err := u.store.FindOccupations(ctx, text); err == nil && len(ms) > 0 {
+			ms = ucOrderMentions(ms)
+			if len(ms) > 3 {
+				ms = ms[:3]
+			}
+			out.Occupations = ms
+		}
+		if pm, ok := u.store.FindPlace(ctx, text); ok {
+			p := pm
+			out.Place = &p
+		}
+	}
+	if out.Place != nil && ucPlaceOverlapsOcc(out.Place, out.Occupations) {
+		out.Place = nil
+	}
+
+	ctoks := ucCollapse(toks, out.Occupations, out.Place)
+	u.entities(toks, ctoks, &out)
+	u.classify(ctoks, &out)
+	if out.Safeguarding != nil {
+		out.Intent, out.Confidence = IntentSafeguarding, 1
+		out.Cues = append([]string{"safeguarding: " + out.Safeguarding.Matched}, out.Cues...)
 	}
 	return out
+}
+
+// ucOrderMentions puts mentions in the order written (the store gives them best first).
+func ucOrderMentions(ms []lmi.Mention) []lmi.Mention {
+	out := make([]lmi.Mention, 0, len(ms))
+	for _, m := range ms {
+		if len(m.Candidates) == 0 {
+			continue
+		}
+		out = append(out, m)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
+}
+
+func ucPlaceOverlapsOcc(p *lmi.PlaceMatch, ms []lmi.Mention) bool {
+	if p.End <= p.Start {
+		return false
+	}
+	for _, m := range ms {
+		if p.Start < m.End && m.Start < p.End {
+			return true
+		}
+	}
+	return false
+}
+
+// ucCollapse replaces the words of each occupation mention by one OCC word and the words
+// of the place by PLACE.
+func ucCollapse(toks []ucToken, occ []lmi.Mention, place *lmi.PlaceMatch) []ucToken {
+	if len(occ) == 0 && place == nil {
+		return toks
+	}
+	out := make([]ucToken, 0, len(toks))
+	lastOcc, lastPlace := -1, false
+	for _, t := range toks {
+		in := -1
+		for i, m := range occ {
+			if t.start < m.End && m.Start < t.end {
+				in = i
+				break
+			}
+		}
+		if in >= 0 {
+			if lastOcc != in {
+				out = append(out, ucToken{s: "OCC", start: t.start, end: t.end})
+			} else {
+				out[len(out)-1].end = t.end
+			}
+			lastOcc, lastPlace = in, false
+			continue
+		}
+		lastOcc = -1
+		if place != nil && place.End > place.Start && t.start < place.End && place.Start < t.end {
+			if !lastPlace {
+				out = append(out, ucToken{s: "PLACE", start: t.start, end: t.end})
+			}
+			lastPlace = true
+			continue
+		}
+		lastPlace = false
+		out = append(out, t)
+	}
+	return out
+}
+
+// classify scores every intent over the collapsed words.
+func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
+	nOcc := len(out.Occupations)
+	var buf [32]ucMatch
+	ms := u.cues.find(ctoks, buf[:0])
+
+	type acc struct {
+		max, sum float64
+		best     string
+		spans    [6][2]int
+		weights  [6]float64
+		n        int
+	}
+	var scores [len(ucAllIntents)]acc
+	for _, m := range ms {
+		ph := &u.cues.phrases[m.phrase]
+		switch {
+		case ph.flags&ucNeedOcc != 0 && nOcc == 0,
+			ph.flags&ucNoOcc != 0 && nOcc > 0,
+			ph.flags&ucNeed2Occ != 0 && nOcc < 2:
+			continue
+		}
+		a := &scores[ucIntentIndex(ph.label)]
+		if ph.weight < 0 {
+			a.sum += ph.weight
+			continue
+		}
+		// Overlapping cues of one intent ("how to become", "become a") count once, at
+		// the highest weight among them.
+		overlap := -1
+		for k := 0; k < a.n; k++ {
+			if m.start < a.spans[k][1] && a.spans[k][0] < m.end {
+				overlap = k
+				break
+			}
+		}
+		if overlap >= 0 {
+			if w := a.weights[overlap]; ph.weight > w {
+				a.sum += ph.weight - w
+				a.weights[overlap] = ph.weight
+				if ph.weight > a.max {
+					a.max, a.best = ph.weight, ph.source
+				}
+			}
+			continue
+		}
+		if a.n < len(a.spans) {
+			a.spans[a.n] = [2]int{m.start, m.end}
+			a.weights[a.n] = ph.weight
+			a.n++
+		}
+		a.sum += ph.weight
+		if ph.weight > a.max {
+			a.max = ph.weight
+			a.best = ph.source
+		}
+	}
+	// Entity evidence.
+	hasInterest := len(out.Interests) > 0 || len(out.Subjects) > 0 || len(out.Skills) > 0
+	if hasInterest && nOcc == 0 {
+		a := &scores[ucIntentIndex(IntentSuggest)]
+		a.sum += 0.5
+		if a.max < 0.5 {
+			a.max, a.best = 0.5, "interests"
+		}
+	}
+	if nOcc > 0 {
+		// an occupation and nothing else ("electrician?") asks what the job is
+		if a := &scores[ucIntentIndex(IntentDescribe)]; a.max == 0 {
+			a.sum, a.max, a.best = 1, 1, "occupation only"
+		}
+	}
+	bestI, bestS, second := -1, 0.0, 0.0
+	for i := range scores {
+		a := &scores[i]
+		if a.max <= 0 {
+			continue
+		}
+		// the strongest cue counts in full, further cues for the same intent count half
+		s := a.max + 0.5*(a.sum-a.max)
+		if s < ucMinScore {
+			continue
+		}
+		switch {
+		case bestI < 0 || s > bestS+1e-9:
+			second = bestS
+			bestI, bestS = i, s
+		case s > bestS-1e-9:
+			if u.prec[ucAllIntents[i]] < u.prec[ucAllIntents[bestI]] {
+				bestI = i
+			}
+			second = s
+		default:
+			if s > second {
+				second = s
+			}
+		}
+	}
+	if bestI < 0 {
+		out.Intent, out.Confidence = IntentUnknown, 0
+		return
+	}
+	out.Intent = ucAllIntents[bestI]
+	out.Confidence = ucConfidence(bestS, second)
+	out.Cues = append(out.Cues, out.Intent+": "+scores[bestI].best)
+}
+
+// ucMinScore is the least score an intent needs to be chosen; below it the message is
+// "unknown" (a lone "like" in "do you like pizza" is not a careers question).
+const ucMinScore = 1.0
+
+// ucConfidence maps the winning score and the runner-up to 0..1: a strong cue with a clear
+// margin is near 1, a weak or contested one lower.
+func ucConfidence(best, second float64) float64 {
+	strength := best / 3
+	if strength > 1 {
+		strength = 1
+	}
+	margin := (best - second) / best
+	c := strength * (0.5 + 0.5*margin)
+	if c < 0.05 {
+		c = 0.05
+	}
+	return float64(int(c*100+0.5)) / 100
+}
+
+// ucAllIntents are the intents the scorer can choose (safeguarding is set by the gate).
+var ucAllIntents = [...]string{
+	IntentDeleteData, IntentHandoff, IntentCompare, IntentBestPaid, IntentVacancies,
+	IntentEntry, IntentHours, IntentOutlook, IntentPay, IntentDescribe, IntentSuggest,
+	IntentHelp, IntentThanks, IntentBye, IntentGreet,
+}
+
+func ucIntentIndex(intent string) int {
+	for i, in := range ucAllIntents {
+		if in == intent {
+			return i
+		}
+	}
+	panic("dialog: cue for unknown intent " + intent)
+}
+
+// Entity labels used in ucEntitySpecs.
+const (
+	ueNearMe     = "near_me"
+	ueNoDegree   = "no_degree"
+	ueAgeUni     = "age:18"
+	ueAgeSixth   = "age:16"
+	ueQualPrefix = "qual:"
+	ueYes        = "yes"
+	ueNo         = "no"
+	ueSkillCue   = "skill_cue"
+)
+
+var ucEntitySpecs = []ucPatternSpec{
+	{pattern: "near me|round here|around here|round my way|local|locally|in my area|my area|nearby|near by|near where i live|close to me|close by|near home|near my house|in my town|where i live|around me|near to me", label: ueNearMe},
+	{pattern: "without a/an? degree|without going to uni/university|without uni/university|no degree|no uni|no university|not go to uni/university|not going to uni/university|not want to go to uni/university|not want a degree|not wanting to go to uni|skip uni|instead of uni/university|not need a degree|do not have a degree|not do a degree|not doing a degree|degree not needed|no qualifications|dropped out", label: ueNoDegree},
+	{pattern: "at/in uni/university|uni/university student|first/second/third/final year of/at uni/university|undergrad|undergraduate|fresher|studying at uni/university|doing a/my degree", label: ueAgeUni},
+	{pattern: "sixth form|6th form|year 12|year 13|lower sixth|upper sixth", label: ueAgeSixth},
+	{pattern: "doing/taking/sitting/revising for? my/the? gcses/gcse|gcses/gcse|year 10|year 11", label: ueQualPrefix + "gcse"},
+	{pattern: "doing/taking/sitting my? a levels/level|a levels|a level|sixth form|6th form", label: ueQualPrefix + "a_level"},
+	{pattern: "t level|t levels", label: ueQualPrefix + "t_level"},
+	{pattern: "btec|btecs", label: ueQualPrefix + "btec"},
+	{pattern: "at/in college|college student|doing a college course|going to college", label: ueQualPrefix + "college"},
+	{pattern: "at/in uni/university|doing a/my degree|have a degree|got a degree|graduated|graduate|uni/university student|undergraduate", label: ueQualPrefix + "degree"},
+	{pattern: "doing an apprenticeship|on an apprenticeship|i am an apprentice", label: ueQualPrefix + "apprenticeship"},
+	{pattern: "good at|great at|good with|great with|strong at|skilled at|skilled in|skills are|skills in|i am good|i can|my strengths|strength is|talented at", label: ueSkillCue},
+	{pattern: "^yes|^yeah|^yea|^yeh|^yep|^yup|^yh|^ye|^sure|^ok|^okay|^definitely|^of course|^correct|^it was|^it did|^that is right|^right|^absolutely|^yes please|^aye|^def|^totally|^very|^really helpful|^helpful|^that helped|^it helped", label: ueYes},
+	{pattern: "^no|^nope|^nah|^naw|^not really|^not at all|^no thanks|^it was not|^it did not|^not helpful|^not very|^no it was not|^wrong|^incorrect|^negative", label: ueNo},
+}
+
+// entities fills age, qualification level, near-me, interests, subjects, skills, yes/no
+// and choice.
+func (u *Understander) entities(toks, ctoks []ucToken, out *Understanding) {
+	var buf [16]ucMatch
+	ms := u.ents.find(toks, buf[:0])
+	skillFrom := -1
+	for _, m := range ms {
+		label := u.ents.phrases[m.phrase].label
+		switch {
+		case label == ueNearMe:
+			out.NearMe = true
+		case label == ueNoDegree:
+			out.NoDegree = true
+		case label == ueAgeUni:
+			if out.Age == 0 {
+				out.Age = 18
+			}
+		case label == ueAgeSixth:
+			if out.Age == 0 {
+				out.Age = 16
+			}
+		case len(label) > len(ueQualPrefix) && label[:len(ueQualPrefix)] == ueQualPrefix:
+			if out.QualLevel == "" {
+				out.QualLevel = label[len(ueQualPrefix):]
+			}
+		case label == ueSkillCue:
+			if skillFrom < 0 {
+				skillFrom = m.end
+			}
+		case label == ueYes:
+			if len(toks) <= 6 {
+				out.Yes = true
+			}
+		case label == ueNo:
+			if len(toks) <= 6 && !ucNoIsIdiom(toks) {
+				out.No = true
+			}
+		}
+	}
+	if out.Yes && out.No {
+		out.Yes = false // "no it was not" also matched ^it was
+	}
+	if age := ucFindAge(toks); age > 0 {
+		out.Age = age
+	}
+	out.Choice = ucFindChoice(toks)
+
+	// Interests and subjects from words outside occupation mentions.
+	out.Interests = ucLexWords(u.interests, ctoks, out.Interests)
+	out.Subjects = ucLexWords(u.subjects, ctoks, out.Subjects)
+	if skillFrom >= 0 && skillFrom < len(toks) {
+		out.Skills = ucLexWords(u.skills, toks[skillFrom:], out.Skills)
+	}
+}
+
+// ucNoIsIdiom reports messages starting "no" that are not an answer no ("no idea", "no uni").
+func ucNoIsIdiom(toks []ucToken) bool {
+	if len(toks) < 2 || toks[0].s != "no" {
+		return false
+	}
+	switch toks[1].s {
+	case "idea", "clue", "uni", "university", "degree", "one", "way", "problem", "worries":
+		return true
+	}
+	return false
+}
+
+// ucLexWords appends the lexicon words matched, longest match first, no overlaps, no
+// repeats.
+func ucLexWords(m *ucMatcher, toks []ucToken, dst []string) []string {
+	var buf [16]ucMatch
+	ms := m.find(toks, buf[:0])
+	if len(ms) == 0 {
+		return dst
+	}
+	// longest first at each start; skip overlaps
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].start != ms[j].start {
+			return ms[i].start < ms[j].start
+		}
+		return ms[i].end > ms[j].end
+	})
+	covered := -1
+	for _, x := range ms {
+		if x.start < covered {
+			continue
+		}
+		covered = x.end
+		w := m.phrases[x.phrase].label
+		dup := false
+		for _, d := range dst {
+			if d == w {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			dst = append(dst, w)
+		}
+	}
+	return dst
+}
+
+// ucFindAge finds a stated age: "i am 15", "15 years old", "aged 15", "i am fifteen",
+// "year 10" (UK school year Y starts at age Y+4), "turning 16" (15).
+func ucFindAge(toks []ucToken) int {
+	for i := range toks {
+		n, w := ucNumberAt(toks, i)
+		if n == 0 {
+			// "year 10" / "yr 10" / "y10"
+			if (toks[i].s == "year" || toks[i].s == "y") && i+1 < len(toks) {
+				if y, _ := ucNumberAt(toks, i+1); y >= 7 && y <= 13 {
+					if i+2 < len(toks) && (toks[i+2].s == "old" || toks[i+2].s == "olds") {
+						continue
+					}
+					return y + 4
+				}
+			}
+			continue
+		}
+		if n < 8 || n > 30 {
+			continue
+		}
+		next := i + w
+		prev := ""
+		if i > 0 {
+			prev = toks[i-1].s
+		}
+		prev2 := ""
+		if i > 1 {
+			prev2 = toks[i-2].s
+		}
+		nextS := ""
+		if next < len(toks) {
+			nextS = toks[next].s
+		}
+		switch {
+		case nextS == "years" || nextS == "year" || nextS == "yo" || nextS == "yrs":
+			if next+1 < len(toks) && toks[next+1].s == "old" || nextS == "yo" {
+				return n
+			}
+			if prev == "am" || prev == "aged" || prev == "age" {
+				return n
+			}
+		case prev == "aged" || (prev == "age" && prev2 != "retirement") || (prev == "is" && prev2 == "age"):
+			return n
+		case prev == "am" && prev2 == "i" && n >= 10:
+			if nextS == "" || !ucUnitWord(nextS) {
+				return n
+			}
+		case prev == "turning" || prev == "turn" || (prev == "be" && prev2 == "will"):
+			if n > 10 {
+				return n - 1
+			}
+		}
+	}
+	return 0
+}
+
+func ucUnitWord(s string) bool {
+	switch s {
+	case "foot", "feet", "ft", "inches", "cm", "kg", "stone", "percent", "pounds", "quid", "k", "grand", "hours", "minutes", "mins", "am", "pm", "oclock":
+		return true
+	}
+	return false
+}
+
+// ucNumberAt reads a number at toks[i] (digits or words, "twenty one"), returning the value
+// and the number of tokens used; 0 when none.
+func ucNumberAt(toks []ucToken, i int) (int, int) {
+	s := toks[i].s
+	if s == "" {
+		return 0, 0
+	}
+	if s[0] >= '0' && s[0] <= '9' {
+		if len(s) > 3 {
+			return 0, 0
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return 0, 0
+		}
+		return n, 1
+	}
+	n, ok := ucNumberWords[s]
+	if !ok {
+		return 0, 0
+	}
+	if n == 20 && i+1 < len(toks) {
+		if d, ok := ucNumberWords[toks[i+1].s]; ok && d >= 1 && d <= 9 {
+			return 20 + d, 2
+		}
+		switch toks[i+1].s {
+		case "one":
+			return 21, 2
+		case "two":
+			return 22, 2
+		case "three":
+			return 23, 2
+		case "four":
+			return 24, 2
+		case "five":
+			return 25, 2
+		}
+	}
+	return n, 1
+}
+
+// ucFindChoice reads a pick from offered options in a short message: "2", "the second
+// one", "option 3", "first".
+func ucFindChoice(toks []ucToken) int {
+	if len(toks) == 0 || len(toks) > 4 {
+		return 0
+	}
+	for i, t := range toks {
+		if n, ok := ucOrdinals[t.s]; ok {
+			// "one" alone is not a choice unless it is "number one"/"option one"
+			if (t.s == "one" || t.s == "two" || t.s == "three" || t.s == "four" || t.s == "five") && len(toks) > 1 {
+				if i == 0 || (toks[i-1].s != "number" && toks[i-1].s != "option" && toks[i-1].s != "no") {
+					continue
+				}
+			}
+			return n
+		}
+		if len(t.s) == 1 && t.s[0] >= '1' && t.s[0] <= '9' {
+			if len(toks) == 1 || (i > 0 && (toks[i-1].s == "number" || toks[i-1].s == "option" || toks[i-1].s == "no")) {
+				return int(t.s[0] - '0')
+			}
+		}
+	}
+	return 0
 }

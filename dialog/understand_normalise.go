@@ -88,8 +88,19 @@ func ucNormalise(text string) []ucToken {
 	norm := sb.String()
 
 	out := make([]ucToken, 0, len(words)+4)
-	for _, w := range words {
+	for wi := 0; wi < len(words); wi++ {
+		w := words[wi]
 		s := norm[w.bStart:w.bEnd]
+		// "6th", "1st": digits and an ordinal suffix written together stay one word
+		if wi+1 < len(words) && s[0] >= '0' && s[0] <= '9' && words[wi+1].oStart == w.oEnd {
+			switch norm[words[wi+1].bStart:words[wi+1].bEnd] {
+			case "st", "nd", "rd", "th":
+				n := words[wi+1]
+				out = append(out, ucToken{s: norm[w.bStart:n.bEnd], start: w.oStart, end: n.oEnd})
+				wi++
+				continue
+			}
+		}
 		if exp, ok := ucSpellings[s]; ok {
 			for _, e := range exp {
 				out = append(out, ucToken{s: e, start: w.oStart, end: w.oEnd})

@@ -25,6 +25,9 @@ type Understanding struct {
 	No           bool              `json:"no,omitempty"`  // "no", "nope", "not really"
 	// Choice is a 1-based pick from offered options ("the first one", "2"), 0 when none.
 	Choice int `json:"choice,omitempty"`
+	// Cues say what decided the intent ("pay: salary", "safeguarding: kill myself"), so
+	// `careersbot ask --json` can show why.
+	Cues []string `json:"cues,omitempty"`
 }
 
 // SafeguardingFlag says why a message was flagged.
