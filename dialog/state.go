@@ -17,6 +17,13 @@ type State struct {
 	Turns     int `json:"turns"`
 	// ExplainedTerms records terms ("median") already explained to this person.
 	ExplainedTerms []string `json:"explained_terms,omitempty"`
+	// LastOccupationNames are the words the person used for LastOccupations (same
+	// order), so a young reader's follow-up answer names the job as they did.
+	LastOccupationNames []string `json:"last_occupation_names,omitempty"`
+	// Answers counts informative answers (LMI facts) given so far.
+	Answers int `json:"answers,omitempty"`
+	// FeedbackAsked is set once "was this helpful?" has been asked.
+	FeedbackAsked bool `json:"feedback_asked,omitempty"`
 }
 
 // Profile is what the person has told us about themselves.

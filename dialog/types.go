@@ -100,4 +100,9 @@ type Reply struct {
 	Rule         string      `json:"rule,omitempty"`         // the rule that fired
 	Sources      []string    `json:"sources"`                // source ids used
 	AskFeedback  bool        `json:"ask_feedback,omitempty"` // "was this helpful?" was asked
+	// Feedback is the person's answer to "was this helpful?" ("yes" or "no") when
+	// Intent is IntentFeedback.
+	Feedback string `json:"feedback,omitempty"`
+	// Pending is the slot the reply asks for ("occupation", "place", ...), if any.
+	Pending string `json:"pending,omitempty"`
 }

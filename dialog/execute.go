@@ -1,0 +1,200 @@
+package dialog
+
+import (
+	"context"
+	"slices"
+
+	"github.com/careersbot/careersbot/lmi"
+)
+
+// informativeIntents give facts from the LMI store.
+var informativeIntents = map[string]bool{
+	IntentPay: true, IntentBestPaid: true, IntentEntry: true, IntentDescribe: true,
+	IntentOutlook: true, IntentHours: true, IntentSuggest: true, IntentCompare: true,
+	IntentVacancies: true,
+}
+
+// execute carries out a rule's actions and renders its reply.
+func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) (Reply, error) {
+	intent := t.intent
+	if rule.Intent != "" {
+		intent = rule.Intent
+	}
+	asking := rule.Ask != ""
+	v := e.newView(ctx, t, intent, !asking)
+	r := Reply{
+		Intent:      intent,
+		Depth:       t.depth,
+		Rule:        rule.Name,
+		Handoff:     rule.Handoff,
+		Occupations: t.occs,
+	}
+	if t.region.Name != "" && (t.placeInMsg || usesRegion[intent]) {
+		r.Region = t.region.Name
+	}
+
+	// Ask: open a pending question with its options.
+	t.st.Pending = nil
+	if asking {
+		p := &Pending{Slot: rule.Ask, Intent: t.intent}
+		switch rule.Ask {
+		case "occupation":
+			if t.ambiguous {
+				for _, m := range t.options {
+					p.Options = append(p.Options, m.SOC2020)
+				}
+				r.Buttons = append(r.Buttons, optionButtons(t.options)...)
+				r.Occupations = t.options
+				v.Options = make([]string, len(t.options))
+				for i, m := range t.options {
+					v.Options[i] = m.Title
+				}
+			}
+		case "region_choice":
+			for _, reg := range t.regions {
+				p.Options = append(p.Options, reg.Name)
+				r.Buttons = append(r.Buttons, Button{Label: reg.Name, Value: "region:" + reg.Name})
+				v.Options = append(v.Options, reg.Name)
+			}
+		case "adviser_offer":
+			r.Buttons = append(r.Buttons, Button{Label: "Yes, please", Value: "yes"}, Button{Label: "No, thanks", Value: "no"})
+		}
+		t.st.Pending = p
+		r.Pending = p.Slot
+	}
+	for k, val := range rule.Set {
+		t.st.Slots = setSlot(t.st.Slots, k, val)
+	}
+	if intent == IntentFeedback {
+		r.Feedback = t.st.Slots["feedback"]
+	}
+
+	text, err := rs.render(rule.Reply, t.depth, v)
+	if err != nil {
+		return Reply{}, err
+	}
+	r.Text = text
+
+	informative := !asking && !rule.Handoff && informativeIntents[intent] && v.found
+	if informative {
+		e.decorate(&r, v, intent)
+	} else if !asking && !rule.Handoff && intent != IntentDeleteData {
+		r.Buttons = append(r.Buttons, socialButtons(intent, t.depth)...)
+	}
+	r.Buttons = append(r.Buttons, rule.Buttons...)
+	if len(v.Extra) > 0 {
+		r.Occupations = v.Extra
+	}
+	r.Sources = v.sourceIDs()
+	if r.Occupations == nil {
+		r.Occupations = []lmi.Match{}
+	}
+	if r.Sources == nil {
+		r.Sources = []string{}
+	}
+
+	// State.
+	st := &t.st
+	st.LastIntent = intent
+	codes := occCodes(r.Occupations)
+	if len(t.occs) > 0 && !(asking && rule.Ask == "occupation" && t.ambiguous) {
+		codes = occCodes(t.occs)
+		st.LastOccupations = codes
+		st.LastOccupationNames = append([]string(nil), t.names...)
+	} else if len(v.Extra) > 0 {
+		st.LastOccupations = codes[:min(3, len(codes))]
+		st.LastOccupationNames = nil
+	}
+	for _, term := range v.newTerms {
+		if !slices.Contains(st.ExplainedTerms, term) {
+			st.ExplainedTerms = append(st.ExplainedTerms, term)
+		}
+	}
+	switch {
+	case t.answered == "adviser_offer" || rule.Handoff:
+		st.Fallbacks = 0
+	case intent == IntentUnknown || t.failed != "":
+		st.Fallbacks = t.prev.Fallbacks + 1
+	default:
+		st.Fallbacks = 0
+	}
+	if informative {
+		st.Answers++
+		after := e.opts.FeedbackAfter
+		if after == 0 {
+			after = 3
+		}
+		if after > 0 && st.Answers >= after && !st.FeedbackAsked && st.Pending == nil {
+			q, err := rs.render("feedback_question", t.depth, v)
+			if err == nil {
+				r.Text += "\n\n" + q
+				r.AskFeedback = true
+				r.Buttons = append([]Button{{Label: "Yes", Value: "yes"}, {Label: "No", Value: "no"}}, r.Buttons...)
+				st.FeedbackAsked = true
+				st.Pending = &Pending{Slot: "feedback", Intent: intent}
+			}
+		}
+	}
+	return r, nil
+}
+
+func occCodes(ms []lmi.Match) []string {
+	out := make([]string, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, m.SOC2020)
+	}
+	return out
+}
+
+// safeguarding answers a flagged message: calm help lines and a handoff.
+func (e *Engine) safeguarding(ctx context.Context, rs *RuleSet, t *turn, flag *SafeguardingFlag) (Reply, State, error) {
+	t.st.Profile.AgeGroup = ageGroup(t.st.Profile.Age)
+	t.depth = depthFor(t.st.Profile.Age, t.in.Adviser)
+	t.intent = IntentSafeguarding
+	v := e.newView(ctx, t, IntentSafeguarding, false)
+	v.Category = flag.Category
+	text, err := rs.render("safeguarding", t.depth, v)
+	if err != nil || text == "" {
+		e.log.Error("dialog: safeguarding template failed; using built-in text", "err", err)
+		text = safeguardingText
+	}
+	r := Reply{
+		Intent:       IntentSafeguarding,
+		Depth:        t.depth,
+		Text:         text,
+		Handoff:      true,
+		Safeguarding: true,
+		Rule:         "safeguarding",
+		Occupations:  []lmi.Match{},
+		Sources:      []string{},
+	}
+	t.st.Pending = nil
+	t.st.Fallbacks = 0
+	t.st.LastIntent = IntentSafeguarding
+	return r, t.st, nil
+}
+
+// safeguardingText is used only if the safeguarding template cannot be rendered.
+const safeguardingText = "Thank you for telling me. You matter, and you do not have to deal with this on your own. " +
+	"I am letting a careers adviser know so a real person can help.\n" +
+	"You can talk to someone now: Childline 0800 1111 (free, any time), Samaritans 116 123, " +
+	"or text SHOUT to 85258. If you are in danger right now, call 999."
+
+// fallbackReply is the reply when no rule fires or a rule fails.
+func (e *Engine) fallbackReply(ctx context.Context, rs *RuleSet, t *turn) Reply {
+	if t.depth == "" {
+		t.depth = depthFor(t.st.Profile.Age, t.in.Adviser)
+	}
+	v := e.newView(ctx, t, IntentUnknown, false)
+	text, err := rs.render("fallback", t.depth, v)
+	if err != nil || text == "" {
+		text = "Sorry, I did not understand that. You can ask me about jobs, pay and how to get in, or ask to talk to a careers adviser."
+	}
+	t.st.Fallbacks = t.prev.Fallbacks + 1
+	t.st.Pending = nil
+	return Reply{
+		Intent: IntentUnknown, Depth: t.depth, Text: text, Rule: "fallback",
+		Occupations: []lmi.Match{}, Sources: []string{},
+		Buttons: []Button{{Label: "Talk to an adviser", Value: "handoff"}},
+	}
+}

@@ -1,0 +1,664 @@
+package dialog
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/careersbot/careersbot/lmi"
+)
+
+// View is what a reply template sees as its dot. Figures are formatted through its
+// methods (Pay, Hours, Src, Explain...), which pitch them at the reply's depth and
+// record the sources used.
+type View struct {
+	Depth                              string
+	Young, Teen, Older, Adult, Adviser bool
+	// Detailed is Older, Adult or Adviser: percentiles, regions, routes and levels.
+	Detailed bool
+	Intent   string
+	Age      int
+
+	Occs []*OccView // the occupations the answer is about
+	Occ  *OccView   // the first of them, nil when none
+	// Missing lists job codes that were asked about but are not in the store.
+	Missing []string
+
+	Region        string // region used, "" none
+	Country       string
+	England       bool
+	RegionInMsg   bool
+	NearMe        bool
+	Place         string // the person's town or area, when known
+	Options       []string
+	Best          []BestView
+	Suggestions   []SuggestionView
+	Interests     []string // what the person said they like (interests and subjects)
+	NoDegree      bool
+	Category      string // safeguarding category
+	Fallbacks     int
+	AskedSlot     string
+	Said          string // the person's words (for echoing a job title only)
+	ProfileRegion string
+	Feedback      string // "yes" or "no" for a feedback answer
+
+	// Extra are occupations a listing answer (best paid, suggestions) is about.
+	Extra []lmi.Match
+
+	e         *Engine
+	ctx       context.Context
+	found     bool
+	explained []string
+	newTerms  []string
+	sources   []string
+}
+
+// OccView is one occupation as a template sees it.
+type OccView struct {
+	*lmi.Occupation
+	// Name is what to call the job at this depth: the person's own words for young
+	// readers when they named it, else the SOC title.
+	Name string
+	// Said is the job as the person wrote it ("" when it came from a button).
+	Said string
+	// Regional is the regional pay estimate for the region in use, nil when none.
+	Regional *lmi.RegionalPay
+}
+
+// BestView is one row of a best-paid list.
+type BestView struct {
+	lmi.RankedOccupation
+	Rank int
+}
+
+// SuggestionView is one suggested job with its reasons.
+type SuggestionView struct {
+	lmi.Suggestion
+	Why string // the reasons joined into a sentence fragment
+}
+
+func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool) *View {
+	v := &View{
+		Depth: t.depth, Intent: intent, Age: t.st.Profile.Age,
+		Region: t.region.Name, Country: t.region.Country, RegionInMsg: t.placeInMsg,
+		NearMe: t.u.NearMe, Place: t.st.Profile.Place, Fallbacks: t.prev.Fallbacks,
+		NoDegree:      t.u.NoDegree || t.st.Profile.QualLevel == "no_degree",
+		ProfileRegion: t.st.Profile.Region,
+		e:             e, ctx: ctx, explained: t.st.ExplainedTerms,
+	}
+	v.Feedback = t.st.Slots["feedback"]
+	if v.Country == "" && v.Region != "" {
+		v.Country = e.regionByName(v.Region).Country
+	}
+	v.England = v.Country == "England" || v.Country == "" && v.Region != "" && !slices.Contains([]string{"Wales", "Scotland", "Northern Ireland"}, v.Region)
+	switch t.depth {
+	case DepthYoung:
+		v.Young = true
+	case DepthTeen:
+		v.Teen = true
+	case DepthOlder:
+		v.Older = true
+	case DepthAdult:
+		v.Adult = true
+	case DepthAdviser:
+		v.Adviser = true
+	}
+	v.Detailed = v.Older || v.Adult || v.Adviser
+	v.Interests = append(append([]string(nil), t.st.Profile.Interests...), t.st.Profile.Subjects...)
+	if len(t.u.Occupations) > 0 {
+		v.Said = t.u.Occupations[0].Text
+	}
+	if !load {
+		for i, m := range t.occs {
+			v.Occs = append(v.Occs, &OccView{Occupation: &lmi.Occupation{SOC2020: m.SOC2020, Title: m.Title}, Name: e.occName(m.Title, t.names, i, v)})
+		}
+		if len(v.Occs) > 0 {
+			v.Occ = v.Occs[0]
+		}
+		return v
+	}
+	for i, m := range t.occs {
+		o, err := e.store.Occupation(ctx, m.SOC2020)
+		if err != nil || o == nil {
+			v.Missing = append(v.Missing, m.SOC2020)
+			continue
+		}
+		ov := &OccView{Occupation: o, Name: e.occName(o.Title, t.names, i, v)}
+		if i < len(t.names) {
+			ov.Said = t.names[i]
+		}
+		if v.Region != "" {
+			for j := range o.RegionalPay {
+				if o.RegionalPay[j].Region == v.Region {
+					ov.Regional = &o.RegionalPay[j]
+				}
+			}
+		}
+		v.Occs = append(v.Occs, ov)
+	}
+	if len(v.Occs) > 0 {
+		v.Occ = v.Occs[0]
+		v.found = true
+	}
+	switch intent {
+	case IntentBestPaid:
+		rows, err := e.store.BestPaid(ctx, lmi.BestPaidQuery{Region: v.Region, Limit: 5, NoDegree: v.NoDegree})
+		if err == nil {
+			for i, r := range rows {
+				v.Best = append(v.Best, BestView{RankedOccupation: r, Rank: i + 1})
+				v.Extra = append(v.Extra, lmi.Match{SOC2020: r.SOC2020, SOC2010: r.SOC2010, Title: r.Title, Score: 1})
+			}
+			v.found = len(rows) > 0
+		}
+	case IntentSuggest:
+		q := lmi.SuggestQuery{
+			Interests: append(append([]string(nil), t.u.Interests...), t.st.Profile.Interests...),
+			Subjects:  t.st.Profile.Subjects, Skills: t.st.Profile.Skills,
+			NoDegree: v.NoDegree, Limit: 5,
+		}
+		q.Interests = dedupe(q.Interests)
+		if len(q.Interests)+len(q.Subjects)+len(q.Skills) > 0 {
+			rows, err := e.store.Suggest(ctx, q)
+			if err == nil {
+				for _, s := range rows {
+					v.Suggestions = append(v.Suggestions, SuggestionView{Suggestion: s, Why: joinList(s.Because)})
+					v.Extra = append(v.Extra, lmi.Match{SOC2020: s.SOC2020, SOC2010: s.SOC2010, Title: s.Title, Score: s.Score})
+				}
+				v.found = len(rows) > 0
+			}
+		}
+	}
+	return v
+}
+
+func dedupe(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// occName picks what to call an occupation: the person's words for young and teen
+// readers (shorter and familiar), the SOC title otherwise.
+func (e *Engine) occName(title string, names []string, i int, v *View) string {
+	said := ""
+	if i < len(names) {
+		said = strings.ToLower(strings.TrimSpace(names[i]))
+	}
+	if (v.Young || v.Teen) && said != "" && len(said) < 40 {
+		return said
+	}
+	if v.Young || v.Teen {
+		return strings.ToLower(title)
+	}
+	return title
+}
+
+// ---- template methods ----
+
+// Has says whether a figure can be shown.
+func (v *View) Has(f lmi.Figure) bool { return !f.Missing && f.SourceID != "" && f.Value != 0 }
+
+func (v *View) use(f lmi.Figure) {
+	if f.SourceID != "" && !slices.Contains(v.sources, f.SourceID) {
+		v.sources = append(v.sources, f.SourceID)
+	}
+}
+
+// UseSource records a source id the reply relies on (e.g. entry routes).
+func (v *View) UseSource(id string) string {
+	if id != "" && !slices.Contains(v.sources, id) {
+		v.sources = append(v.sources, id)
+	}
+	return ""
+}
+
+func (v *View) sourceIDs() []string { return append([]string(nil), v.sources...) }
+
+// NoFigure says a figure is missing, in words for the depth.
+func (v *View) NoFigure(f lmi.Figure) string {
+	if v.Young || v.Teen {
+		return "there is no reliable figure for this"
+	}
+	if f.Reason != "" {
+		return "not published (" + f.Reason + ")"
+	}
+	return "not published"
+}
+
+// Annual formats yearly pay: rounded for young readers, exact for older ones.
+func (v *View) Annual(f lmi.Figure) string {
+	if !v.Has(f) {
+		return v.NoFigure(f)
+	}
+	v.use(f)
+	if v.Young || v.Teen {
+		return "about £" + commas(roundTo(f.Value, 1000)) + " a year"
+	}
+	return "£" + commas(math.Round(f.Value)) + " a year"
+}
+
+// Money formats an amount of pounds without "a year" (exact for older readers).
+func (v *View) Money(f lmi.Figure) string {
+	if !v.Has(f) {
+		return v.NoFigure(f)
+	}
+	v.use(f)
+	if v.Young || v.Teen {
+		return "about £" + commas(roundTo(f.Value, 1000))
+	}
+	return "£" + commas(math.Round(f.Value))
+}
+
+// Weekly formats weekly pay.
+func (v *View) Weekly(f lmi.Figure) string {
+	if !v.Has(f) {
+		return v.NoFigure(f)
+	}
+	v.use(f)
+	if v.Young || v.Teen {
+		return "about £" + commas(roundTo(f.Value, 10)) + " a week"
+	}
+	return "£" + commas(math.Round(f.Value)) + " a week"
+}
+
+// Hourly formats hourly pay.
+func (v *View) Hourly(f lmi.Figure) string {
+	if !v.Has(f) {
+		return v.NoFigure(f)
+	}
+	v.use(f)
+	if v.Young || v.Teen {
+		return "about £" + strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64) + " an hour"
+	}
+	return "£" + strconv.FormatFloat(f.Value, 'f', 2, 64) + " an hour"
+}
+
+// Hours formats paid hours a week.
+func (v *View) Hours(f lmi.Figure) string {
+	if !v.Has(f) {
+		return v.NoFigure(f)
+	}
+	v.use(f)
+	if v.Young || v.Teen {
+		return "about " + strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64) + " hours a week"
+	}
+	return strconv.FormatFloat(f.Value, 'f', 1, 64) + " hours a week"
+}
+
+// Jobs formats a count given in thousands ("about 120,000 jobs").
+func (v *View) Jobs(f lmi.Figure) string {
+	if !v.Has(f) && !(f.SourceID != "" && !f.Missing) {
+		return v.NoFigure(f)
+	}
+	v.use(f)
+	n := f.Value * 1000
+	if v.Young || v.Teen {
+		return "about " + commas(roundSig(n))
+	}
+	return commas(roundTo(n, 100))
+}
+
+// Count formats a plain count ("about 1,200").
+func (v *View) Count(f lmi.Figure) string {
+	if !v.Has(f) && !(f.SourceID != "" && !f.Missing) {
+		return v.NoFigure(f)
+	}
+	v.use(f)
+	if v.Young || v.Teen {
+		return "about " + commas(roundSig(f.Value))
+	}
+	return commas(math.Round(f.Value))
+}
+
+// Percent formats a percentage figure.
+func (v *View) Percent(f lmi.Figure) string {
+	if !v.Has(f) && !(f.SourceID != "" && !f.Missing) {
+		return v.NoFigure(f)
+	}
+	v.use(f)
+	if v.Young || v.Teen {
+		return strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64) + "%"
+	}
+	return strconv.FormatFloat(f.Value, 'f', 1, 64) + "%"
+}
+
+// Change describes the projected change of an outlook in words and numbers.
+func (v *View) Change(o *lmi.Outlook) string {
+	if o == nil || o.Employment2020K.Missing || o.Employment2035K.Missing || o.Employment2020K.Value == 0 {
+		return ""
+	}
+	v.use(o.Employment2035K)
+	pct := (o.Employment2035K.Value - o.Employment2020K.Value) / o.Employment2020K.Value * 100
+	word := "grow"
+	if pct < -1 {
+		word = "shrink"
+	} else if pct <= 1 {
+		word = "stay about the same"
+	}
+	if v.Young || v.Teen {
+		if word == "stay about the same" {
+			return "stay about the same"
+		}
+		return fmt.Sprintf("%s by about %.0f%%", word, math.Abs(pct))
+	}
+	if word == "stay about the same" {
+		return fmt.Sprintf("stay about the same (%+.1f%%)", pct)
+	}
+	return fmt.Sprintf("%s by %.1f%%", word, math.Abs(pct))
+}
+
+// Growing says whether the outlook is growth (more than 1%).
+func (v *View) Growing(o *lmi.Outlook) bool {
+	if o == nil || o.Employment2020K.Value == 0 {
+		return false
+	}
+	return (o.Employment2035K.Value-o.Employment2020K.Value)/o.Employment2020K.Value > 0.01
+}
+
+// Src labels where a figure comes from: short for young readers "(ONS, 2025)", full
+// for adults "Source: ONS ASHE 2025 provisional, Table 14".
+func (v *View) Src(f lmi.Figure) string {
+	return v.SrcID(f.SourceID, f.Year)
+}
+
+// SrcID labels a source by id (year may be empty: the source's own year is used).
+func (v *View) SrcID(id, year string) string {
+	if id == "" {
+		return ""
+	}
+	v.UseSource(id)
+	s, ok := v.e.sources[id]
+	if !ok {
+		s = lmi.Source{ID: id, Name: id, Short: id, Publisher: id}
+	}
+	if year == "" {
+		year = s.Year
+	}
+	y4 := year
+	if len(y4) > 4 {
+		y4 = y4[:4]
+	}
+	pub := s.Publisher
+	if pub == "" {
+		pub = s.Short
+	}
+	switch {
+	case v.Young || v.Teen:
+		return "(" + pub + ", " + y4 + ")"
+	case v.Older:
+		return "(" + nonEmpty(s.Short, s.Name) + ")"
+	default:
+		name := nonEmpty(s.Name, s.Short)
+		if year != "" && !strings.Contains(name, y4) {
+			name += " " + year
+		}
+		return "Source: " + name + "."
+	}
+}
+
+func nonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// Caveats lists a figure's caveats (adviser depth shows them).
+func (v *View) Caveats(f lmi.Figure) string { return strings.Join(f.Caveats, "; ") }
+
+var explanations = map[string][2]string{
+	"median": {
+		"That is the middle pay: half earn more and half earn less.",
+		"The median is the middle figure: half of full-time workers earn more and half earn less.",
+	},
+	"percentile": {
+		"The bottom 10% earn less than the first figure and the top 10% earn more than the last.",
+		"The 10th percentile is the pay 1 in 10 earn less than; the 90th is the pay 1 in 10 earn more than.",
+	},
+	"estimate": {
+		"The pay for your area is a guess made from the pay for the whole UK.",
+		"The regional figure is an estimate: the UK figure scaled by how pay in this group of jobs differs in the region.",
+	},
+}
+
+// Explain returns the explanation of a term the first time it is used in a
+// conversation, and "" after that.
+func (v *View) Explain(term string) string {
+	if slices.Contains(v.explained, term) || slices.Contains(v.newTerms, term) {
+		return ""
+	}
+	ex, ok := explanations[term]
+	if !ok {
+		return ""
+	}
+	v.newTerms = append(v.newTerms, term)
+	if v.Young {
+		return ex[0]
+	}
+	return ex[1]
+}
+
+// List joins words as "a, b and c".
+func (v *View) List(items []string) string { return joinList(items) }
+
+func joinList(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// Lower lower-cases a title for use inside a sentence.
+func (v *View) Lower(s string) string { return strings.ToLower(s) }
+
+// Routes says how people get into the work, in words for the depth.
+func (v *View) Routes(o *OccView) []string {
+	if o == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range o.Entry.Routes {
+		w := routeWords[r]
+		if w == [2]string{} {
+			w = [2]string{strings.ReplaceAll(r, "_", " "), strings.ReplaceAll(r, "_", " ")}
+		}
+		if v.Young || v.Teen {
+			out = append(out, w[0])
+		} else {
+			s := w[1]
+			if r == "apprenticeship" && len(o.Entry.ApprenticeshipLevels) > 0 {
+				s += " (level " + joinInts(o.Entry.ApprenticeshipLevels) + ")"
+			}
+			out = append(out, s)
+		}
+	}
+	if len(out) > 0 {
+		v.UseSource(o.Entry.SourceID)
+	}
+	return out
+}
+
+var routeWords = map[string][2]string{
+	"apprenticeship":  {"an apprenticeship (work and learn)", "an apprenticeship"},
+	"college":         {"a college course", "a college course"},
+	"degree":          {"a degree at uni", "a university degree"},
+	"postgraduate":    {"more study after a degree", "a postgraduate qualification"},
+	"on_the_job":      {"training on the job", "training on the job"},
+	"training_scheme": {"a training scheme", "a training scheme"},
+}
+
+// Quals lists the usual qualifications in words for the depth.
+func (v *View) Quals(o *OccView) []string {
+	if o == nil {
+		return nil
+	}
+	var out []string
+	for _, q := range o.Entry.Qualifications {
+		w, ok := qualWords[q]
+		if !ok {
+			w = [2]string{strings.ReplaceAll(q, "_", " "), strings.ReplaceAll(q, "_", " ")}
+		}
+		if v.Young || v.Teen {
+			out = append(out, w[0])
+		} else {
+			s := w[1]
+			if q == "nvq" && len(o.Entry.NVQLevels) > 0 {
+				s += " (level " + joinInts(o.Entry.NVQLevels) + ")"
+			}
+			out = append(out, s)
+		}
+	}
+	if len(out) > 0 {
+		v.UseSource(o.Entry.SourceID)
+	}
+	return out
+}
+
+var qualWords = map[string][2]string{
+	"gcse":          {"GCSEs", "GCSEs"},
+	"a_level":       {"A levels", "A levels"},
+	"nvq":           {"work-based awards (NVQs)", "NVQs/SVQs"},
+	"btec":          {"a BTEC", "BTECs"},
+	"hnc_hnd":       {"an HNC or HND", "an HNC/HND"},
+	"degree":        {"a degree", "a degree"},
+	"postgraduate":  {"more study after a degree", "a postgraduate qualification"},
+	"none_required": {"no set exams", "no formal qualifications required"},
+}
+
+// Registration lists registrations and checks in words.
+func (v *View) Registration(o *OccView) []string {
+	if o == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range o.Entry.Registration {
+		switch r {
+		case "professional_body":
+			if len(o.Entry.Bodies) > 0 {
+				out = append(out, "registration with the "+joinList(o.Entry.Bodies))
+			} else {
+				out = append(out, "registration with a professional body")
+			}
+		case "cscs_card":
+			out = append(out, "a CSCS card (for building sites)")
+		case "driving_licence":
+			out = append(out, "a driving licence")
+		case "dbs_check":
+			out = append(out, "a DBS check")
+		case "licence":
+			out = append(out, "a licence")
+		default:
+			out = append(out, strings.ReplaceAll(r, "_", " "))
+		}
+	}
+	return out
+}
+
+// Requirements lists physical and other requirements in words.
+func (v *View) Requirements(o *OccView) []string {
+	if o == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range o.Entry.Requirements {
+		switch r {
+		case "good_eyesight":
+			out = append(out, "good eyesight")
+		case "colour_vision":
+			out = append(out, "normal colour vision")
+		case "fitness":
+			out = append(out, "being fit")
+		case "medical":
+			out = append(out, "a medical check")
+		case "age_minimum":
+			out = append(out, "a minimum age")
+		default:
+			out = append(out, strings.ReplaceAll(r, "_", " "))
+		}
+	}
+	return out
+}
+
+// Skills lists the top skill names of the O*NET profile (up to n).
+func (v *View) Skills(o *OccView, n int) []string {
+	if o == nil || o.Profile == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range o.Profile.Skills {
+		if len(out) >= n {
+			break
+		}
+		out = append(out, strings.ToLower(s.Name))
+	}
+	if len(out) > 0 {
+		v.UseSource(o.Profile.SourceID)
+	}
+	return out
+}
+
+// Related lists up to n related job titles.
+func (v *View) Related(o *OccView, n int) []string {
+	if o == nil {
+		return nil
+	}
+	return o.RelatedTitles[:min(n, len(o.RelatedTitles))]
+}
+
+// HasRoutes says whether any entry facts are known.
+func (v *View) HasRoutes(o *OccView) bool {
+	return o != nil && (len(o.Entry.Routes) > 0 || len(o.Entry.Qualifications) > 0)
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	if len(s) == 1 {
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+func roundTo(x, unit float64) float64 { return math.Round(x/unit) * unit }
+
+// roundSig rounds to two significant figures.
+func roundSig(x float64) float64 {
+	if x == 0 {
+		return 0
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(math.Abs(x)))-1)
+	return math.Round(x/mag) * mag
+}
+
+// commas formats a whole number with thousands separators.
+func commas(x float64) string {
+	n := int64(math.Round(x))
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

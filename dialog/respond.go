@@ -1,0 +1,527 @@
+package dialog
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/careersbot/careersbot/lmi"
+)
+
+// turn is one turn being worked out: the understanding plus everything context added.
+type turn struct {
+	in      Input
+	u       Understanding
+	prev    State // state before the turn (a copy)
+	st      State // new state being built
+	intent  string
+	occs    []lmi.Match
+	names   []string // how the person named each occupation
+	options []lmi.Match
+	regions []lmi.Region // region options when a place was ambiguous
+
+	ambiguous  bool
+	followUp   bool
+	region     lmi.Region
+	placeInMsg bool
+	placeAmbig bool
+	answered   string
+	failed     string
+	yes, no    bool
+	depth      string
+}
+
+// Respond answers one turn. It implements bot.Responder. The state passed in is not
+// modified; the new state is returned.
+func (e *Engine) Respond(ctx context.Context, st State, in Input) (Reply, State, error) {
+	rs := e.rules.Load()
+	t := &turn{in: in, prev: copyState(st), st: copyState(st)}
+	t.st.Turns++
+	if in.Age > 0 && in.Age < 120 {
+		t.st.Profile.Age = in.Age
+	}
+	if loc := strings.TrimSpace(in.Location); loc != "" && len(loc) < 200 {
+		if pm, err := e.store.ResolvePlace(ctx, clipText(loc)); err == nil && !pm.Ambiguous && pm.Region.Name != "" {
+			setPlace(&t.st.Profile, pm)
+		}
+	}
+
+	// 1. Safeguarding first, on the whole text, whatever else it says.
+	if in.Command == "" {
+		if flag := CheckSafeguarding(in.Text); flag != nil {
+			return e.safeguarding(ctx, rs, t, flag)
+		}
+	}
+
+	// 2. Understanding (a pressed button or a command stands in for the text).
+	text := in.Text
+	if in.Button != "" {
+		text = in.Button
+	}
+	if in.Command == "" {
+		t.u = e.und.Understand(ctx, clipText(text))
+		if t.u.Safeguarding != nil {
+			return e.safeguarding(ctx, rs, t, t.u.Safeguarding)
+		}
+	} else {
+		t.u = Understanding{Text: in.Text}
+	}
+
+	// 3. Context.
+	e.resolve(ctx, t)
+	t.st.Profile.AgeGroup = ageGroup(t.st.Profile.Age)
+	t.depth = depthFor(t.st.Profile.Age, in.Adviser)
+
+	// 4. Rules.
+	env := t.env()
+	rule, err := rs.match(&env)
+	if err != nil {
+		return e.fallbackReply(ctx, rs, t), t.st, fmt.Errorf("dialog: %w", err)
+	}
+	if rule == nil {
+		return e.fallbackReply(ctx, rs, t), t.st, nil
+	}
+	// 5. Reply.
+	reply, err := e.execute(ctx, rs, rule, t)
+	if err != nil {
+		e.log.Error("dialog: reply failed", "rule", rule.Name, "err", err)
+		return e.fallbackReply(ctx, rs, t), t.st, fmt.Errorf("dialog: %w", err)
+	}
+	return reply, t.st, nil
+}
+
+func setPlace(p *Profile, pm lmi.PlaceMatch) {
+	p.Region = pm.Region.Name
+	if pm.District != "" {
+		p.District = pm.District
+	}
+	switch {
+	case pm.Area != "":
+		p.Place = pm.Area
+	case pm.Kind != "region" && pm.Kind != "postcode_district":
+		p.Place = pm.Text
+	}
+}
+
+var intentCommands = map[string]string{
+	"start": IntentGreet, "help": IntentHelp, "adviser": IntentHandoff, "delete": IntentDeleteData,
+}
+
+// needsOccupation lists intents that are about a job.
+var needsOccupation = map[string]bool{
+	IntentPay: true, IntentEntry: true, IntentDescribe: true, IntentOutlook: true,
+	IntentHours: true, IntentCompare: true, IntentVacancies: true,
+}
+
+// usesRegion lists intents whose answer changes with the region.
+var usesRegion = map[string]bool{
+	IntentPay: true, IntentBestPaid: true, IntentVacancies: true, IntentOutlook: true, IntentCompare: true,
+}
+
+// resolve applies the conversation to the understanding: commands, buttons, pending
+// questions, follow-ups and profile updates.
+func (e *Engine) resolve(ctx context.Context, t *turn) {
+	u := &t.u
+	t.intent = u.Intent
+	if t.intent == "" {
+		t.intent = IntentUnknown
+	}
+	t.yes, t.no = u.Yes, u.No
+	prof := &t.st.Profile
+
+	// Profile updates said in passing.
+	if u.Age > 0 && u.Age < 120 {
+		prof.Age = u.Age
+	}
+	if u.QualLevel != "" {
+		prof.QualLevel = u.QualLevel
+	}
+	prof.Interests = addWords(prof.Interests, u.Interests)
+	prof.Subjects = addWords(prof.Subjects, u.Subjects)
+	prof.Skills = addWords(prof.Skills, u.Skills)
+	if u.Place != nil {
+		if u.Place.Ambiguous {
+			t.placeAmbig = true
+			t.regions = u.Place.Options
+		} else if u.Place.Region.Name != "" {
+			t.placeInMsg = true
+			t.region = u.Place.Region
+			setPlace(prof, *u.Place)
+		}
+	}
+
+	// Occupations named in this message: the top candidate of each mention.
+	for _, m := range u.Occupations {
+		if len(m.Candidates) == 0 {
+			continue
+		}
+		t.occs = append(t.occs, m.Candidates[0])
+		t.names = append(t.names, m.Text)
+		if m.Ambiguous && len(u.Occupations) == 1 {
+			t.ambiguous = true
+			t.options = m.Candidates[:min(4, len(m.Candidates))]
+		}
+	}
+
+	if c, ok := intentCommands[t.in.Command]; ok {
+		t.intent = c
+		t.occs, t.names, t.ambiguous = nil, nil, false
+		return
+	}
+
+	// A pressed button (or its value typed back) may carry a structured action.
+	if e.applyButton(ctx, t) {
+		e.finishContext(t)
+		return
+	}
+
+	if p := t.prev.Pending; p != nil {
+		e.answerPending(ctx, t, p)
+	}
+	e.finishContext(t)
+}
+
+// finishContext fills in what a follow-up leaves out: the occupations and the region.
+func (e *Engine) finishContext(t *turn) {
+	// "what about plumbers?": a job named with no intent continues the last question.
+	if t.intent == IntentUnknown && len(t.occs) > 0 && t.answered == "" {
+		if needsOccupation[t.prev.LastIntent] {
+			t.intent = t.prev.LastIntent
+		} else {
+			t.intent = IntentDescribe
+		}
+	}
+	// "and how much do they earn?": the occupations of the last answer.
+	if needsOccupation[t.intent] && len(t.prev.LastOccupations) > 0 {
+		need := 1
+		if t.intent == IntentCompare {
+			need = 2
+		}
+		if len(t.occs) < need && !t.ambiguous {
+			for i, code := range t.prev.LastOccupations {
+				if len(t.occs) >= 3 || len(t.occs) >= need && t.intent != IntentCompare {
+					break
+				}
+				if slices.ContainsFunc(t.occs, func(m lmi.Match) bool { return m.SOC2020 == code }) {
+					continue
+				}
+				m := e.match(code)
+				name := ""
+				if i < len(t.prev.LastOccupationNames) {
+					name = t.prev.LastOccupationNames[i]
+				}
+				t.occs = append(t.occs, m)
+				t.names = append(t.names, name)
+				t.followUp = true
+			}
+		}
+	}
+	if t.intent == IntentCompare && len(t.occs) > 3 {
+		t.occs, t.names = t.occs[:3], t.names[:3]
+	}
+	// Region: the message's place, else the profile's for answers that use one.
+	if t.region.Name == "" && t.st.Profile.Region != "" && (usesRegion[t.intent] && (t.u.NearMe || t.intent != IntentCompare)) {
+		t.region = e.regionByName(t.st.Profile.Region)
+	}
+	if t.answered == "region_choice" || t.answered == "place" {
+		t.placeInMsg = true
+	}
+}
+
+func (e *Engine) regionByName(name string) lmi.Region {
+	if r, ok := e.regions[name]; ok {
+		return r
+	}
+	return lmi.Region{Name: name}
+}
+
+// match returns a Match for a SOC 2020 code from the store.
+func (e *Engine) match(code string) lmi.Match {
+	m := lmi.Match{SOC2020: code, Score: 1}
+	if o, err := e.store.Occupation(context.Background(), code); err == nil {
+		m.Title = o.Title
+		if len(o.SOC2010) > 0 {
+			m.SOC2010 = o.SOC2010[0]
+		}
+	}
+	return m
+}
+
+// applyButton handles structured button values: "yes", "no", "occ:CODE",
+// "region:NAME", "INTENT" or "INTENT:CODE[,CODE]". It reports whether the button
+// decided the turn.
+func (e *Engine) applyButton(ctx context.Context, t *turn) bool {
+	v := strings.TrimSpace(t.in.Button)
+	if v == "" {
+		// Platforms without buttons send the value back as text.
+		v = strings.TrimSpace(t.in.Text)
+		if !strings.Contains(v, ":") || strings.ContainsAny(v, " \t\n") {
+			return false
+		}
+	}
+	kind, arg, _ := strings.Cut(v, ":")
+	kind = strings.ToLower(kind)
+	p := t.prev.Pending
+	switch {
+	case kind == "yes" || kind == "no":
+		t.yes, t.no = kind == "yes", kind == "no"
+		if p != nil {
+			e.answerPending(ctx, t, p)
+		}
+		return true
+	case kind == "occ" && arg != "":
+		intent := t.prev.LastIntent
+		if p != nil && p.Slot == "occupation" {
+			intent = p.Intent
+			t.answered = "occupation"
+		}
+		if intent == "" {
+			intent = IntentDescribe
+		}
+		t.intent = intent
+		t.occs, t.names, t.ambiguous, t.options = nil, nil, false, nil
+		for _, c := range strings.Split(arg, ",") {
+			t.occs = append(t.occs, e.match(c))
+			t.names = append(t.names, "")
+		}
+		e.carryPending(t, p)
+		return true
+	case kind == "region" && arg != "":
+		r := e.regionByName(arg)
+		if _, ok := e.regions[arg]; !ok {
+			return false
+		}
+		t.region = r
+		t.st.Profile.Region = r.Name
+		t.placeAmbig = false
+		if p != nil {
+			t.answered = p.Slot
+			t.intent = p.Intent
+			e.carryPending(t, p)
+		}
+		return true
+	case knownIntents[kind]:
+		t.intent = kind
+		t.occs, t.names, t.ambiguous, t.options = nil, nil, false, nil
+		if arg != "" {
+			for _, c := range strings.Split(arg, ",") {
+				if c = strings.TrimSpace(c); c != "" {
+					t.occs = append(t.occs, e.match(c))
+					t.names = append(t.names, "")
+				}
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// carryPending restores the occupations the pending question was about.
+func (e *Engine) carryPending(t *turn, p *Pending) {
+	if p == nil || len(t.occs) > 0 || p.Slot == "occupation" {
+		return
+	}
+	for i, c := range t.prev.LastOccupations {
+		t.occs = append(t.occs, e.match(c))
+		name := ""
+		if i < len(t.prev.LastOccupationNames) {
+			name = t.prev.LastOccupationNames[i]
+		}
+		t.names = append(t.names, name)
+	}
+}
+
+// answerPending tries to read this message as the answer to the open question.
+func (e *Engine) answerPending(ctx context.Context, t *turn, p *Pending) {
+	u := &t.u
+	newQuestion := t.intent != IntentUnknown && t.intent != IntentFeedback && t.intent != IntentGreet &&
+		t.intent != IntentThanks
+	switch p.Slot {
+	case "feedback":
+		if (t.yes || t.no) && !(newQuestion && len(t.occs) > 0) {
+			t.intent = IntentFeedback
+			t.answered = "feedback"
+			if t.yes {
+				t.st.Slots = setSlot(t.st.Slots, "feedback", "yes")
+			} else {
+				t.st.Slots = setSlot(t.st.Slots, "feedback", "no")
+			}
+		}
+	case "adviser_offer":
+		if t.yes && !newQuestion || t.yes && t.intent == IntentHandoff {
+			t.answered = "adviser_offer"
+			t.intent = IntentHandoff
+		} else if t.no && !(newQuestion && len(t.occs) > 0) {
+			t.answered = "adviser_offer"
+			t.intent = IntentHelp
+		}
+	case "occupation":
+		var pick *lmi.Match
+		if u.Choice > 0 && u.Choice <= len(p.Options) {
+			m := e.match(p.Options[u.Choice-1])
+			pick = &m
+		} else if len(u.Occupations) > 0 {
+			// The first candidate that was offered, else the top candidate.
+			for _, m := range u.Occupations {
+				for _, c := range m.Candidates {
+					if slices.Contains(p.Options, c.SOC2020) {
+						pick = &c
+						break
+					}
+				}
+				if pick != nil {
+					break
+				}
+			}
+			if pick == nil && !(newQuestion && t.intent != p.Intent) {
+				c := u.Occupations[0].Candidates[0]
+				if !u.Occupations[0].Ambiguous || len(p.Options) > 0 {
+					pick = &c
+				}
+			}
+		}
+		if pick != nil {
+			t.answered = "occupation"
+			name := ""
+			if len(u.Occupations) > 0 {
+				name = u.Occupations[0].Text
+			}
+			t.occs, t.names, t.ambiguous, t.options = nil, nil, false, nil
+			// For compare, keep the job already named.
+			if p.Intent == IntentCompare {
+				for i, c := range t.prev.LastOccupations {
+					if c != pick.SOC2020 {
+						t.occs = append(t.occs, e.match(c))
+						n := ""
+						if i < len(t.prev.LastOccupationNames) {
+							n = t.prev.LastOccupationNames[i]
+						}
+						t.names = append(t.names, n)
+					}
+				}
+			}
+			t.occs = append(t.occs, *pick)
+			t.names = append(t.names, name)
+			if !newQuestion || t.intent == p.Intent {
+				t.intent = p.Intent
+			}
+		} else if !newQuestion && len(u.Occupations) == 0 {
+			t.failed = "occupation"
+		}
+	case "place", "region_choice":
+		var region lmi.Region
+		if u.Place != nil && !u.Place.Ambiguous && u.Place.Region.Name != "" {
+			region = u.Place.Region
+		} else if p.Slot == "region_choice" && u.Choice > 0 && u.Choice <= len(p.Options) {
+			region = e.regionByName(p.Options[u.Choice-1])
+		} else if u.Place == nil && !newQuestion {
+			if pm, err := e.store.ResolvePlace(ctx, clipText(t.in.Text)); err == nil {
+				if pm.Ambiguous {
+					t.placeAmbig = true
+					t.regions = pm.Options
+				} else if pm.Region.Name != "" {
+					region = pm.Region
+					setPlace(&t.st.Profile, pm)
+				}
+			}
+		}
+		if region.Name != "" {
+			t.answered = p.Slot
+			t.region = region
+			t.st.Profile.Region = region.Name
+			t.placeAmbig = false
+			if !newQuestion || len(t.occs) == 0 {
+				t.intent = p.Intent
+				e.carryPending(t, p)
+			}
+		} else if !newQuestion && !t.placeAmbig {
+			t.failed = p.Slot
+		} else if t.placeAmbig && !newQuestion {
+			t.intent = p.Intent
+			e.carryPending(t, p)
+		}
+	case "age":
+		if u.Age > 0 {
+			t.answered = "age"
+			if !newQuestion {
+				t.intent = p.Intent
+				e.carryPending(t, p)
+			}
+		} else if !newQuestion {
+			t.failed = "age"
+		}
+	}
+}
+
+func setSlot(m map[string]string, k, v string) map[string]string {
+	if m == nil {
+		m = map[string]string{}
+	}
+	m[k] = v
+	return m
+}
+
+func addWords(have, add []string) []string {
+	for _, w := range add {
+		if w != "" && !slices.Contains(have, w) {
+			have = append(have, w)
+		}
+	}
+	if len(have) > 12 {
+		have = have[len(have)-12:]
+	}
+	return have
+}
+
+// env builds the rule environment for this turn.
+func (t *turn) env() RuleEnv {
+	pending := ""
+	if t.prev.Pending != nil {
+		pending = t.prev.Pending.Slot
+	}
+	return RuleEnv{
+		U:               t.u,
+		State:           t.prev,
+		Profile:         t.st.Profile,
+		Intent:          t.intent,
+		Occupations:     len(t.occs),
+		NeedsOccupation: needsOccupation[t.intent],
+		Ambiguous:       t.ambiguous,
+		FollowUp:        t.followUp,
+		Age:             t.st.Profile.Age,
+		AgeGroup:        ageGroup(t.st.Profile.Age),
+		Depth:           t.depth,
+		Adviser:         t.in.Adviser,
+		Region:          t.region.Name,
+		Country:         t.region.Country,
+		HasPlace:        t.region.Name != "",
+		PlaceInMessage:  t.placeInMsg,
+		PlaceAmbiguous:  t.placeAmbig,
+		NearMe:          t.u.NearMe,
+		Fallbacks:       t.prev.Fallbacks,
+		Pending:         pending,
+		Answered:        t.answered,
+		Failed:          t.failed,
+		Yes:             t.yes,
+		No:              t.no,
+		Button:          t.in.Button,
+		Command:         t.in.Command,
+		Turns:           t.st.Turns,
+		Answers:         t.prev.Answers,
+		Interests:       len(t.st.Profile.Interests) + len(t.st.Profile.Subjects) + len(t.st.Profile.Skills),
+		NoDegree:        t.u.NoDegree || t.st.Profile.QualLevel == "no_degree",
+	}
+}
+
+// optionButtons turns offered occupations into buttons.
+func optionButtons(opts []lmi.Match) []Button {
+	out := make([]Button, 0, len(opts))
+	for _, m := range opts {
+		out = append(out, Button{Label: m.Title, Value: "occ:" + m.SOC2020})
+	}
+	return out
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
