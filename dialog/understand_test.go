@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -92,5 +93,130 @@ func TestUnderstandDevSetFakeStore(t *testing.T) {
 	t.Logf("dev.jsonl (fake store): intent accuracy %.3f", acc)
 	if acc < 0.95 {
 		t.Errorf("intent accuracy %.3f < 0.95", acc)
+	}
+}
+
+func TestUnderstandEntities(t *testing.T) {
+	u := NewUnderstander(newUCFakeStore())
+	tests := []struct {
+		text  string
+		check func(Understanding) bool
+		want  string
+	}{
+		{"I'm 15 and I like animals", func(r Understanding) bool { return r.Age == 15 && ucHas(r.Interests, "animals") }, "age 15, animals"},
+		{"im 16 years old", func(r Understanding) bool { return r.Age == 16 }, "age 16"},
+		{"i am fifteen", func(r Understanding) bool { return r.Age == 15 }, "age 15"},
+		{"i'm twenty one", func(r Understanding) bool { return r.Age == 21 }, "age 21"},
+		{"I'm in year 10", func(r Understanding) bool { return r.Age == 14 && r.QualLevel == "gcse" }, "age 14, gcse"},
+		{"in y11 rn", func(r Understanding) bool { return r.Age == 15 }, "age 15"},
+		{"i'm in sixth form doing my a levels", func(r Understanding) bool { return r.Age == 16 && r.QualLevel == "a_level" }, "age 16, a_level"},
+		{"im at uni", func(r Understanding) bool { return r.Age == 18 && r.QualLevel == "degree" }, "age 18, degree"},
+		{"doing a btec at college", func(r Understanding) bool { return r.QualLevel == "btec" }, "btec"},
+		{"i am 5 foot tall", func(r Understanding) bool { return r.Age == 0 }, "no age"},
+		{"what pays well without a degree", func(r Understanding) bool { return r.NoDegree }, "no degree"},
+		{"i don't want to go to uni", func(r Understanding) bool { return r.NoDegree }, "no degree"},
+		{"chef jobs near me", func(r Understanding) bool { return r.NearMe && len(r.Occupations) == 1 }, "near me, 1 occupation"},
+		{"electrician or plumber or carpenter or chef", func(r Understanding) bool {
+			return len(r.Occupations) == 3 && r.Occupations[0].Candidates[0].SOC2020 == "5241" && r.Occupations[2].Candidates[0].SOC2020 == "5316"
+		}, "3 occupations in text order"},
+		{"chef wages in scotland", func(r Understanding) bool { return r.Place != nil && r.Place.Region.Name == "Scotland" }, "place Scotland"},
+		{"i like maths and science", func(r Understanding) bool { return ucHas(r.Subjects, "maths") && ucHas(r.Subjects, "science") }, "subjects"},
+		{"i'm good at drawing and talking to people", func(r Understanding) bool {
+			return ucHas(r.Skills, "creativity") && ucHas(r.Skills, "communication")
+		}, "skills"},
+		{"yeah", func(r Understanding) bool { return r.Yes && !r.No }, "yes"},
+		{"yep it was", func(r Understanding) bool { return r.Yes && !r.No }, "yes"},
+		{"nope", func(r Understanding) bool { return r.No && !r.Yes }, "no"},
+		{"not really", func(r Understanding) bool { return r.No }, "no"},
+		{"no idea what career to choose", func(r Understanding) bool { return !r.No && r.Intent == IntentSuggest }, "not an answer no"},
+		{"the second one", func(r Understanding) bool { return r.Choice == 2 }, "choice 2"},
+		{"2", func(r Understanding) bool { return r.Choice == 2 }, "choice 2"},
+		{"option 3", func(r Understanding) bool { return r.Choice == 3 }, "choice 3"},
+		{"first", func(r Understanding) bool { return r.Choice == 1 }, "choice 1"},
+		{"i want to die", func(r Understanding) bool {
+			return r.Intent == IntentSafeguarding && r.Safeguarding != nil && r.Confidence == 1
+		}, "safeguarding"},
+		{"how much do nurses earn", func(r Understanding) bool { return len(r.Cues) > 0 && r.Confidence > 0.5 }, "cues and confidence"},
+	}
+	for _, tt := range tests {
+		r := u.Understand(context.Background(), tt.text)
+		if !tt.check(r) {
+			t.Errorf("%q: want %s; got age=%d qual=%q nodeg=%v near=%v occ=%d place=%v interests=%v subjects=%v skills=%v yes=%v no=%v choice=%d intent=%s",
+				tt.text, tt.want, r.Age, r.QualLevel, r.NoDegree, r.NearMe, len(r.Occupations), r.Place, r.Interests, r.Subjects, r.Skills, r.Yes, r.No, r.Choice, r.Intent)
+		}
+	}
+}
+
+func ucHas(list []string, w string) bool {
+	for _, x := range list {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+func TestUnderstandNilStore(t *testing.T) {
+	r := NewUnderstander(nil).Understand(context.Background(), "hello there")
+	if r.Intent != IntentGreet {
+		t.Errorf("got %s, want greet", r.Intent)
+	}
+}
+
+func TestNormalise(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"What's U R wage?", "what is you are wage"},
+		{"I’m 15yo", "i am 15 yo"},
+		{"self-harm", "self harm"},
+		{"6th form", "6th form"},
+		{"Café  NAÏVE!!", "cafe naive"},
+		{"don't", "do not"},
+		{"\xff\xfehello\x00world", "hello world"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := ucJoin(ucNormalise(tt.in)); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzUnderstand(f *testing.F) {
+	for _, s := range []string{"", "how much do nurses earn", strings.Repeat("électricien ", 1000), "\x00\x01\x02", "你好 工作",
+		"😀🔥 kms", "\xff\xfe\xfd", "i'm 15'''", "year", "i am", "twenty", "what does * do", "OCC or OCC"} {
+		f.Add(s)
+	}
+	u := NewUnderstander(newUCFakeStore())
+	f.Fuzz(func(t *testing.T, s string) {
+		r := u.Understand(context.Background(), s)
+		if r.Intent == "" {
+			t.Fatal("empty intent")
+		}
+		if r.Confidence < 0 || r.Confidence > 1 {
+			t.Fatalf("confidence %v", r.Confidence)
+		}
+		_ = CheckSafeguarding(s)
+	})
+}
+
+func BenchmarkUnderstand(b *testing.B) {
+	u := NewUnderstander(newUCFakeStore())
+	msgs := []string{"how much do nurses earn a year", "i'm 15 and i like animals what jobs could i do", "hello", "electrician or carpenter", "what are the highest paid jobs in london"}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		_ = u.Understand(ctx, msgs[i%len(msgs)])
+	}
+}
+
+// BenchmarkUnderstandNoStore measures the understander's own work, without the store's
+// occupation and place search.
+func BenchmarkUnderstandNoStore(b *testing.B) {
+	u := NewUnderstander(nil)
+	msgs := []string{"how much do nurses earn a year", "i'm 15 and i like animals what jobs could i do", "hello", "electrician or carpenter", "what are the highest paid jobs in london"}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		_ = u.Understand(ctx, msgs[i%len(msgs)])
 	}
 }
