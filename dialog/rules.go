@@ -76,7 +76,10 @@ type RuleSet struct {
 	Warnings  []Diagnostic
 	Files     []string
 	templates *template.Template
-	source    string // where it came from, for logs
+	// dirDefined are template names the rules directory defines itself: its plain
+	// "greet" then wins over an embedded "greet.13_and_under".
+	dirDefined map[string]bool
+	source     string // where it came from, for logs
 }
 
 // Slots a rule may ask for. The engine knows how to offer and read each one.
@@ -123,11 +126,22 @@ func loadRuleSet(fsys fs.FS, label string, base fs.FS) (*RuleSet, error) {
 
 	// Templates: the base set first, then the directory's, which may redefine them.
 	tmpl := template.New("careersbot").Option("missingkey=error").Funcs(templateFuncs)
-	parse := func(fsys fs.FS, name, shown string) {
+	rs.dirDefined = map[string]bool{}
+	parse := func(fsys fs.FS, name, shown string, own bool) {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			errs = append(errs, Diagnostic{File: shown, Message: err.Error()})
 			return
+		}
+		if own {
+			scratch, err := template.New(shown).Funcs(templateFuncs).Parse(string(b))
+			if err != nil {
+				errs = append(errs, templateDiag(shown, err))
+				return
+			}
+			for _, t := range scratch.Templates() {
+				rs.dirDefined[t.Name()] = true
+			}
 		}
 		if _, err := tmpl.New(shown).Parse(string(b)); err != nil {
 			errs = append(errs, templateDiag(shown, err))
@@ -136,11 +150,11 @@ func loadRuleSet(fsys fs.FS, label string, base fs.FS) (*RuleSet, error) {
 	if base != nil {
 		baseFiles, _ := fs.Glob(base, "templates/*.tmpl")
 		for _, f := range baseFiles {
-			parse(base, f, "embedded:"+f)
+			parse(base, f, "embedded:"+f, false)
 		}
 	}
 	for _, f := range tmplFiles {
-		parse(fsys, f, path.Join(label, f))
+		parse(fsys, f, path.Join(label, f), true)
 	}
 	rs.templates = tmpl
 
@@ -210,7 +224,11 @@ func (rs *RuleSet) hasTemplate(name string) bool {
 // then to the plain name.
 func (rs *RuleSet) lookupTemplate(name, depth string) *template.Template {
 	for _, d := range depthFallbacks[depth] {
-		if t := rs.templates.Lookup(name + "." + d); t != nil {
+		full := name + "." + d
+		if rs.dirDefined[name] && !rs.dirDefined[full] {
+			continue // the directory's own plain template wins over embedded variants
+		}
+		if t := rs.templates.Lookup(full); t != nil {
 			return t
 		}
 	}

@@ -1,0 +1,92 @@
+package dialog
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoadRulesErrors(t *testing.T) {
+	tests := []struct {
+		dir  string
+		want []string // substrings of the error, including file:line:col
+	}{
+		{"unknown_field", []string{"unknown_field/rules.yaml:4:28:", "unknown name salary"}},
+		{"not_bool", []string{"not_bool/rules.yaml:8:9:", "expected bool"}},
+		{"unknown_template", []string{"unknown_template/rules.yaml:1:3:", `unknown template "greeting_that_does_not_exist"`}},
+		{"unknown_action", []string{"unknown_action/rules.yaml:5:3:", `unknown action or key "send_email"`}},
+		{"bad_yaml", []string{"bad_yaml/rules.yaml:4:"}},
+		{"block_scalar", []string{"block_scalar/rules.yaml:5:24:", "unknown name regoin"}},
+		{"quoted", []string{"quoted/rules.yaml:3:29:", "unknown name ocupations"}},
+		{"unknown_slot", []string{"unknown_slot/rules.yaml:4:8:", `unknown slot "favourite_colour"`}},
+		{"bad_template", []string{"bad_template/greet.tmpl:2:", "bad character"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.dir, func(t *testing.T) {
+			_, err := LoadRules(filepath.Join("testdata", "rules", tc.dir))
+			if err == nil {
+				t.Fatal("loaded a broken rules directory without error")
+			}
+			var le *LoadError
+			if !errors.As(err, &le) {
+				t.Fatalf("error is %T, want *LoadError: %v", err, err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(filepath.ToSlash(err.Error()), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadRulesShadowWarnings(t *testing.T) {
+	rs, err := LoadRules(filepath.Join("testdata", "rules", "shadowed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range rs.Warnings {
+		got = append(got, filepath.ToSlash(w.String()))
+	}
+	want := []string{
+		`shadowed/rules.yaml:6:3: rule "greet" can never fire`,
+		`shadowed/rules.yaml:11:3: rule "pay" can never fire`,
+		`shadowed/more.yaml:1:3: rule "pay-again" can never fire`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("warnings = %q, want %d", got, len(want))
+	}
+	for i := range want {
+		if !strings.Contains(got[i], want[i]) && !strings.Contains(strings.Join(got, "\n"), want[i]) {
+			t.Errorf("missing warning %q in %q", want[i], got)
+		}
+	}
+}
+
+func TestLoadRulesGoodAndDefaults(t *testing.T) {
+	rs, err := LoadRules(filepath.Join("testdata", "rules", "good"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs.Rules) != 2 || rs.Rules[0].Name != "greet" {
+		t.Fatalf("rules = %+v", rs.Rules)
+	}
+	if len(rs.Rules[0].Buttons) != 2 || rs.Rules[0].Buttons[1].Value != "handoff" {
+		t.Errorf("buttons = %+v", rs.Rules[0].Buttons)
+	}
+	text, err := rs.render("greet", DepthTeen, &View{})
+	if err != nil || !strings.Contains(text, "Anytown") {
+		t.Errorf("override template: %q, %v", text, err)
+	}
+	// The embedded defaults load with no errors and no warnings.
+	e := &Engine{}
+	def, _, err := e.load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(def.Warnings) > 0 {
+		t.Errorf("default rules have warnings: %v", def.Warnings)
+	}
+}
