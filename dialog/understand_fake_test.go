@@ -105,7 +105,7 @@ func ucIsAlnum(b byte) bool {
 }
 
 func (s *ucFakeStore) FindOccupations(ctx context.Context, text string) ([]lmi.Mention, error) {
-	low := strings.ToLower(text)
+	low := ucASCIILower(text)
 	var out []lmi.Mention
 	used := make([]bool, len(low)+1)
 	for _, t := range s.titles {
@@ -136,7 +136,7 @@ func (s *ucFakeStore) FindOccupations(ctx context.Context, text string) ([]lmi.M
 }
 
 func (s *ucFakeStore) FindPlace(ctx context.Context, text string) (lmi.PlaceMatch, bool) {
-	low := strings.ToLower(text)
+	low := ucASCIILower(text)
 	for _, p := range s.places {
 		if i := ucWordFind(low, p.alias, 0); i >= 0 {
 			return lmi.PlaceMatch{Text: text[i : i+len(p.alias)], Kind: "town", Region: lmi.Region{Name: p.region},
@@ -144,4 +144,15 @@ func (s *ucFakeStore) FindPlace(ctx context.Context, text string) (lmi.PlaceMatc
 		}
 	}
 	return lmi.PlaceMatch{}, false
+}
+
+// ucASCIILower lowercases ASCII letters only, so byte offsets stay those of text.
+func ucASCIILower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
