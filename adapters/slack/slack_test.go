@@ -1,0 +1,399 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/careersbot/careersbot/adapters/slack/slacktest"
+	"github.com/careersbot/careersbot/bot"
+	"github.com/careersbot/careersbot/dialog"
+)
+
+const secret = "signing-secret"
+
+func newAdapter(t *testing.T, srv *slacktest.Server, mod func(*Options)) *Adapter {
+	t.Helper()
+	o := Options{BotToken: "xoxb-test", AppToken: "xapp-test", SigningSecret: secret, APIURL: srv.APIURL(),
+		PingInterval: 2 * time.Second, RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond}
+	if mod != nil {
+		mod(&o)
+	}
+	a, err := New(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+type replier struct {
+	a      *Adapter
+	mu     sync.Mutex
+	got    []bot.Message
+	refuse int
+}
+
+func (r *replier) Handle(ctx context.Context, m bot.Message) error {
+	r.mu.Lock()
+	if r.refuse > 0 {
+		r.refuse--
+		r.mu.Unlock()
+		return errors.New("queue full")
+	}
+	r.got = append(r.got, m)
+	r.mu.Unlock()
+	return r.a.Send(ctx, bot.Message{Channel: Name, Conversation: m.Conversation, Text: "You said: " + m.Text,
+		Buttons: []dialog.Button{{Label: "Pay", Value: "pay"}, {Label: "Talk to an adviser", Value: "handoff"}}})
+}
+
+func (r *replier) messages() []bot.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bot.Message(nil), r.got...)
+}
+
+func (r *replier) setRefuse(n int) {
+	r.mu.Lock()
+	r.refuse = n
+	r.mu.Unlock()
+}
+
+func run(t *testing.T, a *Adapter, h bot.Handler) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, h) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(3 * time.Second):
+			t.Errorf("Run did not stop")
+		}
+	})
+}
+
+func waitCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestSocketModeConversationWithButton(t *testing.T) {
+	srv := slacktest.NewServer()
+	defer srv.Close()
+	a := newAdapter(t, srv, nil)
+	h := &replier{a: a}
+	run(t, a, h)
+
+	env := srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "what do &lt;nurses&gt; earn", "1700000001.000100"))
+	posts, err := srv.WaitPosts(waitCtx(t), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.WaitAck(waitCtx(t), env); err != nil {
+		t.Fatal(err)
+	}
+	got := h.messages()[0]
+	if got.ID != "Ev1" || got.Conversation != "D1" || got.User != "U1" || got.Text != "what do <nurses> earn" || len(got.Raw) == 0 {
+		t.Fatalf("inbound %+v", got)
+	}
+	p := posts[0]
+	if p.Channel != "D1" || p.ThreadTS != "" || !strings.Contains(p.Text, "You said") {
+		t.Fatalf("post %+v", p)
+	}
+	var blocks []map[string]any
+	if err := json.Unmarshal(p.Blocks, &blocks); err != nil {
+		t.Fatal(err)
+	}
+	last := blocks[len(blocks)-1]
+	if last["type"] != "actions" || !strings.Contains(string(p.Blocks), `"value":"handoff"`) {
+		t.Fatalf("blocks %s", p.Blocks)
+	}
+
+	env2 := srv.PushInteractive(slacktest.BlockActions("U1", p, "handoff", "Talk to an adviser"))
+	if _, err := srv.WaitPosts(waitCtx(t), 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.WaitAck(waitCtx(t), env2); err != nil {
+		t.Fatal(err)
+	}
+	press := h.messages()[1]
+	if press.Button != "handoff" || press.Text != "Talk to an adviser" || press.Conversation != "D1" || press.User != "U1" {
+		t.Fatalf("button press %+v", press)
+	}
+
+	srv.PushSlash("/careers", "D1", "U1", "adviser now")
+	if _, err := srv.WaitPosts(waitCtx(t), 3); err != nil {
+		t.Fatal(err)
+	}
+	if m := h.messages()[2]; m.Command != "adviser" || m.Text != "now" {
+		t.Fatalf("slash command %+v", m)
+	}
+}
+
+func TestMentionThreads(t *testing.T) {
+	srv := slacktest.NewServer()
+	defer srv.Close()
+	a := newAdapter(t, srv, nil)
+	h := &replier{a: a}
+	run(t, a, h)
+
+	srv.PushEvent("Ev1", slacktest.AppMention("C1", "U2", "how do I become a vet?", "1700000002.000100", ""))
+	posts, err := srv.WaitPosts(waitCtx(t), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if posts[0].Channel != "C1" || posts[0].ThreadTS != "1700000002.000100" {
+		t.Fatalf("reply not in thread: %+v", posts[0])
+	}
+	if m := h.messages()[0]; m.Text != "how do I become a vet?" || m.Conversation != "C1/1700000002.000100" {
+		t.Fatalf("mention %+v", m)
+	}
+	// A follow-up in that thread without a mention is answered; chatter elsewhere is not.
+	srv.PushEvent("Ev2", slacktest.ThreadMessage("C1", "U3", "lunch?", "1700000003.000100", "1699999999.000100"))
+	srv.PushEvent("Ev3", slacktest.ThreadMessage("C1", "U2", "and the pay?", "1700000004.000100", "1700000002.000100"))
+	srv.PushEvent("Ev4", map[string]any{"type": "message", "channel": "D1", "channel_type": "im", "bot_id": "B9", "text": "a bot", "ts": "1.0"})
+	if _, err := srv.WaitPosts(waitCtx(t), 2); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	got := h.messages()
+	if len(got) != 2 || got[1].Text != "and the pay?" || got[1].Conversation != "C1/1700000002.000100" {
+		t.Fatalf("handled %+v", got)
+	}
+}
+
+func TestDuplicateAndRefusedEnvelopes(t *testing.T) {
+	srv := slacktest.NewServer()
+	defer srv.Close()
+	a := newAdapter(t, srv, nil)
+	h := &replier{a: a}
+	run(t, a, h)
+
+	e1 := srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "hello", "1.1"))
+	e2 := srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "hello", "1.1")) // same event again
+	if err := srv.WaitAck(waitCtx(t), e2); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.WaitAck(waitCtx(t), e1); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Posts()); n != 1 {
+		t.Fatalf("answered %d times, want once", n)
+	}
+
+	h.setRefuse(1)
+	e3 := srv.PushEvent("Ev2", slacktest.DirectMessage("D1", "U1", "second", "1.2"))
+	time.Sleep(150 * time.Millisecond)
+	for _, ack := range srv.Acks() {
+		if ack == e3 {
+			t.Fatal("a refused envelope was acknowledged")
+		}
+	}
+	if n := srv.Redeliver(); n != 1 {
+		t.Fatalf("redelivered %d", n)
+	}
+	if err := srv.WaitAck(waitCtx(t), e3); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.messages(); len(got) != 2 || got[1].Text != "second" {
+		t.Fatalf("handled %+v", got)
+	}
+}
+
+func TestSocketReconnects(t *testing.T) {
+	srv := slacktest.NewServer()
+	defer srv.Close()
+	a := newAdapter(t, srv, nil)
+	h := &replier{a: a}
+	run(t, a, h)
+	if err := srv.WaitConnects(waitCtx(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	srv.Drop()
+	if err := srv.WaitConnects(waitCtx(t), 2); err != nil {
+		t.Fatal("no reconnect after a dropped connection:", err)
+	}
+	srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "after drop", "1.1"))
+	if _, err := srv.WaitPosts(waitCtx(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	srv.Disconnect()
+	if err := srv.WaitConnects(waitCtx(t), 3); err != nil {
+		t.Fatal("no reconnect after a disconnect envelope:", err)
+	}
+	srv.PushEvent("Ev2", slacktest.DirectMessage("D1", "U1", "after refresh", "1.2"))
+	if _, err := srv.WaitPosts(waitCtx(t), 2); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSendErrorClassification(t *testing.T) {
+	tests := []struct {
+		name  string
+		f     slacktest.Failure
+		retry bool
+		after time.Duration
+	}{
+		{"429", slacktest.Failure{Code: 429, RetryAfter: 2}, true, 2 * time.Second},
+		{"500", slacktest.Failure{Code: 500}, true, 0},
+		{"503", slacktest.Failure{Code: 503}, true, 0},
+		{"dropped", slacktest.Failure{Drop: true}, true, 0},
+		{"ratelimited body", slacktest.Failure{SlackError: "ratelimited"}, true, 0},
+		{"channel_not_found", slacktest.Failure{SlackError: "channel_not_found"}, false, 0},
+		{"403", slacktest.Failure{Code: 403}, false, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := slacktest.NewServer()
+			defer srv.Close()
+			a := newAdapter(t, srv, nil)
+			srv.Fail("chat.postMessage", tc.f)
+			m := bot.Message{Conversation: "D1", Text: "hi"}
+			err := a.Send(context.Background(), m)
+			var se *bot.SendError
+			if !errors.As(err, &se) || se.Retry != tc.retry || se.After != tc.after {
+				t.Fatalf("err = %#v, want Retry %v After %v", err, tc.retry, tc.after)
+			}
+			if err := a.Send(context.Background(), m); err != nil {
+				t.Fatalf("next attempt: %v", err)
+			}
+			if n := len(srv.Posts()); n != 1 {
+				t.Fatalf("posted %d", n)
+			}
+		})
+	}
+}
+
+func TestEventsAPIOverHTTP(t *testing.T) {
+	srv := slacktest.NewServer()
+	defer srv.Close()
+	a := newAdapter(t, srv, func(o *Options) { o.AppToken = "" })
+	h := &replier{a: a}
+	mux := http.NewServeMux()
+	a.Mount(mux)
+	web := httptest.NewServer(mux)
+	defer web.Close()
+	events, interact := web.URL+"/slack/events", web.URL+"/slack/interactivity"
+
+	do := func(req *http.Request) (int, string) {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b strings.Builder
+		buf := make([]byte, 512)
+		n, _ := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		return resp.StatusCode, b.String()
+	}
+	ev := slacktest.EventCallback("Ev1", slacktest.DirectMessage("D1", "U1", "hello", "1.1"))
+	if code, _ := do(slacktest.SignedEvent(events, secret, ev)); code != 503 {
+		t.Fatalf("before Run: %d", code)
+	}
+	run(t, a, h)
+
+	if code, body := do(slacktest.SignedEvent(events, secret, slacktest.URLVerification("chal-123"))); code != 200 || body != "chal-123" {
+		t.Fatalf("url_verification: %d %q", code, body)
+	}
+	bad := slacktest.SignedEvent(events, "wrong-secret", ev)
+	stale := slacktest.SignedRequest(events, secret, "application/json", ev, time.Now().Add(-10*time.Minute))
+	tampered := slacktest.SignedEvent(events, secret, ev)
+	tampered.Header.Set("X-Slack-Signature", slacktest.Sign(secret, time.Now(), []byte(`{"other":1}`)))
+	unsigned, _ := http.NewRequest("POST", events, strings.NewReader(string(ev)))
+	for name, req := range map[string]*http.Request{"wrong secret": bad, "stale": stale, "tampered": tampered, "unsigned": unsigned} {
+		if code, _ := do(req); code != http.StatusUnauthorized {
+			t.Errorf("%s: %d, want 401", name, code)
+		}
+	}
+	if len(h.messages()) != 0 {
+		t.Fatal("a rejected request reached the handler")
+	}
+	if code, _ := do(slacktest.SignedEvent(events, secret, ev)); code != 200 {
+		t.Fatalf("event: %d", code)
+	}
+	retry := slacktest.SignedEvent(events, secret, ev)
+	retry.Header.Set("X-Slack-Retry-Num", "1")
+	if code, _ := do(retry); code != 200 {
+		t.Fatalf("retried event: %d", code)
+	}
+	if got := h.messages(); len(got) != 1 {
+		t.Fatalf("handled %d, want 1 (retry deduplicated)", len(got))
+	}
+	h.setRefuse(1)
+	ev2 := slacktest.EventCallback("Ev2", slacktest.DirectMessage("D1", "U1", "again", "1.2"))
+	if code, _ := do(slacktest.SignedEvent(events, secret, ev2)); code != 503 {
+		t.Fatalf("refused event acknowledged: %d", code)
+	}
+	if code, _ := do(slacktest.SignedEvent(events, secret, ev2)); code != 200 {
+		t.Fatalf("redelivered event: %d", code)
+	}
+
+	posts := srv.Posts()
+	pressPayload := slacktest.BlockActions("U1", posts[0], "pay", "Pay")
+	unsignedPress := slacktest.SignedInteraction(interact, "nope", pressPayload)
+	if code, _ := do(unsignedPress); code != 401 {
+		t.Fatalf("unsigned interaction: %d", code)
+	}
+	if code, _ := do(slacktest.SignedInteraction(interact, secret, pressPayload)); code != 200 {
+		t.Fatalf("interaction: %d", code)
+	}
+	got := h.messages()
+	if len(got) != 3 || got[2].Button != "pay" || got[2].Text != "Pay" {
+		t.Fatalf("handled %+v", got)
+	}
+}
+
+func TestBlocks(t *testing.T) {
+	m := bot.Message{Text: "Pay for <nurses> & more",
+		Cards: []dialog.Card{{Title: "Nurse", Subtitle: "SOC 2231", Fields: []dialog.Field{{Label: "Median pay", Value: "£35,000 <a year>"}, {Label: "Hours", Value: "37"}},
+			Footer: "ONS ASHE 2024"}},
+		Charts:  []dialog.Chart{{Kind: "bar", AltText: "Nurses earn £35,000.", Source: "ONS ASHE 2024"}},
+		Buttons: []dialog.Button{{Label: "Entry routes", Value: "entry"}}}
+	msgs := Blocks(m)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	b, _ := json.Marshal(msgs[0].Blocks)
+	s := string(b)
+	for _, want := range []string{
+		`{"type":"section","text":{"type":"plain_text","text":"Pay for \u003cnurses\u003e \u0026 more","emoji":false}}`,
+		`{"type":"header","text":{"type":"plain_text","text":"Nurse","emoji":false}}`,
+		`"text":"*Median pay*\n£35,000 \u0026lt;a year\u0026gt;","verbatim":true`,
+		`{"type":"context","elements":[{"type":"plain_text","text":"ONS ASHE 2024","emoji":false}]}`,
+		`"text":"Nurses earn £35,000.\nSource: ONS ASHE 2024"`,
+		`"text":{"type":"plain_text","text":"Entry routes","emoji":false},"action_id":"btn_0","value":"entry"`,
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("missing %s in\n%s", want, s)
+		}
+	}
+	if msgs[0].Fallback != m.Text {
+		t.Errorf("fallback %q", msgs[0].Fallback)
+	}
+	if bs := Buttons(msgs[0].Blocks); len(bs) != 1 || bs[0].Value != "entry" {
+		t.Errorf("Buttons %v", bs)
+	}
+	// Long text: sections of at most 3,000 characters, over 50 blocks split.
+	long := bot.Message{Text: strings.Repeat("Careers advice matters. ", 8000)}
+	msgs = Blocks(long)
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages for %d characters", len(msgs), len(long.Text))
+	}
+	for _, mm := range msgs {
+		if len(mm.Blocks) > maxBlocks {
+			t.Fatalf("%d blocks", len(mm.Blocks))
+		}
+	}
+}
