@@ -82,6 +82,16 @@ type fakeService struct {
 	calls   int
 	failIDs map[string]int // id -> times to refuse before accepting
 	handled chan bot.Message
+	// reply, when set, makes the answer; the default echoes.
+	reply func(m bot.Message) bot.Message
+}
+
+func echo(m bot.Message) bot.Message {
+	out := bot.Message{Text: "You said: " + m.Text, Buttons: []dialog.Button{{Label: "Tell me more", Value: "more"}}}
+	if m.Button != "" {
+		out = bot.Message{Text: "You pressed " + m.Button}
+	}
+	return out
 }
 
 func (f *fakeService) Handle(ctx context.Context, m bot.Message) error {
@@ -103,18 +113,18 @@ func (f *fakeService) Handle(ctx context.Context, m bot.Message) error {
 	if _, err := f.store.Append(ctx, transcripts.Event{Conversation: key, Channel: m.Channel, Kind: transcripts.KindUser, Text: m.Text}); err != nil {
 		return err
 	}
-	text := "You said: " + m.Text
-	buttons := []dialog.Button{{Label: "Tell me more", Value: "more"}}
-	if m.Button != "" {
-		text = "You pressed " + m.Button
-		buttons = nil
+	reply := echo
+	if f.reply != nil {
+		reply = f.reply
 	}
-	p, _ := json.Marshal(map[string]any{"buttons": buttons})
-	ev, err := f.store.Append(ctx, transcripts.Event{Conversation: key, Channel: m.Channel, Kind: transcripts.KindBot, Text: text, Payload: p})
+	out := reply(m)
+	p, _ := json.Marshal(map[string]any{"buttons": out.Buttons, "cards": out.Cards, "charts": out.Charts})
+	ev, err := f.store.Append(ctx, transcripts.Event{Conversation: key, Channel: m.Channel, Kind: transcripts.KindBot, Text: out.Text, Payload: p})
 	if err != nil {
 		return err
 	}
-	if err := f.a.Send(ctx, bot.Message{Channel: m.Channel, Conversation: m.Conversation, Text: text, Buttons: buttons, Sender: "bot", Seq: ev.Seq}); err != nil {
+	out.Channel, out.Conversation, out.Sender, out.Seq = m.Channel, m.Conversation, "bot", ev.Seq
+	if err := f.a.Send(ctx, out); err != nil {
 		return err
 	}
 	if f.handled != nil {

@@ -77,7 +77,8 @@
   if (Math.max(1.05 / (L + 0.05), (L + 0.05) / 0.05) < 4.5) { cfg.colour = '#1d4f91'; onPrimary = '#ffffff'; }
 
   // ---- build the widget ----
-  var host = document.createElement('div');
+  // A custom element name: the page's rules for div, section, p... do not match the host.
+  var host = document.createElement('careersbot-chat');
   host.setAttribute('data-careersbot', '');
   var root = host.attachShadow({ mode: 'open' });
   host.style.setProperty('--cb-primary', cfg.colour);
@@ -92,7 +93,9 @@
   launcher.type = 'button';
   launcher.setAttribute('aria-expanded', 'false');
   launcher.setAttribute('aria-controls', 'cb-panel');
-  launcher.appendChild(el('span', 'launcher-icon', '\u{1F4AC}')).setAttribute('aria-hidden', 'true');
+  var icon = svg('svg', { viewBox: '0 0 24 24', width: 22, height: 22, 'aria-hidden': 'true', focusable: 'false', 'class': 'launcher-icon' });
+  icon.appendChild(svg('path', { d: 'M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z', fill: 'currentColor' }));
+  launcher.appendChild(icon);
   launcher.appendChild(el('span', 'launcher-label', cfg.title));
 
   var panel = el('section', 'panel');
@@ -154,8 +157,11 @@
   panel.appendChild(quick);
   panel.appendChild(form);
   panel.appendChild(attrib);
-  root.appendChild(launcher);
-  root.appendChild(panel);
+  // Every inherited style is set again on this wrapper, so nothing leaks in from the page.
+  var wrap = el('div', 'cb');
+  wrap.appendChild(launcher);
+  wrap.appendChild(panel);
+  root.appendChild(wrap);
 
   // ---- conversation state ----
   var lastSeq = 0;          // highest transcript seq shown
@@ -189,6 +195,7 @@
   }
 
   function fmt(v) { return Number(v).toLocaleString('en-GB', { maximumFractionDigits: 1 }); }
+  function fmtShort(v) { return Number(v).toLocaleString('en-GB', { notation: 'compact', maximumFractionDigits: 1 }); }
 
   function renderCards(li, cards) {
     var wrap = el('div', 'cards' + (cards.length > 1 ? ' compare' : ''));
@@ -234,7 +241,7 @@
     for (var g = 0; g <= 4; g++) {
       var gy = top + ph - ph * g / 4;
       s.appendChild(svg('line', { x1: left, x2: W - right, y1: gy, y2: gy, 'class': 'grid' }));
-      s.appendChild(svg('text', { x: left - 4, y: gy + 4, 'text-anchor': 'end', 'class': 'tick' }, fmt(top1 * g / 4)));
+      s.appendChild(svg('text', { x: left - 4, y: gy + 4, 'text-anchor': 'end', 'class': 'tick' }, fmtShort(top1 * g / 4)));
     }
     var n = Math.max(labels.length, 1);
     var slot = pw / n;

@@ -1,0 +1,241 @@
+package webchat_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/careersbot/careersbot/adapters/webchat"
+	"github.com/careersbot/careersbot/adapters/webchat/webchattest"
+	"github.com/careersbot/careersbot/bot"
+	"github.com/careersbot/careersbot/dialog"
+	"github.com/careersbot/careersbot/transcripts"
+)
+
+const xssPayload = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`
+
+// careersReply answers like a small careers bot, with cards, charts and buttons.
+func careersReply(m bot.Message) bot.Message {
+	src := "ONS Annual Survey of Hours and Earnings 2024"
+	switch {
+	case m.Button == "pay:electrician":
+		return bot.Message{
+			Text: "Electricians earn about £35,000 a year (" + src + ").",
+			Charts: []dialog.Chart{{Kind: "line", Title: "Electricians' pay", Labels: []string{"2020", "2021", "2022", "2023", "2024"},
+				Series: []dialog.Series{{Name: "Median pay", Values: []float64{30100, 31000, 32400, 33900, 35200}}},
+				Unit:   "£ a year", AltText: "Electricians' median pay rose from £30,100 in 2020 to £35,200 in 2024.", Source: src}},
+			Buttons: []dialog.Button{{Label: "How do I become one?", Value: "entry:electrician"}},
+		}
+	case strings.Contains(strings.ToLower(m.Text), "compare"):
+		card := func(t, pay string) dialog.Card {
+			return dialog.Card{Title: t, Fields: []dialog.Field{{Label: "Pay", Value: pay}, {Label: "Outlook", Value: "Growing"}}, Footer: "ONS ASHE 2024"}
+		}
+		return bot.Message{Text: "Here they are side by side.", Cards: []dialog.Card{
+			card("Electricians", "£35,200"), card("Plumbers", "£33,800"), card("Carpenters", "£31,100")}}
+	case strings.Contains(strings.ToLower(m.Text), "electrician"):
+		return bot.Message{
+			Text: "Electricians install, test and repair wiring in homes and businesses.",
+			Cards: []dialog.Card{{Title: "Electricians", Subtitle: "SOC 5241", Fields: []dialog.Field{
+				{Label: "Typical pay", Value: "£35,200 a year (ONS ASHE 2024)"}, {Label: "Hours", Value: "40 a week (ONS ASHE 2024)"}},
+				Footer: "Source: " + src}},
+			Charts: []dialog.Chart{{Kind: "bar", Title: "Pay compared", Labels: []string{"Electricians", "Plumbers", "All jobs"},
+				Series: []dialog.Series{{Name: "Median pay", Values: []float64{35200, 33800, 29600}}},
+				Unit:   "£ a year", AltText: "Electricians earn £35,200, plumbers £33,800, all jobs £29,600.", Source: src}},
+			Buttons: []dialog.Button{{Label: "How much do they earn?", Value: "pay:electrician"}, {Label: "Talk to an adviser", Value: "handoff"}},
+		}
+	default:
+		out := echo(m)
+		out.Cards = []dialog.Card{{Title: m.Text}} // message data in a card title too
+		return out
+	}
+}
+
+func poll(ctx context.Context, t *testing.T, what, expr string) {
+	t.Helper()
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(pctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("waiting for %s (%s): %v", what, expr, err)
+	}
+}
+
+func eval[T any](ctx context.Context, t *testing.T, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func do(ctx context.Context, t *testing.T, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(dctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// countText is an expression counting elements matching sel whose text includes s.
+func countText(sel, s string) string {
+	return webchattest.WAll(sel) + ".filter(e => e.textContent.includes(" + jsString(s) + ")).length"
+}
+
+func jsString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+	return `"` + r.Replace(s) + `"`
+}
+
+func TestBrowser(t *testing.T) {
+	sizes := []struct {
+		name          string
+		width, height int64
+	}{
+		{"desktop", 1280, 900},
+		{"phone", 360, 740},
+	}
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			ctx := webchattest.Browser(t)
+			r := newRig(t, webchat.Options{Title: "Ask about careers", AgePrompt: "How old are you?"})
+			r.svc.reply = careersReply
+			var got []bot.Message
+			r.svc.handled = make(chan bot.Message, 100)
+			collect := func() {
+				for {
+					select {
+					case m := <-r.svc.handled:
+						got = append(got, m)
+					default:
+						return
+					}
+				}
+			}
+			if sz.name == "phone" {
+				do(ctx, t, "phone viewport", chromedp.EmulateViewport(sz.width, sz.height, chromedp.EmulatePortrait))
+			} else {
+				do(ctx, t, "desktop viewport", chromedp.EmulateViewport(sz.width, sz.height))
+			}
+			do(ctx, t, "open demo page", chromedp.Navigate(r.srv.URL+"/"))
+			poll(ctx, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+webchattest.W(".launcher"))
+			// The page's greedy button CSS does not reach the widget.
+			if bg := eval[string](ctx, t, "getComputedStyle("+webchattest.W(".launcher")+").backgroundColor"); bg != "rgb(29, 79, 145)" {
+				t.Errorf("launcher background %s: host page CSS leaked in", bg)
+			}
+			webchattest.Screenshot(t, ctx, sz.name+"-closed")
+
+			// Open with the keyboard.
+			do(ctx, t, "focus launcher", chromedp.Focus(chromedp.JSPath(webchattest.W(".launcher"))), chromedp.KeyEvent(kb.Enter))
+			poll(ctx, t, "panel open", "!"+webchattest.W(".panel")+".hidden && "+webchattest.W(".launcher")+".getAttribute('aria-expanded') === 'true'")
+			poll(ctx, t, "age prompt focused", "document.querySelector('[data-careersbot]').shadowRoot.activeElement?.textContent === '11 to 13'")
+			do(ctx, t, "choose age", chromedp.Click(chromedp.JSPath(webchattest.WAll(".age-buttons button")+"[1]")))
+			poll(ctx, t, "input focused after age", "document.querySelector('[data-careersbot]').shadowRoot.activeElement?.id === 'cb-input'")
+
+			// Ask a question.
+			do(ctx, t, "type question", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), "what does an electrician do"+kb.Enter))
+			poll(ctx, t, "answer", countText(".msg.bot .text", "Electricians install")+" === 1")
+			poll(ctx, t, "ack clears pending", webchattest.WAll(".msg.user.pending")+".length === 0")
+			if n := eval[int](ctx, t, webchattest.WAll(".msg.bot .card")+".length"); n != 1 {
+				t.Errorf("%d cards, want 1", n)
+			}
+			label := eval[string](ctx, t, webchattest.W(".chart svg")+".getAttribute('aria-label')")
+			if !strings.Contains(label, "Electricians earn £35,200") {
+				t.Errorf("chart label %q", label)
+			}
+			if n := eval[int](ctx, t, webchattest.WAll(".chart svg rect")+".length"); n != 3 {
+				t.Errorf("bar chart has %d bars, want 3", n)
+			}
+			if src := eval[string](ctx, t, webchattest.W(".chart .source")+".textContent"); !strings.Contains(src, "ONS Annual Survey of Hours and Earnings 2024") {
+				t.Errorf("chart source line %q", src)
+			}
+			webchattest.Screenshot(t, ctx, sz.name+"-answer")
+
+			// Click a quick reply.
+			poll(ctx, t, "quick replies", webchattest.WAll(".quick button")+".length === 2")
+			do(ctx, t, "click quick reply", chromedp.Click(chromedp.JSPath(webchattest.WAll(".quick button")+"[0]")))
+			poll(ctx, t, "quick reply answer", countText(".msg.bot .text", "Electricians earn about £35,000")+" === 1")
+			if n := eval[int](ctx, t, webchattest.WAll(".chart polyline")+".length"); n != 1 {
+				t.Errorf("line chart has %d lines, want 1", n)
+			}
+			collect()
+			if len(got) < 2 || got[0].Age != 15 || got[1].Button != "pay:electrician" || got[1].Text != "How much do they earn?" {
+				t.Errorf("service got %+v", got)
+			}
+
+			// Side-by-side cards scroll on a phone.
+			do(ctx, t, "ask compare", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), "compare electricians plumbers carpenters"+kb.Enter))
+			poll(ctx, t, "compare cards", webchattest.WAll(".cards.compare .card")+".length === 3")
+			if sz.name == "phone" {
+				if !eval[bool](ctx, t, webchattest.W(".cards.compare")+".scrollWidth > "+webchattest.W(".cards.compare")+".clientWidth") {
+					t.Error("compare cards do not scroll sideways on a phone")
+				}
+				if w := eval[float64](ctx, t, webchattest.W(".panel")+".getBoundingClientRect().width"); w != 360 {
+					t.Errorf("open panel is %vpx wide on a 360px phone, want full width", w)
+				}
+			}
+			webchattest.Screenshot(t, ctx, sz.name+"-compare")
+
+			// XSS: the payload is shown as text and never runs.
+			do(ctx, t, "type XSS", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), xssPayload+kb.Enter))
+			poll(ctx, t, "echo of XSS", countText(".msg.bot .text", "You said: "+xssPayload)+" === 1")
+			if n := eval[int](ctx, t, countText(".msg.user .text", xssPayload)); n != 1 {
+				t.Errorf("user bubble with the payload shown literally: %d, want 1", n)
+			}
+			if n := eval[int](ctx, t, countText(".card-title", xssPayload)); n != 1 {
+				t.Errorf("card title with the payload shown literally: %d, want 1", n)
+			}
+			if v := eval[string](ctx, t, "typeof window.__xss"); v != "undefined" {
+				t.Errorf("XSS ran: window.__xss is %s", v)
+			}
+			if n := eval[int](ctx, t, webchattest.WAll("img, script")+".length"); n != 0 {
+				t.Errorf("%d img/script elements inside the widget", n)
+			}
+
+			// The network drops; a message typed meanwhile is sent once on reconnect.
+			webchat.DropAll(r.a)
+			do(ctx, t, "type during drop", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), "are you still there"+kb.Enter))
+			poll(ctx, t, "answer after reconnect", countText(".msg.bot .text", "You said: are you still there")+" === 1")
+			time.Sleep(300 * time.Millisecond) // room for a duplicate to show up
+			if n := eval[int](ctx, t, countText(".msg.bot .text", "You said: are you still there")); n != 1 {
+				t.Errorf("answer shown %d times", n)
+			}
+			if n := eval[int](ctx, t, countText(".msg.user .text", "are you still there")); n != 1 {
+				t.Errorf("question shown %d times", n)
+			}
+			n := 0
+			for _, e := range r.store.kinds("webchat:"+conversationOf(t, ctx), transcripts.KindBot) {
+				if e.Text == "You said: are you still there" {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("answered %d times", n)
+			}
+
+			// Escape closes and gives focus back to the launcher.
+			do(ctx, t, "escape", chromedp.Focus(chromedp.JSPath(webchattest.W("#cb-input"))), chromedp.KeyEvent(kb.Escape))
+			poll(ctx, t, "closed", webchattest.W(".panel")+".hidden && document.querySelector('[data-careersbot]').shadowRoot.activeElement === "+webchattest.W(".launcher"))
+
+			// A new page view replays the conversation from the transcript.
+			bots := eval[int](ctx, t, webchattest.WAll(".msg.bot")+".length")
+			do(ctx, t, "reload", chromedp.Navigate(r.srv.URL+"/"))
+			poll(ctx, t, "widget again", "!!document.querySelector('[data-careersbot]') && !!"+webchattest.W(".launcher"))
+			do(ctx, t, "open again", chromedp.Click(chromedp.JSPath(webchattest.W(".launcher"))))
+			poll(ctx, t, "history replayed", webchattest.WAll(".msg.bot")+".length === "+strconv.Itoa(bots))
+			if n := eval[int](ctx, t, webchattest.WAll(".age-buttons")+".length"); n != 0 {
+				t.Error("age asked again after it was given")
+			}
+			webchattest.Screenshot(t, ctx, sz.name+"-replayed")
+		})
+	}
+}
+
+func conversationOf(t *testing.T, ctx context.Context) string {
+	return eval[string](ctx, t, "localStorage.getItem('careersbot.conversation')")
+}
