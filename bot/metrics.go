@@ -1,0 +1,63 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the service's Prometheus metrics, in their own registry.
+type Metrics struct {
+	Registry     *prometheus.Registry
+	Messages     *prometheus.CounterVec   // inbound messages by channel and outcome
+	Latency      *prometheus.HistogramVec // time to process one inbound message, by channel
+	Handoffs     prometheus.Counter
+	Safeguarding prometheus.Counter
+	Sent         *prometheus.CounterVec // outbound deliveries by channel and result
+	Duplicates   prometheus.Counter
+}
+
+// NewMetrics registers the metrics. outboxDepth is read on each scrape.
+func NewMetrics(outboxDepth func(ctx context.Context) (int, error)) *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		Messages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "careersbot_messages_total", Help: "Inbound messages processed, by channel and outcome.",
+		}, []string{"channel", "outcome"}),
+		Latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "careersbot_message_duration_seconds",
+			Help:    "Time to process one inbound message (ordering, engine, commit).",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"channel"}),
+		Handoffs: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "careersbot_handoffs_total", Help: "Conversations handed to an adviser.",
+		}),
+		Safeguarding: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "careersbot_safeguarding_flags_total", Help: "Messages flagged by the safeguarding gate.",
+		}),
+		Sent: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "careersbot_outbound_total", Help: "Outbound delivery attempts, by channel and result (sent, retry, failed).",
+		}, []string{"channel", "result"}),
+		Duplicates: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "careersbot_duplicate_deliveries_total", Help: "Inbound deliveries answered from the dedup record.",
+		}),
+	}
+	m.Registry.MustRegister(m.Messages, m.Latency, m.Handoffs, m.Safeguarding, m.Sent, m.Duplicates,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if outboxDepth != nil {
+		m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "careersbot_outbox_depth", Help: "Outbound messages waiting for delivery.",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			n, err := outboxDepth(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(n)
+		}))
+	}
+	return m
+}

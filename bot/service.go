@@ -1,0 +1,680 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/careersbot/careersbot/dialog"
+	"github.com/careersbot/careersbot/transcripts"
+)
+
+// Errors the service returns for messages it will not take.
+var (
+	ErrClosed   = errors.New("bot: service shutting down")
+	ErrBusy     = errors.New("bot: too many messages waiting in this conversation")
+	ErrTooLarge = errors.New("bot: message too large")
+	ErrEmpty    = errors.New("bot: empty message")
+	ErrBinary   = errors.New("bot: message is not text")
+	ErrNoKey    = errors.New("bot: message without channel or conversation")
+)
+
+// Wording of the service's own messages (the engine words everything else).
+const (
+	TextQueued       = "A careers adviser will reply here as soon as they can."
+	TextSafeguarding = "Thank you for telling me. I've passed this to a careers adviser so a person sees it straight away. " +
+		"If you are in danger right now, call 999. You can talk to Childline any time, free, on 0800 1111."
+	TextDeleted     = "I've deleted this conversation and what you told me. You can start again any time."
+	TextEngineError = "Sorry, something went wrong on my side. Please try again, or ask to talk to an adviser."
+	TextReleased    = "The adviser has left the chat. You're talking to careersbot again."
+)
+
+// SafeguardingCheck is the safeguarding gate: a non-nil flag means the message may show
+// a young person at risk. dialog.CheckSafeguarding is the default.
+type SafeguardingCheck func(text string) *dialog.SafeguardingFlag
+
+// Options configure a Service.
+type Options struct {
+	Logger *slog.Logger
+	Bus    Bus // default: an in-process MemoryBus
+	Check  SafeguardingCheck
+	// MaxMessageBytes caps an inbound message's text (default 4096).
+	MaxMessageBytes int
+	// MaxQueue caps the messages waiting in one conversation (default 256).
+	MaxQueue int
+	// IdleLane is how long a conversation's worker waits for more before exiting (default 1m).
+	IdleLane time.Duration
+	// Retention is how long transcripts and state are kept (0: for ever).
+	Retention time.Duration
+	// DedupWindow is how long delivery ids are remembered (default 7 days, at most Retention).
+	DedupWindow time.Duration
+	// PruneEvery is how often retention runs (default 1h).
+	PruneEvery time.Duration
+	// RetryBase and RetryMax shape delivery retries: base*2^attempts, at most max
+	// (defaults 1s and 5m). A platform's Retry-After wins when longer.
+	RetryBase, RetryMax time.Duration
+	// PollEvery is how often the delivery worker looks for due items without a kick (default 1s).
+	PollEvery time.Duration
+	Metrics   *Metrics
+	// Now is the clock (tests).
+	Now func() time.Time
+}
+
+// Service is careersbot's core: it implements Handler for every adapter.
+type Service struct {
+	store    Storage
+	engine   Responder
+	opts     Options
+	log      *slog.Logger
+	bus      Bus
+	check    SafeguardingCheck
+	metrics  *Metrics
+	adapters map[string]Adapter
+	amu      sync.RWMutex
+
+	lmu     sync.Mutex
+	lanes   map[string]*lane
+	closing bool
+	lwg     sync.WaitGroup
+
+	kick chan struct{}
+	bg   sync.WaitGroup
+	stop chan struct{}
+	once sync.Once
+}
+
+// New returns a service over a store and an engine.
+func New(store Storage, engine Responder, opts Options) *Service {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Bus == nil {
+		opts.Bus = NewMemoryBus()
+	}
+	if opts.Check == nil {
+		opts.Check = dialog.CheckSafeguarding
+	}
+	if opts.MaxMessageBytes <= 0 {
+		opts.MaxMessageBytes = 4096
+	}
+	if opts.MaxQueue <= 0 {
+		opts.MaxQueue = 256
+	}
+	if opts.IdleLane <= 0 {
+		opts.IdleLane = time.Minute
+	}
+	if opts.DedupWindow <= 0 {
+		opts.DedupWindow = 7 * 24 * time.Hour
+	}
+	if opts.Retention > 0 && opts.DedupWindow > opts.Retention {
+		opts.DedupWindow = opts.Retention
+	}
+	if opts.PruneEvery <= 0 {
+		opts.PruneEvery = time.Hour
+	}
+	if opts.RetryBase <= 0 {
+		opts.RetryBase = time.Second
+	}
+	if opts.RetryMax <= 0 {
+		opts.RetryMax = 5 * time.Minute
+	}
+	if opts.PollEvery <= 0 {
+		opts.PollEvery = time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics(store.OutboxDepth)
+	}
+	return &Service{
+		store: store, engine: engine, opts: opts, log: opts.Logger, bus: opts.Bus, check: opts.Check,
+		metrics: opts.Metrics, adapters: map[string]Adapter{}, lanes: map[string]*lane{},
+		kick: make(chan struct{}, 1), stop: make(chan struct{}),
+	}
+}
+
+// Register adds an adapter: outbound messages of its channel (Name) go through its Send.
+// Channels without an adapter (the REST channel) answer synchronously only.
+func (s *Service) Register(a Adapter) {
+	s.amu.Lock()
+	s.adapters[a.Name()] = a
+	s.amu.Unlock()
+	s.Kick()
+}
+
+func (s *Service) adapter(name string) Adapter {
+	s.amu.RLock()
+	defer s.amu.RUnlock()
+	return s.adapters[name]
+}
+
+// Bus returns the service's event bus.
+func (s *Service) Bus() Bus { return s.bus }
+
+// Store returns the service's storage.
+func (s *Service) Store() Storage { return s.store }
+
+// Metrics returns the service's metrics.
+func (s *Service) Metrics() *Metrics { return s.metrics }
+
+// Start runs the delivery worker and the retention scheduler until Close. Items left
+// in the outbox by an earlier run are delivered first.
+func (s *Service) Start() {
+	s.bg.Add(1)
+	go s.deliverLoop()
+	s.bg.Add(1)
+	go s.pruneLoop()
+	s.Kick()
+}
+
+// Kick wakes the delivery worker.
+func (s *Service) Kick() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Close stops taking messages, finishes the ones already accepted, stops the background
+// workers and returns; ctx bounds the wait.
+func (s *Service) Close(ctx context.Context) error {
+	s.lmu.Lock()
+	s.closing = true
+	for _, l := range s.lanes {
+		l.wake()
+	}
+	s.lmu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		s.lwg.Wait()
+		s.once.Do(func() { close(s.stop) })
+		s.bg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.once.Do(func() { close(s.stop) })
+		return fmt.Errorf("bot: shutdown: %w", ctx.Err())
+	}
+}
+
+// Result is what one inbound message produced.
+type Result struct {
+	// Events are the transcript events written for it: the user's message (unless the
+	// conversation was erased) then replies.
+	Events []transcripts.Event
+	// State is the conversation state after it.
+	State string
+	// Duplicate is set when the delivery had been processed before; Events are then the
+	// ones it produced the first time.
+	Duplicate bool
+}
+
+// Replies are the events of r that answer the user (bot, adviser and system events).
+func (r Result) Replies() []transcripts.Event {
+	var out []transcripts.Event
+	for _, e := range r.Events {
+		if e.Kind != transcripts.KindUser {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Validate checks an inbound message before it is queued.
+func (s *Service) Validate(m Message) error {
+	if m.Channel == "" || m.Conversation == "" {
+		return ErrNoKey
+	}
+	if len(m.Text) > s.opts.MaxMessageBytes || len(m.Button) > s.opts.MaxMessageBytes {
+		return fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(m.Text), s.opts.MaxMessageBytes)
+	}
+	for _, t := range []string{m.Text, m.Button, m.Command, m.Location} {
+		if !utf8.ValidString(t) || strings.ContainsRune(t, 0) {
+			return ErrBinary
+		}
+	}
+	if strings.TrimSpace(m.Text) == "" && m.Button == "" && m.Command == "" {
+		return ErrEmpty
+	}
+	return nil
+}
+
+// Handle implements Handler: it returns once the message was processed and committed.
+func (s *Service) Handle(ctx context.Context, m Message) error {
+	_, err := s.Process(ctx, m)
+	return err
+}
+
+// Process queues m on its conversation's lane, waits until it is processed and
+// committed, and returns what it produced. Messages of one conversation are processed
+// one at a time in the order they were queued; different conversations in parallel.
+func (s *Service) Process(ctx context.Context, m Message) (Result, error) {
+	if err := s.Validate(m); err != nil {
+		s.metrics.Messages.WithLabelValues(m.Channel, "rejected").Inc()
+		return Result{}, err
+	}
+	if m.Time.IsZero() {
+		m.Time = s.opts.Now()
+	}
+	j := &job{ctx: ctx, msg: m, done: make(chan jobResult, 1)}
+	if err := s.enqueue(m.Key(), j); err != nil {
+		return Result{}, err
+	}
+	select {
+	case r := <-j.done:
+		return r.res, r.err
+	case <-ctx.Done():
+		// The lane skips a job whose context ended before it started; one already
+		// running completes and commits.
+		return Result{}, ctx.Err()
+	}
+}
+
+// Do runs fn on a conversation's lane (in order with its messages), for adviser
+// actions and other changes to a conversation. fn gets the conversation (loaded or
+// new) and returns the turn to commit, or nil for none.
+func (s *Service) Do(ctx context.Context, key, channel string, fn func(c Conversation) (*Turn, error)) (Result, error) {
+	j := &job{ctx: ctx, fn: fn, key: key, channel: channel, done: make(chan jobResult, 1)}
+	if err := s.enqueue(key, j); err != nil {
+		return Result{}, err
+	}
+	select {
+	case r := <-j.done:
+		return r.res, r.err
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+}
+
+type job struct {
+	ctx     context.Context
+	msg     Message
+	fn      func(c Conversation) (*Turn, error)
+	key     string
+	channel string
+	done    chan jobResult
+}
+
+type jobResult struct {
+	res Result
+	err error
+}
+
+type lane struct {
+	key    string
+	queue  []*job
+	signal chan struct{}
+	conv   *Conversation // cached state; nil until loaded
+}
+
+func (l *lane) wake() {
+	select {
+	case l.signal <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Service) enqueue(key string, j *job) error {
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	if s.closing {
+		return ErrClosed
+	}
+	l := s.lanes[key]
+	if l == nil {
+		l = &lane{key: key, signal: make(chan struct{}, 1)}
+		s.lanes[key] = l
+		s.lwg.Add(1)
+		go s.runLane(l)
+	}
+	if len(l.queue) >= s.opts.MaxQueue {
+		return ErrBusy
+	}
+	l.queue = append(l.queue, j)
+	l.wake()
+	return nil
+}
+
+func (s *Service) runLane(l *lane) {
+	defer s.lwg.Done()
+	idle := time.NewTimer(s.opts.IdleLane)
+	defer idle.Stop()
+	for {
+		s.lmu.Lock()
+		if len(l.queue) == 0 {
+			if s.closing {
+				delete(s.lanes, l.key)
+				s.lmu.Unlock()
+				return
+			}
+			s.lmu.Unlock()
+			if !idle.Stop() {
+				select {
+				case <-idle.C:
+				default:
+				}
+			}
+			idle.Reset(s.opts.IdleLane)
+			select {
+			case <-l.signal:
+				continue
+			case <-idle.C:
+				s.lmu.Lock()
+				if len(l.queue) == 0 {
+					delete(s.lanes, l.key)
+					s.lmu.Unlock()
+					return
+				}
+				s.lmu.Unlock()
+				continue
+			}
+		}
+		j := l.queue[0]
+		l.queue[0] = nil
+		l.queue = l.queue[1:]
+		s.lmu.Unlock()
+		if err := j.ctx.Err(); err != nil {
+			j.done <- jobResult{err: err}
+			continue
+		}
+		res, err := s.runJob(l, j)
+		j.done <- jobResult{res: res, err: err}
+	}
+}
+
+func (s *Service) loadConv(ctx context.Context, l *lane, channel string) (Conversation, error) {
+	if l.conv != nil {
+		return *l.conv, nil
+	}
+	c, ok, err := s.store.Conversation(ctx, l.key)
+	if err != nil {
+		return Conversation{}, err
+	}
+	if !ok {
+		c = Conversation{Key: l.key, Channel: channel, State: StateBot}
+	}
+	l.conv = &c
+	return c, nil
+}
+
+func (s *Service) runJob(l *lane, j *job) (Result, error) {
+	// Once started, a job runs to its end: its writes must not stop half way.
+	ctx := context.WithoutCancel(j.ctx)
+	start := time.Now()
+	channel := j.msg.Channel
+	if j.fn != nil {
+		channel = j.channel
+	}
+	conv, err := s.loadConv(ctx, l, channel)
+	if err != nil {
+		s.metrics.Messages.WithLabelValues(channel, "error").Inc()
+		return Result{}, err
+	}
+	var turn *Turn
+	if j.fn != nil {
+		turn, err = j.fn(conv)
+		if err != nil || turn == nil {
+			return Result{State: conv.State}, err
+		}
+	} else {
+		m := j.msg
+		if m.ID != "" {
+			d, ok, err := s.store.Delivered(ctx, m.Channel, m.ID)
+			if err != nil {
+				return Result{}, err
+			}
+			if ok {
+				s.metrics.Duplicates.Inc()
+				s.metrics.Messages.WithLabelValues(m.Channel, "duplicate").Inc()
+				evs, err := s.store.EventsAfter(ctx, l.key, d.FirstSeq-1, int(d.LastSeq-d.FirstSeq+1))
+				if err != nil {
+					return Result{}, err
+				}
+				return Result{Events: evs, State: conv.State, Duplicate: true}, nil
+			}
+		}
+		turn = s.turn(ctx, conv, m)
+	}
+	if err := s.store.Commit(ctx, turn); err != nil {
+		// The cached state may now be ahead of the database: reload next time.
+		l.conv = nil
+		s.metrics.Messages.WithLabelValues(channel, "error").Inc()
+		s.log.Error("commit failed", "conversation", l.key, "err", err)
+		return Result{}, err
+	}
+	if turn.Conversation != nil {
+		c := *turn.Conversation
+		l.conv = &c
+	} else if turn.Erase {
+		l.conv = nil
+	}
+	res := Result{State: StateBot}
+	if l.conv != nil {
+		res.State = l.conv.State
+	}
+	kick := false
+	for _, te := range turn.Events {
+		res.Events = append(res.Events, te.Event)
+		s.bus.Publish(te.Event)
+		if te.Send {
+			kick = true
+		}
+	}
+	if kick {
+		s.Kick()
+	}
+	if j.fn == nil {
+		s.metrics.Messages.WithLabelValues(channel, "ok").Inc()
+		s.metrics.Latency.WithLabelValues(channel).Observe(time.Since(start).Seconds())
+	}
+	return res, nil
+}
+
+// userText is what the transcript shows for an inbound message.
+func userText(m Message) string {
+	switch {
+	case strings.TrimSpace(m.Text) != "":
+		return m.Text
+	case m.Button != "":
+		return m.Button
+	default:
+		return "/" + m.Command
+	}
+}
+
+// feedbackOf reads a yes/no answer to "was this helpful?".
+func feedbackOf(m Message) string {
+	t := strings.ToLower(strings.TrimSpace(m.Button + " " + m.Text))
+	t = strings.Trim(t, " .!")
+	for _, w := range []string{"no", "nope", "nah", "not really", "not helpful", "feedback_no", "helpful_no", "it wasn't", "it was not"} {
+		if t == w || strings.HasPrefix(t, w+" ") || strings.HasSuffix(t, w) {
+			return transcripts.FeedbackNo
+		}
+	}
+	for _, w := range []string{"yes", "yeah", "yep", "yup", "it was", "helpful", "feedback_yes", "helpful_yes", "thanks", "thank you", "very"} {
+		if strings.Contains(t, w) {
+			return transcripts.FeedbackYes
+		}
+	}
+	return ""
+}
+
+// turn decides what one message does. It runs the safeguarding gate first, in every
+// conversation state.
+func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn {
+	t := &Turn{Key: m.Key(), Channel: m.Channel, DedupID: m.ID}
+	flag := s.check(m.Text)
+	user := transcripts.Event{Conversation: t.Key, Channel: m.Channel, Kind: transcripts.KindUser, Text: userText(m), Time: m.Time}
+	if flag != nil {
+		user.Safeguarding = true
+		user.Intent = dialog.IntentSafeguarding
+		s.metrics.Safeguarding.Inc()
+		s.log.Warn("safeguarding flag", "conversation", t.Key, "category", flag.Category)
+	}
+	out := func(kind, text string) TurnEvent {
+		return TurnEvent{
+			Event: transcripts.Event{Conversation: t.Key, Channel: m.Channel, Kind: kind, Text: text, Time: s.opts.Now()},
+			Send:  s.adapter(m.Channel) != nil,
+			Msg:   Message{Channel: m.Channel, Conversation: m.Conversation, User: m.User, Text: text, Sender: kind, Raw: m.Raw},
+		}
+	}
+	erase := func(text string) *Turn {
+		t.Erase = true
+		t.DedupID = ""
+		if text == "" {
+			text = TextDeleted
+		}
+		t.Events = []TurnEvent{out(transcripts.KindSystem, text)}
+		fresh := Conversation{Key: t.Key, Channel: m.Channel, State: StateBot}
+		t.Conversation = &fresh
+		return t
+	}
+	if m.Command == "delete" {
+		return erase("")
+	}
+
+	if conv.State != StateBot {
+		// An adviser has, or is about to have, the conversation: the engine stays quiet.
+		user.Intent = ""
+		t.Events = append(t.Events, TurnEvent{Event: user})
+		if flag != nil {
+			user.Intent = dialog.IntentSafeguarding
+			t.Events[0].Event = user
+			t.Events = append(t.Events, out(transcripts.KindSystem, TextSafeguarding))
+		} else if conv.State == StateQueued {
+			t.Events = append(t.Events, out(transcripts.KindSystem, TextQueued))
+		}
+		c := conv
+		t.Conversation = &c
+		return t
+	}
+
+	in := dialog.Input{Text: m.Text, Age: m.Age, Location: m.Location, Button: m.Button, Command: m.Command}
+	reply, next, err := s.engine.Respond(ctx, conv.Dialog, in)
+	if err != nil {
+		s.log.Error("engine failed", "conversation", t.Key, "err", err)
+		t.Events = append(t.Events, TurnEvent{Event: user})
+		if flag != nil {
+			return s.handoff(t, conv, out, true)
+		}
+		t.Events = append(t.Events, out(transcripts.KindSystem, TextEngineError))
+		return t
+	}
+	if reply.Intent == dialog.IntentDeleteData && flag == nil {
+		return erase(reply.Text)
+	}
+	if flag == nil {
+		user.Intent = reply.Intent
+		user.Safeguarding = reply.Safeguarding
+	}
+	if reply.Intent == dialog.IntentFeedback {
+		user.Feedback = feedbackOf(m)
+	}
+	t.Events = append(t.Events, TurnEvent{Event: user})
+	botEv := out(transcripts.KindBot, reply.Text)
+	botEv.Event.Intent = reply.Intent
+	botEv.Event.Rule = reply.Rule
+	botEv.Event.Sources = reply.Sources
+	botEv.Event.Handoff = reply.Handoff
+	botEv.Event.Safeguarding = reply.Safeguarding || flag != nil
+	if len(reply.Buttons)+len(reply.Cards)+len(reply.Charts) > 0 {
+		botEv.Event.Payload, _ = json.Marshal(Payload{Buttons: reply.Buttons, Cards: reply.Cards, Charts: reply.Charts})
+	}
+	botEv.Msg.Buttons, botEv.Msg.Cards, botEv.Msg.Charts = reply.Buttons, reply.Cards, reply.Charts
+	if reply.Text != "" || botEv.Event.Payload != nil {
+		t.Events = append(t.Events, botEv)
+	}
+	conv.Dialog = next
+	if flag != nil || reply.Safeguarding || reply.Handoff {
+		return s.handoff(t, conv, out, flag != nil && !reply.Safeguarding)
+	}
+	c := conv
+	t.Conversation = &c
+	return t
+}
+
+// handoff queues the conversation for an adviser. say adds the service's own
+// safeguarding message (when the engine's reply did not handle it).
+func (s *Service) handoff(t *Turn, conv Conversation, out func(kind, text string) TurnEvent, say bool) *Turn {
+	if say {
+		ev := out(transcripts.KindSystem, TextSafeguarding)
+		ev.Event.Safeguarding = true
+		ev.Event.Handoff = true
+		t.Events = append(t.Events, ev)
+	}
+	conv.State = StateQueued
+	s.metrics.Handoffs.Inc()
+	c := conv
+	t.Conversation = &c
+	return t
+}
+
+// Payload is the structured part of a reply stored with its transcript event.
+type Payload struct {
+	Buttons []dialog.Button `json:"buttons,omitempty"`
+	Cards   []dialog.Card   `json:"cards,omitempty"`
+	Charts  []dialog.Chart  `json:"charts,omitempty"`
+}
+
+// Join gives a queued (or bot) conversation to an adviser.
+func (s *Service) Join(ctx context.Context, key, channel, adviser string) (Result, error) {
+	return s.Do(ctx, key, channel, func(c Conversation) (*Turn, error) {
+		c.State, c.Adviser = StateWithAdviser, adviser
+		return &Turn{Key: key, Channel: channel, Conversation: &c}, nil
+	})
+}
+
+// Release gives the conversation back to the bot.
+func (s *Service) Release(ctx context.Context, key, channel string) (Result, error) {
+	return s.Do(ctx, key, channel, func(c Conversation) (*Turn, error) {
+		c.State, c.Adviser = StateBot, ""
+		c.Dialog.Fallbacks = 0
+		t := &Turn{Key: key, Channel: channel, Conversation: &c}
+		t.Events = []TurnEvent{s.outbound(key, channel, transcripts.KindSystem, TextReleased)}
+		return t, nil
+	})
+}
+
+// AdviserSay sends an adviser's message into the conversation.
+func (s *Service) AdviserSay(ctx context.Context, key, channel, text string) (Result, error) {
+	if strings.TrimSpace(text) == "" {
+		return Result{}, ErrEmpty
+	}
+	return s.Do(ctx, key, channel, func(c Conversation) (*Turn, error) {
+		if c.State == StateQueued {
+			c.State = StateWithAdviser
+		}
+		t := &Turn{Key: key, Channel: channel, Conversation: &c}
+		t.Events = []TurnEvent{s.outbound(key, channel, transcripts.KindAdviser, text)}
+		return t, nil
+	})
+}
+
+func (s *Service) outbound(key, channel, kind, text string) TurnEvent {
+	conversation := strings.TrimPrefix(key, channel+":")
+	return TurnEvent{
+		Event: transcripts.Event{Conversation: key, Channel: channel, Kind: kind, Text: text, Time: s.opts.Now()},
+		Send:  s.adapter(channel) != nil,
+		Msg:   Message{Channel: channel, Conversation: conversation, Text: text, Sender: kind},
+	}
+}
+
+// Erase deletes a conversation's transcript, state and delivery records (the admin
+// `careersbot transcripts erase`), in order with its messages.
+func (s *Service) Erase(ctx context.Context, key string) error {
+	channel, _, _ := strings.Cut(key, ":")
+	_, err := s.Do(ctx, key, channel, func(c Conversation) (*Turn, error) {
+		return &Turn{Key: key, Channel: channel, Erase: true}, nil
+	})
+	return err
+}
