@@ -105,6 +105,7 @@ type Pay struct {
 	AnnualFullTime    Distribution `json:"annual_full_time"`
 	AnnualAll         Distribution `json:"annual_all"`
 	WeeklyFullTime    Distribution `json:"weekly_full_time"`
+	WeeklyAll         Distribution `json:"weekly_all"`
 	HourlyFullTime    Distribution `json:"hourly_full_time"`
 	HourlyAll         Distribution `json:"hourly_all"`
 	PaidHoursFullTime Distribution `json:"paid_hours_full_time"` // total paid hours a week

@@ -1,0 +1,203 @@
+package lmi
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed snapshot/*.gz snapshot/meta.json
+var snapshotFS embed.FS
+
+// Embedded is the Store built from the snapshot embedded in the binary. Tables are
+// decoded on first use, so loading is cheap; it is safe for concurrent use.
+type Embedded struct {
+	fsys fs.FS
+
+	unitsOnce sync.Once
+	units     []*snapUnit
+	unitBy    map[string]*snapUnit
+	unitsErr  error
+
+	searchOnce sync.Once
+	search     *searchIndex
+	searchErr  error
+
+	geoOnce sync.Once
+	geo     *placeIndex
+	geoErr  error
+
+	outlookOnce sync.Once
+	outlook     []snapOutlookArea
+	outlookErr  error
+
+	adsOnce sync.Once
+	ads     snapAdverts
+	adsErr  error
+
+	leoOnce sync.Once
+	leo     []snapLEO
+	leoErr  error
+
+	textsMu sync.RWMutex
+	texts   map[string]*Texts
+}
+
+var _ Store = (*Embedded)(nil)
+
+// LoadEmbedded returns the store over the snapshot embedded in the binary.
+func LoadEmbedded() (*Embedded, error) {
+	sub, err := fs.Sub(snapshotFS, "snapshot")
+	if err != nil {
+		return nil, fmt.Errorf("lmi: embedded snapshot: %w", err)
+	}
+	return Open(sub)
+}
+
+// Open returns a store over a snapshot folder (as written by Build), for example
+// os.DirFS("lmi/snapshot"). It checks the files are there; tables load on first use.
+func Open(fsys fs.FS) (*Embedded, error) {
+	for _, name := range []string{fileUnits, fileTitles, fileGeo, fileOutlook, fileAdverts, fileLEO} {
+		if _, err := fs.Stat(fsys, name); err != nil {
+			return nil, fmt.Errorf("lmi: snapshot is missing %s: %w", name, err)
+		}
+	}
+	return &Embedded{fsys: fsys}, nil
+}
+
+func (e *Embedded) readJSON(name string, v any) error {
+	data, err := fs.ReadFile(e.fsys, name)
+	if err != nil {
+		return fmt.Errorf("lmi: snapshot %s: %w", name, err)
+	}
+	return decodeJSONGz(name, data, v)
+}
+
+func (e *Embedded) loadUnits() error {
+	e.unitsOnce.Do(func() {
+		if err := e.readJSON(fileUnits, &e.units); err != nil {
+			e.unitsErr = err
+			return
+		}
+		e.unitBy = make(map[string]*snapUnit, len(e.units))
+		for _, u := range e.units {
+			e.unitBy[u.SOC2020] = u
+		}
+	})
+	return e.unitsErr
+}
+
+func (e *Embedded) index() (*searchIndex, error) {
+	e.searchOnce.Do(func() {
+		if err := e.loadUnits(); err != nil {
+			e.searchErr = err
+			return
+		}
+		data, err := fs.ReadFile(e.fsys, fileTitles)
+		if err != nil {
+			e.searchErr = fmt.Errorf("lmi: snapshot %s: %w", fileTitles, err)
+			return
+		}
+		raw, err := gunzipBytes(data)
+		if err != nil {
+			e.searchErr = fmt.Errorf("lmi: snapshot %s: %w", fileTitles, err)
+			return
+		}
+		e.search = buildSearchIndex(raw, e.units)
+	})
+	return e.search, e.searchErr
+}
+
+// validSOC reports whether s looks like a 4-digit code.
+func validSOC(s string) bool {
+	if len(s) != 4 {
+		return false
+	}
+	for i := 0; i < 4; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Occupation returns everything known about one SOC 2020 unit group.
+func (e *Embedded) Occupation(ctx context.Context, soc2020 string) (*Occupation, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := e.loadUnits(); err != nil {
+		return nil, err
+	}
+	soc2020 = strings.TrimSpace(soc2020)
+	u, ok := e.unitBy[soc2020]
+	if !ok {
+		return nil, fmt.Errorf("lmi: occupation %q: %w", soc2020, ErrNotFound)
+	}
+	return e.occupation(u), nil
+}
+
+// Occupations returns every unit group, ordered by code.
+func (e *Embedded) Occupations(ctx context.Context) ([]*Occupation, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := e.loadUnits(); err != nil {
+		return nil, err
+	}
+	out := make([]*Occupation, 0, len(e.units))
+	for _, u := range e.units {
+		out = append(out, e.occupation(u))
+	}
+	return out, nil
+}
+
+// SearchOccupations ranks SOC 2020 unit groups for a free-text job title.
+func (e *Embedded) SearchOccupations(ctx context.Context, query string, limit int) ([]Match, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(query) > 200 {
+		query = query[:200]
+	}
+	idx, err := e.index()
+	if err != nil {
+		return nil, err
+	}
+	if validSOC(strings.TrimSpace(query)) {
+		if u, ok := idx.units[strings.TrimSpace(query)]; ok {
+			return []Match{{SOC2020: strings.TrimSpace(query), SOC2010: u.soc2010, Title: u.title, Score: 1, Matched: strings.TrimSpace(query)}}, nil
+		}
+	}
+	return idx.search(query, limit), nil
+}
+
+// Sources lists the data sources with the attribution lines to show.
+func (e *Embedded) Sources(ctx context.Context) ([]Source, error) {
+	out := make([]Source, len(sources))
+	copy(out, sources)
+	return out, nil
+}
+
+// SourceByID returns one source by its ID.
+func SourceByID(id string) (Source, bool) {
+	for _, s := range sources {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Source{}, false
+}
+
+func sortedRegionNames(m map[string]float64) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

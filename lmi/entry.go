@@ -1,0 +1,221 @@
+package lmi
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// ExtractEntry turns an entry-routes paragraph ("Typical entry routes and associated
+// qualifications" in ONS SOC 2020 Volume 1) into structured facts by rules: keywords
+// and regular expressions, applied sentence by sentence. Only these facts go into the
+// snapshot; the prose itself is never stored.
+func ExtractEntry(text string) Entry {
+	e := Entry{Routes: []string{}, Qualifications: []string{}, Registration: []string{}, Requirements: []string{}, SourceID: "soc2020"}
+	routes := map[string]bool{}
+	quals := map[string]bool{}
+	regs := map[string]bool{}
+	reqs := map[string]bool{}
+	bodies := map[string]bool{}
+	appLevels := map[int]bool{}
+	nvqLevels := map[int]bool{}
+
+	for _, s := range splitSentences(text) {
+		l := strings.ToLower(s)
+		hasApp := reApprentice.MatchString(l)
+		hasNVQ := reNVQ.MatchString(l)
+		if hasApp {
+			routes["apprenticeship"] = true
+		}
+		if hasNVQ {
+			quals["nvq"] = true
+		}
+		// levels mentioned in a sentence belong to the apprenticeships and/or NVQs it names
+		if hasApp || hasNVQ {
+			for _, lv := range levelsIn(l) {
+				if hasApp && (!hasNVQ || appBeforeLevels(l)) {
+					appLevels[lv] = true
+				}
+				if hasNVQ {
+					nvqLevels[lv] = true
+				}
+			}
+		}
+		for _, r := range entryRules {
+			target := l
+			if r.value == "licence" {
+				target = reDrivingLicence.ReplaceAllString(l, "")
+			}
+			if r.re.MatchString(target) {
+				switch r.kind {
+				case "route":
+					routes[r.value] = true
+				case "qual":
+					quals[r.value] = true
+				case "reg":
+					regs[r.value] = true
+				case "req":
+					reqs[r.value] = true
+				}
+			}
+		}
+		for _, b := range bodyRules {
+			if b.re.MatchString(s) || b.re.MatchString(l) {
+				bodies[b.name] = true
+				regs["professional_body"] = true
+			}
+		}
+	}
+	if quals["degree"] && routes["degree"] == false {
+		routes["degree"] = true
+	}
+	if quals["postgraduate"] {
+		routes["postgraduate"] = true
+	}
+	e.Routes = sortedKeys(routes, routeOrder)
+	e.Qualifications = sortedKeys(quals, qualOrder)
+	e.Registration = sortedKeys(regs, nil)
+	e.Requirements = sortedKeys(reqs, nil)
+	for b := range bodies {
+		e.Bodies = append(e.Bodies, b)
+	}
+	sort.Strings(e.Bodies)
+	for lv := range appLevels {
+		e.ApprenticeshipLevels = append(e.ApprenticeshipLevels, lv)
+	}
+	sort.Ints(e.ApprenticeshipLevels)
+	for lv := range nvqLevels {
+		e.NVQLevels = append(e.NVQLevels, lv)
+	}
+	sort.Ints(e.NVQLevels)
+	return e
+}
+
+var (
+	reApprentice     = regexp.MustCompile(`\bapprentice(ship)?s?\b`)
+	reNVQ            = regexp.MustCompile(`\b(s/)?nvqs?\b|\bsvqs?\b`)
+	reLevels         = regexp.MustCompile(`\blevels? ((?:[1-8](?:\s*(?:,|and|or|to|-)\s*)?)+)`)
+	reDigit          = regexp.MustCompile(`[1-8]`)
+	reSentence       = regexp.MustCompile(`[.;]\s+`)
+	reDrivingLicence = regexp.MustCompile(`driving licen[cs]es?|full licen[cs]es?`)
+)
+
+func splitSentences(text string) []string {
+	return reSentence.Split(text, -1)
+}
+
+func levelsIn(l string) []int {
+	var out []int
+	for _, m := range reLevels.FindAllStringSubmatch(l, -1) {
+		nums := reDigit.FindAllString(m[1], -1)
+		// "levels 2 to 4" means 2, 3 and 4
+		if strings.Contains(m[1], "to") && len(nums) == 2 {
+			a, _ := strconv.Atoi(nums[0])
+			b, _ := strconv.Atoi(nums[1])
+			for i := a; i <= b; i++ {
+				out = append(out, i)
+			}
+			continue
+		}
+		for _, n := range nums {
+			v, _ := strconv.Atoi(n)
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// appBeforeLevels reports whether, in a sentence naming both apprenticeships and NVQs,
+// the level numbers follow the word "apprenticeship" more closely than "NVQ", or both.
+func appBeforeLevels(l string) bool {
+	lv := reLevels.FindStringIndex(l)
+	if lv == nil {
+		return false
+	}
+	a := lastIndexBefore(reApprentice, l, lv[0])
+	n := lastIndexBefore(reNVQ, l, lv[0])
+	return a >= 0 && (n < 0 || a > n || strings.Contains(l[a:lv[0]], "and"))
+}
+
+func lastIndexBefore(re *regexp.Regexp, s string, pos int) int {
+	last := -1
+	for _, m := range re.FindAllStringIndex(s[:pos], -1) {
+		last = m[0]
+	}
+	return last
+}
+
+type entryRule struct {
+	kind, value string
+	re          *regexp.Regexp
+}
+
+var entryRules = []entryRule{
+	{"route", "degree", regexp.MustCompile(`\b(degree|graduates?|university)\b`)},
+	{"route", "postgraduate", regexp.MustCompile(`\b(postgraduate|masters?'?s? degree|phd|doctorate)\b`)},
+	{"route", "college", regexp.MustCompile(`\b(college|further education|vocational (course|qualification)s?|btecs?|hnds?|hncs?|diploma)\b`)},
+	{"route", "on_the_job", regexp.MustCompile(`on[- ]the[- ]job|in[- ]house training|work[- ]based training|training (is )?(provided|given) (by|at) (the )?employer|experience gained`)},
+	{"route", "training_scheme", regexp.MustCompile(`training (scheme|programme)s?|trainee scheme|graduate (training )?scheme`)},
+	{"qual", "gcse", regexp.MustCompile(`\bgcses?\b|\bs grades?\b|\bnational 5`)},
+	{"qual", "a_level", regexp.MustCompile(`\ba[- ]levels?\b|\bhighers\b|\bh grades?\b`)},
+	{"qual", "btec", regexp.MustCompile(`\bbtecs?\b`)},
+	{"qual", "hnc_hnd", regexp.MustCompile(`\bhn[cd]s?\b|higher national`)},
+	{"qual", "degree", regexp.MustCompile(`\bdegrees?\b`)},
+	{"qual", "postgraduate", regexp.MustCompile(`\bpostgraduate\b|\bmasters?'?s?\b|\bphd\b|\bdoctorate\b`)},
+	{"qual", "none_required", regexp.MustCompile(`no (formal )?(academic )?(entry )?qualifications? (is |are )?(usually |normally )?(required|needed)|(academic )?qualifications (are )?(not|may not be) (always |usually )?(required|needed|necessary)|no formal (academic )?entry (requirements|qualifications)|no minimum (academic )?(entry )?qualifications?`)},
+	{"reg", "cscs_card", regexp.MustCompile(`\bcscs\b|construction skills certification`)},
+	{"reg", "driving_licence", regexp.MustCompile(`driving licen[cs]e|\b(hgv|lgv|pcv)\b|driver cpc|full licen[cs]e`)},
+	{"reg", "dbs_check", regexp.MustCompile(`\bdbs\b|disclosure and barring|criminal records? (check|bureau)|\bpvg\b|background check`)},
+	{"reg", "licence", regexp.MustCompile(`\b(sia )?licen[cs]e[ds]?\b|\blicensing\b`)},
+	{"reg", "professional_body", regexp.MustCompile(`register(ed)? with|registration with|state registered|chartered status|professional (body|membership)|membership of`)},
+	{"req", "good_eyesight", regexp.MustCompile(`eyesight|vision|visual acuity`)},
+	{"req", "colour_vision", regexp.MustCompile(`colou?r vision|colou?r blind`)},
+	{"req", "fitness", regexp.MustCompile(`physical(ly)? (fitness|fit|standards?|tests?)|fitness tests?|physically fit|medically fit`)},
+	{"req", "medical", regexp.MustCompile(`medical (examination|check|test|assessment|standards?|fitness)|health (check|screening|requirements?)`)},
+	{"req", "age_minimum", regexp.MustCompile(`minimum age|aged? (at least |over |under )?\d{2}|\b\d{2} years of age|\bmust be (at least )?\d{2}`)},
+}
+
+type bodyRule struct {
+	name string
+	re   *regexp.Regexp
+}
+
+var bodyRules = []bodyRule{
+	{"GMC", regexp.MustCompile(`\bGMC\b|general medical council`)},
+	{"NMC", regexp.MustCompile(`\bNMC\b|nursing and midwifery council`)},
+	{"HCPC", regexp.MustCompile(`\bHCPC\b|health and care professions council`)},
+	{"GDC", regexp.MustCompile(`\bGDC\b|general dental council`)},
+	{"GPhC", regexp.MustCompile(`\bGPhC\b|general pharmaceutical council`)},
+	{"GOC", regexp.MustCompile(`\bGOC\b|general optical council`)},
+	{"RCVS", regexp.MustCompile(`\bRCVS\b|royal college of veterinary surgeons`)},
+	{"SWE", regexp.MustCompile(`social work england|\bSWE\b`)},
+	{"SRA", regexp.MustCompile(`\bSRA\b|solicitors regulation authority`)},
+	{"ARB", regexp.MustCompile(`\bARB\b|architects registration board`)},
+	{"Engineering Council", regexp.MustCompile(`engineering council`)},
+	{"Gas Safe", regexp.MustCompile(`gas safe`)},
+	{"SIA", regexp.MustCompile(`\bSIA\b|security industry authority`)},
+	{"GTC", regexp.MustCompile(`general teaching council|\bGTCS\b|qualified teacher status|\bQTS\b`)},
+}
+
+var routeOrder = []string{"apprenticeship", "college", "degree", "postgraduate", "on_the_job", "training_scheme"}
+var qualOrder = []string{"none_required", "gcse", "a_level", "nvq", "btec", "hnc_hnd", "degree", "postgraduate"}
+
+func sortedKeys(m map[string]bool, order []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, k := range order {
+		if m[k] {
+			out = append(out, k)
+			seen[k] = true
+		}
+	}
+	var rest []string
+	for k, v := range m {
+		if v && !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
+}

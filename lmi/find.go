@@ -1,0 +1,204 @@
+package lmi
+
+import (
+	"context"
+	"strings"
+)
+
+// FindOccupations scans a whole message for job-title mentions. It tries the longest
+// runs of words first (up to 5) against the title index (exactly, or through plural,
+// morphological and spelling variants), never starts or ends a mention on a filler
+// word, and keeps at most 3 mentions in text order. Single words must be real job
+// names: everyday words that are also job titles ("care", "sales", "IT") only count
+// next to a work word ("care jobs", "work in sales", "get into IT").
+
+// words that never form (or start or end) a mention
+var findStop = toSet(`a an the and or of to for in on at by with from into as is are was be been being am do does did
+doing done i me my you your we our they them their he she it its this that these those what which who whom whose when
+where why how can could would should will shall may might must need needs want wants like likes liked love enjoy
+job jobs work works working worked career careers pay paid pays salary salaries wage wages money earn earns earning
+best top good well high highest more most much many lot lots help helping people person someone somebody anyone
+human humans adviser advisor advisers advisors job's course courses training train degree degrees level levels
+apprenticeship apprenticeships school college university uni year years day days week hour hours time future
+industry sector field area areas get getting become becoming qualified qualification qualifications subject subjects
+near me here there any some all no not yes ok okay please thanks thank hello hi hey just really very so too also
+about than then if but because new old big small long short full part make makes made go going take takes
+compare vs versus or better worse difference between same different demand future growing dying
+requirement requirements entry route routes way ways start starting student students trainee
+vacancy vacancies role roles position positions opportunity opportunities option options choice choices
+team leader member partner owner user customer fan general head private major professional official
+extra genius model monitor page reader runner guide counter boiler changer killer witness brother sister
+mate hand help helper supporter follower lover viewer speaker player sitter sleeper
+a level a levels gcse gcses btec nvq t level
+`)
+
+// single-word aliases that are everyday words: they need a work word next to them
+var findWeak = toSet(`care caring sales sale security building construction business art music sport sports film
+law finance science dance drama cooking fashion banking cleaning marketing advertising admin retail hospitality
+coach cook porter manager engineer developer designer writer presenter scientist artist builder cleaner driver
+assistant worker officer operator technician consultant specialist analyst director
+pa pt ta ot pr hr kp it dev spark cop marine sailor navy army military forces gamer
+computing engineering teaching nursing coding programming accounting accountancy economics psychology
+physics chemistry biology photography animation journalism`)
+
+// work words that make a weak word a field of work
+var findWorkNext = toSet(`job jobs work worker workers career careers industry sector course courses apprenticeship
+apprenticeships role roles vacancy vacancies salary salaries pay wage wages degree trade field profession`)
+var findWorkPrev = toSet(`into as become becoming study studying in`)
+
+// fields that are strong enough on their own when the message is about work
+var findStrongFields = toSet(`nursing coding programming engineering teaching accountancy accounting physiotherapy
+architecture economics retail dentistry pharmacy midwifery plumbing carpentry joinery hairdressing journalism
+psychology law medicine policing`)
+
+// FindOccupations scans text for job-title mentions, in text order.
+func (e *Embedded) FindOccupations(ctx context.Context, text string) ([]Mention, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	idx, err := e.index()
+	if err != nil {
+		return nil, err
+	}
+	if len(text) > 20000 {
+		text = text[:20000]
+	}
+	return idx.find(text), nil
+}
+
+func (idx *searchIndex) find(text string) []Mention {
+	toks := tokenize(text)
+	if len(toks) > 400 {
+		toks = toks[:400]
+	}
+	out := []Mention{}
+	for i := 0; i < len(toks) && len(out) < 3; i++ {
+		if (findStop[toks[i].raw] || findStop[toks[i].norm]) && !(toks[i].raw == "it" && toks[i].upper) {
+			continue
+		}
+		found := false
+		for n := min(5, len(toks)-i); n >= 1; n-- {
+			last := toks[i+n-1]
+			if findStop[last.raw] || findStop[last.norm] {
+				if n > 1 {
+					continue
+				}
+			}
+			words := make([]string, n)
+			for j := 0; j < n; j++ {
+				words[j] = toks[i+j].norm
+			}
+			if n == 1 && !idx.singleOK(toks, i) {
+				continue
+			}
+			best := map[string]scored{}
+			idx.exact(words, best, n == 1)
+			if len(best) == 0 {
+				continue
+			}
+			matches := idx.rank(best, 5)
+			if matches[0].Score < 0.8 {
+				continue
+			}
+			m := Mention{Text: text[toks[i].start:last.end], Start: toks[i].start, End: last.end, Candidates: matches}
+			if len(matches) > 1 && matches[0].Score-matches[1].Score < 0.05 && idx.units[matches[0].SOC2020].minor != idx.units[matches[1].SOC2020].minor {
+				m.Ambiguous = true
+			}
+			out = append(out, m)
+			i += n - 1
+			found = true
+			break
+		}
+		_ = found
+	}
+	return out
+}
+
+// singleOK says whether the single word at i may be a mention by itself.
+func (idx *searchIndex) singleOK(toks []token, i int) bool {
+	t := toks[i]
+	if len(t.raw) < 2 {
+		return false
+	}
+	if t.raw == "it" && !strings.HasPrefix(strings.TrimSpace(t.rawText()), "IT") {
+		return false
+	}
+	if findWeak[t.raw] || findWeak[t.norm] {
+		if findStrongFields[t.raw] {
+			return true
+		}
+		if i+1 < len(toks) && findWorkNext[toks[i+1].raw] {
+			return true
+		}
+		if i > 0 && findWorkPrev[toks[i-1].raw] && !(toks[i-1].raw == "in" && !(i > 1 && findWorkNext[toks[i-2].raw])) {
+			return true
+		}
+		if i > 0 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && i > 1 && (toks[i-2].raw == "be" || toks[i-2].raw == "become" || toks[i-2].raw == "as") {
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+// exact looks the words up as a whole phrase (directly or through variants) only.
+func (idx *searchIndex) exact(words []string, best map[string]scored, single bool) {
+	key := strings.Join(words, " ")
+	if id, ok := idx.byKey[key]; ok {
+		p := &idx.phrases[id]
+		if single && !p.alias && !agentive(key) {
+			return
+		}
+		if p.alias || p.plain || len(words) > 1 {
+			base := 0.95
+			if p.alias {
+				base = 1
+			}
+			idx.addPhrase(best, id, base)
+			return
+		}
+	}
+	// variants, one word changed at a time
+	for i, w := range words {
+		for _, a := range idx.alternatives(w) {
+			if a.word == w {
+				continue
+			}
+			if single && a.factor < 0.9 && len(w) < 7 {
+				continue // spelling fixes only for longer words in free text
+			}
+			alt := make([]string, len(words))
+			copy(alt, words)
+			alt[i] = a.word
+			k := strings.Join(alt, " ")
+			if id, ok := idx.byKey[k]; ok {
+				p := &idx.phrases[id]
+				if !(p.alias || p.plain) {
+					continue
+				}
+				if single && !p.alias && !agentive(k) {
+					continue
+				}
+				base := 0.95
+				if p.alias {
+					base = 1
+				}
+				idx.addPhrase(best, id, base*a.factor)
+			}
+		}
+	}
+}
+
+// agentive reports whether a single word looks like the name of a person doing a
+// job ("plumber", "florist", "technician"), as opposed to an everyday noun.
+func agentive(w string) bool {
+	if len(w) < 5 {
+		return false
+	}
+	for _, suf := range []string{"er", "or", "ist", "ian", "man", "ant", "ent", "eer", "ess", "ee", "wright", "smith", "monger", "ic", "ologist", "ee"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,167 @@
+package lmi
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is one word of a text with its byte span in the original.
+type token struct {
+	norm       string // lower case, stemmed (singular)
+	raw        string // lower case as written
+	start, end int
+	capital    bool // written with a leading capital letter
+	upper      bool // written all in capitals
+}
+
+func (t token) rawText() string {
+	if t.upper {
+		return strings.ToUpper(t.raw)
+	}
+	return t.raw
+}
+
+// tokenize splits text into words (letters and digits; an apostrophe inside or at
+// the end of a word is dropped, so "chefs'" and "doctor's" become "chefs" and
+// "doctor"). Invalid UTF-8 is treated as a separator.
+func tokenize(text string) []token {
+	var toks []token
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) || (r == utf8.RuneError && size == 1) {
+			i += size
+			continue
+		}
+		start := i
+		var b strings.Builder
+		for i < len(text) {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			if isWordRune(r) {
+				b.WriteRune(unicode.ToLower(r))
+				i += size
+				continue
+			}
+			if (r == '\'' || r == '’') && i+size <= len(text) {
+				// possessive or contraction: skip the apostrophe and an "s" after it
+				next := i + size
+				if next < len(text) && (text[next] == 's' || text[next] == 'S') && (next+1 >= len(text) || !isWordByte(text[next+1])) {
+					i = next + 1
+					break
+				}
+				i = next
+				if next < len(text) {
+					r2, _ := utf8.DecodeRuneInString(text[next:])
+					if isWordRune(r2) {
+						continue // "don't", "i'm": keep going as one word
+					}
+				}
+				break
+			}
+			break
+		}
+		raw := b.String()
+		if raw == "" {
+			continue
+		}
+		fr, _ := utf8.DecodeRuneInString(text[start:])
+		orig := text[start:i]
+		toks = append(toks, token{norm: stem(raw), raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: strings.ToUpper(orig) == orig && strings.ToLower(orig) != orig})
+		if len(toks) > 4000 { // a message this long is not a question; stop early
+			break
+		}
+	}
+	return toks
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// stem reduces an English word to a singular-ish form so that "nurses", "nurse",
+// "chefs" and "chef" agree. It is applied the same way to titles and queries, so it
+// only has to be consistent, not linguistically right.
+func stem(w string) string {
+	n := len(w)
+	if n <= 3 {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && n > 4:
+		return w[:n-3] + "y"
+	case strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes") || strings.HasSuffix(w, "sses") || strings.HasSuffix(w, "xes"):
+		return w[:n-2]
+	case strings.HasSuffix(w, "men") && n > 5:
+		return w[:n-3] + "man" // firemen, tradesmen
+	case strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") || strings.HasSuffix(w, "is") || strings.HasSuffix(w, "ics"):
+		return w
+	case strings.HasSuffix(w, "s"):
+		return w[:n-1]
+	}
+	return w
+}
+
+// normalize returns the stemmed words of text joined by single spaces.
+func normalize(text string) string {
+	toks := tokenize(text)
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = t.norm
+	}
+	return strings.Join(parts, " ")
+}
+
+// editDistance is the optimal-string-alignment distance between a and b (bytes:
+// insertions, deletions, substitutions and adjacent transpositions), stopping early
+// once it must exceed max (it then returns max+1).
+func editDistance(a, b string, max int) int {
+	if d := len(a) - len(b); d > max || -d > max {
+		return max + 1
+	}
+	pp := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := prev[j-1] + cost
+			if prev[j]+1 < v {
+				v = prev[j] + 1
+			}
+			if cur[j-1]+1 < v {
+				v = cur[j-1] + 1
+			}
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] && pp[j-2]+1 < v {
+				v = pp[j-2] + 1
+			}
+			cur[j] = v
+			if v < rowMin {
+				rowMin = v
+			}
+		}
+		if rowMin > max {
+			return max + 1
+		}
+		pp, prev, cur = prev, cur, pp
+	}
+	if prev[len(b)] > max {
+		return max + 1
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,545 @@
+package lmi
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Place resolution: the 12 regions, postcode districts (a full postcode is cut to its
+// district at once and never kept), local authorities, post towns and localities,
+// LSIP areas and everyday aliases ("brum", "up north"). Names are matched on whole
+// lower-case words (not stemmed). In free text, a weak name (a place that is also an
+// everyday word, or a small locality) needs a preposition before it ("in", "near",
+// "around", "from") or a capital letter that does not start the sentence.
+
+type placeEntry struct {
+	kind     string
+	name     string // display name
+	region   int    // -1 for none / ambiguous
+	district string
+	area     string
+	lsip     string
+	weak     bool
+	options  []int
+	rank     int
+	size     int
+}
+
+type placeIndex struct {
+	regions  []Region
+	ratios   map[string]map[string]float64
+	outcodes map[string]*snapOutcode
+	names    map[string]*placeEntry
+	maxWords int
+	lsips    []string
+}
+
+func (e *Embedded) places() (*placeIndex, error) {
+	e.geoOnce.Do(func() {
+		var g snapGeo
+		if err := e.readJSON(fileGeo, &g); err != nil {
+			e.geoErr = err
+			return
+		}
+		e.geo = buildPlaceIndex(&g)
+	})
+	return e.geo, e.geoErr
+}
+
+func (g *placeIndex) regionByName(name string) (Region, bool) {
+	n := placeKey(name)
+	for _, r := range g.regions {
+		if placeKey(r.Name) == n {
+			return r, true
+		}
+	}
+	if p, ok := g.names[n]; ok && p.region >= 0 && !strings.Contains(p.kind, "ambig") {
+		return g.regions[p.region], true
+	}
+	return Region{}, false
+}
+
+// placeKey lower-cases and joins the words of a name ("Bristol, City of" -> "bristol").
+func placeKey(s string) string {
+	s = strings.TrimSpace(s)
+	for _, suf := range []string{", City of", ", County of"} {
+		s = strings.TrimSuffix(s, suf)
+	}
+	toks := tokenize(s)
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = t.raw
+	}
+	return strings.Join(parts, " ")
+}
+
+// everyday words that are also UK place names: weak in free text
+var weakPlaceWords = toSet(`ash barking barry bath battle bishop bridge bury chard cove crook deal denny diss eye fleet
+gain grange grays harrow hayes holt hook hope hull hyde keith kyle leek leigh march mere mold moreton nelson over par
+reading rugby rye sale sandy seal send shaw stone street ware washington wells welling wick wool cross green hill
+park bank church castle market mill moor ford field wood water heath forest bottom end common staines sandwich wool
+`)
+
+// aliases for regions: everyday names, and ambiguous areas with their options
+var placeAliases = []struct {
+	name    string
+	regions []string
+	area    string
+}{
+	{"brum", []string{"West Midlands"}, "Birmingham"},
+	{"the midlands", []string{"East Midlands", "West Midlands"}, ""},
+	{"midlands", []string{"East Midlands", "West Midlands"}, ""},
+	{"up north", []string{"North East", "North West", "Yorkshire and The Humber"}, ""},
+	{"the north", []string{"North East", "North West", "Yorkshire and The Humber"}, ""},
+	{"north of england", []string{"North East", "North West", "Yorkshire and The Humber"}, ""},
+	{"down south", []string{"London", "South East", "South West", "East of England"}, ""},
+	{"the south", []string{"London", "South East", "South West", "East of England"}, ""},
+	{"south of england", []string{"London", "South East", "South West", "East of England"}, ""},
+	{"ni", []string{"Northern Ireland"}, ""},
+	{"norn iron", []string{"Northern Ireland"}, ""},
+	{"n ireland", []string{"Northern Ireland"}, ""},
+	{"the north east", []string{"North East"}, ""},
+	{"north east england", []string{"North East"}, ""},
+	{"northeast", []string{"North East"}, ""},
+	{"northwest", []string{"North West"}, ""},
+	{"the north west", []string{"North West"}, ""},
+	{"southeast", []string{"South East"}, ""},
+	{"southwest", []string{"South West"}, ""},
+	{"yorkshire", []string{"Yorkshire and The Humber"}, ""},
+	{"yorkshire and the humber", []string{"Yorkshire and The Humber"}, ""},
+	{"yorks", []string{"Yorkshire and The Humber"}, ""},
+	{"the humber", []string{"Yorkshire and The Humber"}, ""},
+	{"east anglia", []string{"East of England"}, ""},
+	{"the east", []string{"East of England"}, ""},
+	{"east england", []string{"East of England"}, ""},
+	{"east of england", []string{"East of England"}, ""},
+	{"the east of england", []string{"East of England"}, ""},
+	{"the south east", []string{"South East"}, ""},
+	{"the south west", []string{"South West"}, ""},
+	{"the west country", []string{"South West"}, ""},
+	{"west country", []string{"South West"}, ""},
+	{"the east midlands", []string{"East Midlands"}, ""},
+	{"the west midlands", []string{"West Midlands"}, ""},
+	{"the smoke", []string{"London"}, "London"},
+	{"ldn", []string{"London"}, "London"},
+	{"greater london", []string{"London"}, "London"},
+	{"manc", []string{"North West"}, "Manchester"},
+	{"manny", []string{"North West"}, "Manchester"},
+	{"scouse", []string{"North West"}, "Liverpool"},
+	{"newcastle", []string{"North East"}, "Newcastle upon Tyne"},
+	{"toon", []string{"North East"}, "Newcastle upon Tyne"},
+	{"the toon", []string{"North East"}, "Newcastle upon Tyne"},
+	{"hull", []string{"Yorkshire and The Humber"}, "Kingston upon Hull"},
+	{"stoke", []string{"West Midlands"}, "Stoke-on-Trent"},
+	{"the valleys", []string{"Wales"}, ""},
+	{"cymru", []string{"Wales"}, ""},
+	{"alba", []string{"Scotland"}, ""},
+	{"ulster", []string{"Northern Ireland"}, ""},
+	{"britain", []string{"England", "Wales", "Scotland"}, ""},
+	{"england", nil, ""},
+}
+
+func toSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+func buildPlaceIndex(g *snapGeo) *placeIndex {
+	p := &placeIndex{regions: g.Regions, ratios: map[string]map[string]float64{}, outcodes: map[string]*snapOutcode{}, names: map[string]*placeEntry{}, lsips: g.LSIPs}
+	for _, r := range g.Ratios {
+		p.ratios[r.Group] = r.Ratio
+	}
+	regIdx := map[string]int{}
+	for i, r := range g.Regions {
+		regIdx[r.Name] = i
+	}
+	type agg struct {
+		regions map[int]int
+		lads    map[string]int
+		lsips   map[string]int
+		n       int
+	}
+	groups := map[string]map[string]*agg{} // kind -> key -> agg
+	display := map[string]string{}
+	addAgg := func(kind, name string, o *snapOutcode) {
+		k := placeKey(name)
+		if k == "" {
+			return
+		}
+		if groups[kind] == nil {
+			groups[kind] = map[string]*agg{}
+		}
+		a := groups[kind][k]
+		if a == nil {
+			a = &agg{regions: map[int]int{}, lads: map[string]int{}, lsips: map[string]int{}}
+			groups[kind][k] = a
+			display[kind+"|"+k] = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(name), ", City of"), ", County of")
+		}
+		a.n++
+		if o.Region >= 0 {
+			a.regions[o.Region]++
+		}
+		if o.LAD != "" {
+			a.lads[o.LAD]++
+		}
+		if o.LSIP != "" {
+			a.lsips[o.LSIP]++
+		}
+	}
+	for i := range g.Outcodes {
+		o := &g.Outcodes[i]
+		p.outcodes[o.Outcode] = o
+		if o.LAD != "" {
+			addAgg("local_authority", o.LAD, o)
+		}
+		if o.Doogal != "" {
+			addAgg("area", o.Doogal, o)
+		}
+		if o.LSIP != "" {
+			addAgg("lsip", o.LSIP, o)
+		}
+		if o.PostTown != "" {
+			addAgg("town", o.PostTown, o)
+		}
+		for _, loc := range strings.Split(o.Places, ",") {
+			loc = strings.TrimSpace(loc)
+			if i := strings.Index(loc, "("); i > 0 {
+				loc = strings.TrimSpace(loc[:i])
+			}
+			if loc != "" {
+				addAgg("locality", loc, o)
+			}
+		}
+	}
+	rank := map[string]int{"region": 0, "alias": 1, "local_authority": 2, "lsip": 3, "area": 4, "town": 5, "locality": 6}
+	put := func(k string, pe *placeEntry) {
+		if cur, ok := p.names[k]; ok {
+			if cur.rank < pe.rank || (cur.rank == pe.rank && cur.size >= pe.size) {
+				return
+			}
+		}
+		p.names[k] = pe
+		if n := len(strings.Fields(k)); n > p.maxWords {
+			p.maxWords = n
+		}
+	}
+	for i, r := range g.Regions {
+		put(placeKey(r.Name), &placeEntry{kind: "region", name: r.Name, region: i, rank: 0})
+	}
+	for _, a := range placeAliases {
+		pe := &placeEntry{kind: "alias", name: a.name, region: -1, area: a.area, rank: 1, weak: weakPlaceWords[placeKey(a.name)]}
+		var opts []int
+		for _, rn := range a.regions {
+			if i, ok := regIdx[rn]; ok {
+				opts = append(opts, i)
+			}
+		}
+		if a.regions == nil { // England: all English regions
+			for i, r := range g.Regions {
+				if r.Country == "England" {
+					opts = append(opts, i)
+				}
+			}
+		}
+		if len(opts) == 1 {
+			pe.region = opts[0]
+		} else {
+			pe.options = opts
+		}
+		put(placeKey(a.name), pe)
+	}
+	kinds := []string{"local_authority", "lsip", "area", "town", "locality"}
+	for _, kind := range kinds {
+		keys := make([]string, 0, len(groups[kind]))
+		for k := range groups[kind] {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			a := groups[kind][k]
+			pe := &placeEntry{kind: kind, name: display[kind+"|"+k], region: majorityInt(a.regions), lsip: majorityStr(a.lsips), rank: rank[kind], size: a.n}
+			pe.area = pe.name
+			if kind == "lsip" {
+				pe.lsip = pe.name
+			} else if lad := majorityStr(a.lads); lad != "" && kind != "local_authority" {
+				pe.area = lad
+			}
+			if kind == "locality" || weakPlaceWords[k] || len(k) <= 2 {
+				pe.weak = true
+			}
+			if pe.region < 0 {
+				continue
+			}
+			kk := kind
+			if kk == "area" {
+				kk = "local_authority"
+			}
+			pe.kind = kk
+			put(k, pe)
+		}
+	}
+	return p
+}
+
+func majorityInt(m map[int]int) int {
+	best, bn := -1, 0
+	for k, n := range m {
+		if n > bn || (n == bn && k < best) {
+			best, bn = k, n
+		}
+	}
+	return best
+}
+
+func majorityStr(m map[string]int) string {
+	best, bn := "", 0
+	for k, n := range m {
+		if n > bn || (n == bn && k < best) {
+			best, bn = k, n
+		}
+	}
+	return best
+}
+
+var (
+	reFullPostcode = regexp.MustCompile(`(?i)\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b`)
+	reOutcode      = regexp.MustCompile(`(?i)\b([A-Z]{1,2}[0-9][A-Z0-9]?)\b`)
+)
+
+var placePrepositions = toSet("in near around from at to round nr within outside live lives living based")
+
+func (g *placeIndex) match(pe *placeEntry, text string, start, end int) PlaceMatch {
+	m := PlaceMatch{Text: text[start:end], Kind: pe.kind, Area: pe.area, LSIP: pe.lsip, Start: start, End: end}
+	if pe.kind == "region" {
+		m.Area = ""
+	}
+	if pe.region >= 0 {
+		m.Region = g.regions[pe.region]
+	}
+	if len(pe.options) > 0 {
+		m.Ambiguous = true
+		for _, i := range pe.options {
+			m.Options = append(m.Options, g.regions[i])
+		}
+	}
+	return m
+}
+
+func (g *placeIndex) outcodeMatch(oc string, text string, start, end int) (PlaceMatch, bool) {
+	o, ok := g.outcodes[strings.ToUpper(oc)]
+	if !ok || o.Region < 0 {
+		return PlaceMatch{}, false
+	}
+	area := o.LAD
+	return PlaceMatch{Text: o.Outcode, Kind: "postcode_district", Region: g.regions[o.Region], District: o.Outcode, Area: area, LSIP: o.LSIP, Start: start, End: end}, true
+}
+
+// find scans text for the best place mention.
+func (g *placeIndex) find(text string) (PlaceMatch, bool) {
+	type cand struct {
+		m     PlaceMatch
+		score int
+	}
+	var best *cand
+	consider := func(m PlaceMatch, score int) {
+		if best == nil || score > best.score {
+			best = &cand{m, score}
+		}
+	}
+	// full postcodes first: only the district is kept
+	for _, loc := range reFullPostcode.FindAllStringSubmatchIndex(text, 4) {
+		if m, ok := g.outcodeMatch(text[loc[2]:loc[3]], text, loc[0], loc[1]); ok {
+			consider(m, 10)
+		}
+	}
+	toks := tokenize(text)
+	for i := 0; i < len(toks); i++ {
+		prep := i > 0 && placePrepositions[toks[i-1].raw]
+		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
+			prep = true
+		}
+		for n := min(g.maxWords, len(toks)-i); n >= 1; n-- {
+			parts := make([]string, n)
+			for j := 0; j < n; j++ {
+				parts[j] = toks[i+j].raw
+			}
+			k := strings.Join(parts, " ")
+			pe, ok := g.names[k]
+			if !ok {
+				continue
+			}
+			if pe.weak {
+				capital := toks[i].capital && i > 0 && !allCapitals(text)
+				if !prep && !capital {
+					continue
+				}
+			}
+			score := 5 - min(pe.rank, 4)
+			if prep {
+				score += 3
+			}
+			if pe.weak {
+				score--
+			}
+			consider(g.match(pe, text, toks[i].start, toks[i+n-1].end), score)
+			i += n - 1
+			break
+		}
+		// a postcode district on its own ("M1", "ls6") after a preposition or the word postcode
+		if best == nil || best.score < 10 {
+			t := toks[i]
+			ctx := prep || (i > 0 && (toks[i-1].raw == "postcode" || toks[i-1].raw == "district")) || len(toks) == 1
+			if ctx && reOutcode.MatchString(t.raw) && len(t.raw) <= 4 && hasDigit(t.raw) {
+				if m, ok := g.outcodeMatch(t.raw, text, t.start, t.end); ok {
+					consider(m, 9)
+				}
+			}
+		}
+	}
+	if best == nil {
+		return PlaceMatch{}, false
+	}
+	return best.m, true
+}
+
+func hasDigit(s string) bool {
+	return strings.ContainsAny(s, "0123456789")
+}
+
+func allCapitals(s string) bool {
+	letters := 0
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' {
+			return false
+		}
+		if r >= 'A' && r <= 'Z' {
+			letters++
+		}
+	}
+	return letters > 0
+}
+
+// resolve treats the whole text as a place.
+func (g *placeIndex) resolve(text string) (PlaceMatch, error) {
+	t := strings.TrimSpace(text)
+	if t == "" {
+		return PlaceMatch{}, fmt.Errorf("lmi: empty place: %w", ErrNotFound)
+	}
+	if loc := reFullPostcode.FindStringSubmatchIndex(t); loc != nil && loc[0] == 0 && loc[1] == len(t) {
+		if m, ok := g.outcodeMatch(t[loc[2]:loc[3]], t, 0, len(t)); ok {
+			return m, nil
+		}
+	}
+	if m, ok := g.outcodeMatch(strings.ReplaceAll(t, " ", ""), t, 0, len(t)); ok && hasDigit(t) {
+		return m, nil
+	}
+	k := placeKey(t)
+	for _, pre := range []string{"", "in ", "near ", "around ", "from "} {
+		if pre != "" && !strings.HasPrefix(k, pre) {
+			continue
+		}
+		kk := strings.TrimPrefix(k, pre)
+		if pe, ok := g.names[kk]; ok {
+			return g.match(pe, t, 0, len(t)), nil
+		}
+		if pe, ok := g.names["the "+kk]; ok {
+			return g.match(pe, t, 0, len(t)), nil
+		}
+		if strings.HasPrefix(kk, "the ") {
+			if pe, ok := g.names[strings.TrimPrefix(kk, "the ")]; ok {
+				return g.match(pe, t, 0, len(t)), nil
+			}
+		}
+	}
+	if m, ok := g.find(t); ok {
+		return m, nil
+	}
+	if m, ok := g.fuzzy(k, t); ok {
+		return m, nil
+	}
+	return PlaceMatch{}, fmt.Errorf("lmi: place %q: %w", truncate(t, 60), ErrNotFound)
+}
+
+// fuzzy accepts a one-letter slip in a strong place name of 6 or more letters.
+func (g *placeIndex) fuzzy(k, t string) (PlaceMatch, bool) {
+	if len(k) < 6 || len(k) > 40 {
+		return PlaceMatch{}, false
+	}
+	var bestKey string
+	bestRank := 99
+	for name, pe := range g.names {
+		if pe.weak || pe.rank > 5 || len(name) < 6 {
+			continue
+		}
+		if editDistance(k, name, 1) <= 1 {
+			if pe.rank < bestRank || (pe.rank == bestRank && name < bestKey) {
+				bestKey, bestRank = name, pe.rank
+			}
+		}
+	}
+	if bestKey == "" {
+		return PlaceMatch{}, false
+	}
+	return g.match(g.names[bestKey], t, 0, len(t)), true
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+// ResolvePlace finds the UK place a text names.
+func (e *Embedded) ResolvePlace(ctx context.Context, text string) (PlaceMatch, error) {
+	if err := ctx.Err(); err != nil {
+		return PlaceMatch{}, err
+	}
+	if len(text) > 300 {
+		return PlaceMatch{}, fmt.Errorf("lmi: place text too long (%d bytes): %w", len(text), ErrNotFound)
+	}
+	g, err := e.places()
+	if err != nil {
+		return PlaceMatch{}, err
+	}
+	return g.resolve(text)
+}
+
+// FindPlace scans a whole message for the best place mention.
+func (e *Embedded) FindPlace(ctx context.Context, text string) (PlaceMatch, bool) {
+	if ctx.Err() != nil {
+		return PlaceMatch{}, false
+	}
+	g, err := e.places()
+	if err != nil {
+		return PlaceMatch{}, false
+	}
+	if len(text) > 20000 {
+		text = text[:20000]
+	}
+	return g.find(text)
+}
+
+// Regions lists the 12 UK countries and English regions.
+func (e *Embedded) Regions(ctx context.Context) ([]Region, error) {
+	g, err := e.places()
+	if err != nil {
+		return nil, err
+	}
+	return append([]Region{}, g.regions...), nil
+}
+
+// LSIPs lists the English Local Skills Improvement Plan areas known to the store.
+func (e *Embedded) LSIPs(ctx context.Context) ([]string, error) {
+	g, err := e.places()
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{}, g.lsips...), nil
+}
