@@ -77,7 +77,8 @@ type BestView struct {
 // SuggestionView is one suggested job with its reasons.
 type SuggestionView struct {
 	lmi.Suggestion
-	Why string // the reasons joined into a sentence fragment
+	Why   string // the reasons joined into a sentence fragment
+	First string // the first reason only (short, for young readers)
 }
 
 func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool) *View {
@@ -164,7 +165,11 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 			rows, err := e.store.Suggest(ctx, q)
 			if err == nil {
 				for _, s := range rows {
-					v.Suggestions = append(v.Suggestions, SuggestionView{Suggestion: s, Why: joinList(s.Because)})
+					sv := SuggestionView{Suggestion: s, Why: joinList(s.Because)}
+					if len(s.Because) > 0 {
+						sv.First, _, _ = strings.Cut(s.Because[0], ",")
+					}
+					v.Suggestions = append(v.Suggestions, sv)
 					v.Extra = append(v.Extra, lmi.Match{SOC2020: s.SOC2020, SOC2010: s.SOC2010, Title: s.Title, Score: s.Score})
 				}
 				v.found = len(rows) > 0
@@ -192,7 +197,7 @@ func (e *Engine) occName(title string, names []string, i int, v *View) string {
 		said = strings.ToLower(strings.TrimSpace(names[i]))
 	}
 	if (v.Young || v.Teen) && said != "" && len(said) < 40 {
-		return said
+		return singular(said)
 	}
 	if v.Young || v.Teen {
 		return strings.ToLower(title)
@@ -661,4 +666,32 @@ func commas(x float64) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// singular turns the last word of a job as someone wrote it into the singular
+// ("nurses" -> "nurse", "police officers" -> "police officer"), for "a nurse job".
+func singular(s string) string {
+	head, last := "", s
+	if i := strings.LastIndexByte(s, ' '); i >= 0 {
+		head, last = s[:i+1], s[i+1:]
+	}
+	last = strings.TrimSuffix(strings.TrimSuffix(last, "'s"), "'")
+	switch {
+	case len(last) < 4 || strings.HasSuffix(last, "ss") || strings.HasSuffix(last, "us") || strings.HasSuffix(last, "is"):
+	case strings.HasSuffix(last, "ies"):
+		last = last[:len(last)-3] + "y"
+	case strings.HasSuffix(last, "ches") || strings.HasSuffix(last, "shes") || strings.HasSuffix(last, "xes") || strings.HasSuffix(last, "sses"):
+		last = last[:len(last)-2]
+	case strings.HasSuffix(last, "s"):
+		last = last[:len(last)-1]
+	}
+	return head + last
+}
+
+// Cap upper-cases the first letter.
+func (v *View) Cap(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -35,9 +35,22 @@ type turn struct {
 
 // Respond answers one turn. It implements bot.Responder. The state passed in is not
 // modified; the new state is returned.
-func (e *Engine) Respond(ctx context.Context, st State, in Input) (Reply, State, error) {
+func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, next State, err error) {
 	rs := e.rules.Load()
 	t := &turn{in: in, prev: copyState(st), st: copyState(st)}
+	// A bug below (here or in the store) must not take the service down: answer with
+	// the fallback (which offers an adviser) and report the error. Safeguarding has
+	// already run by the time anything else can fail.
+	defer func() {
+		if p := recover(); p != nil {
+			e.log.Error("dialog: panic in Respond", "panic", p)
+			next = copyState(st)
+			next.Turns++
+			reply = e.fallbackReply(ctx, rs, &turn{in: in, prev: copyState(st), st: next})
+			reply.Handoff = reply.Handoff || t.u.Safeguarding != nil
+			err = fmt.Errorf("dialog: internal error: %v", p)
+		}
+	}()
 	t.st.Turns++
 	if in.Age > 0 && in.Age < 120 {
 		t.st.Profile.Age = in.Age
@@ -84,7 +97,7 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (Reply, State,
 		return e.fallbackReply(ctx, rs, t), t.st, nil
 	}
 	// 5. Reply.
-	reply, err := e.execute(ctx, rs, rule, t)
+	reply, err = e.execute(ctx, rs, rule, t)
 	if err != nil {
 		e.log.Error("dialog: reply failed", "rule", rule.Name, "err", err)
 		return e.fallbackReply(ctx, rs, t), t.st, fmt.Errorf("dialog: %w", err)

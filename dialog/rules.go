@@ -223,13 +223,19 @@ func (rs *RuleSet) hasTemplate(name string) bool {
 // lookupTemplate finds the template for a depth, falling back to nearby depths and
 // then to the plain name.
 func (rs *RuleSet) lookupTemplate(name, depth string) *template.Template {
-	for _, d := range depthFallbacks[depth] {
+	// The depth's own variant, then the plain template, then the nearest depth.
+	for i, d := range depthFallbacks[depth] {
 		full := name + "." + d
 		if rs.dirDefined[name] && !rs.dirDefined[full] {
 			continue // the directory's own plain template wins over embedded variants
 		}
 		if t := rs.templates.Lookup(full); t != nil {
 			return t
+		}
+		if i == 0 {
+			if t := rs.templates.Lookup(name); t != nil {
+				return t
+			}
 		}
 	}
 	return rs.templates.Lookup(name)
