@@ -50,7 +50,7 @@ func newUCFakeStore() *ucFakeStore {
 	add("2433", "Economists", "economist", "economists")
 	add("2222", "Occupational therapists", "occupational therapy", "occupational therapist")
 	add("2453", "Quantity surveyors", "quantity surveyor")
-	add("3111", "Laboratory technicians", "lab technician", "lab tech")
+	add("3111", "Laboratory technicians", "lab technician", "lab technicians", "lab tech")
 	add("7111", "Sales and retail assistants", "retail", "shop assistant")
 	add("5313", "Bricklayers", "bricklayer", "bricklayers", "brickie")
 	add("3563", "Careers advisers", "careers adviser")
