@@ -69,7 +69,7 @@ func (u *Understander) Understand(ctx context.Context, text string) Understandin
 	// Entities from the store, on the text as written.
 	if u.store != nil {
 		if ms, err := u.store.FindOccupations(ctx, text); err == nil && len(ms) > 0 {
-			ms = ucOrderMentions(ms)
+			ms = u.keepMentions(ucOrderMentions(ms))
 			if len(ms) > 3 {
 				ms = ms[:3]
 			}
@@ -105,6 +105,63 @@ func ucOrderMentions(ms []lmi.Mention) []lmi.Mention {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	return out
+}
+
+// ucMinMentionScore is the least candidate score for an occupation mention to count. The
+// store scores word-form guesses ("loads" -> loader, "grow" -> grower) below it.
+const ucMinMentionScore = 0.9
+
+// ucNotJobWords are everyday words the store may read as a job title by word form
+// ("join" -> joiner) but which in a young person's message are not one.
+var ucNotJobWords = map[string]bool{
+	"join": true, "joining": true, "start": true, "starting": true, "work": true, "working": true,
+	"help": true, "helping": true, "play": true, "playing": true, "drive": true, "driving": true,
+	"teach": true, "clean": true, "cleaning": true, "make": true, "making": true, "build": true,
+	"fix": true, "train": true, "training": true, "hire": true, "hiring": true, "lead": true,
+	"manage": true, "support": true, "read": true, "reading": true, "run": true,
+	"running": true, "sing": true, "singing": true, "write": true, "game": true,
+	"games": true, "gaming": true, "love": true, "like": true, "last": true, "grow": true,
+	"secure": true, "colour": true, "loads": true, "money": true, "pay": true, "time": true,
+	"future": true, "night": true, "nights": true, "shift": true, "shifts": true,
+}
+
+// keepMentions drops weak mentions: low-scored word-form guesses, and words that are
+// interests, subjects or everyday verbs rather than job titles ("i like art and design",
+// "jobs for people who love football") unless the store matched them exactly.
+func (u *Understander) keepMentions(ms []lmi.Mention) []lmi.Mention {
+	out := ms[:0]
+	for _, m := range ms {
+		score := m.Candidates[0].Score
+		if score < ucMinMentionScore {
+			continue
+		}
+		if score < 1 && u.everydayWords(m.Text) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// everydayWords reports whether text is wholly an interest, subject or skill word or an
+// everyday verb.
+func (u *Understander) everydayWords(text string) bool {
+	toks := ucNormalise(text)
+	if len(toks) == 0 {
+		return false
+	}
+	if len(toks) == 1 && ucNotJobWords[toks[0].s] {
+		return true
+	}
+	var buf [8]ucMatch
+	for _, m := range []*ucMatcher{u.interests, u.subjects, u.skills} {
+		for _, x := range m.find(toks, buf[:0]) {
+			if x.start == 0 && x.end == len(toks) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func ucPlaceOverlapsOcc(p *lmi.PlaceMatch, ms []lmi.Mention) bool {

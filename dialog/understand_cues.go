@@ -56,6 +56,7 @@ var ucCueSpecs = []ucPatternSpec{
 	{pattern: "salary|salaries|wage|wages|earn|earns|earning|earnings", label: IntentPay, weight: 2.5},
 	{pattern: "paid|pay|pays|payed|income|money|how much do/does/would/will/can * make|how much can i make|how much would i make|how much do you make|make a year|take home|per hour|hourly|hourly rate|rate of pay|pay rate|day rate|annual|annually|an hour|a year|per year|per annum|a month|a week|per week|minimum wage|starting salary|how much do/does/would/will/can * get|rich|well off|how much", label: IntentPay, weight: 2},
 
+	{pattern: "what do/does * do", label: IntentDescribe, weight: 1.2},
 	// single words: weak evidence, enough to beat "occupation only" and to tip a contest
 	{pattern: "uni|university|degree|study|studying|gcses|gcse|grades|college|years of uni/university/training/study|to be a/an OCC|need a levels|need gcses|level 2/3/4/5/6", label: IntentEntry, weight: 1.2, flags: ucNeedOcc},
 	{pattern: "weekend|weekends|shift|shifts|what time|start work|finish work|start and finish|night|late|early|days a week|every day|daily|rota", label: IntentHours, weight: 1.5, flags: ucNeedOcc},
