@@ -198,9 +198,13 @@ func (e *Engine) resolve(ctx context.Context, t *turn) {
 
 // finishContext fills in what a follow-up leaves out: the occupations and the region.
 func (e *Engine) finishContext(t *turn) {
-	// "what about plumbers?": a job named with no intent continues the last question.
-	if t.intent == IntentUnknown && len(t.occs) > 0 && t.answered == "" {
-		if needsOccupation[t.prev.LastIntent] {
+	// "how does that compare with electricians?": one job named plus the last one.
+	if t.weak() && len(t.occs) == 1 && t.answered == "" && mentionsCompare(t.u.Text) {
+		t.intent = IntentCompare
+	}
+	// "what about plumbers?": a bare job title continues the last question.
+	if t.weak() && len(t.occs) > 0 && t.answered == "" {
+		if needsOccupation[t.prev.LastIntent] && t.prev.LastIntent != IntentCompare {
 			t.intent = t.prev.LastIntent
 		} else {
 			t.intent = IntentDescribe
@@ -241,6 +245,18 @@ func (e *Engine) finishContext(t *turn) {
 	if t.answered == "region_choice" || t.answered == "place" {
 		t.placeInMsg = true
 	}
+}
+
+func mentionsCompare(text string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z')
+	}) {
+		switch w {
+		case "compare", "compared", "compares", "comparing", "vs", "versus":
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Engine) regionByName(name string) lmi.Region {
@@ -349,7 +365,7 @@ func (e *Engine) carryPending(t *turn, p *Pending) {
 // answerPending tries to read this message as the answer to the open question.
 func (e *Engine) answerPending(ctx context.Context, t *turn, p *Pending) {
 	u := &t.u
-	newQuestion := t.intent != IntentUnknown && t.intent != IntentFeedback && t.intent != IntentGreet &&
+	newQuestion := !t.weak() && t.intent != IntentFeedback && t.intent != IntentGreet &&
 		t.intent != IntentThanks
 	switch p.Slot {
 	case "feedback":
@@ -488,6 +504,20 @@ func addWords(have, add []string) []string {
 	return have
 }
 
+// misses counts misunderstandings in a row, this turn included.
+func (t *turn) misses() int {
+	if t.intent == IntentUnknown || t.failed != "" {
+		return t.prev.Fallbacks + 1
+	}
+	return 0
+}
+
+// weak says the intent was only guessed from a bare job title ("a chef", "what
+// about plumbers?"), so the conversation decides what is being asked.
+func (t *turn) weak() bool {
+	return t.intent == IntentUnknown || t.intent == IntentDescribe && t.u.Confidence < 0.5
+}
+
 // env builds the rule environment for this turn.
 func (t *turn) env() RuleEnv {
 	pending := ""
@@ -514,6 +544,7 @@ func (t *turn) env() RuleEnv {
 		PlaceAmbiguous:  t.placeAmbig,
 		NearMe:          t.u.NearMe,
 		Fallbacks:       t.prev.Fallbacks,
+		Misses:          t.misses(),
 		Pending:         pending,
 		Answered:        t.answered,
 		Failed:          t.failed,
