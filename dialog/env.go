@@ -36,13 +36,13 @@ type RuleEnv struct {
 	PlaceAmbiguous bool   `expr:"place_ambiguous"`  // "up north": which region?
 	NearMe         bool   `expr:"near_me"`          // "near me", "round here"
 
-	Fallbacks int    `expr:"fallbacks"` // misunderstandings in a row before this turn
+	Fallbacks int `expr:"fallbacks"` // misunderstandings in a row before this turn
 	// Misses counts misunderstandings in a row including this turn (an unknown
 	// intent or a question asked last turn left unanswered).
-	Misses int `expr:"misses"`
-	Pending   string `expr:"pending"`   // slot the bot asked for last turn ("" none)
-	Answered  string `expr:"answered"`  // slot this message answered ("" none)
-	Failed    string `expr:"failed"`    // slot asked last turn that this message did not fill
+	Misses    int    `expr:"misses"`
+	Pending   string `expr:"pending"`  // slot the bot asked for last turn ("" none)
+	Answered  string `expr:"answered"` // slot this message answered ("" none)
+	Failed    string `expr:"failed"`   // slot asked last turn that this message did not fill
 	Yes       bool   `expr:"yes"`
 	No        bool   `expr:"no"`
 	Button    string `expr:"button"`  // value of a pressed button
