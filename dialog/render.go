@@ -231,6 +231,9 @@ func (v *View) NoFigure(f lmi.Figure) string {
 	if v.Young || v.Teen {
 		return "there is no reliable figure for this"
 	}
+	if strings.HasPrefix(f.Reason, "not published") {
+		return f.Reason
+	}
 	if f.Reason != "" {
 		return "not published (" + f.Reason + ")"
 	}
@@ -401,8 +404,11 @@ func (v *View) SrcID(id, year string) string {
 		return "(" + nonEmpty(s.Short, s.Name) + ")"
 	default:
 		name := nonEmpty(s.Name, s.Short)
+		if s.Year != "" && strings.HasPrefix(s.Year, y4) {
+			year = s.Year // "2025 (provisional)"
+		}
 		if year != "" && !strings.Contains(name, y4) {
-			name += " " + year
+			name += ", " + year
 		}
 		return "Source: " + name + "."
 	}
@@ -509,6 +515,9 @@ func (v *View) Quals(o *OccView) []string {
 	}
 	var out []string
 	for _, q := range o.Entry.Qualifications {
+		if q == "none_required" && len(o.Entry.Qualifications) > 1 {
+			continue // "no set qualifications" beside others: the others help
+		}
 		w, ok := qualWords[q]
 		if !ok {
 			w = [2]string{strings.ReplaceAll(q, "_", " "), strings.ReplaceAll(q, "_", " ")}
@@ -550,7 +559,7 @@ func (v *View) Registration(o *OccView) []string {
 		switch r {
 		case "professional_body":
 			if len(o.Entry.Bodies) > 0 {
-				out = append(out, "registration with the "+joinList(o.Entry.Bodies))
+				out = append(out, "registration with "+joinList(o.Entry.Bodies))
 			} else {
 				out = append(out, "registration with a professional body")
 			}

@@ -313,7 +313,7 @@ func (e *Engine) applyButton(ctx context.Context, t *turn) bool {
 		t.occs, t.names, t.ambiguous, t.options = nil, nil, false, nil
 		for _, c := range strings.Split(arg, ",") {
 			t.occs = append(t.occs, e.match(c))
-			t.names = append(t.names, "")
+			t.names = append(t.names, t.prevName(c))
 		}
 		e.carryPending(t, p)
 		return true
@@ -338,13 +338,23 @@ func (e *Engine) applyButton(ctx context.Context, t *turn) bool {
 			for _, c := range strings.Split(arg, ",") {
 				if c = strings.TrimSpace(c); c != "" {
 					t.occs = append(t.occs, e.match(c))
-					t.names = append(t.names, "")
+					t.names = append(t.names, t.prevName(c))
 				}
 			}
 		}
 		return true
 	}
 	return false
+}
+
+// prevName is how the person named a job earlier in the conversation, if they did.
+func (t *turn) prevName(code string) string {
+	for i, c := range t.prev.LastOccupations {
+		if c == code && i < len(t.prev.LastOccupationNames) {
+			return t.prev.LastOccupationNames[i]
+		}
+	}
+	return ""
 }
 
 // carryPending restores the occupations the pending question was about.
