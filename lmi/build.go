@@ -342,11 +342,11 @@ func (b *builder) encode() (map[string][]byte, error) {
 	if err := add(fileUnits, units); err != nil {
 		return nil, err
 	}
-	tz, err := gzipBytes(b.titles.Bytes())
+	tz, err := gzipBytes(writeSearchTable(b.titles.Bytes(), units))
 	if err != nil {
 		return nil, err
 	}
-	out[fileTitles] = tz
+	out[fileSearch] = tz
 	if err := add(fileGeo, b.geoSnap); err != nil {
 		return nil, err
 	}

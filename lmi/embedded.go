@@ -61,7 +61,7 @@ func LoadEmbedded() (*Embedded, error) {
 // Open returns a store over a snapshot folder (as written by Build), for example
 // os.DirFS("lmi/snapshot"). It checks the files are there; tables load on first use.
 func Open(fsys fs.FS) (*Embedded, error) {
-	for _, name := range []string{fileUnits, fileTitles, fileGeo, fileOutlook, fileAdverts, fileLEO} {
+	for _, name := range []string{fileUnits, fileSearch, fileGeo, fileOutlook, fileAdverts, fileLEO} {
 		if _, err := fs.Stat(fsys, name); err != nil {
 			return nil, fmt.Errorf("lmi: snapshot is missing %s: %w", name, err)
 		}
@@ -93,21 +93,17 @@ func (e *Embedded) loadUnits() error {
 
 func (e *Embedded) index() (*searchIndex, error) {
 	e.searchOnce.Do(func() {
-		if err := e.loadUnits(); err != nil {
-			e.searchErr = err
-			return
-		}
-		data, err := fs.ReadFile(e.fsys, fileTitles)
+		data, err := fs.ReadFile(e.fsys, fileSearch)
 		if err != nil {
-			e.searchErr = fmt.Errorf("lmi: snapshot %s: %w", fileTitles, err)
+			e.searchErr = fmt.Errorf("lmi: snapshot %s: %w", fileSearch, err)
 			return
 		}
 		raw, err := gunzipBytes(data)
 		if err != nil {
-			e.searchErr = fmt.Errorf("lmi: snapshot %s: %w", fileTitles, err)
+			e.searchErr = fmt.Errorf("lmi: snapshot %s: %w", fileSearch, err)
 			return
 		}
-		e.search = buildSearchIndex(raw, e.units)
+		e.search, e.searchErr = parseSearchTable(string(raw))
 	})
 	return e.search, e.searchErr
 }

@@ -79,20 +79,21 @@ func (idx *searchIndex) find(text string) []Mention {
 		found := false
 		for n := min(5, len(toks)-i); n >= 1; n-- {
 			last := toks[i+n-1]
-			if findStop[last.raw] || findStop[last.norm] {
-				if n > 1 {
-					continue
-				}
-			}
 			words := make([]string, n)
 			for j := 0; j < n; j++ {
 				words[j] = toks[i+j].norm
 			}
-			if n == 1 && !idx.singleOK(toks, i) {
+			if n > 1 && (findStop[last.raw] || findStop[last.norm]) {
+				if id, ok := idx.lookup(strings.Join(words, " ")); !ok || !idx.phrases[id].alias {
+					continue
+				}
+			}
+			single := n == 1
+			if single && !idx.singleOK(toks, i) {
 				continue
 			}
 			best := map[string]scored{}
-			idx.exact(words, best, n == 1)
+			idx.exact(words, best, single, single && (hasWorkContext(toks, i) || findStrongFields[toks[i].raw]))
 			if len(best) == 0 {
 				continue
 			}
@@ -120,31 +121,34 @@ func (idx *searchIndex) singleOK(toks []token, i int) bool {
 	if len(t.raw) < 2 {
 		return false
 	}
-	if t.raw == "it" && !strings.HasPrefix(strings.TrimSpace(t.rawText()), "IT") {
+	if t.raw == "it" && !t.upper {
 		return false
 	}
 	if findWeak[t.raw] || findWeak[t.norm] {
-		if findStrongFields[t.raw] {
-			return true
-		}
-		if i+1 < len(toks) && findWorkNext[toks[i+1].raw] {
-			return true
-		}
-		if i > 0 && findWorkPrev[toks[i-1].raw] && !(toks[i-1].raw == "in" && !(i > 1 && findWorkNext[toks[i-2].raw])) {
-			return true
-		}
-		if i > 0 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && i > 1 && (toks[i-2].raw == "be" || toks[i-2].raw == "become" || toks[i-2].raw == "as") {
-			return true
-		}
-		return false
+		return findStrongFields[t.raw] || hasWorkContext(toks, i)
 	}
 	return true
 }
 
+// hasWorkContext reports whether the word at i sits next to a work word ("care
+// jobs", "work in sales", "get into IT", "become a coach").
+func hasWorkContext(toks []token, i int) bool {
+	if i+1 < len(toks) && findWorkNext[toks[i+1].raw] {
+		return true
+	}
+	if i > 0 && findWorkPrev[toks[i-1].raw] && !(toks[i-1].raw == "in" && !(i > 1 && findWorkNext[toks[i-2].raw])) {
+		return true
+	}
+	if i > 1 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && (toks[i-2].raw == "be" || toks[i-2].raw == "become" || toks[i-2].raw == "as") {
+		return true
+	}
+	return false
+}
+
 // exact looks the words up as a whole phrase (directly or through variants) only.
-func (idx *searchIndex) exact(words []string, best map[string]scored, single bool) {
+func (idx *searchIndex) exact(words []string, best map[string]scored, single, morphOK bool) {
 	key := strings.Join(words, " ")
-	if id, ok := idx.byKey[key]; ok {
+	if id, ok := idx.lookup(key); ok {
 		p := &idx.phrases[id]
 		if single && !p.alias && !agentive(key) {
 			return
@@ -164,14 +168,17 @@ func (idx *searchIndex) exact(words []string, best map[string]scored, single boo
 			if a.word == w {
 				continue
 			}
-			if single && a.factor < 0.9 && len(w) < 7 {
+			if single && a.factor < 0.9 && (len(w) < 7 || a.word[0] != w[0]) {
 				continue // spelling fixes only for longer words in free text
+			}
+			if single && a.factor >= 0.9 && !morphOK {
+				continue // "driving" is not "driver" unless the message is about that work
 			}
 			alt := make([]string, len(words))
 			copy(alt, words)
 			alt[i] = a.word
 			k := strings.Join(alt, " ")
-			if id, ok := idx.byKey[k]; ok {
+			if id, ok := idx.lookup(k); ok {
 				p := &idx.phrases[id]
 				if !(p.alias || p.plain) {
 					continue

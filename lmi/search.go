@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	_ "embed"
+	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
-	"sync"
 )
 
 // The job-title index: every coding-index title (with its add and industry
@@ -25,13 +26,26 @@ type evidence struct {
 	w   float64
 }
 
+// phrase is one entry of the title index; key is its normalised words.
 type phrase struct {
 	key     string
-	display string
-	toks    []string
-	socs    []evidence // best first
-	alias   bool
-	plain   bool // a whole job title on its own (not only a qualified variant)
+	display string // as written ("" = same as key)
+	alias   bool   // from the curated aliases
+	plain   bool   // a whole job title on its own (not only a qualified variant)
+	ev      string // unit groups and their evidence, "5241:3,5231:1", best first
+}
+
+func (p *phrase) shown() string {
+	if p.display != "" {
+		return p.display
+	}
+	return p.key
+}
+
+type vocabEntry struct {
+	word string
+	df   int
+	post string // phrase ids, comma separated
 }
 
 type unitInfo struct {
@@ -41,20 +55,131 @@ type unitInfo struct {
 	entries int
 }
 
+// searchIndex is read straight from the snapshot's search table: phrases and
+// vocabulary are sorted so lookups are binary searches, and posting lists and
+// evidence are parsed only when a query needs them. Loading is one pass over the
+// text, with no per-phrase maps.
 type searchIndex struct {
 	phrases []phrase
-	byKey   map[string]int32
-	post    map[string][]int32
-	idf     map[string]float64
+	vocab   []vocabEntry
 	units   map[string]*unitInfo
+	n       float64
+}
 
-	delOnce sync.Once
-	dels    map[string][]string
+func (idx *searchIndex) lookup(key string) (int32, bool) {
+	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= key })
+	if i < len(idx.phrases) && idx.phrases[i].key == key {
+		return int32(i), true
+	}
+	return 0, false
+}
+
+func (idx *searchIndex) word(w string) (*vocabEntry, bool) {
+	i := sort.Search(len(idx.vocab), func(i int) bool { return idx.vocab[i].word >= w })
+	if i < len(idx.vocab) && idx.vocab[i].word == w {
+		return &idx.vocab[i], true
+	}
+	return nil, false
+}
+
+func (idx *searchIndex) known(w string) bool {
+	_, ok := idx.word(w)
+	return ok
+}
+
+func (idx *searchIndex) idf(w string) float64 {
+	v, ok := idx.word(w)
+	if !ok || v.df == 0 {
+		return 0
+	}
+	return math.Log(1 + idx.n/float64(v.df))
+}
+
+func (idx *searchIndex) postings(w string) []int32 {
+	v, ok := idx.word(w)
+	if !ok {
+		return nil
+	}
+	out := make([]int32, 0, v.df)
+	for _, f := range strings.Split(v.post, ",") {
+		if n, err := strconv.Atoi(f); err == nil {
+			out = append(out, int32(n))
+		}
+	}
+	return out
+}
+
+func (idx *searchIndex) socs(id int32) []evidence {
+	p := &idx.phrases[id]
+	out := make([]evidence, 0, 2)
+	for _, f := range strings.Split(p.ev, ",") {
+		soc, w, ok := strings.Cut(f, ":")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(w, 64)
+		if err != nil {
+			continue
+		}
+		out = append(out, evidence{soc, v})
+	}
+	return out
+}
+
+// parseSearchTable reads the search table written by writeSearchTable.
+func parseSearchTable(data string) (*searchIndex, error) {
+	idx := &searchIndex{units: make(map[string]*unitInfo, 420)}
+	nP, nV := strings.Count(data, "\nP\t"), strings.Count(data, "\nV\t")
+	idx.phrases = make([]phrase, 0, nP+1)
+	idx.vocab = make([]vocabEntry, 0, nV+1)
+	line := 0
+	for len(data) > 0 {
+		line++
+		var l string
+		l, data, _ = strings.Cut(data, "\n")
+		if len(l) < 2 {
+			continue
+		}
+		kind, rest := l[0], l[2:]
+		f := make([]string, 0, 5)
+		for {
+			a, b, ok := strings.Cut(rest, "\t")
+			f = append(f, a)
+			if !ok {
+				break
+			}
+			rest = b
+		}
+		switch kind {
+		case 'U':
+			if len(f) != 5 {
+				return nil, fmt.Errorf("lmi: search table line %d: want 5 fields", line)
+			}
+			n, _ := strconv.Atoi(f[3])
+			idx.units[f[0]] = &unitInfo{soc2010: f[1], minor: f[2], entries: n, title: f[4]}
+		case 'P':
+			if len(f) != 4 {
+				return nil, fmt.Errorf("lmi: search table line %d: want 4 fields", line)
+			}
+			idx.phrases = append(idx.phrases, phrase{key: f[0], display: f[1], alias: strings.Contains(f[2], "a"), plain: strings.Contains(f[2], "p"), ev: f[3]})
+		case 'V':
+			if len(f) != 3 {
+				return nil, fmt.Errorf("lmi: search table line %d: want 3 fields", line)
+			}
+			n, _ := strconv.Atoi(f[1])
+			idx.vocab = append(idx.vocab, vocabEntry{word: f[0], df: n, post: f[2]})
+		default:
+			return nil, fmt.Errorf("lmi: search table line %d: unknown row kind %q", line, kind)
+		}
+	}
+	idx.n = float64(len(idx.phrases))
+	return idx, nil
 }
 
 type phraseBuilder struct {
 	byKey   map[string]int32
 	phrases []phrase
+	toks    [][]string
 	ev      []map[string]float64
 }
 
@@ -67,7 +192,8 @@ func (pb *phraseBuilder) add(text, soc string, w float64, alias, plain bool) {
 	if !ok {
 		id = int32(len(pb.phrases))
 		pb.byKey[key] = id
-		pb.phrases = append(pb.phrases, phrase{key: key, display: strings.TrimSpace(text), toks: strings.Fields(key)})
+		pb.phrases = append(pb.phrases, phrase{key: key, display: strings.TrimSpace(text)})
+		pb.toks = append(pb.toks, strings.Fields(key))
 		pb.ev = append(pb.ev, map[string]float64{})
 	}
 	p := &pb.phrases[id]
@@ -81,16 +207,19 @@ func (pb *phraseBuilder) add(text, soc string, w float64, alias, plain bool) {
 	pb.ev[id][soc] += w
 }
 
-// buildSearchIndex builds the index from the title table (titles.tsv) and unit data.
-func buildSearchIndex(titles []byte, units []*snapUnit) *searchIndex {
+// writeSearchTable builds the title index at snapshot build time from the coding
+// index (titles.tsv rows), the unit groups and the curated aliases, and writes it as
+// sorted text rows: U (unit groups), P (phrases with evidence), V (words with their
+// posting lists).
+func writeSearchTable(titles []byte, units []*snapUnit) []byte {
 	pb := &phraseBuilder{byKey: make(map[string]int32, 60000)}
-	idx := &searchIndex{units: make(map[string]*unitInfo, len(units))}
+	info := make(map[string]*unitInfo, len(units))
 	for _, u := range units {
 		ui := &unitInfo{title: u.Title, minor: u.Minor, entries: u.Index}
 		if len(u.SOC2010) > 0 {
 			ui.soc2010 = u.SOC2010[0]
 		}
-		idx.units[u.SOC2020] = ui
+		info[u.SOC2020] = ui
 	}
 	// curated aliases dominate
 	for _, line := range strings.Split(string(aliasesTSV), "\n") {
@@ -103,7 +232,7 @@ func buildSearchIndex(titles []byte, units []*snapUnit) *searchIndex {
 		}
 		for i, code := range strings.Split(f[1], "|") {
 			code = strings.TrimSpace(code)
-			if idx.units[code] == nil {
+			if info[code] == nil {
 				continue
 			}
 			pb.add(f[0], code, 100/float64(i+1), true, true)
@@ -117,7 +246,7 @@ func buildSearchIndex(titles []byte, units []*snapUnit) *searchIndex {
 			continue
 		}
 		title, add, ind, soc, dflag := f[0], f[1], f[2], f[3], f[5]
-		if idx.units[soc] == nil {
+		if info[soc] == nil {
 			continue
 		}
 		switch {
@@ -147,42 +276,84 @@ func buildSearchIndex(titles []byte, units []*snapUnit) *searchIndex {
 			pb.add(rt, u.SOC2020, 2, false, true)
 		}
 	}
-	idx.byKey = pb.byKey
-	idx.phrases = pb.phrases
-	idx.post = make(map[string][]int32, 16000)
-	df := map[string]int{}
-	for i := range idx.phrases {
-		p := &idx.phrases[i]
-		for soc, w := range pb.ev[i] {
-			p.socs = append(p.socs, evidence{soc, w})
+	// order phrases by key; ids in posting lists are positions in that order
+	order := make([]int, len(pb.phrases))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return pb.phrases[order[a]].key < pb.phrases[order[b]].key })
+	pos := make([]int, len(order))
+	for newID, old := range order {
+		pos[old] = newID
+	}
+	var buf bytes.Buffer
+	codes := make([]string, 0, len(info))
+	for c := range info {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	clean := func(s string) string { return strings.NewReplacer("\t", " ", "\n", " ").Replace(s) }
+	for _, c := range codes {
+		u := info[c]
+		fmt.Fprintf(&buf, "U\t%s\t%s\t%s\t%d\t%s\n", c, u.soc2010, u.minor, u.entries, clean(u.title))
+	}
+	post := map[string][]int{}
+	for _, old := range order {
+		p := pb.phrases[old]
+		ev := make([]evidence, 0, len(pb.ev[old]))
+		for soc, w := range pb.ev[old] {
+			ev = append(ev, evidence{soc, w})
 		}
-		sort.Slice(p.socs, func(a, b int) bool {
-			if p.socs[a].w != p.socs[b].w {
-				return p.socs[a].w > p.socs[b].w
+		sort.Slice(ev, func(a, b int) bool {
+			if ev[a].w != ev[b].w {
+				return ev[a].w > ev[b].w
 			}
 			// equal evidence: the unit group with more index entries first
-			ea, eb := idx.units[p.socs[a].soc].entries, idx.units[p.socs[b].soc].entries
+			ea, eb := info[ev[a].soc].entries, info[ev[b].soc].entries
 			if ea != eb {
 				return ea > eb
 			}
-			return p.socs[a].soc < p.socs[b].soc
+			return ev[a].soc < ev[b].soc
 		})
+		parts := make([]string, len(ev))
+		for i, e := range ev {
+			parts[i] = e.soc + ":" + strconv.FormatFloat(e.w, 'g', -1, 64)
+		}
+		flags := ""
+		if p.alias {
+			flags += "a"
+		}
+		if p.plain {
+			flags += "p"
+		}
+		disp := clean(p.display)
+		if disp == p.key {
+			disp = ""
+		}
+		fmt.Fprintf(&buf, "P\t%s\t%s\t%s\t%s\n", p.key, disp, flags, strings.Join(parts, ","))
 		seen := map[string]bool{}
-		for _, t := range p.toks {
-			if seen[t] {
-				continue
+		for _, t := range pb.toks[old] {
+			if !seen[t] {
+				seen[t] = true
+				post[t] = append(post[t], pos[old])
 			}
-			seen[t] = true
-			idx.post[t] = append(idx.post[t], int32(i))
-			df[t]++
 		}
 	}
-	idx.idf = make(map[string]float64, len(df))
-	n := float64(len(idx.phrases))
-	for t, c := range df {
-		idx.idf[t] = math.Log(1 + n/float64(c))
+	words := make([]string, 0, len(post))
+	for w := range post {
+		words = append(words, w)
 	}
-	return idx
+	sort.Strings(words)
+	for _, w := range words {
+		ids := post[w]
+		sort.Ints(ids)
+		strs := make([]string, len(ids))
+		for i, id := range ids {
+			strs[i] = strconv.Itoa(id)
+		}
+		fmt.Fprintf(&buf, "V\t%s\t%d\t%s\n", w, len(ids), strings.Join(strs, ","))
+	}
+	return buf.Bytes()
 }
 
 // splitUnitTitle splits "Plumbers and heating and ventilating installers and
@@ -272,20 +443,24 @@ func (idx *searchIndex) addPhrase(best map[string]scored, id int32, base float64
 	if !p.alias && !p.plain {
 		base *= 0.95
 	}
-	top := p.socs[0].w
-	for i, e := range p.socs {
+	ev := idx.socs(id)
+	if len(ev) == 0 {
+		return
+	}
+	top := ev[0].w
+	for i, e := range ev {
 		s := base * math.Sqrt(e.w/top)
 		if i > 0 {
 			s *= 0.95
 		}
-		put(best, e.soc, s, p.display)
+		put(best, e.soc, s, p.shown())
 	}
 }
 
 // collect fills best with candidates for the words of a query.
 func (idx *searchIndex) collect(words []string, best map[string]scored) {
 	key := strings.Join(words, " ")
-	if id, ok := idx.byKey[key]; ok {
+	if id, ok := idx.lookup(key); ok {
 		base := 0.95
 		if idx.phrases[id].alias {
 			base = 1
@@ -314,7 +489,7 @@ func (idx *searchIndex) collect(words []string, best map[string]scored) {
 				if k == key {
 					return
 				}
-				if id, ok := idx.byKey[k]; ok {
+				if id, ok := idx.lookup(k); ok {
 					base := 0.95
 					if idx.phrases[id].alias {
 						base = 1
@@ -354,12 +529,12 @@ type alt struct {
 // known, morphological variants that are known, and close spellings.
 func (idx *searchIndex) alternatives(w string) []alt {
 	var out []alt
-	_, known := idx.post[w]
+	known := idx.known(w)
 	if known {
 		out = append(out, alt{w, 1})
 	}
 	for _, v := range morphVariants(w) {
-		if _, ok := idx.post[v]; ok && v != w {
+		if v != w && idx.known(v) {
 			out = append(out, alt{v, 0.92})
 		}
 	}
@@ -412,33 +587,14 @@ func morphVariants(w string) []string {
 }
 
 // corrections finds index words within a small edit distance of w (1, or 2 for long
-// words), most common first.
+// words), most common first. Short words must keep their first letter.
 func (idx *searchIndex) corrections(w string) []string {
 	if len(w) < 4 || len(w) > 30 {
 		return nil
 	}
-	idx.delOnce.Do(idx.buildDeletes)
 	maxD := 1
 	if len(w) >= 8 {
 		maxD = 2
-	}
-	cands := map[string]int{}
-	try := func(k string) {
-		for _, c := range idx.dels[k] {
-			if _, ok := cands[c]; !ok {
-				cands[c] = editDistance(w, c, maxD)
-			}
-		}
-	}
-	try(w)
-	for i := 0; i < len(w); i++ {
-		d := w[:i] + w[i+1:]
-		try(d)
-		if maxD == 2 {
-			for j := i; j < len(d); j++ {
-				try(d[:j] + d[j+1:])
-			}
-		}
 	}
 	type cd struct {
 		w  string
@@ -446,12 +602,20 @@ func (idx *searchIndex) corrections(w string) []string {
 		df int
 	}
 	var list []cd
-	for c, d := range cands {
-		if len(w) < 6 && c[0] != w[0] {
-			continue // short words: keep the first letter
+	for i := range idx.vocab {
+		v := &idx.vocab[i]
+		c := v.word
+		if dl := len(c) - len(w); dl > maxD || -dl > maxD {
+			continue
 		}
-		if d <= maxD {
-			list = append(list, cd{c, d, len(idx.post[c])})
+		if len(w) < 6 && c[0] != w[0] {
+			continue
+		}
+		if c[0] != w[0] && c[len(c)-1] != w[len(w)-1] {
+			continue // one end must agree
+		}
+		if d := editDistance(w, c, maxD); d <= maxD {
+			list = append(list, cd{c, d, v.df})
 		}
 	}
 	sort.Slice(list, func(i, j int) bool {
@@ -473,35 +637,6 @@ func (idx *searchIndex) corrections(w string) []string {
 	return out
 }
 
-// buildDeletes indexes every index word and its one-letter deletions (and, for long
-// words, two-letter deletions) for spelling correction.
-func (idx *searchIndex) buildDeletes() {
-	idx.dels = make(map[string][]string, len(idx.post)*10)
-	for w := range idx.post {
-		if len(w) < 3 {
-			continue
-		}
-		idx.dels[w] = append(idx.dels[w], w)
-		seen := map[string]bool{}
-		for i := 0; i < len(w); i++ {
-			d := w[:i] + w[i+1:]
-			if !seen[d] {
-				seen[d] = true
-				idx.dels[d] = append(idx.dels[d], w)
-			}
-			if len(w) >= 7 {
-				for j := i; j < len(d); j++ {
-					d2 := d[:j] + d[j+1:]
-					if !seen[d2] {
-						seen[d2] = true
-						idx.dels[d2] = append(idx.dels[d2], w)
-					}
-				}
-			}
-		}
-	}
-}
-
 // partial scores phrases that share words with the query.
 func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]scored) {
 	qw := map[string]float64{} // index word -> factor
@@ -512,7 +647,7 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 			if f, ok := qw[a.word]; !ok || a.factor > f {
 				qw[a.word] = a.factor
 			}
-			if v := idx.idf[a.word]; v > m {
+			if v := idx.idf(a.word); v > m {
 				m = v
 			}
 		}
@@ -524,8 +659,22 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 	head := words[len(words)-1]
 	headAlts := alts[len(words)-1]
 	seen := map[int32]bool{}
+	qwords := make([]string, 0, len(qw))
 	for w := range qw {
-		post := idx.post[w]
+		qwords = append(qwords, w)
+	}
+	sort.Strings(qwords)
+	idfCache := map[string]float64{}
+	idfOf := func(t string) float64 {
+		if v, ok := idfCache[t]; ok {
+			return v
+		}
+		v := idx.idf(t)
+		idfCache[t] = v
+		return v
+	}
+	for _, w := range qwords {
+		post := idx.postings(w)
 		if len(post) > 3000 {
 			post = post[:3000]
 		}
@@ -537,9 +686,9 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 			p := &idx.phrases[id]
 			var matched, extra float64
 			headHit := false
-			for _, t := range p.toks {
+			for _, t := range strings.Fields(p.key) {
 				if f, ok := qw[t]; ok {
-					matched += idx.idf[t] * f
+					matched += idfOf(t) * f
 					if t == head {
 						headHit = true
 					}
@@ -549,7 +698,7 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 						}
 					}
 				} else {
-					extra += idx.idf[t]
+					extra += idfOf(t)
 				}
 			}
 			s := matched / (qIDF + 0.5*extra)
@@ -563,13 +712,17 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 			if s < 0.2 {
 				continue
 			}
-			top := p.socs[0].w
-			for i, e := range p.socs {
+			ev := idx.socs(id)
+			if len(ev) == 0 {
+				continue
+			}
+			top := ev[0].w
+			for i, e := range ev {
 				ss := s * math.Sqrt(e.w/top)
 				if i > 0 {
 					ss *= 0.95
 				}
-				put(best, e.soc, ss, p.display)
+				put(best, e.soc, ss, p.shown())
 			}
 		}
 	}

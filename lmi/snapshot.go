@@ -3,7 +3,9 @@ package lmi
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -16,7 +18,7 @@ import (
 
 const (
 	fileUnits    = "units.json.gz"
-	fileTitles   = "titles.tsv.gz"
+	fileSearch   = "search.tsv.gz"
 	fileGeo      = "geo.json.gz"
 	fileOutlook  = "outlook.json.gz"
 	fileAdverts  = "adverts.json.gz"
@@ -138,7 +140,26 @@ func gunzipBytes(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	defer zr.Close()
-	return io.ReadAll(zr)
+	// the gzip trailer holds the uncompressed size (mod 4 GiB): size the buffer once
+	size := 0
+	if len(b) >= 4 {
+		size = int(binary.LittleEndian.Uint32(b[len(b)-4:]))
+	}
+	if size <= 0 || size > 64<<20 {
+		return io.ReadAll(zr)
+	}
+	out := make([]byte, size)
+	n, err := io.ReadFull(zr, out)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zr.Read(make([]byte, 1)); err != io.EOF {
+		if err == nil {
+			err = errors.New("gzip stream longer than its trailer says")
+		}
+		return nil, err
+	}
+	return out[:n], nil
 }
 
 func encodeJSONGz(v any) ([]byte, error) {

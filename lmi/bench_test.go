@@ -1,0 +1,139 @@
+package lmi
+
+import (
+	"context"
+	"runtime"
+	"sort"
+	"testing"
+	"time"
+)
+
+// BenchmarkColdSearch measures what one CLI run pays: load the snapshot, build the
+// title index and answer one query.
+func BenchmarkColdSearch(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		st, err := LoadEmbedded()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.SearchOccupations(context.Background(), "electrician", 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadEmbedded measures opening the embedded snapshot and decoding the
+// occupation table, and reports the heap it holds afterwards.
+func BenchmarkLoadEmbedded(b *testing.B) {
+	var st *Embedded
+	for i := 0; i < b.N; i++ {
+		var err error
+		st, err = LoadEmbedded()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.Occupation(context.Background(), "5241"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	reportHeap(b, func() *Embedded {
+		s, _ := LoadEmbedded()
+		s.Occupation(context.Background(), "5241")
+		s.index()
+		s.places()
+		return s
+	})
+	_ = st
+}
+
+func reportHeap(b *testing.B, load func() *Embedded) {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	st := load()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapAlloc)-float64(before.HeapAlloc), "heap-bytes")
+	runtime.KeepAlive(st)
+}
+
+var benchQueries = []string{"electrician", "nurse", "software developer", "hgv driver", "enginner", "physiotherapy",
+	"primary school teacher", "dog groomer", "senior marketing assistant", "nursery nurse", "data analyst", "chefs",
+	"forklift driver", "quantity surveyor", "barista", "web designer", "care assistant", "electrican", "police officer", "sparky"}
+
+// BenchmarkSearch times warm searches and reports p50/p99 latency per query.
+func BenchmarkSearch(b *testing.B) {
+	st, err := LoadEmbedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	st.SearchOccupations(ctx, "warm up", 5)
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q := benchQueries[i%len(benchQueries)]
+		t0 := time.Now()
+		if _, err := st.SearchOccupations(ctx, q, 5); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}
+
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+}
+
+var benchMessages = []string{"how much do nurses earn a year", "what a levels for physiotherapy", "which pays more solicitor or accountant",
+	"are there any care jobs available", "i have no idea what career to choose", "will lorry drivers be replaced by self driving trucks",
+	"how do i get into coding as a job", "what's the capital of france"}
+
+// BenchmarkFindOccupations times scanning whole messages.
+func BenchmarkFindOccupations(b *testing.B) {
+	st, err := LoadEmbedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	st.FindOccupations(ctx, "warm up")
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		st.FindOccupations(ctx, benchMessages[i%len(benchMessages)])
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}
+
+var benchPlaces = []string{"chef wages in scotland", "architect pay in manchester", "top paying jobs in nottingham", "jobs near M1 1AE",
+	"best paid jobs in glasgow", "salary london", "how do i become a plumber", "i live in ls6"}
+
+// BenchmarkFindPlace times scanning whole messages for places.
+func BenchmarkFindPlace(b *testing.B) {
+	st, err := LoadEmbedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	st.FindPlace(ctx, "warm up")
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		st.FindPlace(ctx, benchPlaces[i%len(benchPlaces)])
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}
