@@ -65,8 +65,11 @@ type socket struct {
 	conversation string // set by hello
 	age          int
 
-	mu      sync.Mutex // serialises writes and guards lastSeq
-	lastSeq int64      // highest transcript seq written to this socket
+	mu sync.Mutex // serialises writes and guards lastSeq
+	// lastSeq is the highest transcript seq the hello's replay carried (or the client's
+	// after). A live message at or below it is a duplicate of the replay. Live messages
+	// do not raise it, so one delivered out of order is still written.
+	lastSeq int64
 
 	// rate limit (read loop only)
 	tokens float64
@@ -285,8 +288,8 @@ func (s *socket) allow() bool {
 	return true
 }
 
-// deliver writes an outbound frame unless it carries a transcript seq this socket has
-// already had. A failed write closes the socket.
+// deliver writes an outbound frame unless its transcript seq was in the socket's
+// replay. A failed write closes the socket.
 func (s *socket) deliver(ctx context.Context, seq int64, b []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -296,9 +299,6 @@ func (s *socket) deliver(ctx context.Context, seq int64, b []byte) error {
 	if err := s.writeLocked(ctx, b); err != nil {
 		s.c.CloseNow()
 		return err
-	}
-	if seq > 0 {
-		s.lastSeq = seq
 	}
 	return nil
 }
