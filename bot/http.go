@@ -248,10 +248,6 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 	if h.limited(w, h.ipLim, ClientIP(r, h.o.TrustProxy)) || h.limited(w, h.convLim, id) {
 		return
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
-		writeError(w, http.StatusUnsupportedMediaType, "send application/json")
-		return
-	}
 	limit := int64(h.s.opts.MaxMessageBytes)*6 + 1024 // room for JSON escapes
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {

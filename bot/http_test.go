@@ -150,7 +150,7 @@ func TestRESTErrors(t *testing.T) {
 		{"too large body", "e8", `{"text":"` + strings.Repeat("a", 5000) + `"}`, nil, 413, "too large"},
 		{"bad id", "a%20b", `{"text":"hi"}`, nil, 400, "conversation id"},
 		{"bad age", "e9", `{"text":"hi","age":-3}`, nil, 400, "age"},
-		{"wrong type", "e10", `text=hi`, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, "application/json"},
+		{"wrong type", "e10", `text=hi`, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 400, "bad JSON"},
 		{"ok 1", "lim", `{"text":"hi"}`, nil, 200, ""},
 		{"ok 2", "lim", `{"text":"hi"}`, nil, 200, ""},
 		{"ok 3", "lim", `{"text":"hi"}`, nil, 200, ""},

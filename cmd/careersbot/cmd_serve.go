@@ -3,15 +3,267 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/careersbot/careersbot/adapters/webchat"
+	"github.com/careersbot/careersbot/bot"
+	"github.com/careersbot/careersbot/dialog"
+	"gopkg.in/yaml.v3"
 )
 
+// serveFlags are the flags of `careersbot serve` (they win over the file and environment).
+type serveFlags struct {
+	config, addr, dataDir string
+}
+
+func parseServeFlags(name string, args []string, stderr io.Writer) (*serveFlags, *flag.FlagSet, error) {
+	f := &serveFlags{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.config, "config", "", "YAML configuration file (see docs/operations.md)")
+	fs.StringVar(&f.addr, "addr", "", "listen address, e.g. :8080 (env CAREERSBOT_ADDR)")
+	fs.StringVar(&f.dataDir, "data-dir", "", "directory for the database (env CAREERSBOT_DATA_DIR)")
+	return f, fs, nil
+}
+
+func channelNames() []string {
+	var names []string
+	for _, f := range channelFactories() {
+		names = append(names, f.name)
+	}
+	return names
+}
+
+// resolveServeConfig applies defaults < file < environment < flags.
+func resolveServeConfig(f serveFlags, getenv func(string) string) (serveConfig, error) {
+	path := f.config
+	if path == "" {
+		path = getenv("CAREERSBOT_CONFIG")
+	}
+	cfg, err := loadServeConfig(path, channelNames())
+	if err != nil {
+		return cfg, err
+	}
+	if err := cfg.applyEnv(getenv); err != nil {
+		return cfg, err
+	}
+	if f.addr != "" {
+		cfg.Server.Addr = f.addr
+	}
+	if f.dataDir != "" {
+		cfg.DataDir = f.dataDir
+		if getenv("CAREERSBOT_DB_PATH") == "" && getenv("CAREERSBOT_DB_DSN") == "" {
+			cfg.Storage.Path, cfg.Storage.DSN = "", ""
+		}
+	}
+	return cfg, cfg.finish()
+}
+
+func newLogger(cfg logConfig, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// server is a running careersbot service: storage, engine, service, channels, HTTP.
+type server struct {
+	cfg      serveConfig
+	log      *slog.Logger
+	store    *bot.SQLiteStorage
+	svc      *bot.Service
+	engine   *dialog.Engine
+	mux      *http.ServeMux
+	adapters []bot.Adapter
+}
+
+// serverTweaks let the in-process benchmark turn off what would distort it.
+type serverTweaks struct {
+	noRateLimits bool
+	noChannels   bool
+}
+
+func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string, log *slog.Logger, stderr io.Writer, tw serverTweaks) (*server, error) {
+	st, err := openLMI(cfg.LMI.SocVolume1, stderr)
+	if err != nil {
+		return nil, fmt.Errorf("lmi: %w", err)
+	}
+	eng, err := dialog.New(st, dialog.Options{RulesDir: cfg.Rules.Dir, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	store, err := bot.OpenSQLiteStorage(ctx, cfg.Storage.Path)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{cfg: cfg, log: log, store: store, engine: eng, mux: http.NewServeMux()}
+	s.svc = bot.New(store, eng, bot.Options{
+		Logger:          log,
+		MaxMessageBytes: cfg.Server.MaxMessageBytes,
+		MaxQueue:        cfg.Server.MaxQueue,
+		Retention:       time.Duration(cfg.Transcripts.Retention),
+		DedupWindow:     time.Duration(cfg.Transcripts.DedupWindow),
+	})
+	ho := bot.HTTPOptions{
+		AllowedOrigins:    cfg.Server.AllowedOrigins,
+		IPLimit:           cfg.Server.RateLimits.PerIP,
+		ConversationLimit: cfg.Server.RateLimits.PerConversation,
+		AdminToken:        cfg.Admin.Token,
+		TrustProxy:        cfg.Server.TrustProxy,
+		Ready: func(ctx context.Context) error {
+			if s.engine == nil {
+				return errors.New("engine not loaded")
+			}
+			return nil
+		},
+	}
+	if tw.noRateLimits {
+		ho.IPLimit, ho.ConversationLimit = bot.RateLimit{}, bot.RateLimit{}
+	}
+	s.svc.Mount(s.mux, ho)
+
+	wc, err := webchat.New(webchat.Options{
+		Title:           cfg.Webchat.Title,
+		AgePrompt:       cfg.Webchat.AgePrompt,
+		PrimaryColour:   cfg.Webchat.PrimaryColour,
+		AllowedOrigins:  cfg.Server.AllowedOrigins,
+		MaxMessageBytes: cfg.Server.MaxMessageBytes*6 + 1024,
+		Logger:          log.With("channel", webchat.ChannelName),
+	}, store)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("webchat: %w", err)
+	}
+	s.add(wc)
+	if !tw.noChannels {
+		for _, f := range channelFactories() {
+			var node *yaml.Node
+			if n, ok := cfg.Channels[f.name]; ok {
+				node = &n
+			}
+			a, err := f.build(node, getenv, channelDeps{Logger: log.With("channel", f.name)})
+			if err != nil {
+				store.Close()
+				return nil, fmt.Errorf("channel %s: %w", f.name, err)
+			}
+			if a == nil {
+				if node != nil {
+					log.Info("channel configured but not enabled (no token)", "channel", f.name)
+				}
+				continue
+			}
+			s.add(a)
+		}
+	}
+	return s, nil
+}
+
+func (s *server) add(a bot.Adapter) {
+	s.adapters = append(s.adapters, a)
+	s.svc.Register(a)
+	if m, ok := a.(bot.HTTPMounter); ok {
+		m.Mount(s.mux)
+	}
+}
+
+// run serves on ln until ctx ends, then shuts down in order: stop taking HTTP requests,
+// stop the channels, finish the messages in progress, close the database.
+func (s *server) run(ctx context.Context, ln net.Listener) error {
+	s.svc.Start()
+	runCtx, stopChannels := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopChannels()
+	var wg sync.WaitGroup
+	errc := make(chan error, len(s.adapters)+1)
+	for _, a := range s.adapters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := a.Run(runCtx, s.svc); err != nil && runCtx.Err() == nil {
+				s.log.Error("channel stopped", "channel", a.Name(), "err", err)
+			}
+		}()
+	}
+	if s.cfg.Rules.Dir != "" && s.cfg.Rules.ReloadEvery > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.engine.Watch(runCtx, time.Duration(s.cfg.Rules.ReloadEvery))
+		}()
+	}
+	srv := &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Duration(s.cfg.Server.ReadTimeout),
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	s.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), time.Duration(s.cfg.Server.ShutdownTimeout))
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		s.log.Warn("http shutdown", "err", err)
+	}
+	stopChannels()
+	wg.Wait()
+	if err := s.svc.Close(sctx); err != nil {
+		s.log.Warn("service shutdown", "err", err)
+	}
+	if err := s.store.Close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	return runErr
+}
+
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return errors.New("not built yet")
-}
-func runTranscripts(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return errors.New("not built yet")
-}
-func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return errors.New("not built yet")
+	f, fs, _ := parseServeFlags("serve", args, stderr)
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("serve takes no arguments, got %q", fs.Args())}
+	}
+	cfg, err := resolveServeConfig(*f, os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	s, err := newServer(ctx, cfg, os.Getenv, log, stderr, serverTweaks{})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Server.Addr)
+	if err != nil {
+		s.store.Close()
+		return fmt.Errorf("listen: %w", err)
+	}
+	addr := ln.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	fmt.Fprintf(stdout, "careersbot listening on http://%s\n", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
+	log.Info("serving", "addr", ln.Addr().String(), "db", cfg.Storage.Path, "channels", len(s.adapters))
+	return s.run(ctx, ln)
 }
