@@ -339,17 +339,30 @@ func (b *builder) encode() (map[string][]byte, error) {
 		out[name] = data
 		return nil
 	}
-	if err := add(fileUnits, units); err != nil {
+	var ub bytes.Buffer
+	for _, u := range units {
+		line, err := json.Marshal(u)
+		if err != nil {
+			return nil, fmt.Errorf("lmi build: %s: %w", fileUnits, err)
+		}
+		ub.Write(line)
+		ub.WriteByte('\n')
+	}
+	uz, err := gzipBytes(ub.Bytes())
+	if err != nil {
 		return nil, err
 	}
+	out[fileUnits] = uz
 	tz, err := gzipBytes(writeSearchTable(b.titles.Bytes(), units))
 	if err != nil {
 		return nil, err
 	}
 	out[fileSearch] = tz
-	if err := add(fileGeo, b.geoSnap); err != nil {
-		return nil, err
+	gz, err := encodeGeo(&b.geoSnap)
+	if err != nil {
+		return nil, fmt.Errorf("lmi build: %s: %w", fileGeo, err)
 	}
+	out[fileGeo] = gz
 	if err := add(fileOutlook, b.outlk); err != nil {
 		return nil, err
 	}

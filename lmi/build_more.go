@@ -282,6 +282,7 @@ func (b *builder) geo() error {
 		b.geoSnap.LSIPs = append(b.geoSnap.LSIPs, l)
 	}
 	sort.Strings(b.geoSnap.LSIPs)
+	b.geoSnap.Names = placeNames(&b.geoSnap)
 	return b.ratios()
 }
 

@@ -3,6 +3,7 @@ package lmi
 import (
 	"context"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -19,9 +20,14 @@ type Embedded struct {
 	fsys fs.FS
 
 	unitsOnce sync.Once
-	units     []*snapUnit
-	unitBy    map[string]*snapUnit
+	unitRaw   map[string]string // code -> one JSON line, decoded on first use
+	unitCodes []string
 	unitsErr  error
+	unitMu    sync.Mutex
+	unitBy    map[string]*snapUnit
+	allOnce   sync.Once
+	all       []*snapUnit
+	allErr    error
 
 	searchOnce sync.Once
 	search     *searchIndex
@@ -77,18 +83,79 @@ func (e *Embedded) readJSON(name string, v any) error {
 	return decodeJSONGz(name, data, v)
 }
 
+// loadUnits reads the unit-group table: one JSON line per unit group, each decoded
+// only when first asked for.
 func (e *Embedded) loadUnits() error {
 	e.unitsOnce.Do(func() {
-		if err := e.readJSON(fileUnits, &e.units); err != nil {
-			e.unitsErr = err
+		data, err := fs.ReadFile(e.fsys, fileUnits)
+		if err != nil {
+			e.unitsErr = fmt.Errorf("lmi: snapshot %s: %w", fileUnits, err)
 			return
 		}
-		e.unitBy = make(map[string]*snapUnit, len(e.units))
-		for _, u := range e.units {
-			e.unitBy[u.SOC2020] = u
+		raw, err := gunzipBytes(data)
+		if err != nil {
+			e.unitsErr = fmt.Errorf("lmi: snapshot %s: %w", fileUnits, err)
+			return
+		}
+		e.unitRaw = make(map[string]string, 420)
+		e.unitBy = make(map[string]*snapUnit, 420)
+		rest := string(raw)
+		for rest != "" {
+			var line string
+			line, rest, _ = strings.Cut(rest, "\n")
+			if len(line) < 20 || !strings.HasPrefix(line, `{"soc2020":"`) {
+				continue
+			}
+			code := line[12:16]
+			e.unitRaw[code] = line
+			e.unitCodes = append(e.unitCodes, code)
+		}
+		if len(e.unitCodes) == 0 {
+			e.unitsErr = fmt.Errorf("lmi: snapshot %s: no unit groups", fileUnits)
 		}
 	})
 	return e.unitsErr
+}
+
+// unit returns one unit group's snapshot record (ErrNotFound when unknown).
+func (e *Embedded) unit(code string) (*snapUnit, error) {
+	if err := e.loadUnits(); err != nil {
+		return nil, err
+	}
+	e.unitMu.Lock()
+	defer e.unitMu.Unlock()
+	if u, ok := e.unitBy[code]; ok {
+		return u, nil
+	}
+	line, ok := e.unitRaw[code]
+	if !ok {
+		return nil, fmt.Errorf("lmi: occupation %q: %w", code, ErrNotFound)
+	}
+	u := &snapUnit{}
+	if err := json.Unmarshal([]byte(line), u); err != nil {
+		return nil, fmt.Errorf("lmi: snapshot %s: unit %s: %w", fileUnits, code, err)
+	}
+	e.unitBy[code] = u
+	return u, nil
+}
+
+// units returns every unit group's record, ordered by code.
+func (e *Embedded) units() ([]*snapUnit, error) {
+	e.allOnce.Do(func() {
+		if err := e.loadUnits(); err != nil {
+			e.allErr = err
+			return
+		}
+		for _, c := range e.unitCodes {
+			u, err := e.unit(c)
+			if err != nil {
+				e.allErr = err
+				return
+			}
+			e.all = append(e.all, u)
+		}
+	})
+	return e.all, e.allErr
 }
 
 func (e *Embedded) index() (*searchIndex, error) {
@@ -126,13 +193,9 @@ func (e *Embedded) Occupation(ctx context.Context, soc2020 string) (*Occupation,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := e.loadUnits(); err != nil {
+	u, err := e.unit(strings.TrimSpace(soc2020))
+	if err != nil {
 		return nil, err
-	}
-	soc2020 = strings.TrimSpace(soc2020)
-	u, ok := e.unitBy[soc2020]
-	if !ok {
-		return nil, fmt.Errorf("lmi: occupation %q: %w", soc2020, ErrNotFound)
 	}
 	return e.occupation(u), nil
 }
@@ -142,11 +205,12 @@ func (e *Embedded) Occupations(ctx context.Context) ([]*Occupation, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := e.loadUnits(); err != nil {
+	units, err := e.units()
+	if err != nil {
 		return nil, err
 	}
-	out := make([]*Occupation, 0, len(e.units))
-	for _, u := range e.units {
+	out := make([]*Occupation, 0, len(units))
+	for _, u := range units {
 		out = append(out, e.occupation(u))
 	}
 	return out, nil

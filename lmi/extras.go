@@ -58,12 +58,9 @@ func looseKey(s string) string {
 // sub-major group in the LSIP area of a place (England only). When the place has no
 // published LSIP projection it falls back to England, and Area says so.
 func (e *Embedded) OutlookForPlace(ctx context.Context, soc2020 string, place PlaceMatch) (*Outlook, error) {
-	if err := e.loadUnits(); err != nil {
+	u, err := e.unit(soc2020)
+	if err != nil {
 		return nil, err
-	}
-	u, ok := e.unitBy[soc2020]
-	if !ok {
-		return nil, fmt.Errorf("lmi: occupation %q: %w", soc2020, ErrNotFound)
 	}
 	areas, err := e.loadOutlook()
 	if err != nil {
@@ -105,12 +102,9 @@ func (e *Embedded) Adverts(ctx context.Context, soc2020 string, place PlaceMatch
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := e.loadUnits(); err != nil {
+	u, err := e.unit(soc2020)
+	if err != nil {
 		return nil, err
-	}
-	u, ok := e.unitBy[soc2020]
-	if !ok {
-		return nil, fmt.Errorf("lmi: occupation %q: %w", soc2020, ErrNotFound)
 	}
 	ads, err := e.loadAdverts()
 	if err != nil {

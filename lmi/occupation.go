@@ -157,12 +157,9 @@ func regionalFigure(g *placeIndex, u *snapUnit, base Figure, region string) Regi
 
 // RegionalMedian is one unit group's estimated full-time annual median in a region.
 func (e *Embedded) RegionalMedian(ctx context.Context, soc2020, region string) (RegionalPay, error) {
-	if err := e.loadUnits(); err != nil {
+	u, err := e.unit(soc2020)
+	if err != nil {
 		return RegionalPay{}, err
-	}
-	u, ok := e.unitBy[soc2020]
-	if !ok {
-		return RegionalPay{}, fmt.Errorf("lmi: occupation %q: %w", soc2020, ErrNotFound)
 	}
 	g, err := e.places()
 	if err != nil {

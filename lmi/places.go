@@ -3,6 +3,7 @@ package lmi
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"sort"
 	"strings"
@@ -39,12 +40,17 @@ type placeIndex struct {
 
 func (e *Embedded) places() (*placeIndex, error) {
 	e.geoOnce.Do(func() {
-		var g snapGeo
-		if err := e.readJSON(fileGeo, &g); err != nil {
+		data, err := fs.ReadFile(e.fsys, fileGeo)
+		if err != nil {
+			e.geoErr = fmt.Errorf("lmi: snapshot %s: %w", fileGeo, err)
+			return
+		}
+		g, err := decodeGeo(data)
+		if err != nil {
 			e.geoErr = err
 			return
 		}
-		e.geo = buildPlaceIndex(&g)
+		e.geo = buildPlaceIndex(g)
 	})
 	return e.geo, e.geoErr
 }
@@ -150,15 +156,10 @@ func toSet(s string) map[string]bool {
 	return m
 }
 
-func buildPlaceIndex(g *snapGeo) *placeIndex {
-	p := &placeIndex{regions: g.Regions, ratios: map[string]map[string]float64{}, outcodes: map[string]*snapOutcode{}, names: map[string]*placeEntry{}, lsips: g.LSIPs}
-	for _, r := range g.Ratios {
-		p.ratios[r.Group] = r.Ratio
-	}
-	regIdx := map[string]int{}
-	for i, r := range g.Regions {
-		regIdx[r.Name] = i
-	}
+// placeNames aggregates the postcode districts into named places (local
+// authorities, LSIP areas, Doogal areas, post towns and localities) at build time:
+// each name gets its majority region, local authority and LSIP.
+func placeNames(g *snapGeo) []snapPlace {
 	type agg struct {
 		regions map[int]int
 		lads    map[string]int
@@ -194,7 +195,6 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 	}
 	for i := range g.Outcodes {
 		o := &g.Outcodes[i]
-		p.outcodes[o.Outcode] = o
 		if o.LAD != "" {
 			addAgg("local_authority", o.LAD, o)
 		}
@@ -217,7 +217,50 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 			}
 		}
 	}
-	rank := map[string]int{"region": 0, "alias": 1, "local_authority": 2, "lsip": 3, "area": 4, "town": 5, "locality": 6}
+	best := map[string]snapPlace{}
+	for _, kind := range []string{"local_authority", "lsip", "area", "town", "locality"} {
+		for k, a := range groups[kind] {
+			sp := snapPlace{Key: k, Kind: kind, Name: display[kind+"|"+k], Region: majorityInt(a.regions), LSIP: majorityStr(a.lsips), Rank: placeRank[kind], Size: a.n}
+			sp.Area = sp.Name
+			if kind == "lsip" {
+				sp.LSIP = sp.Name
+			} else if lad := majorityStr(a.lads); lad != "" && kind != "local_authority" {
+				sp.Area = lad
+			}
+			if sp.Region < 0 {
+				continue
+			}
+			if kind == "area" {
+				sp.Kind = "local_authority"
+			}
+			if cur, ok := best[k]; ok && (cur.Rank < sp.Rank || (cur.Rank == sp.Rank && cur.Size >= sp.Size)) {
+				continue
+			}
+			best[k] = sp
+		}
+	}
+	out := make([]snapPlace, 0, len(best))
+	for _, sp := range best {
+		out = append(out, sp)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+var placeRank = map[string]int{"region": 0, "alias": 1, "local_authority": 2, "lsip": 3, "area": 4, "town": 5, "locality": 6}
+
+func buildPlaceIndex(g *snapGeo) *placeIndex {
+	p := &placeIndex{regions: g.Regions, ratios: map[string]map[string]float64{}, outcodes: make(map[string]*snapOutcode, len(g.Outcodes)), names: make(map[string]*placeEntry, len(g.Names)+100), lsips: g.LSIPs}
+	for _, r := range g.Ratios {
+		p.ratios[r.Group] = r.Ratio
+	}
+	regIdx := map[string]int{}
+	for i, r := range g.Regions {
+		regIdx[r.Name] = i
+	}
+	for i := range g.Outcodes {
+		p.outcodes[g.Outcodes[i].Outcode] = &g.Outcodes[i]
+	}
 	put := func(k string, pe *placeEntry) {
 		if cur, ok := p.names[k]; ok {
 			if cur.rank < pe.rank || (cur.rank == pe.rank && cur.size >= pe.size) {
@@ -225,7 +268,7 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 			}
 		}
 		p.names[k] = pe
-		if n := len(strings.Fields(k)); n > p.maxWords {
+		if n := strings.Count(k, " ") + 1; n > p.maxWords {
 			p.maxWords = n
 		}
 	}
@@ -254,35 +297,11 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 		}
 		put(placeKey(a.name), pe)
 	}
-	kinds := []string{"local_authority", "lsip", "area", "town", "locality"}
-	for _, kind := range kinds {
-		keys := make([]string, 0, len(groups[kind]))
-		for k := range groups[kind] {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			a := groups[kind][k]
-			pe := &placeEntry{kind: kind, name: display[kind+"|"+k], region: majorityInt(a.regions), lsip: majorityStr(a.lsips), rank: rank[kind], size: a.n}
-			pe.area = pe.name
-			if kind == "lsip" {
-				pe.lsip = pe.name
-			} else if lad := majorityStr(a.lads); lad != "" && kind != "local_authority" {
-				pe.area = lad
-			}
-			if kind == "locality" || weakPlaceWords[k] || len(k) <= 2 {
-				pe.weak = true
-			}
-			if pe.region < 0 {
-				continue
-			}
-			kk := kind
-			if kk == "area" {
-				kk = "local_authority"
-			}
-			pe.kind = kk
-			put(k, pe)
-		}
+	entries := make([]placeEntry, len(g.Names))
+	for i, sp := range g.Names {
+		entries[i] = placeEntry{kind: sp.Kind, name: sp.Name, region: sp.Region, area: sp.Area, lsip: sp.LSIP, rank: sp.Rank, size: sp.Size,
+			weak: sp.Rank == placeRank["locality"] || weakPlaceWords[sp.Key] || len(sp.Key) <= 2}
+		put(sp.Key, &entries[i])
 	}
 	return p
 }

@@ -32,7 +32,8 @@ func (e *Embedded) BestPaid(ctx context.Context, q BestPaidQuery) ([]RankedOccup
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := e.loadUnits(); err != nil {
+	units, err := e.units()
+	if err != nil {
 		return nil, err
 	}
 	var g *placeIndex
@@ -49,7 +50,7 @@ func (e *Embedded) BestPaid(ctx context.Context, q BestPaidQuery) ([]RankedOccup
 		region = r.Name
 	}
 	var out []RankedOccupation
-	for _, u := range e.units {
+	for _, u := range units {
 		f := u.Pay["annual/full_time"]
 		if f[0] == nil {
 			continue
@@ -133,7 +134,8 @@ func (e *Embedded) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := e.loadUnits(); err != nil {
+	units, err := e.units()
+	if err != nil {
 		return nil, err
 	}
 	var words []string
@@ -171,7 +173,7 @@ func (e *Embedded) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, e
 		score float64
 	}
 	var cands []cand
-	for _, u := range e.units {
+	for _, u := range units {
 		if q.NoDegree && needsDegree(u) {
 			continue
 		}
