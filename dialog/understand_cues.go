@@ -64,7 +64,7 @@ var ucCueSpecs = []ucPatternSpec{
 	{pattern: "rate|cash|paycheck|payslip|£|k a year|grand", label: IntentPay, weight: 1.2, flags: ucNeedOcc},
 
 	// describe (an occupation)
-	{pattern: "what does/do * do|what is/are a/an/the? OCC|what is being a/an? OCC|what does/do a/an? OCC involve|describe|description|tell me about|tell me more|more about|about being a/an|info on|info about|information on|information about|what is it like|what would i do|what will i do|day to day|day in the life|typical day|what is involved|involve|duties|responsibilities|tasks|what kind of work|what sort of work|what type of work|role of|job of|what is the job|explain|what do they do|what does it involve|whats a OCC|who are OCC|what exactly", label: IntentDescribe, weight: 2, flags: ucNeedOcc},
+	{pattern: "what does/do * do|what is/are a/an/the? OCC|what is being a/an? OCC|what does/do a/an? OCC involve|describe|description|tell me about|tell me more|more about|about being a/an|info on|info about|information on|information about|what is it like|what would i do|what will i do|day to day|day in the life|typical day|what is involved|involve|duties|responsibilities|tasks|what kind of work|what sort of work|what type of work|role of|job of|what is the job|explain|what do they do|what does it involve|who are OCC|what exactly", label: IntentDescribe, weight: 2, flags: ucNeedOcc},
 
 	// suggest
 	{pattern: "like|likes|liked|love|loves|enjoy|enjoys|enjoyed|into|good at|great at|passionate about|interested in|interest in|obsessed with|fan of|keen on|favourite|fav", label: IntentSuggest, weight: 0.75},
@@ -74,8 +74,8 @@ var ucCueSpecs = []ucPatternSpec{
 
 	// social messages
 	{pattern: "^hello|^helo|^hellooo|^hi|^hiya|^heya|^hey|^hii|^hiii|^yo|^alright|^ey|^oi|^howdy|^sup|^wassup|^wagwan|^hola|^greetings|^good morning/afternoon/evening|^morning|^afternoon|^evening|^what is up|^start|^lets start|^hey there|^hi there|^hello there|^how are you|^you alright|^hey bot|^hi bot", label: IntentGreet, weight: 1.5},
-	{pattern: "bye$|goodbye$", label: IntentBye, weight: 2.5},
-	{pattern: "bye|good bye|see you|see you later|later|laters|gotta go|got to go|have to go|i am off|ttyl|good night|^night$|take care|cheerio|ta ra|tara|im done|i am done|that is all|that is it|end chat|stop|^exit|^quit|peace out|catch you later", label: IntentBye, weight: 1.5},
+	{pattern: "bye$|good bye$", label: IntentBye, weight: 2.5},
+	{pattern: "bye|good bye|see you|see you later|later|laters|got to go|have to go|i am off|ttyl|good night|^night$|take care|cheerio|ta ra|tara|i am done|that is all|that is it|end chat|stop|^exit|^quit|peace out|catch you later", label: IntentBye, weight: 1.5},
 	{pattern: "thanks|thank you|thank|cheers|^ta$|^ta|appreciate it|appreciated|that helps|that helped|helped a lot|nice one|legend|great thanks|brilliant|perfect|awesome|sound|much appreciated|ta very much|many thanks", label: IntentThanks, weight: 2},
 	{pattern: "^help$|help me|^help|what do you do|what can you do|what do you know|how does this work|how does it work|what are you|who are you|what is this|what is this bot|how do i use|how do i use this|what can i ask|what should i ask|what can you help with|how can you help|can you help|instructions|menu|commands|what do i do|how do you work|what is careersbot|i need help|need help|help please|please help|confused|i am stuck|stuck", label: IntentHelp, weight: 1.5},
 }

@@ -82,9 +82,16 @@ func ucCompile(specs []ucPatternSpec) (*ucMatcher, error) {
 					w = w[:len(w)-1]
 				}
 				e.alts = strings.Split(w, "/")
-				for _, a := range e.alts {
+				for ai, a := range e.alts {
 					if a == "" {
 						return nil, fmt.Errorf("dialog: empty word in pattern %q", sp.pattern)
+					}
+					// pattern words must be written as the normaliser writes text
+					if exp, ok := ucSpellings[a]; ok {
+						if len(exp) != 1 {
+							return nil, fmt.Errorf("dialog: pattern %q: %q is read as %q; write that", alt, a, strings.Join(exp, " "))
+						}
+						e.alts[ai] = exp[0]
 					}
 				}
 				ph.elems = append(ph.elems, e)
