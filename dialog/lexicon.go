@@ -54,6 +54,10 @@ var ucSpellings = map[string][]string{
 	"wkends": {"weekends"}, "advisor": {"adviser"}, "advisors": {"advisers"}, "hooman": {"human"},
 	"someone's": {"someones"}, "sumone": {"someone"}, "sum1": {"someone"}, "some1": {"someone"},
 	"any1": {"anyone"}, "no1": {"no", "one"}, "every1": {"everyone"},
+	"pd": {"paid"}, "skool": {"school"}, "skl": {"school"}, "jobb": {"job"}, "wrking": {"working"},
+	"teh": {"the"}, "hte": {"the"}, "wich": {"which"}, "whch": {"which"}, "becuase": {"because"},
+	"bcoz": {"because"}, "ppls": {"people"}, "somthing": {"something"}, "sumthing": {"something"},
+	"needa": {"need", "to"}, "hafto": {"have", "to"}, "wanted2": {"wanted", "to"},
 }
 
 // ucNumberWords are spelled-out ages.
@@ -150,4 +154,25 @@ var ucSkillLexicon = []ucLexEntry{
 	{"languages", "languages"},
 	{"patient|patience", "patience"},
 	{"caring|looking after people", "caring"},
+}
+
+// ucShortWords are texting shorthands read as a word only after certain words, so that
+// "2" alone stays a choice: "how 2 become" -> "how to become", "good 4 me" -> "good for
+// me", "how to b a vet" -> "how to be a vet".
+var ucShortWords = map[string]struct {
+	word  string
+	after map[string]bool
+}{
+	"2": {"to", ucWordSet("how", "want", "need", "going", "have", "got", "like", "able", "love", "hard", "easy", "what", "where", "used", "trying", "wanted", "go", "talk", "speak", "due", "back", "up", "next", "according")},
+	"4": {"for", ucWordSet("jobs", "job", "good", "need", "qualifications", "requirements", "training", "apprenticeships", "best", "careers", "career", "work", "options", "looking", "paid", "pay", "course", "courses", "ideas", "thanks", "thank", "you")},
+	"b": {"be", ucWordSet("to", "i", "can", "will", "could", "would", "should", "might", "must", "wanna", "gonna", "not", "it", "you")},
+	"n": {"and", ucWordSet("maths", "science", "art", "english", "music", "sport", "animals", "computers", "nights", "weekends", "hours", "pay", "salary", "doctor", "nurse")},
+}
+
+func ucWordSet(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
 }

@@ -101,6 +101,10 @@ func ucNormalise(text string) []ucToken {
 				continue
 			}
 		}
+		if sw, ok := ucShortWords[s]; ok && len(out) > 0 && wi+1 < len(words) && sw.after[out[len(out)-1].s] {
+			out = append(out, ucToken{s: sw.word, start: w.oStart, end: w.oEnd})
+			continue
+		}
 		if exp, ok := ucSpellings[s]; ok {
 			for _, e := range exp {
 				out = append(out, ucToken{s: e, start: w.oStart, end: w.oEnd})

@@ -171,6 +171,9 @@ func TestNormalise(t *testing.T) {
 		{"6th form", "6th form"},
 		{"Café  NAÏVE!!", "cafe naive"},
 		{"don't", "do not"},
+		{"how 2 b a vet", "how to be a vet"},
+		{"2", "2"},
+		{"jobs 4 me", "jobs for me"},
 		{"\xff\xfehello\x00world", "hello world"},
 		{"", ""},
 	}
