@@ -87,6 +87,8 @@ func TestCheckSafeguardingCategories(t *testing.T) {
 		{"i'm getting bullied", SafeguardBullying, "bullied"},
 		{"i'm scared to go home", SafeguardRunningAway, "scared to go home"},
 		{"someone is following me", SafeguardDanger, "someone is following me"},
+		{"i want to k1ll mys3lf", SafeguardSuicide, "k1ll mys3lf"},
+		{"i s3lf h@rm", SafeguardSelfHarm, "s3lf h@rm"},
 		// the most serious category wins
 		{"i'm bullied and i want to die", SafeguardSuicide, "want to die"},
 		{"", "", ""},

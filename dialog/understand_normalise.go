@@ -59,6 +59,14 @@ func ucNormalise(text string) []ucToken {
 			i += size
 			continue
 		}
+		// leetspeak inside a word ("k1ll", "su1c1de", "h@rm") reads as the letter
+		if prevClass == 1 && inWord {
+			if l, ok := ucLeet(r); ok && i+size < len(text) {
+				if nr, _ := utf8.DecodeRuneInString(text[i+size:]); unicode.IsLetter(nr) {
+					r = l
+				}
+			}
+		}
 		r = ucFold(r)
 		class := 0
 		switch {
@@ -162,4 +170,23 @@ func ucJoin(toks []ucToken) string {
 		sb.WriteString(t.s)
 	}
 	return sb.String()
+}
+
+// ucLeet maps digits and symbols used for letters.
+func ucLeet(r rune) (rune, bool) {
+	switch r {
+	case '0':
+		return 'o', true
+	case '1', '!':
+		return 'i', true
+	case '3':
+		return 'e', true
+	case '4', '@':
+		return 'a', true
+	case '5', '$':
+		return 's', true
+	case '7':
+		return 't', true
+	}
+	return 0, false
 }

@@ -174,6 +174,9 @@ func TestNormalise(t *testing.T) {
 		{"how 2 b a vet", "how to be a vet"},
 		{"2", "2"},
 		{"jobs 4 me", "jobs for me"},
+		{"k1ll mys3lf", "kill myself"},
+		{"self h@rm", "self harm"},
+		{"y10 15yo", "y 10 15 yo"},
 		{"\xff\xfehello\x00world", "hello world"},
 		{"", ""},
 	}
