@@ -60,6 +60,7 @@ type Engine struct {
 	rules   atomic.Pointer[RuleSet]
 	sources map[string]lmi.Source
 	regions map[string]lmi.Region
+	cache   lmiCache
 
 	mu        sync.Mutex // guards reload bookkeeping (not Respond)
 	lastErr   atomic.Pointer[error]

@@ -122,7 +122,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		return v
 	}
 	for i, m := range t.occs {
-		o, err := e.store.Occupation(ctx, m.SOC2020)
+		o, err := e.occupation(ctx, m.SOC2020)
 		if err != nil || o == nil {
 			v.Missing = append(v.Missing, m.SOC2020)
 			continue
@@ -146,7 +146,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 	}
 	switch intent {
 	case IntentBestPaid:
-		rows, err := e.store.BestPaid(ctx, lmi.BestPaidQuery{Region: v.Region, Limit: 5, NoDegree: v.NoDegree})
+		rows, err := e.bestPaid(ctx, lmi.BestPaidQuery{Region: v.Region, Limit: 5, NoDegree: v.NoDegree})
 		if err == nil {
 			for i, r := range rows {
 				v.Best = append(v.Best, BestView{RankedOccupation: r, Rank: i + 1})
@@ -162,7 +162,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		}
 		q.Interests = dedupe(q.Interests)
 		if len(q.Interests)+len(q.Subjects)+len(q.Skills) > 0 {
-			rows, err := e.store.Suggest(ctx, q)
+			rows, err := e.suggest(ctx, q)
 			if err == nil {
 				for _, s := range rows {
 					sv := SuggestionView{Suggestion: s, Why: joinList(s.Because)}

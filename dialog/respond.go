@@ -269,7 +269,7 @@ func (e *Engine) regionByName(name string) lmi.Region {
 // match returns a Match for a SOC 2020 code from the store.
 func (e *Engine) match(code string) lmi.Match {
 	m := lmi.Match{SOC2020: code, Score: 1}
-	if o, err := e.store.Occupation(context.Background(), code); err == nil {
+	if o, err := e.occupation(context.Background(), code); err == nil {
 		m.Title = o.Title
 		if len(o.SOC2010) > 0 {
 			m.SOC2010 = o.SOC2010[0]
