@@ -131,3 +131,25 @@ func BenchmarkCheckSafeguarding(b *testing.B) {
 		_ = CheckSafeguarding(msgs[i%len(msgs)])
 	}
 }
+
+// TestCheckSafeguardingOrdinaryMessages checks the gate stays quiet on ordinary careers
+// messages: every labelled utterance that is not a safeguarding one.
+func TestCheckSafeguardingOrdinaryMessages(t *testing.T) {
+	cases := ucReadCases(t, filepath.Join("testdata", "understanding", "cases.jsonl"))
+	n, fp := 0, 0
+	for _, c := range cases {
+		f := CheckSafeguarding(c.Text)
+		if c.Intent == IntentSafeguarding {
+			if f == nil {
+				t.Errorf("missed %q", c.Text)
+			}
+			continue
+		}
+		n++
+		if f != nil {
+			fp++
+			t.Errorf("false alarm %q (%s: %q)", c.Text, f.Category, f.Matched)
+		}
+	}
+	t.Logf("false alarms on ordinary messages: %d/%d", fp, n)
+}

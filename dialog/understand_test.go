@@ -226,3 +226,27 @@ func BenchmarkUnderstandNoStore(b *testing.B) {
 		_ = u.Understand(ctx, msgs[i%len(msgs)])
 	}
 }
+
+func TestUnderstandConcurrent(t *testing.T) {
+	u := NewUnderstander(newUCFakeStore())
+	msgs := []string{"how much do nurses earn", "i want to die", "chef or baker", "hello", "i'm 15 and like animals"}
+	want := make([]string, len(msgs))
+	for i, m := range msgs {
+		want[i] = u.Understand(context.Background(), m).Intent
+	}
+	done := make(chan bool)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for i := 0; i < 200; i++ {
+				k := i % len(msgs)
+				if got := u.Understand(context.Background(), msgs[k]).Intent; got != want[k] {
+					t.Errorf("%q: got %s, want %s", msgs[k], got, want[k])
+				}
+			}
+			done <- true
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+}
