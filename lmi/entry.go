@@ -27,6 +27,9 @@ func ExtractEntry(text string) Entry {
 		hasNVQ := reNVQ.MatchString(l)
 		if hasApp {
 			routes["apprenticeship"] = true
+			if reDegreeApp.MatchString(l) {
+				appLevels[6] = true
+			}
 		}
 		if hasNVQ {
 			quals["nvq"] = true
@@ -63,7 +66,11 @@ func ExtractEntry(text string) Entry {
 		for _, b := range bodyRules {
 			if b.re.MatchString(s) || b.re.MatchString(l) {
 				bodies[b.name] = true
-				regs["professional_body"] = true
+				if b.reg != "" {
+					regs[b.reg] = true
+				} else {
+					regs["professional_body"] = true
+				}
 			}
 		}
 	}
@@ -98,7 +105,8 @@ var (
 	reLevels         = regexp.MustCompile(`\blevels? ((?:[1-8](?:\s*(?:,|and|or|to|-)\s*)?)+)`)
 	reDigit          = regexp.MustCompile(`[1-8]`)
 	reSentence       = regexp.MustCompile(`[.;]\s+`)
-	reDrivingLicence = regexp.MustCompile(`driving licen[cs]es?|full licen[cs]es?`)
+	reDrivingLicence = regexp.MustCompile(`driving licen[cs]es?|full licen[cs]es?|(hgv|lgv|pcv|c1|d1)(/(hgv|lgv|pcv))? licen[cs]es?`)
+	reDegreeApp      = regexp.MustCompile(`degree apprenticeships?`)
 )
 
 func splitSentences(text string) []string {
@@ -163,10 +171,10 @@ var entryRules = []entryRule{
 	{"qual", "hnc_hnd", regexp.MustCompile(`\bhn[cd]s?\b|higher national`)},
 	{"qual", "degree", regexp.MustCompile(`\bdegrees?\b`)},
 	{"qual", "postgraduate", regexp.MustCompile(`\bpostgraduate\b|\bmasters?'?s?\b|\bphd\b|\bdoctorate\b`)},
-	{"qual", "none_required", regexp.MustCompile(`no (formal )?(academic )?(entry )?qualifications? (is |are )?(usually |normally )?(required|needed)|(academic )?qualifications (are )?(not|may not be) (always |usually )?(required|needed|necessary)|no formal (academic )?entry (requirements|qualifications)|no minimum (academic )?(entry )?qualifications?`)},
+	{"qual", "none_required", regexp.MustCompile(`no (formal )?(academic )?(entry )?qualifications? (is |are )?(usually |normally )?(required|needed)|(academic )?qualifications (are )?(not|may not be) (always |usually )?(required|needed|necessary)|no formal (academic )?entry (requirements|qualifications)|no (formal )?(academic |educational )?(entry )?requirements|no minimum (academic )?(entry )?qualifications?`)},
 	{"reg", "cscs_card", regexp.MustCompile(`\bcscs\b|construction skills certification`)},
 	{"reg", "driving_licence", regexp.MustCompile(`driving licen[cs]e|\b(hgv|lgv|pcv)\b|driver cpc|full licen[cs]e`)},
-	{"reg", "dbs_check", regexp.MustCompile(`\bdbs\b|disclosure and barring|criminal records? (check|bureau)|\bpvg\b|background check`)},
+	{"reg", "dbs_check", regexp.MustCompile(`\bdbs\b|disclosure and barring|criminal records? (check|bureau)|\bpvg\b|background (security )?checks?|security (vetting|clearance)|vetting`)},
 	{"reg", "licence", regexp.MustCompile(`\b(sia )?licen[cs]e[ds]?\b|\blicensing\b`)},
 	{"reg", "professional_body", regexp.MustCompile(`register(ed)? with|registration with|state registered|chartered status|professional (body|membership)|membership of`)},
 	{"req", "good_eyesight", regexp.MustCompile(`eyesight|vision|visual acuity`)},
@@ -179,23 +187,24 @@ var entryRules = []entryRule{
 type bodyRule struct {
 	name string
 	re   *regexp.Regexp
+	reg  string // the registration kind it implies ("" = professional_body)
 }
 
 var bodyRules = []bodyRule{
-	{"GMC", regexp.MustCompile(`\bGMC\b|general medical council`)},
-	{"NMC", regexp.MustCompile(`\bNMC\b|nursing and midwifery council`)},
-	{"HCPC", regexp.MustCompile(`\bHCPC\b|health and care professions council`)},
-	{"GDC", regexp.MustCompile(`\bGDC\b|general dental council`)},
-	{"GPhC", regexp.MustCompile(`\bGPhC\b|general pharmaceutical council`)},
-	{"GOC", regexp.MustCompile(`\bGOC\b|general optical council`)},
-	{"RCVS", regexp.MustCompile(`\bRCVS\b|royal college of veterinary surgeons`)},
-	{"SWE", regexp.MustCompile(`social work england|\bSWE\b`)},
-	{"SRA", regexp.MustCompile(`\bSRA\b|solicitors regulation authority`)},
-	{"ARB", regexp.MustCompile(`\bARB\b|architects registration board`)},
-	{"Engineering Council", regexp.MustCompile(`engineering council`)},
-	{"Gas Safe", regexp.MustCompile(`gas safe`)},
-	{"SIA", regexp.MustCompile(`\bSIA\b|security industry authority`)},
-	{"GTC", regexp.MustCompile(`general teaching council|\bGTCS\b|qualified teacher status|\bQTS\b`)},
+	{"GMC", regexp.MustCompile(`\bGMC\b|general medical council`), ""},
+	{"NMC", regexp.MustCompile(`\bNMC\b|nursing and midwifery council`), ""},
+	{"HCPC", regexp.MustCompile(`\bHCPC\b|health and care professions council`), ""},
+	{"GDC", regexp.MustCompile(`\bGDC\b|general dental council`), ""},
+	{"GPhC", regexp.MustCompile(`\bGPhC\b|general pharmaceutical council`), ""},
+	{"GOC", regexp.MustCompile(`\bGOC\b|general optical council`), ""},
+	{"RCVS", regexp.MustCompile(`\bRCVS\b|royal college of veterinary surgeons`), ""},
+	{"SWE", regexp.MustCompile(`social work england|\bSWE\b`), ""},
+	{"SRA", regexp.MustCompile(`\bSRA\b|solicitors regulation authority`), ""},
+	{"ARB", regexp.MustCompile(`\bARB\b|architects registration board`), ""},
+	{"Engineering Council", regexp.MustCompile(`engineering council`), ""},
+	{"Gas Safe", regexp.MustCompile(`gas safe`), ""},
+	{"SIA", regexp.MustCompile(`\bSIA\b|security industry authority`), "licence"},
+	{"GTC", regexp.MustCompile(`general teaching council|\bGTCS\b|qualified teacher status|\bQTS\b`), ""},
 }
 
 var routeOrder = []string{"apprenticeship", "college", "degree", "postgraduate", "on_the_job", "training_scheme"}

@@ -94,7 +94,17 @@ func stem(w string) string {
 	if n <= 3 {
 		return w
 	}
+	switch w {
+	case "advisor", "advisors":
+		return "adviser"
+	case "men":
+		return "man"
+	case "women":
+		return "woman"
+	}
 	switch {
+	case strings.HasSuffix(w, "wives"):
+		return w[:n-5] + "wife"
 	case strings.HasSuffix(w, "ies") && n > 4:
 		return w[:n-3] + "y"
 	case strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes") || strings.HasSuffix(w, "sses") || strings.HasSuffix(w, "xes"):

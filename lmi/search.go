@@ -74,6 +74,15 @@ func (idx *searchIndex) lookup(key string) (int32, bool) {
 	return 0, false
 }
 
+// lookupPrefix reports whether some phrase starts with the words of prefix.
+func (idx *searchIndex) lookupPrefix(prefix string) (int32, bool) {
+	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= prefix })
+	if i < len(idx.phrases) && strings.HasPrefix(idx.phrases[i].key, prefix) {
+		return int32(i), true
+	}
+	return 0, false
+}
+
 func (idx *searchIndex) word(w string) (*vocabEntry, bool) {
 	i := sort.Search(len(idx.vocab), func(i int) bool { return idx.vocab[i].word >= w })
 	if i < len(idx.vocab) && idx.vocab[i].word == w {
@@ -538,6 +547,16 @@ func (idx *searchIndex) alternatives(w string) []alt {
 			out = append(out, alt{v, 0.92})
 		}
 	}
+	// a compound written as one word: "forklift" -> "fork lift"
+	if len(w) >= 6 {
+		for i := 3; i <= len(w)-3; i++ {
+			if idx.known(w[:i]) && idx.known(w[i:]) && idx.idf(w[:i]) > 0 {
+				if _, ok := idx.lookupPrefix(w[:i] + " " + w[i:]); ok {
+					out = append(out, alt{w[:i] + " " + w[i:], 0.95})
+				}
+			}
+		}
+	}
 	if !known && len(out) == 0 {
 		for _, c := range idx.corrections(w) {
 			out = append(out, alt{c, 0.88})
@@ -644,11 +663,13 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 	for i := range words {
 		m := 0.0
 		for _, a := range alts[i] {
-			if f, ok := qw[a.word]; !ok || a.factor > f {
-				qw[a.word] = a.factor
-			}
-			if v := idx.idf(a.word); v > m {
-				m = v
+			for _, part := range strings.Fields(a.word) {
+				if f, ok := qw[part]; !ok || a.factor > f {
+					qw[part] = a.factor
+				}
+				if v := idx.idf(part); v > m {
+					m = v
+				}
 			}
 		}
 		if m == 0 {

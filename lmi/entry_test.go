@@ -1,0 +1,77 @@
+package lmi
+
+import (
+	"bufio"
+	"os"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestExtractEntry runs the table of made-up sentences in testdata/entry_cases.tsv.
+func TestExtractEntry(t *testing.T) {
+	f, err := os.Open("testdata/entry_cases.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	n := 0
+	for line := 1; sc.Scan(); line++ {
+		l := sc.Text()
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		cols := strings.Split(l, "\t")
+		if len(cols) != 3 {
+			t.Fatalf("entry_cases.tsv line %d: want 3 columns", line)
+		}
+		n++
+		e := ExtractEntry(cols[0])
+		var got []string
+		switch cols[1] {
+		case "routes":
+			got = e.Routes
+		case "quals":
+			got = e.Qualifications
+		case "registration":
+			got = e.Registration
+		case "bodies":
+			got = e.Bodies
+		case "requirements":
+			got = e.Requirements
+		case "app_levels":
+			got = ints(e.ApprenticeshipLevels)
+		case "nvq_levels":
+			got = ints(e.NVQLevels)
+		default:
+			t.Fatalf("line %d: unknown field %q", line, cols[1])
+		}
+		want := []string{}
+		if cols[2] != "-" {
+			want = strings.Split(cols[2], ",")
+		}
+		g := append([]string{}, got...)
+		sort.Strings(g)
+		sort.Strings(want)
+		if len(g) == 0 {
+			g = []string{}
+		}
+		if !reflect.DeepEqual(g, want) {
+			t.Errorf("line %d %q: %s = %v, want %v", line, cols[0], cols[1], g, want)
+		}
+	}
+	if n < 30 {
+		t.Fatalf("only %d cases", n)
+	}
+}
+
+func ints(v []int) []string {
+	out := []string{}
+	for _, i := range v {
+		out = append(out, strconv.Itoa(i))
+	}
+	return out
+}
