@@ -13,8 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
-	"io"
+		"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -484,6 +483,11 @@ func (a *Adapter) toMessage(u tgbotapi.Update) (bot.Message, bool) {
 	return m, false
 }
 
+// htmlEscaper escapes what Telegram's HTML parse mode requires: &, < and >.
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+func escapeHTML(s string) string { return htmlEscaper.Replace(s) }
+
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }
@@ -610,7 +614,7 @@ func (a *Adapter) parts(m bot.Message) []part {
 	var blocks []block
 	addPlain := func(s string) {
 		for _, p := range render.SplitUTF16(s, MaxText) {
-			blocks = append(blocks, block{html.EscapeString(p), render.Length(p, true)})
+			blocks = append(blocks, block{escapeHTML(p), render.Length(p, true)})
 		}
 	}
 	addPlain(m.Text)
@@ -640,7 +644,7 @@ func (a *Adapter) parts(m bot.Message) []part {
 		pieces := render.SplitUTF16(caption, maxCaption)
 		capHTML := ""
 		if len(pieces) > 0 {
-			capHTML = html.EscapeString(pieces[0])
+			capHTML = escapeHTML(pieces[0])
 		}
 		charts = append(charts, part{html: capHTML, photo: png, chart: c})
 	}
@@ -665,7 +669,7 @@ func (a *Adapter) parts(m bot.Message) []part {
 	}
 	out = append(out, charts...)
 	if len(out) == 0 && len(m.Buttons) > 0 {
-		out = append(out, part{html: html.EscapeString("Choose one:")})
+		out = append(out, part{html: escapeHTML("Choose one:")})
 	}
 	return out
 }
@@ -674,19 +678,19 @@ func (a *Adapter) parts(m bot.Message) []part {
 // footer (sources) in italics; n is its length without tags.
 func cardHTML(c dialog.Card) (string, int) {
 	var b strings.Builder
-	b.WriteString("<b>" + html.EscapeString(c.Title) + "</b>")
+	b.WriteString("<b>" + escapeHTML(c.Title) + "</b>")
 	if c.Subtitle != "" {
-		b.WriteString("\n<i>" + html.EscapeString(c.Subtitle) + "</i>")
+		b.WriteString("\n<i>" + escapeHTML(c.Subtitle) + "</i>")
 	}
 	for _, f := range c.Fields {
 		b.WriteString("\n")
 		if f.Label != "" {
-			b.WriteString(html.EscapeString(f.Label) + ": ")
+			b.WriteString(escapeHTML(f.Label) + ": ")
 		}
-		b.WriteString(html.EscapeString(f.Value))
+		b.WriteString(escapeHTML(f.Value))
 	}
 	if c.Footer != "" {
-		b.WriteString("\n<i>" + html.EscapeString(c.Footer) + "</i>")
+		b.WriteString("\n<i>" + escapeHTML(c.Footer) + "</i>")
 	}
 	return b.String(), render.Length(render.Card(c), true)
 }
