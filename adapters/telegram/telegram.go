@@ -13,7 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-		"io"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
