@@ -89,7 +89,7 @@ func (u *Understander) Understand(ctx context.Context, text string) Understandin
 	u.classify(ctoks, &out)
 	if out.Safeguarding != nil {
 		out.Intent, out.Confidence = IntentSafeguarding, 1
-		out.Cues = append([]string{"safeguarding: " + out.Safeguarding.Matched}, out.Cues...)
+		out.Cues = append([]string{"safeguarding (" + out.Safeguarding.Category + "): \"" + out.Safeguarding.Matched + "\""}, out.Cues...)
 	}
 	return out
 }
@@ -224,6 +224,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	type acc struct {
 		max, sum float64
 		best     string
+		bestSpan [2]int
 		spans    [6][2]int
 		weights  [6]float64
 		n        int
@@ -256,7 +257,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 				a.sum += ph.weight - w
 				a.weights[overlap] = ph.weight
 				if ph.weight > a.max {
-					a.max, a.best = ph.weight, ph.source
+					a.max, a.best, a.bestSpan = ph.weight, ph.source, [2]int{m.start, m.end}
 				}
 			}
 			continue
@@ -268,8 +269,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		}
 		a.sum += ph.weight
 		if ph.weight > a.max {
-			a.max = ph.weight
-			a.best = ph.source
+			a.max, a.best, a.bestSpan = ph.weight, ph.source, [2]int{m.start, m.end}
 		}
 	}
 	// Entity evidence.
@@ -319,7 +319,14 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	}
 	out.Intent = ucAllIntents[bestI]
 	out.Confidence = ucConfidence(bestS, second)
-	out.Cues = append(out.Cues, out.Intent+": "+scores[bestI].best)
+	cue := scores[bestI].best
+	if sp := scores[bestI].bestSpan; sp[1] > sp[0] {
+		// the words as written that matched the deciding cue
+		if s, e := ctoks[sp[0]].start, ctoks[sp[1]-1].end; 0 <= s && s < e && e <= len(out.Text) {
+			cue = "\"" + out.Text[s:e] + "\""
+		}
+	}
+	out.Cues = append(out.Cues, out.Intent+": "+cue)
 }
 
 // ucMinScore is the least score an intent needs to be chosen; below it the message is
@@ -329,7 +336,7 @@ const ucMinScore = 1.0
 // ucConfidence maps the winning score and the runner-up to 0..1: a strong cue with a clear
 // margin is near 1, a weak or contested one lower.
 func ucConfidence(best, second float64) float64 {
-	strength := best / 3
+	strength := best / 2
 	if strength > 1 {
 		strength = 1
 	}
@@ -379,7 +386,7 @@ var ucEntitySpecs = []ucPatternSpec{
 	{pattern: "t level|t levels", label: ueQualPrefix + "t_level"},
 	{pattern: "btec|btecs", label: ueQualPrefix + "btec"},
 	{pattern: "at/in college|college student|doing a college course|going to college", label: ueQualPrefix + "college"},
-	{pattern: "at/in uni/university|doing a/my degree|have a degree|got a degree|graduated|graduate|uni/university student|undergraduate", label: ueQualPrefix + "degree"},
+	{pattern: "at/in uni/university|doing a/my degree|have a degree|got a degree|finished uni/university|graduated|graduate|uni/university student|undergraduate", label: ueQualPrefix + "degree"},
 	{pattern: "doing an apprenticeship|on an apprenticeship|i am an apprentice", label: ueQualPrefix + "apprenticeship"},
 	{pattern: "good at|great at|good with|great with|strong at|skilled at|skilled in|skills are|skills in|i am good|i can|my strengths|strength is|talented at", label: ueSkillCue},
 	{pattern: "^yes|^yeah|^yea|^yeh|^yep|^yup|^yh|^ye|^sure|^ok|^okay|^definitely|^of course|^correct|^it was|^it did|^that is right|^right|^absolutely|^yes please|^aye|^def|^totally|^very|^really helpful|^helpful|^that helped|^it helped", label: ueYes},
