@@ -107,10 +107,26 @@ func startServeForWebchat(t *testing.T) string {
 // an electrician does, see an answer about electricians, press a quick reply, see its
 // answer.
 func TestWebchatEndToEnd(t *testing.T) {
-	ctx := webchattest.Browser(t) // skips under -short or without Chromium
+	if testing.Short() {
+		t.Skip("browser test skipped under -short")
+	}
+	if path, ok := webchattest.ChromiumPath(); !ok {
+		t.Skipf("browser test skipped: Chromium not found at %s or on PATH (Debian: apt-get install chromium)", path)
+	}
 	base := startServeForWebchat(t)
-	W, WAll := webchattest.W, webchattest.WAll
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"desktop", 1280, 900}, {"phone", 360, 740}} {
+		t.Run(size.name, func(t *testing.T) {
+			ctx := webchattest.Browser(t) // a fresh profile: a new conversation; skips without Chromium
+			webchatE2E(t, ctx, base, size.name, size.w, size.h)
+		})
+	}
+}
 
+func webchatE2E(t *testing.T, ctx context.Context, base, name string, width, height int64) {
+	W, WAll := webchattest.W, webchattest.WAll
 	step := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
@@ -137,39 +153,29 @@ func TestWebchatEndToEnd(t *testing.T) {
 		return n
 	}
 
-	for _, size := range []struct {
-		name string
-		w, h int64
-	}{{"desktop", 1280, 900}, {"phone", 360, 740}} {
-		step("viewport", chromedp.EmulateViewport(size.w, size.h))
-		// A fresh conversation for each size.
-		step("open demo page", chromedp.Navigate(base+"/"))
-		step("forget conversation", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := chromedp.Evaluate[bool]("localStorage.clear(), sessionStorage.clear(), true")(ctx, t)
-			return err
-		}), chromedp.Navigate(base+"/"))
-		wait("widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
-		step("open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
-		wait("panel open", "!"+W(".panel")+".hidden")
-		if eval(WAll(".age-buttons button")+".length") > 0 {
-			step("give age", chromedp.Click(chromedp.JSPath(WAll(".age-buttons button")+"[1]")))
-		}
-		step("ask", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "what does an electrician do"+kb.Enter))
-		wait("an answer about electricians", WAll(".msg.bot .text")+".some(e => /electrician/i.test(e.textContent))")
-		webchattest.Screenshot(t, ctx, "e2e-"+size.name+"-answer")
-
-		wait("quick replies", WAll(".quick button")+".length > 0")
-		label, err := chromedp.Run(ctx, chromedp.Evaluate[string](WAll(".quick button")+"[0].textContent"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		bots := eval(WAll(".msg.bot") + ".length")
-		step("press quick reply "+strconv.Quote(label), chromedp.Click(chromedp.JSPath(WAll(".quick button")+"[0]")))
-		wait("the quick reply shown as sent", WAll(".msg.user .text")+".some(e => e.textContent === "+strconv.Quote(label)+")")
-		wait("its answer", WAll(".msg.bot")+".length > "+strconv.Itoa(bots))
-		if n := eval(WAll(".msg.bot .text") + ".filter(e => e.textContent.trim() === '').length"); n != 0 {
-			t.Errorf("%d empty bot messages", n)
-		}
-		webchattest.Screenshot(t, ctx, "e2e-"+size.name+"-quick-reply")
+	step("viewport", chromedp.EmulateViewport(width, height))
+	step("open demo page", chromedp.Navigate(base+"/"))
+	wait("widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
+	step("open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
+	wait("panel open", "!"+W(".panel")+".hidden")
+	if eval(WAll(".age-buttons button")+".length") > 0 {
+		step("give age", chromedp.Click(chromedp.JSPath(WAll(".age-buttons button")+"[1]")))
 	}
+	step("ask", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "what does an electrician do"+kb.Enter))
+	wait("an answer about electricians", WAll(".msg.bot .text")+".some(e => /electrician/i.test(e.textContent))")
+	webchattest.Screenshot(t, ctx, "e2e-"+name+"-answer")
+
+	wait("quick replies", WAll(".quick button")+".length > 0")
+	label, err := chromedp.Run(ctx, chromedp.Evaluate[string](WAll(".quick button")+"[0].textContent"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bots := eval(WAll(".msg.bot") + ".length")
+	step("press quick reply "+strconv.Quote(label), chromedp.Click(chromedp.JSPath(WAll(".quick button")+"[0]")))
+	wait("the quick reply shown as sent", WAll(".msg.user .text")+".some(e => e.textContent === "+strconv.Quote(label)+")")
+	wait("its answer", WAll(".msg.bot")+".length > "+strconv.Itoa(bots))
+	if n := eval(WAll(".msg.bot .text") + ".filter(e => e.textContent.trim() === '').length"); n != 0 {
+		t.Errorf("%d empty bot messages", n)
+	}
+	webchattest.Screenshot(t, ctx, "e2e-"+name+"-quick-reply")
 }

@@ -335,7 +335,17 @@
     if (f.cards && f.cards.length) { renderCards(li, f.cards); }
     (f.charts || []).forEach(function (c) { renderChart(li, c); });
     showButtons(f.buttons);
-    scrollDown();
+    reveal(li);
+  }
+
+  // Scroll so a new answer can be read from its start: to the bottom when it fits,
+  // else to its first line.
+  function reveal(li) {
+    if (li.offsetHeight > log.clientHeight - 16) {
+      log.scrollTop = li.offsetTop - 8;
+    } else {
+      scrollDown();
+    }
   }
 
   function showTyping() {

@@ -20,16 +20,9 @@ func Browser(t testing.TB) context.Context {
 	if testing.Short() {
 		t.Skip("browser test skipped under -short")
 	}
-	path := os.Getenv("CAREERSBOT_CHROMIUM")
-	if path == "" {
-		path = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(path); err != nil {
-		p, lerr := exec.LookPath("chromium")
-		if lerr != nil {
-			t.Skipf("browser test skipped: Chromium not found at %s or on PATH (Debian: apt-get install chromium)", path)
-		}
-		path = p
+	path, ok := ChromiumPath()
+	if !ok {
+		t.Skipf("browser test skipped: Chromium not found at %s or on PATH (Debian: apt-get install chromium)", path)
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
@@ -58,6 +51,21 @@ func Browser(t testing.TB) context.Context {
 		t.Fatalf("starting Chromium (%s): %v", path, err)
 	}
 	return ctx
+}
+
+// ChromiumPath is the browser Browser would run, and whether it exists.
+func ChromiumPath() (string, bool) {
+	path := os.Getenv("CAREERSBOT_CHROMIUM")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(path); err == nil {
+		return path, true
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p, true
+	}
+	return path, false
 }
 
 // W is a JavaScript expression for the first element matching the CSS selector sel
