@@ -284,7 +284,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	if nOcc > 0 {
 		// an occupation and nothing else ("electrician?") asks what the job is
 		if a := &scores[ucIntentIndex(IntentDescribe)]; a.max == 0 {
-			a.sum, a.max, a.best = 1, 1, "occupation only"
+			a.sum, a.max, a.best = 1, 1, ucCueOccOnly
 		}
 	}
 	bestI, bestS, second := -1, 0.0, 0.0
@@ -319,6 +319,10 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	}
 	out.Intent = ucAllIntents[bestI]
 	out.Confidence = ucConfidence(bestS, second)
+	if scores[bestI].best == ucCueOccOnly && out.Confidence > ucOccOnlyConfidence {
+		// a bare job title ("a chef", "what about plumbers?"): the conversation decides
+		out.Confidence = ucOccOnlyConfidence
+	}
 	cue := scores[bestI].best
 	if sp := scores[bestI].bestSpan; sp[1] > sp[0] {
 		// the words as written that matched the deciding cue
@@ -328,6 +332,14 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	}
 	out.Cues = append(out.Cues, out.Intent+": "+cue)
 }
+
+// A message that names a job and says nothing else about it is "describe" with
+// Confidence ucOccOnlyConfidence (below 0.5), and cue ucCueOccOnly, so the dialogue can
+// read it in context ("what about plumbers?" after a pay question).
+const (
+	ucCueOccOnly        = "occupation only"
+	ucOccOnlyConfidence = 0.3
+)
 
 // ucMinScore is the least score an intent needs to be chosen; below it the message is
 // "unknown" (a lone "like" in "do you like pizza" is not a careers question).

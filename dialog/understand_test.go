@@ -137,6 +137,9 @@ func TestUnderstandEntities(t *testing.T) {
 			return r.Intent == IntentSafeguarding && r.Safeguarding != nil && r.Confidence == 1
 		}, "safeguarding"},
 		{"how much do nurses earn", func(r Understanding) bool { return len(r.Cues) > 0 && r.Confidence > 0.5 }, "cues and confidence"},
+		{"what about plumbers?", func(r Understanding) bool { return r.Intent == IntentDescribe && r.Confidence < 0.5 }, "bare job title: describe, confidence < 0.5"},
+		{"a chef", func(r Understanding) bool { return r.Intent == IntentDescribe && r.Confidence < 0.5 }, "bare job title: describe, confidence < 0.5"},
+		{"what does a chef do", func(r Understanding) bool { return r.Intent == IntentDescribe && r.Confidence >= 0.5 }, "describe, confidence >= 0.5"},
 	}
 	for _, tt := range tests {
 		r := u.Understand(context.Background(), tt.text)
