@@ -39,7 +39,10 @@ type RuleEnv struct {
 	Fallbacks int `expr:"fallbacks"` // misunderstandings in a row before this turn
 	// Misses counts misunderstandings in a row including this turn (an unknown
 	// intent or a question asked last turn left unanswered).
-	Misses    int    `expr:"misses"`
+	Misses int `expr:"misses"`
+	// Told is set when the message only told us about the person ("i live in
+	// leeds", "i'm 15") and asked nothing.
+	Told      bool   `expr:"told"`
 	Pending   string `expr:"pending"`  // slot the bot asked for last turn ("" none)
 	Answered  string `expr:"answered"` // slot this message answered ("" none)
 	Failed    string `expr:"failed"`   // slot asked last turn that this message did not fill

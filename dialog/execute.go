@@ -113,10 +113,8 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 	switch {
 	case t.answered == "adviser_offer" || rule.Handoff:
 		st.Fallbacks = 0
-	case intent == IntentUnknown || t.failed != "":
-		st.Fallbacks = t.prev.Fallbacks + 1
 	default:
-		st.Fallbacks = 0
+		st.Fallbacks = t.misses()
 	}
 	if informative {
 		st.Answers++

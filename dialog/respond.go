@@ -29,6 +29,7 @@ type turn struct {
 	placeAmbig bool
 	answered   string
 	failed     string
+	told       bool // the message only told us about the person (age, place)
 	yes, no    bool
 	depth      string
 }
@@ -244,6 +245,11 @@ func (e *Engine) finishContext(t *turn) {
 	}
 	if t.answered == "region_choice" || t.answered == "place" {
 		t.placeInMsg = true
+	}
+	// "i live in leeds", "i'm 15": nothing asked, something told.
+	if t.intent == IntentUnknown && t.answered == "" && len(t.occs) == 0 &&
+		(t.placeInMsg || t.u.Age > 0 || t.u.QualLevel != "") {
+		t.told = true
 	}
 }
 
@@ -516,6 +522,9 @@ func addWords(have, add []string) []string {
 
 // misses counts misunderstandings in a row, this turn included.
 func (t *turn) misses() int {
+	if t.told && t.failed == "" {
+		return 0
+	}
 	if t.intent == IntentUnknown || t.failed != "" {
 		return t.prev.Fallbacks + 1
 	}
@@ -555,6 +564,7 @@ func (t *turn) env() RuleEnv {
 		NearMe:          t.u.NearMe,
 		Fallbacks:       t.prev.Fallbacks,
 		Misses:          t.misses(),
+		Told:            t.told,
 		Pending:         pending,
 		Answered:        t.answered,
 		Failed:          t.failed,
