@@ -66,6 +66,36 @@ type OccView struct {
 	Said string
 	// Regional is the regional pay estimate for the region in use, nil when none.
 	Regional *lmi.RegionalPay
+	// Adverts are online job advert counts near the person's place (vacancies, England).
+	Adverts *lmi.AdvertCounts
+	// LocalOutlook is the projection for the person's local (LSIP) area, when known.
+	LocalOutlook *lmi.Outlook
+}
+
+// Optional store abilities, found by type assertion.
+type advertsStore interface {
+	Adverts(ctx context.Context, soc2020 string, place lmi.PlaceMatch) (*lmi.AdvertCounts, error)
+}
+
+type placeOutlookStore interface {
+	OutlookForPlace(ctx context.Context, soc2020 string, place lmi.PlaceMatch) (*lmi.Outlook, error)
+}
+
+// placeInUse is the person's place for local figures: this turn's, else the profile's.
+func (e *Engine) placeInUse(ctx context.Context, t *turn) *lmi.PlaceMatch {
+	if t.place != nil {
+		return t.place
+	}
+	for _, q := range []string{t.st.Profile.District, t.st.Profile.Place} {
+		if q == "" {
+			continue
+		}
+		if pm, err := e.store.ResolvePlace(ctx, q); err == nil && !pm.Ambiguous && pm.Region.Name == t.region.Name {
+			t.place = &pm
+			return t.place
+		}
+	}
+	return nil
 }
 
 // BestView is one row of a best-paid list.
@@ -135,6 +165,20 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 			for j := range o.RegionalPay {
 				if o.RegionalPay[j].Region == v.Region {
 					ov.Regional = &o.RegionalPay[j]
+				}
+			}
+		}
+		if v.Region != "" && (intent == IntentVacancies || intent == IntentOutlook) {
+			if pm := e.placeInUse(ctx, t); pm != nil {
+				if as, ok := e.store.(advertsStore); ok && intent == IntentVacancies && v.England {
+					if ac, err := as.Adverts(ctx, o.SOC2020, *pm); err == nil && ac != nil && v.Has(ac.Local) {
+						ov.Adverts = ac
+					}
+				}
+				if ps, ok := e.store.(placeOutlookStore); ok && intent == IntentOutlook && v.England {
+					if lo, err := ps.OutlookForPlace(ctx, o.SOC2020, *pm); err == nil && lo != nil && lo.Area != "" && lo.Area != "England" {
+						ov.LocalOutlook = lo
+					}
 				}
 			}
 		}
@@ -390,7 +434,7 @@ func (v *View) SrcID(id, year string) string {
 		year = s.Year
 	}
 	y4 := year
-	if len(y4) > 4 {
+	if len(y4) > 4 && !(len(y4) == 9 && y4[4] == '-') { // keep "2020-2035"
 		y4 = y4[:4]
 	}
 	pub := s.Publisher
@@ -703,4 +747,17 @@ func (v *View) Cap(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+var monthNames = [...]string{"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December"}
+
+// MonthName turns "2025-07" into "July 2025" (other text is returned as it is).
+func (v *View) MonthName(ym string) string {
+	if len(ym) == 7 && ym[4] == '-' {
+		if m, err := strconv.Atoi(ym[5:]); err == nil && m >= 1 && m <= 12 {
+			return monthNames[m-1] + " " + ym[:4]
+		}
+	}
+	return ym
 }

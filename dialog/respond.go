@@ -25,6 +25,7 @@ type turn struct {
 	ambiguous  bool
 	followUp   bool
 	region     lmi.Region
+	place      *lmi.PlaceMatch // the place in use, when resolved this turn
 	placeInMsg bool
 	placeAmbig bool
 	answered   string
@@ -162,6 +163,8 @@ func (e *Engine) resolve(ctx context.Context, t *turn) {
 		} else if u.Place.Region.Name != "" {
 			t.placeInMsg = true
 			t.region = u.Place.Region
+			pm := *u.Place
+			t.place = &pm
 			setPlace(prof, *u.Place)
 		}
 	}
@@ -468,6 +471,7 @@ func (e *Engine) answerPending(ctx context.Context, t *turn, p *Pending) {
 					t.regions = pm.Options
 				} else if pm.Region.Name != "" {
 					region = pm.Region
+					t.place = &pm
 					setPlace(&t.st.Profile, pm)
 				}
 			}
