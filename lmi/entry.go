@@ -35,6 +35,9 @@ func ExtractEntry(text string) Entry {
 			quals["nvq"] = true
 		}
 		// levels mentioned in a sentence belong to the apprenticeships and/or NVQs it names
+		if reDegreeUsual.MatchString(l) && !reDegreeNot.MatchString(l) {
+			e.DegreeUsual = true
+		}
 		if hasApp || hasNVQ {
 			for _, lv := range levelsIn(l) {
 				if hasApp && (!hasNVQ || appBeforeLevels(l)) {
@@ -107,6 +110,8 @@ var (
 	reSentence       = regexp.MustCompile(`[.;]\s+`)
 	reDrivingLicence = regexp.MustCompile(`driving licen[cs]es?|full licen[cs]es?|(hgv|lgv|pcv|c1|d1)(/(hgv|lgv|pcv))? licen[cs]es?`)
 	reDegreeApp      = regexp.MustCompile(`degree apprenticeships?`)
+	reDegreeUsual    = regexp.MustCompile(`(usually|normally|typically|generally|must|will) (require|need|hold|possess|have)s?( obtained)? (a |an |an appropriate |a relevant |a recognised |a qualifying |a first |a good )?([a-z]+ ){0,3}degree|(require|need|requires|needs) (a |an )?([a-z]+ ){0,3}(university )?degree|(entry|entrants) (is|are|will be)? ?(usually |normally |typically )?(with|via|by|through) (a )?([a-z]+ ){0,2}degree|degree (is|are) (usually |normally |typically )?(required|needed|necessary)`)
+	reDegreeNot      = regexp.MustCompile(`(not|rarely|no) (usually |always |normally )?(require|need|required|needed)|may (require|need)|some (posts|employers|entrants)|although|also possible|also available|degree or (gcse|a level|btec|hnd|vocational)|\bmany\b`)
 )
 
 func splitSentences(text string) []string {

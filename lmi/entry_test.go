@@ -46,6 +46,8 @@ func TestExtractEntry(t *testing.T) {
 			got = ints(e.ApprenticeshipLevels)
 		case "nvq_levels":
 			got = ints(e.NVQLevels)
+		case "degree_usual":
+			got = []string{map[bool]string{true: "yes", false: "no"}[e.DegreeUsual]}
 		default:
 			t.Fatalf("line %d: unknown field %q", line, cols[1])
 		}

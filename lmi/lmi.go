@@ -172,7 +172,10 @@ type Entry struct {
 	Registration         []string `json:"registration"`     // "professional_body","cscs_card","driving_licence","dbs_check","licence"
 	Bodies               []string `json:"bodies,omitempty"` // e.g. "GMC","NMC","HCPC"
 	Requirements         []string `json:"requirements"`     // "good_eyesight","colour_vision","fitness","medical","age_minimum"
-	SourceID             string   `json:"source"`
+	// DegreeUsual is set when entry usually needs a degree ("entrants usually require
+	// a degree"), even if other routes such as degree apprenticeships exist.
+	DegreeUsual bool   `json:"degree_usual,omitempty"`
+	SourceID    string `json:"source"`
 }
 
 // Texts is third-party prose loaded at run time from the official ONS file when it is
@@ -259,3 +262,22 @@ type Suggestion struct {
 	Score   float64  `json:"score"`
 	Because []string `json:"because"` // "you said you like animals", "it is mostly Realistic work"
 }
+
+// LocalLMI is implemented by stores that can also answer "near me" and "what do
+// graduates do" questions. The embedded store implements it; callers type-assert.
+type LocalLMI interface {
+	// Adverts gives online job advert counts for the unit group's sub-major group in
+	// the place's local area (England) and in England, plus the unit group's own
+	// England figures.
+	Adverts(ctx context.Context, soc2020 string, place PlaceMatch) (*AdvertCounts, error)
+	// OutlookForPlace gives the Skills Imperative 2035 projection for the place's LSIP
+	// area, or England when the area has none (Outlook.Area says which).
+	OutlookForPlace(ctx context.Context, soc2020 string, place PlaceMatch) (*Outlook, error)
+	// RegionalMedian estimates the full-time annual median in one region.
+	RegionalMedian(ctx context.Context, soc2020, region string) (RegionalPay, error)
+	// GraduateIndustries says which industries graduates of a subject work in,
+	// returning the subject name matched.
+	GraduateIndustries(ctx context.Context, subject string) (string, []GraduateIndustry, error)
+}
+
+var _ LocalLMI = (*Embedded)(nil)

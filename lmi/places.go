@@ -493,7 +493,7 @@ func (g *placeIndex) fuzzy(k, t string) (PlaceMatch, bool) {
 	var bestKey string
 	bestRank := 99
 	for name, pe := range g.names {
-		if pe.weak || pe.rank > 5 || len(name) < 6 {
+		if pe.weak || pe.kind == "alias" || pe.rank > 5 || len(name) < 6 {
 			continue
 		}
 		if editDistance(k, name, 1) <= 1 {

@@ -20,6 +20,9 @@ func needsDegree(u *snapUnit) bool {
 		return false
 	}
 	e := u.Entry
+	if e.DegreeUsual {
+		return true
+	}
 	if has(e.Qualifications, "degree") && !has(e.Routes, "apprenticeship") && !has(e.Routes, "on_the_job") && !has(e.Qualifications, "none_required") {
 		return true
 	}

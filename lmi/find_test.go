@@ -1,0 +1,120 @@
+package lmi
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestFindOccupations(t *testing.T) {
+	st := testStore(t)
+	tests := []struct {
+		text string
+		want []string // first candidate of each mention, in order
+	}{
+		{"how do i get into coding as a job", []string{"2134"}},
+		{"is retail a dying industry", []string{"7111"}},
+		{"are there any care jobs available", []string{"6135"}},
+		{"which pays more solicitor or accountant", []string{"2412", "2421"}},
+		{"what a levels for physiotherapy", []string{"2221"}},
+		{"how much do nurses earn a year", []string{"2237"}},
+		{"compare nurse and doctor", []string{"2237", "2211"}},
+		{"how do you join the police force", []string{"3312"}},
+		{"will lorry drivers be replaced by self driving trucks", []string{"8211"}},
+		{"is care work hard", []string{"6135"}},
+		{"how do i get into IT", []string{"2139"}},
+		{"plumbing apprenticeship", []string{"5315"}},
+		{"electrican or plumber", []string{"5241", "5315"}},
+		{"nurse, doctor, vet and chef", []string{"2237", "2211", "2240"}}, // at most 3
+		// filler words and everyday words must not become jobs
+		{"what jobs pay the most", nil},
+		{"i want to talk to a human", nil},
+		{"can i speak to an adviser", nil},
+		{"help", nil},
+		{"what do you do", nil},
+		{"i like people and i like to help", nil},
+		{"i don't care", nil},
+		{"it is what it is", nil},
+		{"i keep self harming", nil},
+		{"what's the capital of france", nil},
+		{"do you like pizza", nil},
+		{"what a level do i need in year 10", nil},
+		{"what can i do if i like computers", nil},
+		{"i had a bath and went to bed", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			ms, err := st.FindOccupations(context.Background(), tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range ms {
+				got = append(got, m.Candidates[0].SOC2020)
+				if tc.text[m.Start:m.End] != m.Text {
+					t.Errorf("span %d-%d is %q, Text %q", m.Start, m.End, tc.text[m.Start:m.End], m.Text)
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Fatalf("%q: got %v (%+v), want %v", tc.text, got, ms, tc.want)
+			}
+			for i := 1; i < len(ms); i++ {
+				if ms[i].Start < ms[i-1].End {
+					t.Errorf("mentions overlap or are out of order: %+v", ms)
+				}
+			}
+		})
+	}
+}
+
+// TestFindOccupationsDev runs the shared dev sentences (skipped without ../shared):
+// every expected occupation must be among the mentions' first candidates and no
+// mention may appear where none is expected.
+func TestFindOccupationsDev(t *testing.T) {
+	dir := filepath.Dir(sharedData(t))
+	data, err := os.ReadFile(filepath.Join(dir, "eval", "dev.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := testStore(t)
+	var n, ok, spurious int
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var c struct {
+			Text string `json:"text"`
+			Occ  []struct {
+				SOC2020 []string `json:"soc2020"`
+			} `json:"occupations"`
+		}
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			t.Fatal(err)
+		}
+		ms, _ := st.FindOccupations(context.Background(), c.Text)
+		if len(c.Occ) == 0 && len(ms) > 0 {
+			spurious++
+			t.Errorf("%q: unexpected mentions %+v", c.Text, ms)
+		}
+		for _, want := range c.Occ {
+			n++
+			found := false
+			for _, m := range ms {
+				for _, w := range want.SOC2020 {
+					if m.Candidates[0].SOC2020 == w {
+						found = true
+					}
+				}
+			}
+			if found {
+				ok++
+			} else {
+				t.Errorf("%q: want one of %v, got %+v", c.Text, want.SOC2020, ms)
+			}
+		}
+	}
+	t.Logf("dev mentions %d/%d, spurious %d", ok, n, spurious)
+}

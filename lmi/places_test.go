@@ -1,0 +1,130 @@
+package lmi
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+func TestResolvePlace(t *testing.T) {
+	st := testStore(t)
+	tests := []struct {
+		text, region, district, kind string
+		ambiguous                    bool
+	}{
+		{"M1 1AE", "North West", "M1", "postcode_district", false},
+		{"m11ae", "North West", "M1", "postcode_district", false},
+		{"LS6", "Yorkshire and The Humber", "LS6", "postcode_district", false},
+		{"cf10", "Wales", "CF10", "postcode_district", false},
+		{"BT1 1AA", "Northern Ireland", "BT1", "postcode_district", false},
+		{"Leeds", "Yorkshire and The Humber", "", "local_authority", false},
+		{"glasgow", "Scotland", "", "", false},
+		{"newcastle", "North East", "", "alias", false},
+		{"brum", "West Midlands", "", "alias", false},
+		{"NI", "Northern Ireland", "", "alias", false},
+		{"the north east", "North East", "", "", false},
+		{"East of England", "East of England", "", "region", false},
+		{"yorkshire and the humber", "Yorkshire and The Humber", "", "region", false},
+		{"in manchester", "North West", "", "", false},
+		{"manchestr", "North West", "", "", false},
+		{"the midlands", "", "", "alias", true},
+		{"up north", "", "", "alias", true},
+		{"down south", "", "", "alias", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			m, err := st.ResolvePlace(context.Background(), tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Ambiguous != tc.ambiguous {
+				t.Fatalf("ambiguous = %v, want %v (%+v)", m.Ambiguous, tc.ambiguous, m)
+			}
+			if tc.ambiguous && len(m.Options) < 2 {
+				t.Fatalf("ambiguous with %d options", len(m.Options))
+			}
+			if m.Region.Name != tc.region {
+				t.Errorf("region %q, want %q", m.Region.Name, tc.region)
+			}
+			if m.District != tc.district {
+				t.Errorf("district %q, want %q", m.District, tc.district)
+			}
+			if tc.kind != "" && m.Kind != tc.kind {
+				t.Errorf("kind %q, want %q", m.Kind, tc.kind)
+			}
+			if len(m.Text) > 4 && m.Kind == "postcode_district" && m.Text != m.District {
+				t.Errorf("full postcode kept in Text: %q", m.Text)
+			}
+		})
+	}
+	for _, bad := range []string{"", "   ", "qwerty", "the moon", "pizza"} {
+		if m, err := st.ResolvePlace(context.Background(), bad); !errors.Is(err, ErrNotFound) {
+			t.Errorf("ResolvePlace(%q) = %+v, %v; want ErrNotFound", bad, m, err)
+		}
+	}
+}
+
+func TestFindPlace(t *testing.T) {
+	st := testStore(t)
+	tests := []struct{ text, region string }{
+		{"chef wages in scotland", "Scotland"},
+		{"software developer salary london", "London"},
+		{"architect pay in manchester", "North West"},
+		{"top paying jobs in nottingham", "East Midlands"},
+		{"best paid jobs in glasgow", "Scotland"},
+		{"which careers pay the most in cardiff", "Wales"},
+		{"salary london", "London"},
+		{"paramedic salary wales", "Wales"},
+		{"best paying jobs in the south east", "South East"},
+		{"highest paid work in the west midlands", "West Midlands"},
+		{"jobs near M1 1AE please", "North West"},
+		{"I live in Reading", "South East"},
+		{"jobs in bath", "South West"},
+		{"I'm from Street in Somerset", "South West"},
+		// everyday words that are also place names
+		{"i like reading", ""},
+		{"i had a bath", ""},
+		{"street cleaner jobs", ""},
+		{"over the moon", ""},
+		{"what a level do i need in year 10", ""},
+		{"care jobs", ""},
+		{"how do i become a plumber", ""},
+		{"hello", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			m, ok := st.FindPlace(context.Background(), tc.text)
+			if tc.region == "" {
+				if ok {
+					t.Fatalf("found %+v in %q", m, tc.text)
+				}
+				return
+			}
+			if !ok || m.Region.Name != tc.region {
+				t.Fatalf("got %+v (ok %v), want %s", m, ok, tc.region)
+			}
+			if m.Start < 0 || m.End > len(tc.text) || m.Start >= m.End {
+				t.Errorf("bad span %d-%d", m.Start, m.End)
+			}
+		})
+	}
+	if m, ok := st.FindPlace(context.Background(), "jobs up north"); !ok || !m.Ambiguous {
+		t.Errorf("up north: %+v %v, want ambiguous", m, ok)
+	}
+}
+
+func TestRegions(t *testing.T) {
+	rs, err := testStore(t).Regions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands", "East of England", "London", "South East", "South West", "Wales", "Scotland", "Northern Ireland"}
+	if len(rs) != len(want) {
+		t.Fatalf("%d regions", len(rs))
+	}
+	for i, r := range rs {
+		if r.Name != want[i] || r.Code == "" || r.Country == "" {
+			t.Errorf("region %d = %+v, want %s", i, r, want[i])
+		}
+	}
+}
