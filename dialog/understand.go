@@ -23,6 +23,8 @@ type Understander struct {
 	skills    *ucMatcher
 	ents      *ucMatcher
 	prec      map[string]int
+	fuzzy     *ucFuzzy
+	known     map[string]bool // every word some pattern uses: never corrected
 }
 
 // NewUnderstander returns an Understander that finds occupations and places with store.
@@ -36,6 +38,17 @@ func NewUnderstander(store lmi.Store) *Understander {
 		skills:    ucMustCompile(ucLexSpecs(ucSkillLexicon)),
 		ents:      ucMustCompile(ucEntitySpecs),
 		prec:      make(map[string]int, len(ucIntentPrecedence)),
+		fuzzy:     newUCFuzzy(ucFuzzyWords),
+		known:     make(map[string]bool),
+	}
+	for _, m := range []*ucMatcher{u.cues, u.interests, u.subjects, u.skills, u.ents, sgOnce().m} {
+		for _, ph := range m.phrases {
+			for _, e := range ph.elems {
+				for _, a := range e.alts {
+					u.known[a] = true
+				}
+			}
+		}
 	}
 	for i, in := range ucIntentPrecedence {
 		u.prec[in] = i
@@ -84,6 +97,7 @@ func (u *Understander) Understand(ctx context.Context, text string) Understandin
 		out.Place = nil
 	}
 
+	u.correctTypos(toks)
 	ctoks := ucCollapse(toks, out.Occupations, out.Place)
 	u.entities(toks, ctoks, &out)
 	u.classify(ctoks, &out)
@@ -92,6 +106,21 @@ func (u *Understander) Understand(ctx context.Context, text string) Understandin
 		out.Cues = append([]string{"safeguarding (" + out.Safeguarding.Category + "): \"" + out.Safeguarding.Matched + "\""}, out.Cues...)
 	}
 	return out
+}
+
+// correctTypos rewrites words one edit away from a distinctive cue word. It runs after
+// the safeguarding gate, which sees the text as written.
+func (u *Understander) correctTypos(toks []ucToken) {
+	var buf [24]byte
+	for i := range toks {
+		s := toks[i].s
+		if len(s) < 5 || u.known[s] {
+			continue
+		}
+		if w := u.fuzzy.correct(s, buf[:0]); w != "" {
+			toks[i].s = w
+		}
+	}
 }
 
 // ucOrderMentions puts mentions in the order written (the store gives them best first).

@@ -253,3 +253,22 @@ func TestUnderstandConcurrent(t *testing.T) {
 		<-done
 	}
 }
+
+func TestUnderstandTypos(t *testing.T) {
+	u := NewUnderstander(newUCFakeStore())
+	tests := []struct{ text, intent string }{
+		{"what qualifcations do i need to be a vet", IntentEntry},
+		{"aprenticeships for plumbers", IntentEntry},
+		{"any vacansies for chefs in london", IntentVacancies},
+		{"nurse sallary", IntentPay},
+		{"what are the higest paid jobs", IntentBestPaid},
+		// everyday words near a cue word stay themselves
+		{"i like playing football and learning", IntentSuggest},
+		{"is it raining", IntentUnknown},
+	}
+	for _, tt := range tests {
+		if got := u.Understand(context.Background(), tt.text); got.Intent != tt.intent {
+			t.Errorf("%q: got %s (cues %v), want %s", tt.text, got.Intent, got.Cues, tt.intent)
+		}
+	}
+}
