@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
 	"image/png"
 	"math"
 	"strconv"
@@ -32,6 +31,15 @@ var palette = []color.RGBA{
 	{0x1f, 0x77, 0xb4, 0xff}, {0xff, 0x7f, 0x0e, 0xff}, {0x2c, 0xa0, 0x2c, 0xff},
 	{0xd6, 0x27, 0x28, 0xff}, {0x94, 0x67, 0xbd, 0xff}, {0x8c, 0x56, 0x4b, 0xff},
 }
+
+// chartPalette holds every colour Render uses.
+var chartPalette = func() color.Palette {
+	p := color.Palette{color.White, color.RGBA{0x22, 0x22, 0x22, 0xff}, color.RGBA{0xcc, 0xcc, 0xcc, 0xff}}
+	for _, c := range palette {
+		p = append(p, c)
+	}
+	return p
+}()
 
 // ErrEmpty is returned for a chart with no values to draw.
 var ErrEmpty = errors.New("chartpng: chart has no values")
@@ -63,10 +71,9 @@ func RenderSize(c dialog.Chart, sz Size) ([]byte, error) {
 	if maxV == minV {
 		maxV = minV + 1
 	}
-	img := image.NewRGBA(image.Rect(0, 0, sz.W, sz.H))
-	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-	black := color.RGBA{0x22, 0x22, 0x22, 0xff}
-	grey := color.RGBA{0xcc, 0xcc, 0xcc, 0xff}
+	// A handful of flat colours: a paletted picture is small and quick to encode.
+	img := image.NewPaletted(image.Rect(0, 0, sz.W, sz.H), chartPalette) // all white (index 0)
+	black, grey := chartPalette[1], chartPalette[2]
 
 	const lh = 15 // line height of basicfont 7x13
 	text(img, 10, lh+4, clip(c.Title, (sz.W-20)/7), black)
@@ -81,7 +88,7 @@ func RenderSize(c dialog.Chart, sz Size) ([]byte, error) {
 	if len(c.Series) > 1 {
 		x := 10
 		for i, s := range c.Series {
-			col := palette[i%len(palette)]
+			col := color.Color(palette[i%len(palette)])
 			fill(img, image.Rect(x, legendY-9, x+10, legendY+1), col)
 			text(img, x+14, legendY, s.Name, black)
 			x += 14 + 7*len(s.Name) + 16
@@ -116,7 +123,7 @@ func RenderSize(c dialog.Chart, sz Size) ([]byte, error) {
 	}
 	ns := len(c.Series)
 	for si, s := range c.Series {
-		col := palette[si%len(palette)]
+		col := color.Color(palette[si%len(palette)])
 		if c.Kind == "line" {
 			px, py := -1, -1
 			for i, v := range s.Values {
@@ -141,17 +148,25 @@ func RenderSize(c dialog.Chart, sz Size) ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("chartpng: encode: %w", err)
 	}
 	return buf.Bytes(), nil
 }
 
-func fill(img *image.RGBA, r image.Rectangle, c color.Color) {
-	draw.Draw(img, r.Intersect(img.Bounds()), &image.Uniform{c}, image.Point{}, draw.Src)
+func fill(img *image.Paletted, r image.Rectangle, c color.Color) {
+	r = r.Intersect(img.Bounds())
+	idx := uint8(img.Palette.Index(c))
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := img.Pix[img.PixOffset(r.Min.X, y):img.PixOffset(r.Max.X, y)]
+		for i := range row {
+			row[i] = idx
+		}
+	}
 }
 
-func line(img *image.RGBA, x0, y0, x1, y1 int, c color.RGBA) {
+func line(img *image.Paletted, x0, y0, x1, y1 int, c color.Color) {
 	steps := max(abs(x1-x0), abs(y1-y0))
 	for i := 0; i <= steps; i++ {
 		x := x0 + (x1-x0)*i/max(steps, 1)
@@ -167,7 +182,7 @@ func abs(a int) int {
 	return a
 }
 
-func text(img *image.RGBA, x, y int, s string, c color.Color) {
+func text(img *image.Paletted, x, y int, s string, c color.Color) {
 	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
 	d.DrawString(s)
 }

@@ -369,7 +369,7 @@ func command(text *string) string {
 // clean strips the bot's mention and Slack's escaping from text.
 func (a *Adapter) clean(text string) string {
 	text = a.mention.ReplaceAllString(text, "")
-	text = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(text)
+	text = unescaper.Replace(text)
 	return strings.Join(strings.Fields(text), " ")
 }
 
@@ -702,10 +702,14 @@ func fallbackText(m bot.Message) string {
 	return render.Text(m, bot.Capabilities{})
 }
 
-// escape makes text safe inside mrkdwn: &, < and > are control characters.
-func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+// Slack's escaping of &, < and > (control characters in mrkdwn); read-only.
+var (
+	escaper   = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+)
+
+// escape makes text safe inside mrkdwn.
+func escape(s string) string { return escaper.Replace(s) }
 
 func clip(s string, n int) string {
 	r := []rune(s)
