@@ -18,14 +18,41 @@ import (
 	"github.com/careersbot/careersbot/lmi"
 )
 
-// newEngine builds the dialogue engine over the embedded LMI store.
-func newEngine(rulesDir string) (*dialog.Engine, error) {
+// newEngine builds the dialogue engine over the embedded LMI store. volume1 is the
+// ONS SOC 2020 Volume 1 CSV whose prose older readers and advisers may see
+// (attributed); "" tries the default path and goes on without it if it is absent.
+func newEngine(rulesDir, volume1 string) (*dialog.Engine, error) {
 	store, err := lmi.LoadEmbedded()
 	if err != nil {
 		return nil, err
 	}
+	path := volume1
+	if path == "" {
+		if _, err := os.Stat(lmi.DefaultVolume1Path); err == nil {
+			path = lmi.DefaultVolume1Path
+		}
+	}
+	if path != "" {
+		if _, err := store.LoadTexts(path); err != nil && volume1 != "" {
+			return nil, err
+		}
+	}
 	return dialog.New(store, dialog.Options{RulesDir: rulesDir})
 }
+
+// engineFlags are the flags every engine command shares.
+type engineFlags struct {
+	rules, volume1 *string
+}
+
+func addEngineFlags(fl *flag.FlagSet) engineFlags {
+	return engineFlags{
+		rules:   fl.String("rules", "", "rules directory (default: the embedded rules)"),
+		volume1: fl.String("soc-volume1", "", "ONS SOC 2020 Volume 1 CSV for descriptions (default: "+lmi.DefaultVolume1Path+" if present)"),
+	}
+}
+
+func (f engineFlags) engine() (*dialog.Engine, error) { return newEngine(*f.rules, *f.volume1) }
 
 // interleaved lets flags follow positional arguments ("ask --json how much ...").
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
@@ -49,7 +76,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	age := fl.Int("age", 0, "the person's age")
 	loc := fl.String("location", "", "the person's town, postcode district or region")
 	asJSON := fl.Bool("json", false, "print the reply (and the understanding) as JSON")
-	rules := fl.String("rules", "", "rules directory (default: the embedded rules)")
+	ef := addEngineFlags(fl)
 	adviser := fl.Bool("adviser", false, "answer at adviser depth")
 	rest, err := parseInterleaved(fl, args)
 	if err != nil {
@@ -59,7 +86,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if strings.TrimSpace(text) == "" {
 		return usageError{"usage: careersbot ask [--age N] [--location TEXT] [--json] [--rules DIR] TEXT..."}
 	}
-	eng, err := newEngine(*rules)
+	eng, err := ef.engine()
 	if err != nil {
 		return err
 	}
@@ -142,11 +169,11 @@ type evalOut struct {
 func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	rules := fl.String("rules", "", "rules directory (default: the embedded rules)")
+	ef := addEngineFlags(fl)
 	if err := fl.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	eng, err := newEngine(*rules)
+	eng, err := ef.engine()
 	if err != nil {
 		return err
 	}
@@ -227,12 +254,12 @@ func runChat(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fl.SetOutput(stderr)
 	age := fl.Int("age", 0, "the person's age")
 	loc := fl.String("location", "", "the person's town, postcode district or region")
-	rules := fl.String("rules", "", "rules directory (default: the embedded rules)")
+	ef := addEngineFlags(fl)
 	adviser := fl.Bool("adviser", false, "answer at adviser depth")
 	if err := fl.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	eng, err := newEngine(*rules)
+	eng, err := ef.engine()
 	if err != nil {
 		return err
 	}
@@ -289,7 +316,7 @@ func chatLoop(ctx context.Context, eng *dialog.Engine, base dialog.Input, stdin 
 func runTest(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("test", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	rules := fl.String("rules", "", "rules directory (default: the embedded rules)")
+	ef := addEngineFlags(fl)
 	verbose := fl.Bool("v", false, "print every turn")
 	rest, err := parseInterleaved(fl, args)
 	if err != nil {
@@ -298,7 +325,7 @@ func runTest(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if len(rest) != 1 {
 		return usageError{"usage: careersbot test [--rules DIR] [-v] DIR"}
 	}
-	eng, err := newEngine(*rules)
+	eng, err := ef.engine()
 	if err != nil {
 		return err
 	}
