@@ -44,8 +44,11 @@ type SQLite struct {
 	stopped chan struct{}
 	closeMu sync.Once
 
-	insEvent *sql.Stmt
-	nextSeq  *sql.Stmt
+	insEvent, getSeq, putSeq *sql.Stmt
+
+	// seqs caches each conversation's last sequence number. Only the writer goroutine
+	// touches it.
+	seqs map[string]int64
 }
 
 // OpenOptions tune the SQLite store.
@@ -130,13 +133,17 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 	}
 	r.SetMaxOpenConns(opts.ReadConns)
 	r.SetMaxIdleConns(opts.ReadConns)
-	s := &SQLite{read: r, write: w, redact: NewRedactor(),
+	s := &SQLite{read: r, write: w, redact: NewRedactor(), seqs: map[string]int64{},
 		reqs: make(chan writeReq, 1024), stop: make(chan struct{}), stopped: make(chan struct{})}
 	if s.insEvent, err = w.PrepareContext(ctx, `INSERT INTO events(conversation,seq,channel,kind,time,text,intent,rule,sources,handoff,safeguarding,feedback,payload) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`); err != nil {
 		s.closeDBs()
 		return nil, fmt.Errorf("transcripts: prepare: %w", err)
 	}
-	if s.nextSeq, err = w.PrepareContext(ctx, `INSERT INTO event_seqs(conversation,last_seq) VALUES(?,1) ON CONFLICT(conversation) DO UPDATE SET last_seq=last_seq+1 RETURNING last_seq`); err != nil {
+	if s.getSeq, err = w.PrepareContext(ctx, `SELECT last_seq FROM event_seqs WHERE conversation=?`); err != nil {
+		s.closeDBs()
+		return nil, fmt.Errorf("transcripts: prepare: %w", err)
+	}
+	if s.putSeq, err = w.PrepareContext(ctx, `INSERT INTO event_seqs(conversation,last_seq) VALUES(?,?) ON CONFLICT(conversation) DO UPDATE SET last_seq=excluded.last_seq`); err != nil {
 		s.closeDBs()
 		return nil, fmt.Errorf("transcripts: prepare: %w", err)
 	}
@@ -154,7 +161,8 @@ func (s *SQLite) Close() error {
 	s.closeMu.Do(func() { close(s.stop) })
 	<-s.stopped
 	s.insEvent.Close()
-	s.nextSeq.Close()
+	s.getSeq.Close()
+	s.putSeq.Close()
 	err := s.read.Close()
 	if werr := s.write.Close(); err == nil {
 		err = werr
@@ -183,6 +191,12 @@ type Tx struct {
 	s   *SQLite
 	ctx context.Context
 	tx  *sql.Tx
+	b   *batchState
+}
+
+// batchState is what one transaction assigned: merged into the cache on commit.
+type batchState struct {
+	seqs map[string]int64
 }
 
 // SQL is the underlying transaction, for the caller's own tables.
@@ -206,9 +220,18 @@ func (t *Tx) Append(e Event) (Event, error) {
 	if e.Kind == KindUser || e.Kind == KindAdviser {
 		e.Text = t.s.redact.Redact(e.Text)
 	}
-	if err := t.tx.StmtContext(t.ctx, t.s.nextSeq).QueryRowContext(t.ctx, e.Conversation).Scan(&e.Seq); err != nil {
-		return Event{}, fmt.Errorf("transcripts: next seq: %w", err)
+	last, ok := t.b.seqs[e.Conversation]
+	if !ok {
+		last, ok = t.s.seqs[e.Conversation]
 	}
+	if !ok {
+		err := t.tx.StmtContext(t.ctx, t.s.getSeq).QueryRowContext(t.ctx, e.Conversation).Scan(&last)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return Event{}, fmt.Errorf("transcripts: last seq: %w", err)
+		}
+	}
+	e.Seq = last + 1
+	t.b.seqs[e.Conversation] = e.Seq
 	_, err := t.tx.StmtContext(t.ctx, t.s.insEvent).ExecContext(t.ctx, e.Conversation, e.Seq, e.Channel, e.Kind,
 		e.Time.UnixMicro(), e.Text, e.Intent, e.Rule, strings.Join(e.Sources, ","), e.Handoff, e.Safeguarding,
 		e.Feedback, e.Payload)
@@ -276,55 +299,80 @@ func (s *SQLite) writer(maxBatch int) {
 	}
 }
 
+// commit runs a batch in one transaction. When one request fails, the transaction is
+// rolled back and each request is run again in its own transaction, so one bad request
+// never takes the others with it (the common case pays for no savepoints).
 func (s *SQLite) commit(batch []writeReq) {
+	if len(batch) > 1 {
+		errs, ok := s.runTx(batch)
+		if ok {
+			for i, r := range batch {
+				r.done <- errs[i]
+			}
+			return
+		}
+	}
+	for _, r := range batch {
+		errs, _ := s.runTx([]writeReq{r})
+		r.done <- errs[0]
+	}
+}
+
+// runTx runs requests in one transaction. ok is false when a request failed and the
+// transaction was rolled back (errs then say which).
+func (s *SQLite) runTx(batch []writeReq) (errs []error, ok bool) {
 	ctx := context.Background()
-	errs := make([]error, len(batch))
+	errs = make([]error, len(batch))
+	fail := func(err error) ([]error, bool) {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+		return errs, false
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		for _, r := range batch {
-			r.done <- fmt.Errorf("transcripts: begin: %w", err)
-		}
-		return
+		return fail(fmt.Errorf("transcripts: begin: %w", err))
 	}
-	single := len(batch) == 1
+	b := &batchState{seqs: map[string]int64{}}
+	t := &Tx{s: s, ctx: ctx, tx: tx, b: b}
+	ran := 0
 	for i, r := range batch {
-		if r.ctx.Err() != nil {
-			errs[i] = r.ctx.Err()
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err // gave up before it ran: nothing written
 			continue
 		}
-		if single {
-			errs[i] = r.fn(&Tx{s: s, ctx: ctx, tx: tx})
-			if errs[i] != nil {
-				tx.Rollback()
-				r.done <- errs[i]
-				return
-			}
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
-			errs[i] = fmt.Errorf("transcripts: savepoint: %w", err)
-			continue
-		}
-		if err := r.fn(&Tx{s: s, ctx: ctx, tx: tx}); err != nil {
+		if err := r.fn(t); err != nil {
 			errs[i] = err
-			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO w`); rerr != nil {
-				errs[i] = fmt.Errorf("%w (rollback: %v)", err, rerr)
+			tx.Rollback()
+			if len(batch) > 1 {
+				return errs, false
 			}
+			return errs, true
 		}
-		if _, err := tx.ExecContext(ctx, `RELEASE w`); err != nil && errs[i] == nil {
-			errs[i] = fmt.Errorf("transcripts: release: %w", err)
+		ran++
+	}
+	if ran == 0 {
+		tx.Rollback()
+		return errs, true
+	}
+	for conv, seq := range b.seqs {
+		if _, err := tx.StmtContext(ctx, s.putSeq).ExecContext(ctx, conv, seq); err != nil {
+			tx.Rollback()
+			return fail(fmt.Errorf("transcripts: save seq: %w", err))
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		for i := range errs {
-			if errs[i] == nil {
-				errs[i] = fmt.Errorf("transcripts: commit: %w", err)
-			}
-		}
+		return fail(fmt.Errorf("transcripts: commit: %w", err))
 	}
-	for i, r := range batch {
-		r.done <- errs[i]
+	if len(s.seqs) > 200000 {
+		clear(s.seqs)
 	}
+	for conv, seq := range b.seqs {
+		s.seqs[conv] = seq
+	}
+	return errs, true
 }
 
 // Append redacts and stores one event in its own write request.
@@ -424,6 +472,7 @@ func (s *SQLite) DeleteBefore(ctx context.Context, cutoff time.Time) (int64, err
 		}
 		n, _ = res.RowsAffected()
 		if n > 0 {
+			clear(tx.s.seqs) // counters of emptied conversations go: reload them
 			if _, err := tx.tx.ExecContext(ctx, `DELETE FROM event_seqs WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation=event_seqs.conversation)`); err != nil {
 				return fmt.Errorf("transcripts: retention: %w", err)
 			}

@@ -264,6 +264,7 @@ func BenchmarkAppend(b *testing.B) {
 	ctx := context.Background()
 	s := openTest(b)
 	b.ReportAllocs()
+	b.SetParallelism(8) // 16 writers on 2 cores: group commit gathers them
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		conv := fmt.Sprintf("bench:%p", &i)

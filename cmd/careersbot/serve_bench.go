@@ -1,10 +1,219 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime/pprof"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/careersbot/careersbot/bot"
 )
 
+// benchScript is what each simulated conversation says, in turn, round and round.
+var benchScript = []string{
+	"what does an electrician do?",
+	"how much do they earn?",
+	"how do I become a nurse?",
+	"what are the hours like?",
+	"I'm 15 and I like animals, what jobs could I do?",
+	"what pays best in Leeds?",
+	"thanks",
+}
+
+type benchResult struct {
+	Messages   int           `json:"messages"`
+	Errors     int           `json:"errors"`
+	Elapsed    time.Duration `json:"elapsed_ns"`
+	PerSecond  float64       `json:"messages_per_second"`
+	P50        time.Duration `json:"p50_ns"`
+	P95        time.Duration `json:"p95_ns"`
+	P99        time.Duration `json:"p99_ns"`
+	Max        time.Duration `json:"max_ns"`
+	FirstError string        `json:"first_error,omitempty"`
+}
+
 func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return usageError{"bench: not built yet"}
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "in-process", "base URL of a running careersbot on this machine (loopback only), or in-process")
+	convs := fs.Int("conversations", 64, "conversations talking at once")
+	msgs := fs.Int("messages", 200, "messages per conversation (at most)")
+	dur := fs.Duration("duration", 20*time.Second, "stop after this long (at most)")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (in-process server and load) to this file")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *convs < 1 || *convs > 10000 || *msgs < 1 || *dur <= 0 || *dur > 10*time.Minute {
+		return usageError{"bench: --conversations 1-10000, --messages 1 or more, --duration up to 10m"}
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	base := *addr
+	if base == "in-process" {
+		dir, err := os.MkdirTemp("", "careersbot-bench")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cfg := defaultServeConfig()
+		cfg.DataDir = dir
+		cfg.LMI.SocVolume1 = "none"
+		cfg.Server.MaxQueue = 1024
+		if err := cfg.finish(); err != nil {
+			return err
+		}
+		log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		s, err := newServer(ctx, cfg, func(string) string { return "" }, log, stderr, serverTweaks{noRateLimits: true, noChannels: true})
+		if err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			s.store.Close()
+			return err
+		}
+		sctx, stop := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- s.run(sctx, ln) }()
+		defer func() { stop(); <-done }()
+		base = "http://" + ln.Addr().String()
+		fmt.Fprintf(stderr, "bench: in-process server at %s, database in %s\n", base, dir)
+	} else if err := checkLoopback(base); err != nil {
+		return usageError{err.Error()}
+	}
+	res := benchRun(ctx, base, *convs, *msgs, *dur)
+	if *asJSON {
+		return writeJSON(stdout, res)
+	}
+	fmt.Fprintf(stdout, "conversations %d, messages %d, errors %d, elapsed %s\n", *convs, res.Messages, res.Errors, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "throughput    %.0f messages/s\n", res.PerSecond)
+	fmt.Fprintf(stdout, "latency       p50 %s  p95 %s  p99 %s  max %s\n", ms(res.P50), ms(res.P95), ms(res.P99), ms(res.Max))
+	if res.FirstError != "" {
+		fmt.Fprintf(stdout, "first error   %s\n", res.FirstError)
+	}
+	return nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+
+// checkLoopback refuses to load-test anything but this machine.
+func checkLoopback(base string) error {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("bench: --addr %q: want http://127.0.0.1:PORT", base)
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("bench: --addr %q: only loopback addresses (127.0.0.0/8, ::1, localhost) may be load-tested", base)
+	}
+	return nil
+}
+
+func benchRun(ctx context.Context, base string, convs, msgs int, dur time.Duration) benchResult {
+	client := &http.Client{
+		Timeout:   10 * time.Second,
+		Transport: &http.Transport{MaxIdleConns: convs, MaxIdleConnsPerHost: convs, IdleConnTimeout: time.Minute},
+	}
+	ctx, cancel := context.WithTimeout(ctx, dur)
+	defer cancel()
+	run := fmt.Sprintf("%x", time.Now().UnixNano())
+	lat := make([][]time.Duration, convs)
+	var errs atomic.Int64
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := range convs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			url := fmt.Sprintf("%s/v1/conversations/bench-%s-%d/messages", base, run, c)
+			lat[c] = make([]time.Duration, 0, msgs)
+			for i := 0; i < msgs && ctx.Err() == nil; i++ {
+				body, _ := json.Marshal(bot.MessageRequest{Text: benchScript[(c+i)%len(benchScript)]})
+				t0 := time.Now()
+				err := benchPost(ctx, client, url, body)
+				if ctx.Err() != nil {
+					return // the run's time is up: this one does not count
+				}
+				if err != nil {
+					errs.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+					continue
+				}
+				lat[c] = append(lat[c], time.Since(t0))
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	res := benchResult{Messages: len(all), Errors: int(errs.Load()), Elapsed: elapsed}
+	if v := firstErr.Load(); v != nil {
+		res.FirstError = v.(string)
+	}
+	if len(all) > 0 {
+		pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
+		res.P50, res.P95, res.P99, res.Max = pct(0.50), pct(0.95), pct(0.99), all[len(all)-1]
+		res.PerSecond = float64(len(all)) / elapsed.Seconds()
+	}
+	return res
+}
+
+func benchPost(ctx context.Context, client *http.Client, url string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", resp.Status, bytes.TrimSpace(b))
+	}
+	var r bot.MessageResponse
+	if err := json.Unmarshal(b, &r); err != nil {
+		return err
+	}
+	if len(r.Replies) == 0 {
+		return errors.New("no reply")
+	}
+	return nil
 }
