@@ -1,0 +1,125 @@
+package dialog
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/careersbot/careersbot/lmi"
+)
+
+// stubUnderstander returns canned understandings, to drive flows the real lexicon
+// and store may not produce today (an ambiguous job title).
+type stubUnderstander map[string]Understanding
+
+func (s stubUnderstander) Understand(ctx context.Context, text string) Understanding {
+	if u, ok := s[text]; ok {
+		u.Text = text
+		return u
+	}
+	return Understanding{Text: text, Intent: IntentUnknown}
+}
+
+func TestAmbiguousJobAsksWithButtons(t *testing.T) {
+	nurse := lmi.Mention{Text: "nurse", Ambiguous: true, Candidates: []lmi.Match{
+		{SOC2020: "2237", Title: "Other registered nursing professionals", Score: 0.8},
+		{SOC2020: "6131", Title: "Nursing auxiliaries and assistants", Score: 0.75},
+	}}
+	und := stubUnderstander{
+		"how much does a nurse earn": {Intent: IntentPay, Confidence: 1, Occupations: []lmi.Mention{nurse}},
+		"the second one":             {Intent: IntentUnknown, Choice: 2},
+		"compare nurse and vet": {Intent: IntentCompare, Confidence: 1, Occupations: []lmi.Mention{nurse,
+			{Text: "vet", Candidates: []lmi.Match{{SOC2020: "2240", Title: "Veterinarians"}}}}},
+	}
+	e := testEngine(t, Options{Understander: und})
+	ctx := context.Background()
+
+	r, st, err := e.Respond(ctx, State{}, Input{Text: "how much does a nurse earn", Age: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rule != "which-job" || r.Pending != "occupation" || len(r.Buttons) < 2 || r.Buttons[1].Value != "occ:6131" {
+		t.Fatalf("ambiguous title: rule %s pending %s buttons %+v", r.Rule, r.Pending, r.Buttons)
+	}
+	if len(r.Occupations) != 2 || !strings.Contains(r.Text, "Nursing auxiliaries") {
+		t.Errorf("options not offered: %+v %q", r.Occupations, r.Text)
+	}
+
+	// Answer by number.
+	r2, _, err := e.Respond(ctx, st, Input{Text: "the second one"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Intent != IntentPay || len(r2.Occupations) != 1 || r2.Occupations[0].SOC2020 != "6131" {
+		t.Errorf("choice 2: intent %s occupations %+v", r2.Intent, r2.Occupations)
+	}
+	// Answer by button.
+	r3, _, err := e.Respond(ctx, st, Input{Button: "occ:2237", Text: "Other registered nursing professionals"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r3.Intent != IntentPay || r3.Occupations[0].SOC2020 != "2237" || !strings.Contains(r3.Text, "£") {
+		t.Errorf("button: intent %s occupations %+v: %s", r3.Intent, r3.Occupations, r3.Text)
+	}
+	// Compare takes the top candidate rather than asking.
+	r4, _, _ := e.Respond(ctx, State{}, Input{Text: "compare nurse and vet"})
+	if r4.Intent != IntentCompare || len(r4.Cards) != 2 || len(r4.Charts) != 1 {
+		t.Errorf("compare: intent %s cards %d charts %d", r4.Intent, len(r4.Cards), len(r4.Charts))
+	}
+}
+
+func TestDepthByAge(t *testing.T) {
+	e := testEngine(t, Options{})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		age     int
+		adviser bool
+		want    string
+	}{{0, false, DepthTeen}, {11, false, DepthYoung}, {13, false, DepthYoung}, {14, false, DepthTeen},
+		{16, false, DepthTeen}, {17, false, DepthOlder}, {19, false, DepthOlder}, {20, false, DepthAdult},
+		{24, false, DepthAdult}, {15, true, DepthAdviser}} {
+		r, st, _ := e.Respond(ctx, State{}, Input{Text: "how much do plumbers earn", Age: tc.age, Adviser: tc.adviser})
+		if r.Depth != tc.want {
+			t.Errorf("age %d adviser %v: depth %s, want %s", tc.age, tc.adviser, r.Depth, tc.want)
+		}
+		// Every figure shows its source.
+		if !strings.Contains(r.Text, "ONS") || len(r.Sources) == 0 {
+			t.Errorf("age %d: no source: %s", tc.age, r.Text)
+		}
+		if tc.age > 0 && st.Profile.Age != tc.age {
+			t.Errorf("profile age %d, want %d", st.Profile.Age, tc.age)
+		}
+	}
+}
+
+func TestMissingFigureIsSaidNotInvented(t *testing.T) {
+	e := testEngine(t, Options{})
+	ctx := context.Background()
+	// Find an occupation whose full-time median is not published.
+	occs, err := e.store.Occupations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code string
+	for _, o := range occs {
+		if o.Pay.AnnualFullTime.Median.Missing {
+			code = o.SOC2020
+			break
+		}
+	}
+	if code == "" {
+		t.Skip("every occupation has a published median in this snapshot")
+	}
+	for _, age := range []int{12, 15, 22} {
+		r, _, err := e.Respond(ctx, State{}, Input{Button: "pay:" + code, Age: age})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(r.Text, "£") {
+			t.Errorf("age %d, %s: a pay figure was shown for a missing median: %s", age, code, r.Text)
+		}
+		if !strings.Contains(strings.ToLower(r.Text), "figure") && !strings.Contains(r.Text, "not published") {
+			t.Errorf("age %d, %s: missing figure not said: %s", age, code, r.Text)
+		}
+	}
+}
