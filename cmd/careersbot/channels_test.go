@@ -126,6 +126,7 @@ func waitFor(t *testing.T) context.Context {
 }
 
 func TestTelegramThroughService(t *testing.T) {
+	t.Parallel()
 	srv := telegramtest.NewServer("123:abc")
 	defer srv.Close()
 	a, err := telegram.New(context.Background(), telegram.Options{Token: "123:abc", APIEndpoint: srv.Endpoint(), PollTimeout: time.Second, PerChat: -1})
@@ -173,6 +174,9 @@ func TestTelegramThroughService(t *testing.T) {
 			n = len(got)
 		}
 	}
+	// The platform refuses the next reply (429 with retry_after): the service's outbox
+	// retries after it and the reply still arrives, once.
+	srv.Fail("sendMessage", telegramtest.Failure{Code: 429, RetryAfter: 1})
 	srv.SendText(42, "/adviser")
 	got, err := srv.WaitCalls(waitFor(t), n+1, "sendMessage")
 	if err != nil {
@@ -182,9 +186,14 @@ func TestTelegramThroughService(t *testing.T) {
 	if !strings.Contains(strings.ToLower(got[len(got)-1].Params["text"]), "adviser") {
 		t.Fatalf("handoff answer %q", got[len(got)-1].Params["text"])
 	}
+	time.Sleep(200 * time.Millisecond)
+	if all := srv.Calls("sendMessage", "sendPhoto"); len(all) != n+1 {
+		t.Fatalf("%d messages after the retried reply, want %d", len(all), n+1)
+	}
 }
 
 func TestSlackThroughService(t *testing.T) {
+	t.Parallel()
 	srv := slacktest.NewServer()
 	defer srv.Close()
 	a, err := slack.New(context.Background(), slack.Options{BotToken: "xoxb-1", AppToken: "xapp-1", APIURL: srv.APIURL(), PingInterval: 5 * time.Second})
@@ -246,6 +255,7 @@ func slackButtons(blocks json.RawMessage) [][2]string {
 }
 
 func TestDiscordThroughService(t *testing.T) {
+	t.Parallel()
 	srv := discordtest.NewServer("tok")
 	defer srv.Close()
 	a, err := discord.New(discord.Options{Token: "tok", HTTPClient: srv.Client(), RetryMin: 10 * time.Millisecond})
