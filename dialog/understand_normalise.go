@@ -23,8 +23,8 @@ func ucNormalise(text string) []ucToken {
 	}
 	// First pass: folded runes into buf, with the original start of every byte kept
 	// per word so spans can be recovered.
-	var sb strings.Builder
-	sb.Grow(len(text) + 8)
+	buf := make([]byte, 0, len(text)+8)
+	run := 0 // how many times the last letter was written in a row
 	type rawWord struct{ bStart, bEnd, oStart, oEnd int }
 	words := make([]rawWord, 0, 16)
 	inWord := false
@@ -32,7 +32,7 @@ func ucNormalise(text string) []ucToken {
 	prevClass := 0 // 1 letter, 2 digit
 	flush := func(oEnd int) {
 		if inWord {
-			cur.bEnd = sb.Len()
+			cur.bEnd = len(buf)
 			cur.oEnd = oEnd
 			words = append(words, cur)
 			inWord = false
@@ -86,14 +86,28 @@ func ucNormalise(text string) []ucToken {
 		}
 		if !inWord {
 			inWord = true
-			cur = rawWord{bStart: sb.Len(), oStart: i}
+			cur = rawWord{bStart: len(buf), oStart: i}
+			run = 0
 		}
-		sb.WriteRune(r)
+		// "helloooo", "heyyy": a letter written three or more times in a row counts once
+		if class == 1 && r < utf8.RuneSelf && len(buf) > cur.bStart && buf[len(buf)-1] == byte(r) {
+			run++
+			if run == 2 {
+				buf = buf[:len(buf)-1] // the third: drop the second and this one
+			}
+			if run >= 2 {
+				i += size
+				continue
+			}
+		} else {
+			run = 0
+		}
+		buf = utf8.AppendRune(buf, r)
 		prevClass = class
 		i += size
 	}
 	flush(len(text))
-	norm := sb.String()
+	norm := string(buf)
 
 	out := make([]ucToken, 0, len(words)+4)
 	for wi := 0; wi < len(words); wi++ {

@@ -177,6 +177,8 @@ func TestNormalise(t *testing.T) {
 		{"how 2 b a vet", "how to be a vet"},
 		{"2", "2"},
 		{"jobs 4 me", "jobs for me"},
+		{"helloooo heyyy byeee", "hello hey bye"},
+		{"hello coffee all", "hello coffee all"},
 		{"k1ll mys3lf", "kill myself"},
 		{"self h@rm", "self harm"},
 		{"y10 15yo", "y 10 15 yo"},
