@@ -92,6 +92,7 @@ type server struct {
 type serverTweaks struct {
 	noRateLimits bool
 	noChannels   bool
+	responder    bot.Responder // replaces the engine when set
 }
 
 func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string, log *slog.Logger, stderr io.Writer, tw serverTweaks) (*server, error) {
@@ -108,7 +109,11 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		return nil, err
 	}
 	s := &server{cfg: cfg, log: log, store: store, engine: eng, mux: http.NewServeMux()}
-	s.svc = bot.New(store, eng, bot.Options{
+	var responder bot.Responder = eng
+	if tw.responder != nil {
+		responder = tw.responder
+	}
+	s.svc = bot.New(store, responder, bot.Options{
 		Logger:          log,
 		MaxMessageBytes: cfg.Server.MaxMessageBytes,
 		MaxQueue:        cfg.Server.MaxQueue,

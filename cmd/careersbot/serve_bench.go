@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/careersbot/careersbot/bot"
+	"github.com/careersbot/careersbot/dialog"
 )
 
 // benchScript is what each simulated conversation says, in turn, round and round.
@@ -53,6 +54,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	msgs := fs.Int("messages", 200, "messages per conversation (at most)")
 	dur := fs.Duration("duration", 20*time.Second, "stop after this long (at most)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	engine := fs.String("engine", "real", "in-process only: real (the dialogue engine) or echo (a trivial responder, to measure the service alone)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (in-process server and load) to this file")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
@@ -86,7 +88,15 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return err
 		}
 		log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		s, err := newServer(ctx, cfg, func(string) string { return "" }, log, stderr, serverTweaks{noRateLimits: true, noChannels: true})
+		tw := serverTweaks{noRateLimits: true, noChannels: true}
+		switch *engine {
+		case "real":
+		case "echo":
+			tw.responder = echoResponder{}
+		default:
+			return usageError{"bench: --engine real or echo"}
+		}
+		s, err := newServer(ctx, cfg, func(string) string { return "" }, log, stderr, tw)
 		if err != nil {
 			return err
 		}
@@ -101,6 +111,8 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		defer func() { stop(); <-done }()
 		base = "http://" + ln.Addr().String()
 		fmt.Fprintf(stderr, "bench: in-process server at %s, database in %s\n", base, dir)
+	} else if *engine != "real" {
+		return usageError{"bench: --engine applies to the in-process server only"}
 	} else if err := checkLoopback(base); err != nil {
 		return usageError{err.Error()}
 	}
@@ -216,4 +228,12 @@ func benchPost(ctx context.Context, client *http.Client, url string, body []byte
 		return errors.New("no reply")
 	}
 	return nil
+}
+
+// echoResponder answers every message with its text: the service without the engine.
+type echoResponder struct{}
+
+func (echoResponder) Respond(ctx context.Context, st dialog.State, in dialog.Input) (dialog.Reply, dialog.State, error) {
+	st.Turns++
+	return dialog.Reply{Intent: dialog.IntentUnknown, Depth: dialog.DepthTeen, Text: "You said: " + in.Text, Rule: "echo"}, st, nil
 }
