@@ -435,7 +435,7 @@ func (idx *searchIndex) rank(best map[string]scored, limit int) []Match {
 	out := make([]Match, 0, len(list))
 	for _, s := range list {
 		u := idx.units[s.soc]
-		out = append(out, Match{SOC2020: s.soc, SOC2010: u.soc2010, Title: u.title, Score: round(s.score, 3), Matched: s.matched})
+		out = append(out, Match{SOC2020: s.soc, SOC2010: u.soc2010, Title: u.title, Score: math.Max(0.001, math.Min(1, round(s.score, 3))), Matched: s.matched})
 	}
 	return out
 }
@@ -707,7 +707,12 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 			p := &idx.phrases[id]
 			var matched, extra float64
 			headHit := false
+			seenTok := map[string]bool{}
 			for _, t := range strings.Fields(p.key) {
+				if seenTok[t] {
+					continue
+				}
+				seenTok[t] = true
 				if f, ok := qw[t]; ok {
 					matched += idfOf(t) * f
 					if t == head {
@@ -722,7 +727,7 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 					extra += idfOf(t)
 				}
 			}
-			s := matched / (qIDF + 0.5*extra)
+			s := math.Min(1, matched/(qIDF+0.5*extra))
 			if !headHit {
 				s *= 0.75
 			}
