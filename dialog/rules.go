@@ -557,26 +557,39 @@ func (rs *RuleSet) render(name, depth string, data any) (string, error) {
 	return tidyText(buf.String()), nil
 }
 
-// tidyText collapses the blank lines and spaces templates leave behind.
+// tidyText collapses the blank lines and spaces templates leave behind: runs of
+// spaces become one, lines are trimmed, several blank lines become one, and blank
+// lines at the start and end go. One pass, one allocation.
 func tidyText(s string) string {
-	lines := strings.Split(s, "\n")
-	out := make([]string, 0, len(lines))
-	blank := false
-	for _, l := range lines {
-		l = strings.Join(strings.Fields(l), " ")
-		if l == "" {
-			if len(out) > 0 {
-				blank = true
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false   // a space is owed before the next word on this line
+	newlines := 0    // line breaks owed before the next word
+	started := false // a word was written
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case ' ', '\t', '\r':
+			space = true
+		case '\n':
+			newlines++
+			space = false
+		default:
+			if started {
+				if newlines > 0 {
+					b.WriteByte('\n')
+					if newlines > 1 {
+						b.WriteByte('\n')
+					}
+				} else if space {
+					b.WriteByte(' ')
+				}
 			}
-			continue
+			b.WriteByte(c)
+			started, space, newlines = true, false, 0
 		}
-		if blank {
-			out = append(out, "")
-			blank = false
-		}
-		out = append(out, l)
 	}
-	return strings.Join(out, "\n")
+	return b.String()
 }
 
 // templateFuncs are pure helpers; figure formatting is done by View methods.

@@ -90,3 +90,18 @@ func TestLoadRulesGoodAndDefaults(t *testing.T) {
 		t.Errorf("default rules have warnings: %v", def.Warnings)
 	}
 }
+
+func TestTidyText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"  a  b  ", "a b"},
+		{"\n\na\n\n\n\nb\n", "a\n\nb"},
+		{"a \n b", "a\nb"},
+		{"x\t\ty\r\nz", "x y\nz"},
+		{"£35,000 a year (ONS, 2025).  \n  \n", "£35,000 a year (ONS, 2025)."},
+	} {
+		if got := tidyText(tc.in); got != tc.want {
+			t.Errorf("tidyText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
