@@ -103,8 +103,9 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 			m := a.message(line)
 			if err := h.Handle(ctx, m); err != nil {
 				a.write("(not delivered: " + err.Error() + " — please type it again)\n")
+				a.prompt()
 			}
-			a.prompt()
+			// Otherwise the reply (Send) writes the next prompt.
 		}
 	}
 }
@@ -149,7 +150,7 @@ func (a *Adapter) Send(ctx context.Context, m bot.Message) error {
 	if m.Sender == "adviser" {
 		prefix = "[adviser] "
 	}
-	if _, err := io.WriteString(a.out, "\n"+prefix+text+"\n\n"); err != nil {
+	if _, err := io.WriteString(a.out, "\n"+prefix+text+"\n\n"+a.opts.Prompt); err != nil {
 		return &bot.SendError{Err: fmt.Errorf("terminal: %w", err)}
 	}
 	return nil

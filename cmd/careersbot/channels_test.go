@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/careersbot/careersbot/adapters/slack/slacktest"
 	"github.com/careersbot/careersbot/adapters/telegram"
 	"github.com/careersbot/careersbot/adapters/telegram/telegramtest"
+	"github.com/careersbot/careersbot/adapters/terminal"
 	"github.com/careersbot/careersbot/bot"
 	"gopkg.in/yaml.v3"
 )
@@ -288,4 +290,52 @@ func TestDiscordThroughService(t *testing.T) {
 		t.Fatalf("slash answer %+v", last)
 	}
 	t.Logf("adviser: %s", last.Content)
+}
+
+// termOutput is a goroutine-safe output buffer.
+type termOutput struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *termOutput) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *termOutput) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestTerminalThroughService(t *testing.T) {
+	t.Parallel()
+	in, w := io.Pipe()
+	out := &termOutput{}
+	a := terminal.New(in, out, terminal.Options{Prompt: "> "})
+	startService(t, a)
+	t.Cleanup(func() { w.Close() })
+	waitOut := func(n int) string {
+		deadline := time.Now().Add(8 * time.Second)
+		for time.Now().Before(deadline) {
+			if s := out.String(); strings.Count(s, "\n> ") >= n { // each reply ends with a prompt
+				return s
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("no reply %d in:\n%s", n, out.String())
+		return ""
+	}
+	io.WriteString(w, "how much does a nurse earn?\n")
+	s := waitOut(1)
+	if !strings.Contains(s, "£") || !strings.Contains(s, "1. ") {
+		t.Fatalf("pay answer without figures or numbered quick replies:\n%s", s)
+	}
+	io.WriteString(w, "1\n") // the first quick reply, by number
+	s = waitOut(2)
+	if reply := s[strings.LastIndex(s[:len(s)-3], "\n> ")+3:]; !strings.Contains(reply, "(") {
+		t.Fatalf("quick reply answered without a source:\n%s", reply)
+	}
 }
