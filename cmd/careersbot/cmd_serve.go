@@ -160,7 +160,11 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 			a, err := f.build(node, getenv, channelDeps{Logger: log.With("channel", f.name)})
 			if err != nil {
 				store.Close()
-				return nil, fmt.Errorf("channel %s: %w", f.name, err)
+				where := cfg.file
+				if where == "" {
+					where = "environment"
+				}
+				return nil, fmt.Errorf("%s: channels.%s: %w", where, f.name, err)
 			}
 			if a == nil {
 				if node != nil {
