@@ -82,7 +82,7 @@ func (u *Understander) Understand(ctx context.Context, text string) Understandin
 	// Entities from the store, on the text as written.
 	if u.store != nil {
 		if ms, err := u.store.FindOccupations(ctx, text); err == nil && len(ms) > 0 {
-			ms = u.keepMentions(ucOrderMentions(ms))
+			ms = u.keepMentions(ucOrderMentions(ms), ucInterestFrame(toks))
 			if len(ms) > 3 {
 				ms = ms[:3]
 			}
@@ -148,23 +148,24 @@ var ucNotJobWords = map[string]bool{
 	"teach": true, "clean": true, "cleaning": true, "make": true, "making": true, "build": true,
 	"fix": true, "train": true, "training": true, "hire": true, "hiring": true, "lead": true,
 	"manage": true, "support": true, "read": true, "reading": true, "run": true,
-	"running": true, "sing": true, "singing": true, "write": true, "game": true,
-	"games": true, "gaming": true, "love": true, "like": true, "last": true, "grow": true,
+	"running": true, "sing": true, "singing": true, "write": true,
+	"love": true, "like": true, "last": true, "grow": true,
 	"secure": true, "colour": true, "loads": true, "money": true, "pay": true, "time": true,
 	"future": true, "night": true, "nights": true, "shift": true, "shifts": true,
 }
 
-// keepMentions drops weak mentions: low-scored word-form guesses, and words that are
-// interests, subjects or everyday verbs rather than job titles ("i like art and design",
-// "jobs for people who love football") unless the store matched them exactly.
-func (u *Understander) keepMentions(ms []lmi.Mention) []lmi.Mention {
+// keepMentions drops weak mentions: low-scored word-form guesses, everyday verbs, and,
+// when the person is saying what they like, interest or subject words the store read as a
+// job ("i like art and design", "jobs for people who love football") unless it matched
+// them exactly. "jobs in design" keeps its occupation.
+func (u *Understander) keepMentions(ms []lmi.Mention, interestFrame bool) []lmi.Mention {
 	out := ms[:0]
 	for _, m := range ms {
 		score := m.Candidates[0].Score
 		if score < ucMinMentionScore {
 			continue
 		}
-		if score < 1 && u.everydayWords(m.Text) {
+		if score < 1 && u.everydayWords(m.Text, interestFrame) {
 			continue
 		}
 		out = append(out, m)
@@ -172,9 +173,9 @@ func (u *Understander) keepMentions(ms []lmi.Mention) []lmi.Mention {
 	return out
 }
 
-// everydayWords reports whether text is wholly an interest, subject or skill word or an
-// everyday verb.
-func (u *Understander) everydayWords(text string) bool {
+// everydayWords reports whether text is an everyday verb or, in an interest frame,
+// wholly an interest, subject or skill word.
+func (u *Understander) everydayWords(text string, interestFrame bool) bool {
 	toks := ucNormalise(text)
 	if len(toks) == 0 {
 		return false
@@ -182,12 +183,27 @@ func (u *Understander) everydayWords(text string) bool {
 	if len(toks) == 1 && ucNotJobWords[toks[0].s] {
 		return true
 	}
+	if !interestFrame {
+		return false
+	}
 	var buf [8]ucMatch
 	for _, m := range []*ucMatcher{u.interests, u.subjects, u.skills} {
 		for _, x := range m.find(toks, buf[:0]) {
 			if x.start == 0 && x.end == len(toks) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// ucInterestFrame reports whether the message says what the person likes or is good at.
+func ucInterestFrame(toks []ucToken) bool {
+	for _, t := range toks {
+		switch t.s {
+		case "like", "likes", "liked", "love", "loves", "enjoy", "enjoys", "into", "interested",
+			"passionate", "good", "fan", "keen", "favourite", "hobby", "hobbies", "interests", "who":
+			return true
 		}
 	}
 	return false
