@@ -454,7 +454,7 @@ func (v *View) SrcID(id, year string) string {
 		if year != "" && !strings.Contains(name, y4) {
 			name += ", " + year
 		}
-		return "Source: " + name + "."
+		return "(Source: " + name + ")"
 	}
 }
 

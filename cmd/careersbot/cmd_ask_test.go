@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+func askRunCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
@@ -25,7 +25,7 @@ func TestEvalOneLinePerInput(t *testing.T) {
 		`{"id":"e","text":"i want to die","age":13}`,
 		`{"id":"f","text":"` + strings.Repeat("x", 20000) + `"}`,
 	}, "\n")
-	code, out, errs := runCmd(t, in, "eval")
+	code, out, errs := askRunCmd(t, in, "eval")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -75,7 +75,7 @@ func TestEvalOneLinePerInput(t *testing.T) {
 }
 
 func TestAskJSON(t *testing.T) {
-	code, out, errs := runCmd(t, "", "ask", "--age", "12", "--json", "how", "much", "do", "vets", "earn")
+	code, out, errs := askRunCmd(t, "", "ask", "--age", "12", "--json", "how", "much", "do", "vets", "earn")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -93,32 +93,32 @@ func TestAskJSON(t *testing.T) {
 	if r.Intent != "pay" || r.Depth != "13_and_under" || r.Understanding.Intent != "pay" || !strings.Contains(r.Reply, "£") {
 		t.Errorf("ask --json: %+v", r)
 	}
-	if code, _, _ := runCmd(t, "", "ask"); code != 2 {
+	if code, _, _ := askRunCmd(t, "", "ask"); code != 2 {
 		t.Errorf("ask without text: exit %d, want 2", code)
 	}
 }
 
 func TestRulesCheck(t *testing.T) {
-	code, out, _ := runCmd(t, "", "rules", "check", "../../dialog/testdata/rules/unknown_field")
+	code, out, _ := askRunCmd(t, "", "rules", "check", "../../dialog/testdata/rules/unknown_field")
 	if code != 1 || !strings.Contains(out, "unknown_field/rules.yaml:4:28:") {
 		t.Errorf("broken rules: exit %d, output %q", code, out)
 	}
-	code, out, _ = runCmd(t, "", "rules", "check", "../../dialog/testdata/rules/shadowed")
+	code, out, _ = askRunCmd(t, "", "rules", "check", "../../dialog/testdata/rules/shadowed")
 	if code != 0 || !strings.Contains(out, "warning:") || !strings.Contains(out, "shadowed/rules.yaml:6:3") {
 		t.Errorf("shadowed rules: exit %d, output %q", code, out)
 	}
 	dir := t.TempDir()
-	if code, _, errs := runCmd(t, "", "rules", "export", dir); code != 0 {
+	if code, _, errs := askRunCmd(t, "", "rules", "export", dir); code != 0 {
 		t.Fatalf("export: %s", errs)
 	}
-	code, out, _ = runCmd(t, "", "rules", "check", dir)
+	code, out, _ = askRunCmd(t, "", "rules", "check", dir)
 	if code != 0 || strings.Contains(out, "warning:") {
 		t.Errorf("exported defaults: exit %d, %q", code, out)
 	}
 }
 
 func TestChatPressesNumberedButtons(t *testing.T) {
-	code, out, errs := runCmd(t, "how much do chefs earn\n1\n/quit\n", "chat", "--age", "15")
+	code, out, errs := askRunCmd(t, "how much do chefs earn\n1\n/quit\n", "chat", "--age", "15")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -128,7 +128,7 @@ func TestChatPressesNumberedButtons(t *testing.T) {
 }
 
 func TestConversationSuite(t *testing.T) {
-	code, out, errs := runCmd(t, "", "test", "../../dialog/testdata/conversations")
+	code, out, errs := askRunCmd(t, "", "test", "../../dialog/testdata/conversations")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	last := lines[len(lines)-1]
 	if code != 0 || !strings.HasSuffix(last, " 0 failed") {
