@@ -412,8 +412,29 @@ func (idx *searchIndex) search(query string, limit int) []Match {
 	}
 	best := map[string]scored{}
 	idx.collect(words, best)
+	// "apprentice electrician", "trainee accountant", "senior chef": the job without
+	// its grade or stage, when the whole title was not found as it is
+	if topScore(best) < 0.9 && len(words) > 1 {
+		var core []string
+		for _, w := range words {
+			if !titleModifiers[w] {
+				core = append(core, w)
+			}
+		}
+		if len(core) > 0 && len(core) < len(words) {
+			sub := map[string]scored{}
+			idx.collect(core, sub)
+			for soc, sc := range sub {
+				put(best, soc, sc.score*0.92, sc.matched)
+			}
+		}
+	}
 	return idx.rank(best, limit)
 }
+
+// words that grade a job rather than name it
+var titleModifiers = toSet(`apprentice apprenticeship trainee training junior senior qualified student newly experienced
+freelance self employed part time full temporary temp locum graduate entry level assistant-to deputy`)
 
 func (idx *searchIndex) rank(best map[string]scored, limit int) []Match {
 	list := make([]scored, 0, len(best))
@@ -542,6 +563,11 @@ func (idx *searchIndex) alternatives(w string) []alt {
 	if known {
 		out = append(out, alt{w, 1})
 	}
+	for _, v := range abbreviations[w] {
+		if idx.known(strings.Fields(v)[0]) {
+			out = append(out, alt{v, 0.95})
+		}
+	}
 	for _, v := range morphVariants(w) {
 		if v != w && idx.known(v) {
 			out = append(out, alt{v, 0.92})
@@ -566,6 +592,17 @@ func (idx *searchIndex) alternatives(w string) []alt {
 		out = append(out, alt{w, 1})
 	}
 	return out
+}
+
+// abbreviations people use in job titles, expanded as alternatives.
+var abbreviations = map[string][]string{
+	"tech": {"technician"}, "techie": {"technician"}, "dev": {"developer"}, "eng": {"engineer"}, "engr": {"engineer"},
+	"admin": {"administrator", "administrative"}, "asst": {"assistant"}, "assist": {"assistant"}, "mgr": {"manager"},
+	"exec": {"executive"}, "rep": {"representative"}, "sec": {"secretary"}, "ops": {"operation"}, "vet": {"veterinary"},
+	"physio": {"physiotherapist"}, "maths": {"mathematics"}, "math": {"mathematics"}, "pe": {"physical education"},
+	"mech": {"mechanical"}, "elec": {"electrical"}, "sen": {"special needs"}, "send": {"special needs"}, "ta": {"teaching assistant"},
+	"hca": {"healthcare assistant"}, "sw": {"social worker"}, "dr": {"doctor"}, "prof": {"professor"}, "uni": {"university"},
+	"govt": {"government"}, "gov": {"government"}, "intl": {"international"}, "dept": {"department"}, "snr": {"senior"}, "jnr": {"junior"},
 }
 
 // morphVariants derives job-title forms from field or activity nouns:
@@ -729,7 +766,7 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 			}
 			s := math.Min(1, matched/(qIDF+0.5*extra))
 			if !headHit {
-				s *= 0.75
+				s *= 0.65
 			}
 			if !p.plain && !p.alias {
 				s *= 0.95
