@@ -151,6 +151,24 @@ func Length(s string, utf16Units bool) int {
 	return n
 }
 
+// fits says whether s is at most max units long, reading no further than needed.
+func fits(s string, max int, u16 bool) bool {
+	if len(s) <= max {
+		return true // a unit is at least one byte
+	}
+	n := 0
+	for _, r := range s {
+		n++
+		if u16 && r >= 0x10000 {
+			n++
+		}
+		if n > max {
+			return false
+		}
+	}
+	return true
+}
+
 // Split cuts s into pieces of at most max runes, preferring to break after a blank
 // line, then a newline, then a space; a word longer than max is cut. Pieces are
 // trimmed of the whitespace at the break. max <= 0 means no limit.
@@ -168,12 +186,12 @@ func split(s string, max int, u16 bool) []string {
 	if s == "" {
 		return nil
 	}
-	if max <= 0 || Length(s, u16) <= max {
+	if max <= 0 || fits(s, max, u16) {
 		return []string{s}
 	}
 	var out []string
 	for s != "" {
-		if Length(s, u16) <= max {
+		if fits(s, max, u16) {
 			out = append(out, s)
 			break
 		}

@@ -521,7 +521,7 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	var u tgbotapi.Update
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err := dec.Decode(&u); err != nil {
-		// A broken update will never decode: acknowledge it so Telegram stops.
+		// A body that is not an update: a clear error (Telegram itself never sends one).
 		a.log.Warn("bad webhook body", "err", err)
 		http.Error(w, "bad update: "+err.Error(), http.StatusBadRequest)
 		return
