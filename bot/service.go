@@ -578,7 +578,10 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 		user.Safeguarding = reply.Safeguarding
 	}
 	if reply.Intent == dialog.IntentFeedback {
-		user.Feedback = feedbackOf(m)
+		user.Feedback = reply.Feedback
+		if user.Feedback == "" {
+			user.Feedback = feedbackOf(m)
+		}
 	}
 	t.Events = append(t.Events, TurnEvent{Event: user})
 	botEv := out(transcripts.KindBot, reply.Text)
