@@ -445,6 +445,7 @@ var ucEntitySpecs = []ucPatternSpec{
 	{pattern: "at/in college|college student|doing a college course|going to college", label: ueQualPrefix + "college"},
 	{pattern: "at/in uni/university|doing a/my degree|have a degree|got a degree|finished uni/university|graduated|graduate|uni/university student|undergraduate", label: ueQualPrefix + "degree"},
 	{pattern: "doing an apprenticeship|on an apprenticeship|i am an apprentice", label: ueQualPrefix + "apprenticeship"},
+	{pattern: "no qualifications|no quals|no gcses|left school with nothing|left school with no|failed my gcses|failed all my", label: ueQualPrefix + "none"},
 	{pattern: "good at|great at|good with|great with|strong at|skilled at|skilled in|skills are|skills in|i am good|i can|my strengths|strength is|talented at", label: ueSkillCue},
 	{pattern: "^yes|^yeah|^yea|^yeh|^yep|^yup|^yh|^ye|^sure|^ok|^okay|^definitely|^of course|^correct|^it was|^it did|^that is right|^right|^absolutely|^yes please|^aye|^def|^totally|^very|^really helpful|^helpful|^that helped|^it helped", label: ueYes},
 	{pattern: "^no|^nope|^nah|^naw|^not really|^not at all|^no thanks|^it was not|^it did not|^not helpful|^not very|^no it was not|^wrong|^incorrect|^negative", label: ueNo},

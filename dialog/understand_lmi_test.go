@@ -41,15 +41,18 @@ func TestUnderstandOwnCasesRealStore(t *testing.T) {
 	}
 }
 
+// BenchmarkUnderstandRealStore runs the whole understanding of a turn, the embedded
+// store's occupation and place search included, over every labelled utterance in
+// testdata (a realistic mix of lengths and intents).
 func BenchmarkUnderstandRealStore(b *testing.B) {
 	u := NewUnderstander(ucRealStore(b))
-	msgs := []string{"how much do nurses earn a year", "i'm 15 and i like animals what jobs could i do", "hello", "electrician or carpenter", "what are the highest paid jobs in london"}
+	cases := ucReadCases(b, filepath.Join("testdata", "understanding", "cases.jsonl"))
 	ctx := context.Background()
-	for _, m := range msgs {
-		_ = u.Understand(ctx, m) // warm the store's lazy tables
+	for _, c := range cases {
+		_ = u.Understand(ctx, c.Text) // warm the store's lazy tables
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		_ = u.Understand(ctx, msgs[i%len(msgs)])
+		_ = u.Understand(ctx, cases[i%len(cases)].Text)
 	}
 }

@@ -112,6 +112,7 @@ func TestUnderstandEntities(t *testing.T) {
 		{"i'm in sixth form doing my a levels", func(r Understanding) bool { return r.Age == 16 && r.QualLevel == "a_level" }, "age 16, a_level"},
 		{"im at uni", func(r Understanding) bool { return r.Age == 18 && r.QualLevel == "degree" }, "age 18, degree"},
 		{"doing a btec at college", func(r Understanding) bool { return r.QualLevel == "btec" }, "btec"},
+		{"i left school with no qualifications", func(r Understanding) bool { return r.QualLevel == "none" && r.NoDegree }, "no qualifications"},
 		{"i am 5 foot tall", func(r Understanding) bool { return r.Age == 0 }, "no age"},
 		{"what pays well without a degree", func(r Understanding) bool { return r.NoDegree }, "no degree"},
 		{"i don't want to go to uni", func(r Understanding) bool { return r.NoDegree }, "no degree"},
