@@ -30,6 +30,7 @@ var ucCueSpecs = []ucPatternSpec{
 	// handoff
 	{pattern: "talk/speak/chat to a/an/the/with? human/humans/person/adviser/advisers/someone/somebody/OCC/staff/teacher/counsellor|talk/speak/chat with/to a real person|real person|real human|real adviser|real OCC|help from an? adviser/human/person|actual person|actual human|human being|connect me|put me through|transfer me|book/make/get me? an? appointment|someone i can talk/speak/chat to|someone to talk/speak to|anyone i can talk/speak to|book a call|appointment with|contact an? adviser|call me|phone me|ring me|not a bot|not want a bot|want/need a/an? person/human/adviser/advisers|want/need to talk/speak to someone|live chat|someone real|person please|human please|adviser please|get me an? adviser/human/person", label: IntentHandoff, weight: 5},
 	{pattern: "adviser|advisers|careers adviser|human", label: IntentHandoff, weight: 1},
+	{pattern: "you are not helping|this is not helping|you are useless|your useless|you useless|this is useless|useless bot|stupid bot|rubbish bot|you do not understand|you are not understanding|you do not get it|that is not what i asked|not what i meant|did not answer my question|you did not answer|still do not understand|i am confused by this", label: IntentHandoff, weight: 2.5},
 
 	// compare (two occupations)
 	{pattern: "OCC or/vs/versus/v/against a/an? OCC|OCC compared to/with a/an? OCC|OCC or a/an OCC|OCC than a/an? OCC|between a/an? OCC and a/an? OCC", label: IntentCompare, weight: 4, flags: ucNeed2Occ},
