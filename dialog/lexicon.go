@@ -105,7 +105,7 @@ var ucInterestLexicon = []ucLexEntry{
 	{"health|medicine|the body|hospitals|nursing", "health"},
 	{"acting|drama|theatre|films|film|movies|media", "performing"},
 	{"people|talking to people|meeting people|working with people", "people"},
-	{"planes|aircraft|flying|space", "aviation"},
+	{"planes|aircraft|flying|space|pilots", "flying"},
 	{"environment|climate|the planet|sustainability", "environment"},
 }
 
