@@ -17,6 +17,8 @@ type lmiCache struct {
 	occ   sync.Map // soc2020 -> *lmi.Occupation
 	best  sync.Map // key -> []lmi.RankedOccupation
 	sugg  sync.Map // key -> []lmi.Suggestion
+	ads   sync.Map // key -> *lmi.AdvertCounts (nil: none)
+	local sync.Map // key -> *lmi.Outlook (nil: none)
 	count atomic.Int64
 }
 
@@ -69,4 +71,50 @@ func (e *Engine) suggest(ctx context.Context, q lmi.SuggestQuery) ([]lmi.Suggest
 		e.cache.count.Add(1)
 	}
 	return rows, err
+}
+
+func placeKey(code string, pm lmi.PlaceMatch) string {
+	return code + "|" + pm.Region.Name + "|" + pm.Area + "|" + pm.LSIP + "|" + pm.District
+}
+
+// adverts returns cached local job advert counts (nil when the store has none).
+func (e *Engine) adverts(ctx context.Context, code string, pm lmi.PlaceMatch) *lmi.AdvertCounts {
+	as, ok := e.store.(advertsStore)
+	if !ok {
+		return nil
+	}
+	key := placeKey(code, pm)
+	if v, ok := e.cache.ads.Load(key); ok {
+		return v.(*lmi.AdvertCounts)
+	}
+	ac, err := as.Adverts(ctx, code, pm)
+	if err != nil {
+		ac = nil
+	}
+	if !e.cache.full() {
+		e.cache.ads.Store(key, ac)
+		e.cache.count.Add(1)
+	}
+	return ac
+}
+
+// localOutlook returns the cached projection for a place's local area (nil: none).
+func (e *Engine) localOutlook(ctx context.Context, code string, pm lmi.PlaceMatch) *lmi.Outlook {
+	ps, ok := e.store.(placeOutlookStore)
+	if !ok {
+		return nil
+	}
+	key := placeKey(code, pm)
+	if v, ok := e.cache.local.Load(key); ok {
+		return v.(*lmi.Outlook)
+	}
+	lo, err := ps.OutlookForPlace(ctx, code, pm)
+	if err != nil {
+		lo = nil
+	}
+	if !e.cache.full() {
+		e.cache.local.Store(key, lo)
+		e.cache.count.Add(1)
+	}
+	return lo
 }

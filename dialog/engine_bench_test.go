@@ -66,6 +66,41 @@ func BenchmarkRespondFollowUp(b *testing.B) {
 	reportPercentiles(b, durs)
 }
 
+// cannedUnderstander replays understandings computed once, to measure the engine
+// (context, rules, store, rendering) without the understanding step.
+type cannedUnderstander map[string]Understanding
+
+func (c cannedUnderstander) Understand(ctx context.Context, text string) Understanding {
+	return c[text]
+}
+
+// BenchmarkRespondEngineOnly is BenchmarkRespond without understanding.
+func BenchmarkRespondEngineOnly(b *testing.B) {
+	real := testEngine(b, Options{})
+	ctx := context.Background()
+	canned := cannedUnderstander{}
+	for _, in := range benchTurns {
+		canned[in.Text] = real.Understand(ctx, in.Text)
+	}
+	e := testEngine(b, Options{Understander: canned})
+	for _, in := range benchTurns {
+		e.Respond(ctx, State{}, in)
+	}
+	durs := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		in := benchTurns[i%len(benchTurns)]
+		start := time.Now()
+		if _, _, err := e.Respond(ctx, State{}, in); err != nil {
+			b.Fatal(err)
+		}
+		durs = append(durs, time.Since(start))
+	}
+	b.StopTimer()
+	reportPercentiles(b, durs)
+}
+
 // BenchmarkRules measures rule matching alone.
 func BenchmarkRules(b *testing.B) {
 	e := testEngine(b, Options{})

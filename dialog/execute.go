@@ -116,6 +116,10 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 	default:
 		st.Fallbacks = t.misses()
 	}
+	if intent == IntentDeleteData {
+		// Erasure: the service deletes the transcript; the engine forgets the person.
+		*st = State{Turns: t.st.Turns}
+	}
 	if informative {
 		st.Answers++
 		after := e.opts.FeedbackAfter

@@ -56,9 +56,26 @@ type View struct {
 	sources   []string
 }
 
-// OccView is one occupation as a template sees it.
+// OccView is one occupation as a template sees it. The fields are copied from the
+// store's Occupation (pointers into it, no deep copies) rather than embedded, which
+// keeps template field look-ups cheap.
 type OccView struct {
-	*lmi.Occupation
+	SOC2020            string
+	SOC2010            []string
+	Title              string
+	MinorGroupTitle    string
+	SubMajorGroup      string
+	SubMajorGroupTitle string
+	MajorGroupTitle    string
+	RelatedTitles      []string
+	Pay                *lmi.Pay
+	Outlook            *lmi.Outlook
+	Demand             *lmi.Demand
+	Profile            *lmi.Profile
+	Entry              *lmi.Entry
+	Texts              *lmi.Texts
+	// Occupation is everything the store knows, for templates that need more.
+	Occupation *lmi.Occupation
 	// Name is what to call the job at this depth: the person's own words for young
 	// readers when they named it, else the SOC title.
 	Name string
@@ -100,15 +117,17 @@ func (e *Engine) placeInUse(ctx context.Context, t *turn) *lmi.PlaceMatch {
 
 // BestView is one row of a best-paid list.
 type BestView struct {
-	lmi.RankedOccupation
-	Rank int
+	SOC2020, SOC2010, Title string
+	Median                  lmi.Figure
+	Rank                    int
 }
 
 // SuggestionView is one suggested job with its reasons.
 type SuggestionView struct {
-	lmi.Suggestion
-	Why   string // the reasons joined into a sentence fragment
-	First string // the first reason only (short, for young readers)
+	SOC2020, SOC2010, Title string
+	Because                 []string
+	Why                     string // the reasons joined into a sentence fragment
+	First                   string // the first reason only (short, for young readers)
 }
 
 func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool) *View {
@@ -144,7 +163,9 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 	}
 	if !load {
 		for i, m := range t.occs {
-			v.Occs = append(v.Occs, &OccView{Occupation: &lmi.Occupation{SOC2020: m.SOC2020, Title: m.Title}, Name: e.occName(m.Title, t.names, i, v)})
+			ov := newOccView(&lmi.Occupation{SOC2020: m.SOC2020, Title: m.Title})
+			ov.Name = e.occName(m.Title, t.names, i, v)
+			v.Occs = append(v.Occs, ov)
 		}
 		if len(v.Occs) > 0 {
 			v.Occ = v.Occs[0]
@@ -157,12 +178,13 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 			v.Missing = append(v.Missing, m.SOC2020)
 			continue
 		}
-		ov := &OccView{Occupation: o, Name: e.occName(o.Title, t.names, i, v)}
+		ov := newOccView(o)
+		ov.Name = e.occName(o.Title, t.names, i, v)
 		if i < len(t.names) {
 			ov.Said = t.names[i]
 		}
 		if v.Region != "" {
-			for j := range o.RegionalPay {
+			for j := range o.RegionalPay { // regional pay is per occupation
 				if o.RegionalPay[j].Region == v.Region {
 					ov.Regional = &o.RegionalPay[j]
 				}
@@ -170,13 +192,13 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		}
 		if v.Region != "" && (intent == IntentVacancies || intent == IntentOutlook) {
 			if pm := e.placeInUse(ctx, t); pm != nil {
-				if as, ok := e.store.(advertsStore); ok && intent == IntentVacancies && v.England {
-					if ac, err := as.Adverts(ctx, o.SOC2020, *pm); err == nil && ac != nil && v.Has(ac.Local) {
+				if intent == IntentVacancies && v.England {
+					if ac := e.adverts(ctx, o.SOC2020, *pm); ac != nil && v.Has(ac.Local) {
 						ov.Adverts = ac
 					}
 				}
-				if ps, ok := e.store.(placeOutlookStore); ok && intent == IntentOutlook && v.England {
-					if lo, err := ps.OutlookForPlace(ctx, o.SOC2020, *pm); err == nil && lo != nil && lo.Area != "" && lo.Area != "England" {
+				if intent == IntentOutlook && v.England {
+					if lo := e.localOutlook(ctx, o.SOC2020, *pm); lo != nil && lo.Area != "" && lo.Area != "England" {
 						ov.LocalOutlook = lo
 					}
 				}
@@ -193,7 +215,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		rows, err := e.bestPaid(ctx, lmi.BestPaidQuery{Region: v.Region, Limit: 5, NoDegree: v.NoDegree})
 		if err == nil {
 			for i, r := range rows {
-				v.Best = append(v.Best, BestView{RankedOccupation: r, Rank: i + 1})
+				v.Best = append(v.Best, BestView{SOC2020: r.SOC2020, SOC2010: r.SOC2010, Title: r.Title, Median: r.Median, Rank: i + 1})
 				v.Extra = append(v.Extra, lmi.Match{SOC2020: r.SOC2020, SOC2010: r.SOC2010, Title: r.Title, Score: 1})
 			}
 			v.found = len(rows) > 0
@@ -209,7 +231,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 			rows, err := e.suggest(ctx, q)
 			if err == nil {
 				for _, s := range rows {
-					sv := SuggestionView{Suggestion: s, Why: joinList(s.Because)}
+					sv := SuggestionView{SOC2020: s.SOC2020, SOC2010: s.SOC2010, Title: s.Title, Because: s.Because, Why: joinList(s.Because)}
 					if len(s.Because) > 0 {
 						sv.First, _, _ = strings.Cut(s.Because[0], ",")
 					}
@@ -221,6 +243,16 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		}
 	}
 	return v
+}
+
+func newOccView(o *lmi.Occupation) *OccView {
+	return &OccView{
+		SOC2020: o.SOC2020, SOC2010: o.SOC2010, Title: o.Title, MinorGroupTitle: o.MinorGroupTitle,
+		SubMajorGroup: o.SubMajorGroup, SubMajorGroupTitle: o.SubMajorGroupTitle,
+		MajorGroupTitle: o.MajorGroupTitle, RelatedTitles: o.RelatedTitles,
+		Pay: &o.Pay, Outlook: o.Outlook, Demand: o.Demand, Profile: o.Profile, Entry: &o.Entry,
+		Texts: o.Texts, Occupation: o,
+	}
 }
 
 func dedupe(in []string) []string {
