@@ -99,7 +99,7 @@ func CheckSafeguarding(text string) *SafeguardingFlag {
 	if text == "" {
 		return nil
 	}
-	return sgCheckTokens(text, ucNormalise(text))
+	return sgCheckTokens(text, ucNormaliseMax(text, sgMaxText))
 }
 
 // sgCheckTokens runs the gate over normalised tokens of text.

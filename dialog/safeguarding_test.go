@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,6 +110,17 @@ func TestCheckSafeguardingCategories(t *testing.T) {
 		if f.Category != tt.category || f.Matched != tt.matched {
 			t.Errorf("%q: got %s %q, want %s %q", tt.text, f.Category, f.Matched, tt.category, tt.matched)
 		}
+	}
+}
+
+func TestCheckSafeguardingLongMessage(t *testing.T) {
+	long := strings.Repeat("how much do nurses earn in london ", 500) + "and i want to kill myself"
+	if f := CheckSafeguarding(long); f == nil || f.Category != SafeguardSuicide {
+		t.Errorf("disclosure at the end of a %d-byte message: got %+v", len(long), f)
+	}
+	u := NewUnderstander(nil).Understand(context.Background(), long)
+	if u.Intent != IntentSafeguarding {
+		t.Errorf("Understand on a long message: intent %s, want safeguarding", u.Intent)
 	}
 }
 

@@ -69,8 +69,10 @@ func ucLexSpecs(lex []ucLexEntry) []ucPatternSpec {
 func (u *Understander) Understand(ctx context.Context, text string) Understanding {
 	out := Understanding{Text: text, Intent: IntentUnknown}
 	toks := ucNormalise(text)
-	if f := sgCheckTokens(text, toks); f != nil {
-		out.Safeguarding = f
+	if len(text) > ucMaxText {
+		out.Safeguarding = CheckSafeguarding(text) // the gate reads the whole message
+	} else {
+		out.Safeguarding = sgCheckTokens(text, toks)
 	}
 	if len(toks) == 0 {
 		if out.Safeguarding != nil {

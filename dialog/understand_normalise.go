@@ -18,8 +18,13 @@ type ucToken struct {
 // contractions and texting spellings to plain words ("im" -> "i am", "wat" -> "what",
 // "u" -> "you"). It never fails: bytes that are not valid UTF-8 are treated as breaks.
 func ucNormalise(text string) []ucToken {
-	if len(text) > ucMaxText {
-		text = text[:ucMaxText]
+	return ucNormaliseMax(text, ucMaxText)
+}
+
+// ucNormaliseMax is ucNormalise reading at most max bytes of text.
+func ucNormaliseMax(text string, max int) []ucToken {
+	if len(text) > max {
+		text = text[:max]
 	}
 	// First pass: folded runes into buf, with the original start of every byte kept
 	// per word so spans can be recovered.
@@ -138,9 +143,14 @@ func ucNormalise(text string) []ucToken {
 	return out
 }
 
-// ucMaxText bounds the work done on one message; longer text is cut (the cut is made on
-// a byte boundary and any broken rune is treated as a break).
-const ucMaxText = 4096
+// ucMaxText bounds the work the understander does on one message; longer text is cut (the
+// cut is made on a byte boundary and any broken rune is treated as a break). The
+// safeguarding gate reads up to sgMaxText, so a disclosure at the end of a long message
+// is still seen.
+const (
+	ucMaxText = 4096
+	sgMaxText = 256 << 10
+)
 
 // ucFold lowercases a rune and removes common Latin accents.
 func ucFold(r rune) rune {
