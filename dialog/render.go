@@ -477,7 +477,11 @@ func (v *View) SrcID(id, year string) string {
 	case v.Young || v.Teen:
 		return "(" + pub + ", " + y4 + ")"
 	case v.Older:
-		return "(" + nonEmpty(s.Short, s.Name) + ")"
+		short := nonEmpty(s.Short, s.Name)
+		if y4 != "" && !strings.Contains(short, y4) {
+			short += ", " + y4
+		}
+		return "(" + short + ")"
 	default:
 		name := nonEmpty(s.Name, s.Short)
 		if s.Year != "" && strings.HasPrefix(s.Year, y4) {
