@@ -117,6 +117,24 @@ func sgCheckTokens(text string, toks []ucToken) *SafeguardingFlag {
 			break
 		}
 	}
+	// idiomEnd[k] is set when an idiom covers token k, so checking a match costs its
+	// length, not the number of idioms
+	var idiomBuf [64]int32
+	idiomEnd := idiomBuf[:0]
+	if len(toks) > len(idiomBuf) {
+		idiomEnd = make([]int32, len(toks))
+	} else {
+		idiomEnd = idiomBuf[:len(toks)]
+	}
+	hasIdiom := false
+	for _, m := range ms {
+		if t.m.phrases[m.phrase].label == sgIdiom {
+			hasIdiom = true
+			for k := m.start; k < m.end; k++ {
+				idiomEnd[k] = 1
+			}
+		}
+	}
 	best := -1
 	bestRank := len(sgPatterns) + 1
 	for i, m := range ms {
@@ -124,7 +142,7 @@ func sgCheckTokens(text string, toks []ucToken) *SafeguardingFlag {
 		if ph.label == sgIdiom {
 			continue
 		}
-		if sgCoveredByIdiom(t.m, ms, m) {
+		if hasIdiom && sgCovered(idiomEnd, m) {
 			continue
 		}
 		if ph.flags&sgWeak != 0 && careers && !sgFirstPersonNear(toks, m.start, m.end) {
@@ -172,13 +190,10 @@ func sgRank(cat string) int {
 	return 8
 }
 
-// sgCoveredByIdiom reports whether an idiom match overlaps m.
-func sgCoveredByIdiom(mt *ucMatcher, ms []ucMatch, m ucMatch) bool {
-	for _, o := range ms {
-		if mt.phrases[o.phrase].label != sgIdiom {
-			continue
-		}
-		if o.start < m.end && m.start < o.end {
+// sgCovered reports whether an idiom covers any token of m.
+func sgCovered(covered []int32, m ucMatch) bool {
+	for k := m.start; k < m.end; k++ {
+		if covered[k] != 0 {
 			return true
 		}
 	}

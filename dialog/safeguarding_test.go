@@ -124,6 +124,14 @@ func TestCheckSafeguardingLongMessage(t *testing.T) {
 	}
 }
 
+func BenchmarkCheckSafeguardingLong(b *testing.B) {
+	long := strings.Repeat("killer salary i would kill for it ", 7000)
+	b.SetBytes(int64(len(long)))
+	for b.Loop() {
+		_ = CheckSafeguarding(long)
+	}
+}
+
 func TestSafeguardingPatternsCompile(t *testing.T) {
 	if _, err := ucCompile(sgPatterns); err != nil {
 		t.Fatal(err)
