@@ -8,24 +8,25 @@ import (
 )
 
 // deliverLoop sends outbox items through their adapters until Close. A conversation's
-// items go one at a time in order; different conversations in parallel.
+// items go one at a time in order; different conversations in parallel, so a slow
+// platform never holds up another conversation or channel.
 func (s *Service) deliverLoop() {
 	defer s.bg.Done()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	go func() {
 		<-s.stop
 		cancel()
 	}()
+	d := &deliverer{s: s, inflight: map[string]bool{}, sem: make(chan struct{}, maxDeliveries)}
+	defer func() {
+		cancel()
+		d.wg.Wait()
+	}()
 	tick := time.NewTicker(s.opts.PollEvery)
 	defer tick.Stop()
 	for {
-		more, err := s.deliverOnce(ctx)
-		if err != nil && ctx.Err() == nil {
+		if err := d.startDue(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("outbox", "err", err)
-		}
-		if more && err == nil {
-			continue
 		}
 		select {
 		case <-s.stop:
@@ -36,55 +37,85 @@ func (s *Service) deliverLoop() {
 	}
 }
 
-const deliverBatch = 256
+const (
+	deliverBatch  = 512
+	maxDeliveries = 64 // conversations being delivered at once
+)
 
-// deliverOnce tries every due item once. more says a full batch was found.
-func (s *Service) deliverOnce(ctx context.Context) (more bool, err error) {
-	items, err := s.store.DueOutbox(ctx, s.opts.Now(), deliverBatch)
+type deliverer struct {
+	s        *Service
+	mu       sync.Mutex
+	inflight map[string]bool // conversations with a delivery running
+	sem      chan struct{}
+	wg       sync.WaitGroup
+}
+
+// startDue starts a delivery for every conversation with due items and none running.
+func (d *deliverer) startDue(ctx context.Context) error {
+	items, err := d.s.store.DueOutbox(ctx, d.s.opts.Now(), deliverBatch)
 	if err != nil || len(items) == 0 {
-		return false, err
+		return err
 	}
 	byConv := map[string][]OutboxItem{}
 	var order []string
+	d.mu.Lock()
 	for _, it := range items {
 		k := it.Message.Key()
+		if d.inflight[k] {
+			continue
+		}
 		if _, ok := byConv[k]; !ok {
 			order = append(order, k)
 		}
 		byConv[k] = append(byConv[k], it)
 	}
-	var mu sync.Mutex
-	var results []OutboxResult
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 16)
 	for _, k := range order {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(its []OutboxItem) {
-			defer func() { <-sem; wg.Done() }()
-			for _, it := range its {
-				r := s.deliver(ctx, it)
-				mu.Lock()
-				results = append(results, r)
-				mu.Unlock()
-				if !r.Sent {
-					return // later items of this conversation wait for this one
-				}
+		d.inflight[k] = true
+	}
+	d.mu.Unlock()
+	for _, k := range order {
+		select {
+		case d.sem <- struct{}{}:
+		case <-ctx.Done():
+			d.mu.Lock()
+			for _, k := range order {
+				delete(d.inflight, k)
 			}
-		}(byConv[k])
-	}
-	wg.Wait()
-	// Record results even when shutting down, so nothing sent is sent again.
-	if err := s.store.MarkOutbox(context.WithoutCancel(ctx), results); err != nil {
-		return false, err
-	}
-	sent := 0
-	for _, r := range results {
-		if r.Sent {
-			sent++
+			d.mu.Unlock()
+			return nil
 		}
+		d.wg.Add(1)
+		go d.conversation(ctx, k, byConv[k])
+		order = order[1:]
 	}
-	return len(items) == deliverBatch && sent > 0, nil
+	return nil
+}
+
+// conversation delivers one conversation's due items in order, stopping at the first
+// that fails (the rest wait for it), and records the results.
+func (d *deliverer) conversation(ctx context.Context, key string, its []OutboxItem) {
+	defer d.wg.Done()
+	var results []OutboxResult
+	sent := false
+	for _, it := range its {
+		r := d.s.deliver(ctx, it)
+		results = append(results, r)
+		if !r.Sent {
+			break
+		}
+		sent = true
+	}
+	// Record results even when shutting down, so nothing sent is sent again.
+	if err := d.s.store.MarkOutbox(context.WithoutCancel(ctx), results); err != nil {
+		d.s.log.Error("outbox", "conversation", key, "err", err)
+	}
+	d.mu.Lock()
+	delete(d.inflight, key)
+	d.mu.Unlock()
+	<-d.sem
+	if sent && len(its) > 0 {
+		d.s.Kick() // more may be waiting behind these
+	}
 }
 
 func (s *Service) deliver(ctx context.Context, it OutboxItem) OutboxResult {

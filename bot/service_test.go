@@ -370,7 +370,7 @@ func (a *fakeAdapter) Send(ctx context.Context, m Message) error {
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -532,4 +532,24 @@ func BenchmarkServiceHandle(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestSlowChannelDoesNotHoldUpOthers(t *testing.T) {
+	h := newHarness(t, Options{})
+	release := make(chan struct{})
+	slow := &fakeAdapter{name: "slow", fail: func(Message, int) error {
+		<-release
+		return nil
+	}}
+	fast := &fakeAdapter{name: "test"}
+	h.svc.Register(slow)
+	h.svc.Register(fast)
+	if _, err := h.svc.Process(context.Background(), Message{Channel: "slow", Conversation: "s", Text: "hi"}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // the slow send has started
+	h.say("f", "hi")
+	waitFor(t, "fast delivery while the slow one hangs", func() bool { return len(fast.sentTexts()) == 1 })
+	close(release)
+	waitFor(t, "slow delivery", func() bool { return len(slow.sentTexts()) == 1 })
 }
