@@ -188,6 +188,16 @@ func followButtons(v *View, intent string) []Button {
 // socialButtons are starters for greetings, help and misunderstandings.
 func socialButtons(intent, depth string) []Button {
 	switch intent {
+	case IntentSuggest: // nothing known about the person yet: offer some likes
+		return []Button{
+			{Label: "Animals", Value: "i like animals"},
+			{Label: "Sport", Value: "i like sport"},
+			{Label: "Art and drawing", Value: "i like drawing"},
+			{Label: "Computers", Value: "i like computers"},
+			{Label: "Helping people", Value: "i like helping people"},
+			{Label: "Fixing things", Value: "i like fixing things"},
+			{Label: "Talk to an adviser", Value: "handoff"},
+		}
 	case IntentGreet, IntentHelp, IntentUnknown, IntentThanks:
 		return []Button{
 			{Label: "Jobs that suit me", Value: "suggest"},

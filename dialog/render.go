@@ -127,7 +127,10 @@ type SuggestionView struct {
 	SOC2020, SOC2010, Title string
 	Because                 []string
 	Why                     string // the reasons joined into a sentence fragment
-	First                   string // the first reason only (short, for young readers)
+	// More is Why without a leading "you said you like ..." (for lists whose heading
+	// already says what the person likes).
+	More  string
+	First string // the first reason only (short, for young readers)
 }
 
 func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool) *View {
@@ -234,6 +237,12 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 					sv := SuggestionView{SOC2020: s.SOC2020, SOC2010: s.SOC2010, Title: s.Title, Because: s.Because, Why: joinList(s.Because)}
 					if len(s.Because) > 0 {
 						sv.First, _, _ = strings.Cut(s.Because[0], ",")
+					}
+					sv.More = sv.Why
+					if strings.HasPrefix(sv.Why, "you said") {
+						if _, after, ok := strings.Cut(sv.Why, ", and "); ok {
+							sv.More = after
+						}
 					}
 					v.Suggestions = append(v.Suggestions, sv)
 					v.Extra = append(v.Extra, lmi.Match{SOC2020: s.SOC2020, SOC2010: s.SOC2010, Title: s.Title, Score: s.Score})
