@@ -3,6 +3,7 @@ package render
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/dialog"
@@ -127,4 +128,36 @@ func BenchmarkSplit(b *testing.B) {
 	for b.Loop() {
 		Split(s, 4096)
 	}
+}
+
+// FuzzSplit checks Split's invariants: every piece fits, no piece is empty, and nothing
+// but whitespace is lost or reordered.
+func FuzzSplit(f *testing.F) {
+	f.Add("The median pay for a nurse is £35,000 a year.\n\nSource: ONS", 10, false)
+	f.Add("😀😀😀 abc", 3, true)
+	f.Add("aaaaaaaaaaaaaaaaaaaa", 1, false)
+	f.Add("a\n\n\n\nb", 2, true)
+	f.Fuzz(func(t *testing.T, s string, max int, u16 bool) {
+		if max < 1 || max > 100 || !utf8.ValidString(s) {
+			t.Skip()
+		}
+		pieces := split(s, max, u16)
+		strip := func(x string) string { return strings.Join(strings.Fields(x), "") }
+		var all strings.Builder
+		for _, p := range pieces {
+			if p == "" {
+				t.Fatalf("empty piece in %q", pieces)
+			}
+			if n := Length(p, u16); n > max {
+				// Only a single character wider than max may exceed it.
+				if utf8.RuneCountInString(p) != 1 {
+					t.Fatalf("piece %q is %d > %d", p, n, max)
+				}
+			}
+			all.WriteString(p)
+		}
+		if strip(all.String()) != strip(s) {
+			t.Fatalf("Split(%q, %d) = %q loses text", s, max, pieces)
+		}
+	})
 }
