@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // The job-title index: every coding-index title (with its add and industry
@@ -64,6 +66,18 @@ type searchIndex struct {
 	vocab   []vocabEntry
 	units   map[string]*unitInfo
 	n       float64
+
+	postCache sync.Map // word -> []int32
+	corrCache sync.Map // word -> []string
+	corrN     atomic.Int64
+	bktOnce   sync.Once
+	buckets   map[bucketKey][]int32 // vocabulary by length and first or last letter
+}
+
+type bucketKey struct {
+	n    int
+	c    byte
+	last bool
 }
 
 func (idx *searchIndex) lookup(key string) (int32, bool) {
@@ -105,16 +119,26 @@ func (idx *searchIndex) idf(w string) float64 {
 }
 
 func (idx *searchIndex) postings(w string) []int32 {
+	if c, ok := idx.postCache.Load(w); ok {
+		return c.([]int32)
+	}
 	v, ok := idx.word(w)
 	if !ok {
 		return nil
 	}
 	out := make([]int32, 0, v.df)
-	for _, f := range strings.Split(v.post, ",") {
-		if n, err := strconv.Atoi(f); err == nil {
-			out = append(out, int32(n))
+	n := int32(0)
+	for i := 0; i < len(v.post); i++ {
+		c := v.post[i]
+		if c == ',' {
+			out = append(out, n)
+			n = 0
+			continue
 		}
+		n = n*10 + int32(c-'0')
 	}
+	out = append(out, n)
+	idx.postCache.Store(w, out)
 	return out
 }
 
@@ -648,6 +672,17 @@ func (idx *searchIndex) corrections(w string) []string {
 	if len(w) < 4 || len(w) > 30 {
 		return nil
 	}
+	if c, ok := idx.corrCache.Load(w); ok {
+		return c.([]string)
+	}
+	idx.bktOnce.Do(func() {
+		idx.buckets = make(map[bucketKey][]int32, 1024)
+		for i := range idx.vocab {
+			v := idx.vocab[i].word
+			idx.buckets[bucketKey{len(v), v[0], false}] = append(idx.buckets[bucketKey{len(v), v[0], false}], int32(i))
+			idx.buckets[bucketKey{len(v), v[len(v)-1], true}] = append(idx.buckets[bucketKey{len(v), v[len(v)-1], true}], int32(i))
+		}
+	})
 	maxD := 1
 	if len(w) >= 8 {
 		maxD = 2
@@ -658,20 +693,23 @@ func (idx *searchIndex) corrections(w string) []string {
 		df int
 	}
 	var list []cd
-	for i := range idx.vocab {
-		v := &idx.vocab[i]
-		c := v.word
-		if dl := len(c) - len(w); dl > maxD || -dl > maxD {
-			continue
+	seen := map[int32]bool{}
+	for n := len(w) - maxD; n <= len(w)+maxD; n++ {
+		keys := []bucketKey{{n, w[0], false}}
+		if len(w) >= 6 {
+			keys = append(keys, bucketKey{n, w[len(w)-1], true}) // one end must agree
 		}
-		if len(w) < 6 && c[0] != w[0] {
-			continue
-		}
-		if c[0] != w[0] && c[len(c)-1] != w[len(w)-1] {
-			continue // one end must agree
-		}
-		if d := editDistance(w, c, maxD); d <= maxD {
-			list = append(list, cd{c, d, v.df})
+		for _, k := range keys {
+			for _, i := range idx.buckets[k] {
+				if seen[i] {
+					continue
+				}
+				seen[i] = true
+				v := &idx.vocab[i]
+				if d := editDistance(w, v.word, maxD); d <= maxD {
+					list = append(list, cd{v.word, d, v.df})
+				}
+			}
 		}
 	}
 	sort.Slice(list, func(i, j int) bool {
@@ -683,12 +721,15 @@ func (idx *searchIndex) corrections(w string) []string {
 		}
 		return list[i].w < list[j].w
 	})
-	var out []string
+	out := []string{}
 	for i, c := range list {
 		if i == 3 || c.d > list[0].d {
 			break
 		}
 		out = append(out, c.w)
+	}
+	if idx.corrN.Add(1) < 20000 { // bounded: arbitrary user words must not grow memory for ever
+		idx.corrCache.Store(w, out)
 	}
 	return out
 }
