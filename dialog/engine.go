@@ -210,6 +210,7 @@ func copyState(st State) State {
 	out.LastOccupations = append([]string(nil), st.LastOccupations...)
 	out.LastOccupationNames = append([]string(nil), st.LastOccupationNames...)
 	out.ExplainedTerms = append([]string(nil), st.ExplainedTerms...)
+	out.Offered = append([]Button(nil), st.Offered...)
 	if st.Slots != nil {
 		out.Slots = make(map[string]string, len(st.Slots))
 		for k, v := range st.Slots {

@@ -137,6 +137,7 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 			}
 		}
 	}
+	st.Offered = append([]Button(nil), r.Buttons...)
 	return r, nil
 }
 
@@ -171,6 +172,7 @@ func (e *Engine) safeguarding(ctx context.Context, rs *RuleSet, t *turn, flag *S
 		Sources:      []string{},
 	}
 	t.st.Pending = nil
+	t.st.Offered = nil
 	t.st.Fallbacks = 0
 	t.st.LastIntent = IntentSafeguarding
 	return r, t.st, nil
@@ -194,9 +196,10 @@ func (e *Engine) fallbackReply(ctx context.Context, rs *RuleSet, t *turn) Reply 
 	}
 	t.st.Fallbacks = t.prev.Fallbacks + 1
 	t.st.Pending = nil
+	buttons := []Button{{Label: "Talk to an adviser", Value: "handoff"}}
+	t.st.Offered = buttons
 	return Reply{
 		Intent: IntentUnknown, Depth: t.depth, Text: text, Rule: "fallback",
-		Occupations: []lmi.Match{}, Sources: []string{},
-		Buttons: []Button{{Label: "Talk to an adviser", Value: "handoff"}},
+		Occupations: []lmi.Match{}, Sources: []string{}, Buttons: buttons,
 	}
 }

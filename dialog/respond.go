@@ -70,6 +70,16 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 		}
 	}
 
+	// A bare number picks one of the last reply's buttons, unless the open question
+	// has its own numbered options.
+	if in.Button == "" && in.Command == "" {
+		if n := bareNumber(in.Text); n > 0 && n <= len(st.Offered) &&
+			(st.Pending == nil || len(st.Pending.Options) == 0) {
+			in.Button = st.Offered[n-1].Value
+			t.in = in
+		}
+	}
+
 	// 2. Understanding (a pressed button or a command stands in for the text).
 	text := in.Text
 	if in.Button != "" {
@@ -105,6 +115,15 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 		return e.fallbackReply(ctx, rs, t), t.st, fmt.Errorf("dialog: %w", err)
 	}
 	return reply, t.st, nil
+}
+
+// bareNumber reads "2" or " 3 " as a number 1-9, else 0.
+func bareNumber(s string) int {
+	s = strings.TrimSpace(s)
+	if len(s) == 1 && s[0] >= '1' && s[0] <= '9' {
+		return int(s[0] - '0')
+	}
+	return 0
 }
 
 func setPlace(p *Profile, pm lmi.PlaceMatch) {

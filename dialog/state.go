@@ -24,6 +24,9 @@ type State struct {
 	Answers int `json:"answers,omitempty"`
 	// FeedbackAsked is set once "was this helpful?" has been asked.
 	FeedbackAsked bool `json:"feedback_asked,omitempty"`
+	// Offered are the buttons of the last reply, so typing "2" on a channel that
+	// shows them as a numbered list presses the second.
+	Offered []Button `json:"offered,omitempty"`
 }
 
 // Profile is what the person has told us about themselves.
