@@ -28,13 +28,13 @@ var ucCueSpecs = []ucPatternSpec{
 	{pattern: "delete/erase/remove/wipe/clear/forget all? my data/info/information/details/account/messages/chat/chats/history/conversation/conversations/profile/stuff|delete/erase/wipe everything|delete/erase this conversation/chat|forget me|forget about me|forget everything about me|forget what i said|delete all my|right to be forgotten", label: IntentDeleteData, weight: 6},
 
 	// handoff
-	{pattern: "talk/speak/chat to a/an/the/with? human/humans/person/adviser/advisers/someone/somebody/OCC/staff/teacher/counsellor|talk/speak/chat with/to a real person|real person|real human|real adviser|real OCC|help from an? adviser/human/person|actual person|actual human|human being|connect me|put me through|transfer me|book/make/get me? an? appointment|someone i can talk/speak/chat to|someone to talk/speak to|anyone i can talk/speak to|book a call|appointment with|contact an? adviser|call me|phone me|ring me|not a bot|not want a bot|want/need a/an? person/human/adviser/advisers|want/need to talk/speak to someone|live chat|someone real|person please|human please|adviser please|get me an? adviser/human/person", label: IntentHandoff, weight: 5},
+	{pattern: "talk/speak/chat to/with a/an/the/my? careers? human/humans/person/adviser/advisers/someone/somebody/OCC/staff/teacher/counsellor|talk/speak/chat with/to a real person|real person|real human|real adviser|real OCC|help from an? adviser/human/person|actual person|actual human|human being|connect me|put me through|transfer me|book/make/get me? an? appointment|someone i can talk/speak/chat to|someone to talk/speak to|anyone i can talk/speak to|book a call|appointment with|contact an? adviser|call me|phone me|ring me|not a bot|not want a bot|want/need a/an? person/human/adviser/advisers|want/need to talk/speak to someone|live chat|someone real|person please|human please|adviser please|get me an? adviser/human/person", label: IntentHandoff, weight: 5},
 	{pattern: "adviser|advisers|careers adviser|human", label: IntentHandoff, weight: 1},
 	{pattern: "you are not helping|this is not helping|you are useless|your useless|you useless|this is useless|useless bot|stupid bot|rubbish bot|you do not understand|you are not understanding|you do not get it|that is not what i asked|not what i meant|did not answer my question|you did not answer|still do not understand|i am confused by this", label: IntentHandoff, weight: 2.5},
 
 	// compare (two occupations)
 	{pattern: "OCC or/vs/versus/v/against a/an? OCC|OCC compared to/with a/an? OCC|OCC or a/an OCC|OCC than a/an? OCC|between a/an? OCC and a/an? OCC", label: IntentCompare, weight: 4, flags: ucNeed2Occ},
-	{pattern: "compare|comparing|comparison|compared|difference|differences|versus|vs|better|which pays more|which is better|which earns more|who earns more|who gets paid more|which one", label: IntentCompare, weight: 2, flags: ucNeed2Occ},
+	{pattern: "compare|comparing|comparison|compared|difference|differences|versus|vs|better|which pays more|which is better|which earns more|who earns more|who gets paid more|which one|decide between|choose between|between", label: IntentCompare, weight: 3, flags: ucNeed2Occ},
 
 	// best_paid (no particular occupation)
 	{pattern: "highest/higest/top/best/better/most/well/high/good/big paid/paying/payed/salary/salaries/wage/wages/earning/earners|pay/pays/paid/earn/earns the? most|pay/pays/paid/earn the best|pay/pays/paid well|pay/pays/paid good|pay/pays/paid a lot|pay/pays/paid loads|pay/pays/paid decent|most money|make the most money|earn the most money|good money|big money|loads of money|lots of money|richest|rich|which pays more|best/top/most money|pay/pays/paid/earn over/above|pay/pays/paid/earn more than|jobs for money|for the money|good wage|good wages|decent money|what pays|which pays|paid the highest|best salary|highest salary|jobs with the best pay|top salaries|top earning|best wages|high income", label: IntentBestPaid, weight: 4, flags: ucNoOcc},
@@ -53,6 +53,8 @@ var ucCueSpecs = []ucPatternSpec{
 	// outlook
 	{pattern: "in demand|demand for|high demand|future|growing|grow|growth|dying|die out|dying out|replaced|replace|replacing|automation|automated|automate|robots|ai|artificial intelligence|going to be needed|be needed|more * needed|needed in the future|need more|needed|do we need|fewer|more and more|going to be more/fewer/less|shortage|shortages|short of|will there be|will there still be|still be jobs|still exist|still be around|going away|disappear|disappearing|declining|decline|shrinking|more jobs|fewer jobs|less jobs|job security|secure|stable|prospects|outlook|safe career|future proof|booming|hiring more|will * exist|will * be around|in 10 years|in ten years|by 2035|next few years|years time|lots of jobs in|plenty of jobs|is it easy to get a job|hard to get a job|competitive|oversubscribed|saturated", label: IntentOutlook, weight: 2.5},
 
+	{pattern: "is it worth|worth it|worth going into|pointless|any point", label: IntentOutlook, weight: 1.5},
+
 	// pay (an occupation's pay)
 	{pattern: "salary|salaries|wage|wages|earn|earns|earning|earnings", label: IntentPay, weight: 2.5},
 	{pattern: "paid|pay|pays|payed|income|money|how much do/does/would/will/can * make|how much can i make|how much would i make|how much do you make|make a year|take home|per hour|hourly|hourly rate|rate of pay|pay rate|day rate|annual|annually|an hour|a year|per year|per annum|a month|a week|per week|minimum wage|starting salary|how much do/does/would/will/can * get|rich|well off|how much", label: IntentPay, weight: 2},
@@ -60,7 +62,7 @@ var ucCueSpecs = []ucPatternSpec{
 	{pattern: "what do/does * do", label: IntentDescribe, weight: 1.2},
 	// single words: weak evidence, enough to beat "occupation only" and to tip a contest
 	{pattern: "uni|university|degree|study|studying|gcses|gcse|grades|college|years of uni/university/training/study|to be a/an OCC|need a levels|need gcses|level 2/3/4/5/6", label: IntentEntry, weight: 1.2, flags: ucNeedOcc},
-	{pattern: "weekend|weekends|shift|shifts|what time|start work|finish work|start and finish|night|late|early|days a week|every day|daily|rota", label: IntentHours, weight: 1.5, flags: ucNeedOcc},
+	{pattern: "evening|evenings|mornings|lates|earlies|weekend|weekends|shift|shifts|what time|start work|finish work|start and finish|night|late|early|days a week|every day|daily|rota", label: IntentHours, weight: 1.5, flags: ucNeedOcc},
 	{pattern: "lots of jobs|plenty of jobs|many jobs|enough jobs|loads of jobs|jobs for OCC|still|anymore|any more", label: IntentOutlook, weight: 1.5, flags: ucNeedOcc},
 	{pattern: "rate|cash|paycheck|payslip|£|k a year|grand", label: IntentPay, weight: 1.2, flags: ucNeedOcc},
 
