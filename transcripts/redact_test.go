@@ -3,8 +3,10 @@ package transcripts
 import (
 	"bufio"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestRedact(t *testing.T) {
@@ -47,4 +49,27 @@ func BenchmarkRedact(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzRedact checks that redaction never panics, keeps text valid UTF-8, and leaves
+// no email address or UK mobile number behind.
+func FuzzRedact(f *testing.F) {
+	for _, s := range []string{"my name is Sam", "ring 07700 900123", "sam@example.org", "M1 1AE", "12 Acacia Avenue",
+		"born 3 May 2009", "+44 (0)20 7946 0018", "£35,000", "year 10", "\xff\xfe", "call me", "0044"} {
+		f.Add(s)
+	}
+	r := NewRedactor()
+	mobile := regexp.MustCompile(`\b07\d{3} ?\d{6}\b`)
+	f.Fuzz(func(t *testing.T, in string) {
+		out := r.Redact(in)
+		if utf8.ValidString(in) && !utf8.ValidString(out) {
+			t.Fatalf("Redact(%q) = %q: invalid UTF-8", in, out)
+		}
+		if r.email.MatchString(out) {
+			t.Fatalf("Redact(%q) = %q: an email address is left", in, out)
+		}
+		if mobile.MatchString(out) {
+			t.Fatalf("Redact(%q) = %q: a mobile number is left", in, out)
+		}
+	})
 }
