@@ -26,6 +26,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/careersbot/careersbot/adapters/chartpng"
 	"github.com/careersbot/careersbot/adapters/render"
 	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/dialog"
@@ -57,6 +58,12 @@ type Options struct {
 	// "/slack/events" and "/slack/interactivity".
 	EventsPath        string
 	InteractivityPath string
+	// PublicURL, when set, is careersbot's public base URL (https://careers.example.org):
+	// charts are then drawn as PNGs served at PublicURL+ChartsPath and shown as image
+	// blocks. Otherwise charts are sent as text with their source.
+	PublicURL string
+	// ChartsPath is the route serving chart pictures; default "/slack/charts/".
+	ChartsPath string
 	// AckTimeout bounds how long an event waits for the handler before it is left
 	// unacknowledged (Slack wants an answer within 3 seconds); default 2.5s.
 	AckTimeout time.Duration
@@ -88,6 +95,8 @@ type Adapter struct {
 
 	progMu   sync.Mutex
 	progress map[string]int
+
+	charts *chartCache
 }
 
 // New checks the bot token with auth.test and returns the adapter.
@@ -113,6 +122,13 @@ func New(ctx context.Context, o Options) (*Adapter, error) {
 	if o.InteractivityPath == "" {
 		o.InteractivityPath = "/slack/interactivity"
 	}
+	if o.ChartsPath == "" {
+		o.ChartsPath = "/slack/charts/"
+	}
+	if !strings.HasSuffix(o.ChartsPath, "/") {
+		o.ChartsPath += "/"
+	}
+	o.PublicURL = strings.TrimSuffix(o.PublicURL, "/")
 	if o.AckTimeout <= 0 {
 		o.AckTimeout = 2500 * time.Millisecond
 	}
@@ -144,7 +160,7 @@ func New(ctx context.Context, o Options) (*Adapter, error) {
 		return nil, fmt.Errorf("slack: auth.test: %w", err)
 	}
 	a := &Adapter{opts: o, api: api, log: o.Logger.With("channel", Name), botID: auth.UserID, seen: newLRU(o.DedupSize),
-		threads: map[string]bool{}, progress: map[string]int{},
+		threads: map[string]bool{}, progress: map[string]int{}, charts: newChartCache(256),
 		mention: regexp.MustCompile(`<@` + regexp.QuoteMeta(auth.UserID) + `(\|[^>]*)?>`)}
 	return a, nil
 }
@@ -157,7 +173,7 @@ func (a *Adapter) BotUserID() string { return a.botID }
 
 // Capabilities implements bot.CapabilityReporter. Charts are sent as text.
 func (a *Adapter) Capabilities() bot.Capabilities {
-	return bot.Capabilities{Buttons: true, Cards: true, Charts: false, Markdown: true, MaxText: maxSectionText}
+	return bot.Capabilities{Buttons: true, Cards: true, Charts: a.opts.PublicURL != "", Markdown: true, MaxText: maxSectionText}
 }
 
 func (a *Adapter) setHandler(h bot.Handler) {
@@ -465,6 +481,9 @@ func (a *Adapter) deliverSlash(ctx context.Context, h bot.Handler, cmd slack.Sla
 // Mount serves the Events API (POST EventsPath) and interactivity (POST
 // InteractivityPath) routes, both verified with the signing secret.
 func (a *Adapter) Mount(mux *http.ServeMux) {
+	if a.opts.PublicURL != "" {
+		mux.HandleFunc("GET "+a.opts.ChartsPath+"{name}", a.serveChart)
+	}
 	if a.opts.SigningSecret == "" {
 		return
 	}
@@ -563,7 +582,7 @@ func (a *Adapter) Send(ctx context.Context, m bot.Message) error {
 	if channel == "" {
 		return &bot.SendError{Err: fmt.Errorf("slack: empty conversation")}
 	}
-	msgs := Blocks(m)
+	msgs := a.blocks(m)
 	k := ""
 	if m.Seq != 0 {
 		k = m.Conversation + "#" + strconv.FormatInt(m.Seq, 10)
@@ -633,7 +652,26 @@ type Message struct {
 // (split at 3,000 characters), each card as a header, a section with its fields and a
 // context line with its sources, charts as text with their source, and quick replies
 // as buttons (value = button value) at the end. Messages over 50 blocks are split.
-func Blocks(m bot.Message) []Message {
+func Blocks(m bot.Message) []Message { return layout(m, nil) }
+
+// blocks is Blocks with charts as image blocks when a public URL is configured.
+func (a *Adapter) blocks(m bot.Message) []Message {
+	if a.opts.PublicURL == "" {
+		return layout(m, nil)
+	}
+	return layout(m, func(c dialog.Chart) string {
+		png, err := chartpng.Render(c)
+		if err != nil {
+			a.log.Warn("chart not drawn, sending text", "err", err)
+			return ""
+		}
+		return a.opts.PublicURL + a.opts.ChartsPath + a.charts.put(png)
+	})
+}
+
+// layout lays m out; chartURL, when not nil, gives a picture's URL for a chart ("" to
+// fall back to text).
+func layout(m bot.Message, chartURL func(dialog.Chart) string) []Message {
 	var blocks []slack.Block
 	plain := func(s string) *slack.TextBlockObject {
 		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
@@ -662,6 +700,23 @@ func Blocks(m bot.Message) []Message {
 		}
 	}
 	for _, c := range m.Charts {
+		if chartURL != nil {
+			if u := chartURL(c); u != "" {
+				alt := c.AltText
+				if alt == "" {
+					alt = c.Title
+				}
+				var title *slack.TextBlockObject
+				if c.Title != "" {
+					title = plain(clip(c.Title, 2000))
+				}
+				blocks = append(blocks, slack.NewImageBlock(u, clip(alt, 2000), "", title))
+				if c.Source != "" {
+					blocks = append(blocks, slack.NewContextBlock("", plain(clip("Source: "+c.Source, maxSectionText))))
+				}
+				continue
+			}
+		}
 		for _, p := range render.Split(render.Chart(c), maxSectionText) {
 			blocks = append(blocks, slack.NewSectionBlock(plain(p), nil, nil))
 		}

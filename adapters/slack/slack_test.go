@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -395,5 +396,62 @@ func TestBlocks(t *testing.T) {
 		if len(mm.Blocks) > maxBlocks {
 			t.Fatalf("%d blocks", len(mm.Blocks))
 		}
+	}
+}
+
+func TestChartsAsImagesWithPublicURL(t *testing.T) {
+	srv := slacktest.NewServer()
+	defer srv.Close()
+	mux := http.NewServeMux()
+	web := httptest.NewServer(mux)
+	defer web.Close()
+	a := newAdapter(t, srv, func(o *Options) { o.PublicURL = web.URL + "/" })
+	a.Mount(mux)
+	if !a.Capabilities().Charts {
+		t.Fatal("charts not reported with a public URL")
+	}
+	m := bot.Message{Conversation: "D1", Text: "Pay compared",
+		Charts: []dialog.Chart{{Kind: "bar", Title: "Median pay", Labels: []string{"Nurse", "Teacher"},
+			Series: []dialog.Series{{Values: []float64{35000, 41000}}}, AltText: "Teachers earn more.", Source: "ONS ASHE 2024"}}}
+	if err := a.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	var blocks []struct {
+		Type     string `json:"type"`
+		ImageURL string `json:"image_url"`
+		AltText  string `json:"alt_text"`
+		Elements []struct {
+			Text string `json:"text"`
+		} `json:"elements"`
+	}
+	json.Unmarshal(srv.Posts()[0].Blocks, &blocks)
+	var url, source string
+	for i, b := range blocks {
+		if b.Type == "image" {
+			url = b.ImageURL
+			if b.AltText != "Teachers earn more." || i+1 >= len(blocks) {
+				t.Fatalf("image block %+v", b)
+			}
+			source = blocks[i+1].Elements[0].Text
+		}
+	}
+	if !strings.HasPrefix(url, web.URL+"/slack/charts/") || source != "Source: ONS ASHE 2024" {
+		t.Fatalf("image %q source %q in %s", url, source, srv.Posts()[0].Blocks)
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := png.Decode(resp.Body); err != nil || resp.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("chart picture: %v %s", err, resp.Header.Get("Content-Type"))
+	}
+	resp2, err := http.Get(web.URL + "/slack/charts/0000.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp2.Body.Close()
+	if resp2.StatusCode != 404 {
+		t.Fatalf("unknown chart: %d", resp2.StatusCode)
 	}
 }

@@ -63,6 +63,7 @@ type slackConfig struct {
 	EventsPath        string `yaml:"events_path"`
 	InteractivityPath string `yaml:"interactivity_path"`
 	APIURL            string `yaml:"api_url"`
+	PublicURL         string `yaml:"public_url"`
 }
 
 // discordConfig is channels.discord; env CAREERSBOT_DISCORD_TOKEN.
@@ -121,7 +122,8 @@ func buildSlack(node *yaml.Node, getenv func(string) string, deps channelDeps) (
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
 	a, err := slack.New(ctx, slack.Options{BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
-		EventsPath: c.EventsPath, InteractivityPath: c.InteractivityPath, APIURL: c.APIURL, Logger: deps.Logger})
+		EventsPath: c.EventsPath, InteractivityPath: c.InteractivityPath, APIURL: c.APIURL, PublicURL: c.PublicURL,
+		Logger: deps.Logger})
 	if err != nil {
 		return nil, err
 	}
