@@ -30,6 +30,7 @@ var ucCueSpecs = []ucPatternSpec{
 	// handoff
 	{pattern: "talk/speak/chat to/with a/an/the/my? careers? human/humans/person/adviser/advisers/someone/somebody/OCC/staff/teacher/counsellor|talk/speak/chat with/to a real person|real person|real human|real adviser|real OCC|help from an? adviser/human/person|actual person|actual human|human being|connect me|put me through|transfer me|book/make/get me? an? appointment|someone i can talk/speak/chat to|someone to talk/speak to|anyone i can talk/speak to|book a call|appointment with|contact an? adviser|call me|phone me|ring me|not a bot|not want a bot|want/need a/an? person/human/adviser/advisers|want/need to talk/speak to someone|live chat|someone real|person please|human please|adviser please|get me an? adviser/human/person", label: IntentHandoff, weight: 5},
 	{pattern: "adviser|advisers|careers adviser|human", label: IntentHandoff, weight: 1},
+	{pattern: "human resources|human rights|human biology|human body", label: IntentHandoff, weight: -2},
 	{pattern: "you are not helping|this is not helping|you are useless|your useless|you useless|this is useless|useless bot|stupid bot|rubbish bot|you do not understand|you are not understanding|you do not get it|that is not what i asked|not what i meant|did not answer my question|you did not answer|still do not understand|i am confused by this", label: IntentHandoff, weight: 2.5},
 
 	// compare (two occupations)
@@ -59,7 +60,7 @@ var ucCueSpecs = []ucPatternSpec{
 	{pattern: "salary|salaries|wage|wages|earn|earns|earning|earnings", label: IntentPay, weight: 2.5},
 	{pattern: "paid|pay|pays|payed|income|money|how much do/does/would/will/can * make|how much can i make|how much would i make|how much do you make|make a year|take home|per hour|hourly|hourly rate|rate of pay|pay rate|day rate|annual|annually|an hour|a year|per year|per annum|a month|a week|per week|minimum wage|starting salary|how much do/does/would/will/can * get|rich|well off|how much", label: IntentPay, weight: 2},
 
-	{pattern: "what do/does * do", label: IntentDescribe, weight: 1.2},
+	{pattern: "what do/does ** do", label: IntentDescribe, weight: 1.2},
 	// single words: weak evidence, enough to beat "occupation only" and to tip a contest
 	{pattern: "uni|university|degree|study|studying|gcses|gcse|grades|college|years of uni/university/training/study|to be a/an OCC|need a levels|need gcses|level 2/3/4/5/6", label: IntentEntry, weight: 1.2, flags: ucNeedOcc},
 	{pattern: "evening|evenings|mornings|lates|earlies|weekend|weekends|shift|shifts|what time|start work|finish work|start and finish|night|late|early|days a week|every day|daily|rota", label: IntentHours, weight: 1.5, flags: ucNeedOcc},

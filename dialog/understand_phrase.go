@@ -11,6 +11,7 @@ import (
 //	"kill myself|end my life"  top-level "|" separates whole phrases
 //	"want/wanna to die"        "/" separates alternatives for one word
 //	"what does * do"           "*" skips 0 to 3 words (shortest first)
+//	"what does ** do"          "**" skips 0 to 6 words
 //	"i am? scared"             a trailing "?" makes a word optional
 //	"^hello"                   "^" anchors the phrase to the first word
 //	"bye$"                     "$" anchors the phrase to the last word
@@ -19,6 +20,7 @@ import (
 type ucElem struct {
 	alts     []string
 	gap      bool
+	maxGap   int // words a gap may skip
 	optional bool
 }
 
@@ -72,8 +74,8 @@ func ucCompile(specs []ucPatternSpec) (*ucMatcher, error) {
 					ph.atEnd = true
 					w = w[:len(w)-1]
 				}
-				if w == "*" {
-					ph.elems = append(ph.elems, ucElem{gap: true})
+				if w == "*" || w == "**" {
+					ph.elems = append(ph.elems, ucElem{gap: true, maxGap: 3 * len(w)})
 					continue
 				}
 				e := ucElem{}
@@ -156,7 +158,7 @@ func ucMatchAt(elems []ucElem, toks []ucToken, pos int, mustEnd bool) int {
 	}
 	e := &elems[0]
 	if e.gap {
-		for skip := 0; skip <= 3 && pos+skip <= len(toks); skip++ {
+		for skip := 0; skip <= e.maxGap && pos+skip <= len(toks); skip++ {
 			if end := ucMatchAt(elems[1:], toks, pos+skip, mustEnd); end >= 0 {
 				return end
 			}
