@@ -377,14 +377,15 @@ func (s *SQLiteStorage) OutboxDepth(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Close closes the database.
+// Close finishes the writes already queued and closes the database.
 func (s *SQLiteStorage) Close() error {
+	err := s.SQLite.Close()
 	for _, st := range []*sql.Stmt{s.getConv, s.putConv, s.getDedup, s.putDedup, s.putOutbox} {
 		if st != nil {
 			st.Close()
 		}
 	}
-	return s.SQLite.Close()
+	return err
 }
 
 var _ Storage = (*SQLiteStorage)(nil)

@@ -43,6 +43,9 @@ type SQLite struct {
 	stop    chan struct{}
 	stopped chan struct{}
 	closeMu sync.Once
+	// sendMu orders sends against Close: a request sent before Close is always answered.
+	sendMu sync.RWMutex
+	closed bool
 
 	insEvent, getSeq, putSeq *sql.Stmt
 
@@ -158,7 +161,12 @@ func (s *SQLite) closeDBs() {
 
 // Close stops the writer after the requests already queued and closes the database.
 func (s *SQLite) Close() error {
-	s.closeMu.Do(func() { close(s.stop) })
+	s.closeMu.Do(func() {
+		s.sendMu.Lock()
+		s.closed = true
+		s.sendMu.Unlock()
+		close(s.stop)
+	})
 	<-s.stopped
 	s.insEvent.Close()
 	s.getSeq.Close()
@@ -255,11 +263,16 @@ func (t *Tx) Erase(conversation string) error {
 // back its own writes only, and is returned.
 func (s *SQLite) Batch(ctx context.Context, fn func(tx *Tx) error) error {
 	r := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	s.sendMu.RLock()
+	if s.closed {
+		s.sendMu.RUnlock()
+		return ErrClosed
+	}
 	select {
 	case s.reqs <- r:
-	case <-s.stop:
-		return ErrClosed
+		s.sendMu.RUnlock()
 	case <-ctx.Done():
+		s.sendMu.RUnlock()
 		return ctx.Err()
 	}
 	// Once queued the request is always answered (the writer drains before stopping),

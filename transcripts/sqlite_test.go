@@ -276,3 +276,36 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	})
 }
+
+func TestCloseAnswersEveryWrite(t *testing.T) {
+	s, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "c.db"), OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var ok, closed int64
+	var mu sync.Mutex
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.Append(context.Background(), Event{Conversation: fmt.Sprint("c", i%5), Channel: "x", Kind: KindUser, Text: "hi"})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				ok++
+			case errors.Is(err, ErrClosed):
+				closed++
+			default:
+				t.Errorf("append: %v", err)
+			}
+		}()
+	}
+	time.Sleep(time.Millisecond)
+	s.Close()
+	wg.Wait() // would hang if a write sent during Close were never answered
+	if ok+closed != 50 {
+		t.Errorf("%d ok + %d closed", ok, closed)
+	}
+}
