@@ -467,7 +467,11 @@ func (v *View) SrcID(id, year string) string {
 		return ""
 	}
 	v.UseSource(id)
-	s, ok := v.e.sources[id]
+	var s lmi.Source
+	ok := false
+	if v.e != nil {
+		s, ok = v.e.sources[id]
+	}
 	if !ok {
 		s = lmi.Source{ID: id, Name: id, Short: id, Publisher: id}
 	}

@@ -194,6 +194,9 @@ func loadRuleSet(fsys fs.FS, label string, base fs.FS) (*RuleSet, error) {
 			errs = append(errs, Diagnostic{File: label, Message: fmt.Sprintf("missing required template %q", name)})
 		}
 	}
+	if len(errs) == 0 {
+		errs = append(errs, dryRun(tmpl)...)
+	}
 	if len(errs) > 0 {
 		return nil, &LoadError{Errors: errs}
 	}

@@ -21,6 +21,7 @@ func TestLoadRulesErrors(t *testing.T) {
 		{"quoted", []string{"quoted/rules.yaml:3:29:", "unknown name ocupations"}},
 		{"unknown_slot", []string{"unknown_slot/rules.yaml:4:8:", `unknown slot "favourite_colour"`}},
 		{"bad_template", []string{"bad_template/greet.tmpl:2:", "bad character"}},
+		{"bad_field", []string{"bad_field/greet.tmpl:2:", "Nickname"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.dir, func(t *testing.T) {
