@@ -58,7 +58,7 @@ func newUCFakeStore() *ucFakeStore {
 	add("6121", "Animal care services occupations", "dog groomer", "zookeeper")
 	add("3313", "Firefighters", "firefighter", "firefighters", "fireman")
 	add("5231", "Vehicle technicians, mechanics and electricians", "mechanic", "mechanics")
-	add("2231", "Midwives", "midwife", "midwives")
+	add("2231", "Midwives", "midwife", "midwives", "midwifery")
 	add("6131", "Nursing auxiliaries and assistants", "nursing assistant")
 	add("3311", "NCOs and other ranks", "army", "soldier")
 	add("2142", "Web designers", "web designer")
