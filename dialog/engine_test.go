@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -245,4 +246,40 @@ func TestConversations(t *testing.T) {
 		t.Errorf("only %d conversations passed", res.Passed)
 	}
 	t.Logf("%d passed, %d failed", res.Passed, res.Failed)
+}
+
+func TestConcurrentConversations(t *testing.T) {
+	e := testEngine(t, Options{})
+	ctx := context.Background()
+	script := []Input{
+		{Text: "hello", Age: 14}, {Text: "how much do chefs earn"}, {Text: "and the hours?"},
+		{Text: "jobs near me"}, {Text: "leeds"}, {Text: "i like animals"}, {Text: "1"},
+		{Text: "compare nurse and doctor"}, {Text: "yes"}, {Text: "i want to die"},
+	}
+	done := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			var st State
+			for i := 0; i < 20; i++ {
+				for _, in := range script {
+					r, next, err := e.Respond(ctx, st, in)
+					if err != nil {
+						done <- err
+						return
+					}
+					if r.Text == "" {
+						done <- fmt.Errorf("empty reply to %q", in.Text)
+						return
+					}
+					st = next
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
 }
