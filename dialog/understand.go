@@ -53,6 +53,10 @@ func NewUnderstander(store lmi.Store) *Understander {
 	for i, in := range ucIntentPrecedence {
 		u.prec[in] = i
 	}
+	for i := range u.cues.phrases {
+		ph := &u.cues.phrases[i]
+		ph.slot = ucIntentIndex(ph.label) // panics on a cue for an unknown intent (a bug)
+	}
 	return u
 }
 
@@ -285,7 +289,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 			ph.flags&ucNeed2Occ != 0 && nOcc < 2:
 			continue
 		}
-		a := &scores[ucIntentIndex(ph.label)]
+		a := &scores[ph.slot]
 		if ph.weight < 0 {
 			a.sum += ph.weight
 			continue

@@ -30,6 +30,7 @@ type ucPhrase struct {
 	weight  float64 // for scored uses
 	source  string  // the pattern text, shown as the cue
 	flags   uint32
+	slot    int // the intent's index, for cue phrases
 	atStart bool
 	atEnd   bool
 }
