@@ -470,7 +470,7 @@ func (a *Adapter) Send(ctx context.Context, m bot.Message) error {
 
 // layout turns m into Discord messages.
 func (a *Adapter) layout(m bot.Message, user string) ([]*discordgo.MessageSend, error) {
-	text := strings.TrimSpace(m.Text)
+	text := render.Body(m)
 	mention := ""
 	if user != "" {
 		mention = "<@" + user + "> "

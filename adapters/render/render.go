@@ -115,7 +115,7 @@ func MatchButton(text string, bs []dialog.Button) (dialog.Button, bool) {
 // Text renders everything in m the channel cannot show as plain text after m.Text:
 // cards when !caps.Cards, charts when !caps.Charts, buttons when !caps.Buttons.
 func Text(m bot.Message, caps bot.Capabilities) string {
-	parts := []string{strings.TrimSpace(m.Text)}
+	parts := []string{Body(m)}
 	if !caps.Cards {
 		for _, c := range m.Cards {
 			parts = append(parts, Card(c))
@@ -239,4 +239,17 @@ func split(s string, max int, u16 bool) []string {
 		s = strings.TrimSpace(s[brk:])
 	}
 	return out
+}
+
+// AdviserLabel starts the text of a message a careers adviser wrote, so the young
+// person always knows when a person, not the bot, is talking.
+const AdviserLabel = "Careers adviser: "
+
+// Body is m.Text, labelled when an adviser wrote it (m.Sender "adviser").
+func Body(m bot.Message) string {
+	t := strings.TrimSpace(m.Text)
+	if m.Sender == "adviser" && t != "" {
+		return AdviserLabel + t
+	}
+	return t
 }

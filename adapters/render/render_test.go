@@ -161,3 +161,22 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+func TestBodyLabelsAdviser(t *testing.T) {
+	tests := []struct {
+		m    bot.Message
+		want string
+	}{
+		{bot.Message{Text: " Hello ", Sender: "adviser"}, "Careers adviser: Hello"},
+		{bot.Message{Text: "Hello", Sender: "bot"}, "Hello"},
+		{bot.Message{Text: "", Sender: "adviser"}, ""},
+	}
+	for _, tc := range tests {
+		if got := Body(tc.m); got != tc.want {
+			t.Errorf("Body(%+v) = %q, want %q", tc.m, got, tc.want)
+		}
+		if got := Text(tc.m, bot.Capabilities{}); got != tc.want {
+			t.Errorf("Text(%+v) = %q, want %q", tc.m, got, tc.want)
+		}
+	}
+}

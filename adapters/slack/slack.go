@@ -676,7 +676,7 @@ func layout(m bot.Message, chartURL func(dialog.Chart) string) []Message {
 	plain := func(s string) *slack.TextBlockObject {
 		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 	}
-	for _, p := range render.Split(m.Text, maxSectionText) {
+	for _, p := range render.Split(render.Body(m), maxSectionText) {
 		blocks = append(blocks, slack.NewSectionBlock(plain(p), nil, nil))
 	}
 	for _, c := range m.Cards {
@@ -748,7 +748,7 @@ func layout(m bot.Message, chartURL func(dialog.Chart) string) []Message {
 }
 
 func fallbackText(m bot.Message) string {
-	if t := strings.TrimSpace(m.Text); t != "" {
+	if t := render.Body(m); t != "" {
 		return t
 	}
 	if len(m.Cards) > 0 {

@@ -617,7 +617,7 @@ func (a *Adapter) parts(m bot.Message) []part {
 			blocks = append(blocks, block{escapeHTML(p), render.Length(p, true)})
 		}
 	}
-	addPlain(m.Text)
+	addPlain(render.Body(m))
 	for _, c := range m.Cards {
 		h, n := cardHTML(c)
 		if n > MaxText {

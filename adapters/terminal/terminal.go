@@ -146,11 +146,7 @@ func (a *Adapter) Send(ctx context.Context, m bot.Message) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.buttons = m.Buttons
-	prefix := ""
-	if m.Sender == "adviser" {
-		prefix = "[adviser] "
-	}
-	if _, err := io.WriteString(a.out, "\n"+prefix+text+"\n\n"+a.opts.Prompt); err != nil {
+	if _, err := io.WriteString(a.out, "\n"+text+"\n\n"+a.opts.Prompt); err != nil {
 		return &bot.SendError{Err: fmt.Errorf("terminal: %w", err)}
 	}
 	return nil
