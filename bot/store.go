@@ -314,7 +314,10 @@ func (s *SQLiteStorage) Prune(ctx context.Context, cutoff, dedupCutoff time.Time
 		}
 		return nil
 	})
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	return n, s.Checkpoint(ctx)
 }
 
 // DueOutbox implements Outbox.

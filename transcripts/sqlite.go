@@ -65,6 +65,7 @@ type OpenOptions struct {
 type writeReq struct {
 	ctx  context.Context
 	fn   func(tx *Tx) error
+	raw  func(ctx context.Context, w *sql.DB) error // run outside a transaction
 	done chan error
 }
 
@@ -316,6 +317,18 @@ func (s *SQLite) writer(maxBatch int) {
 // rolled back and each request is run again in its own transaction, so one bad request
 // never takes the others with it (the common case pays for no savepoints).
 func (s *SQLite) commit(batch []writeReq) {
+	for i, r := range batch {
+		if r.raw != nil {
+			// Commit what came before it, run it alone, then the rest.
+			s.commit(batch[:i])
+			r.done <- r.raw(context.Background(), s.write)
+			s.commit(batch[i+1:])
+			return
+		}
+	}
+	if len(batch) == 0 {
+		return
+	}
 	if len(batch) > 1 {
 		errs, ok := s.runTx(batch)
 		if ok {
@@ -386,6 +399,30 @@ func (s *SQLite) runTx(batch []writeReq) (errs []error, ok bool) {
 		s.seqs[conv] = seq
 	}
 	return errs, true
+}
+
+// Checkpoint copies the write-ahead log into the database file and truncates it. It
+// runs on the writer, between transactions; retention calls it after deleting.
+func (s *SQLite) Checkpoint(ctx context.Context) error {
+	r := writeReq{ctx: ctx, raw: func(ctx context.Context, w *sql.DB) error {
+		if _, err := w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return fmt.Errorf("transcripts: checkpoint: %w", err)
+		}
+		return nil
+	}, done: make(chan error, 1)}
+	s.sendMu.RLock()
+	if s.closed {
+		s.sendMu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case s.reqs <- r:
+		s.sendMu.RUnlock()
+	case <-ctx.Done():
+		s.sendMu.RUnlock()
+		return ctx.Err()
+	}
+	return <-r.done
 }
 
 // Append redacts and stores one event in its own write request.

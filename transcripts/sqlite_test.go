@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -163,6 +164,12 @@ func TestEraseRetentionAndReopen(t *testing.T) {
 	}
 	if err := s.Erase(ctx, "x:gone"); err != nil {
 		t.Fatal(err)
+	}
+	if err := s.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() != 0 {
+		t.Errorf("WAL after checkpoint: %v %v", fi, err)
 	}
 	s.Close()
 	s, err = OpenSQLite(ctx, path, OpenOptions{})
