@@ -170,7 +170,7 @@ func TestDuplicateAndCommands(t *testing.T) {
 	srv := discordtest.NewServer(token)
 	defer srv.Close()
 	a := newAdapter(t, srv)
-	h := &replier{a: a}
+	h := &replier{a: a, refuse: 1} // the first offer is refused, then retried
 	start(t, a, h)
 	id := srv.DirectMessage("dm1", "u1", "hello")
 	srv.Redispatch(id, "dm1", "u1", "hello")

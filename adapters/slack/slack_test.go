@@ -455,3 +455,14 @@ func TestChartsAsImagesWithPublicURL(t *testing.T) {
 		t.Fatalf("unknown chart: %d", resp2.StatusCode)
 	}
 }
+
+func TestSocketReconnectsWithoutPings(t *testing.T) {
+	srv := slacktest.NewServer()
+	srv.PingInterval = time.Hour // a silent peer
+	defer srv.Close()
+	a := newAdapter(t, srv, func(o *Options) { o.PingInterval = 200 * time.Millisecond })
+	run(t, a, &replier{a: a})
+	if err := srv.WaitConnects(waitCtx(t), 2); err != nil {
+		t.Fatal("no reconnect when the server stopped sending PINGs:", err)
+	}
+}
