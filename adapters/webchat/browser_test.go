@@ -2,6 +2,7 @@ package webchat_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,7 +60,7 @@ func poll(ctx context.Context, t *testing.T, what, expr string) {
 	t.Helper()
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(pctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	if _, err := chromedp.Run(pctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
 		t.Fatalf("waiting for %s (%s): %v", what, expr, err)
 	}
 }
@@ -238,4 +239,53 @@ func TestBrowser(t *testing.T) {
 
 func conversationOf(t *testing.T, ctx context.Context) string {
 	return eval[string](ctx, t, "localStorage.getItem('careersbot.conversation')")
+}
+
+// TestBrowserTwoTabs opens the demo page in two tabs of one browser (one conversation,
+// shared localStorage): what is said in either tab, and every answer, shows once in both,
+// also across a dropped connection.
+func TestBrowserTwoTabs(t *testing.T) {
+	browser := webchattest.Browser(t)
+	r := newRig(t, webchat.Options{})
+	tabA := browser
+	tabB, cancelB := chromedp.NewContext(browser)
+	t.Cleanup(cancelB)
+	// The first run opens the tab and must get the tab's own context, not a timeout.
+	if err := chromedp.Do(tabB); err != nil {
+		t.Fatal(err)
+	}
+	W, WAll := webchattest.W, webchattest.WAll
+	for _, tab := range []context.Context{tabA, tabB} {
+		do(tab, t, "open demo page", chromedp.Navigate(r.srv.URL+"/"))
+		poll(tab, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
+		do(tab, t, "open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
+	}
+	for r.a.Connections() < 2 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	both := func(what string, texts ...string) {
+		t.Helper()
+		for i, tab := range []context.Context{tabA, tabB} {
+			for _, s := range texts {
+				poll(tab, t, fmt.Sprintf("%s in tab %d", what, i+1), countText(".msg .text", s)+" >= 1")
+			}
+		}
+		time.Sleep(200 * time.Millisecond) // room for a duplicate to show up
+		for i, tab := range []context.Context{tabA, tabB} {
+			for _, s := range texts {
+				if n := eval[int](tab, t, WAll(".msg .text")+".filter(e => e.textContent === "+jsString(s)+").length"); n != 1 {
+					t.Errorf("%q shown %d times in tab %d", s, n, i+1)
+				}
+			}
+		}
+	}
+	do(tabA, t, "say in A", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "hello from A"+kb.Enter))
+	both("first turn", "hello from A", "You said: hello from A")
+	do(tabB, t, "say in B", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "hello from B"+kb.Enter))
+	both("second turn", "hello from B", "You said: hello from B")
+
+	webchat.DropAll(r.a)
+	do(tabB, t, "say in B during the drop", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "after the drop"+kb.Enter))
+	both("turn after the drop", "hello from A", "You said: hello from A", "hello from B", "You said: hello from B",
+		"after the drop", "You said: after the drop")
 }

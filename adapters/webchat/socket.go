@@ -257,8 +257,18 @@ func (s *socket) message(ctx context.Context, f clientFrame) error {
 		ID: f.ID, Channel: ChannelName, Conversation: s.conversation, User: s.conversation,
 		Text: text, Button: f.Button, Age: s.age, Time: s.a.opts.Now().UTC(),
 	}
+	// Other tabs on the conversation show what was said here (with its id, so a resend
+	// is not shown twice) and that the bot is typing.
 	typing := mustJSON(serverFrame{Type: FrameTyping})
+	var echo []byte
 	for _, o := range s.a.sockets(s.conversation) {
+		if o != s {
+			if echo == nil {
+				now := m.Time
+				echo = mustJSON(serverFrame{Type: FrameMessage, ID: f.ID, Sender: "user", Time: &now, Text: text})
+			}
+			_ = o.deliver(ctx, 0, echo)
+		}
 		_ = o.deliver(ctx, 0, typing)
 	}
 	// The service's work is not cut short when the young person closes the tab.

@@ -168,6 +168,7 @@
   var seen = {};            // seq -> true, to drop duplicates
   var unacked = [];         // frames sent but not acknowledged, in order
   var pendingEls = {};      // message id -> li of a message not yet in the transcript
+  var echoed = {};          // ids of messages shown from another tab
   var ws = null, ready = false, attempts = 0, retryTimer = 0, pingTimer = 0, lastHeard = 0;
   var typingTimer = 0, started = false;
 
@@ -319,8 +320,17 @@
       seen[f.seq] = true;
       if (f.seq > lastSeq) { lastSeq = f.seq; }
     }
+    if (f.sender === 'user' && !f.seq) {
+      // Said in another tab of this conversation (a resend carries the same id).
+      if (!f.id || echoed[f.id]) { return; }
+      echoed[f.id] = true;
+      var eli = addBubble('user', f.text || '');
+      eli.dataset.text = f.text || '';
+      pendingEls['echo-' + f.id] = eli;
+      return;
+    }
     if (f.sender === 'user') {
-      // Our own message coming back from the transcript: mark it sent, do not repeat it.
+      // A message of ours coming back from the transcript: do not show it twice.
       for (var id in pendingEls) {
         if (pendingEls[id].dataset.text === f.text) {
           delete pendingEls[id];
@@ -408,6 +418,7 @@
     ws = sock;
     sock.onopen = function () {
       lastHeard = Date.now();
+      log.setAttribute('aria-busy', 'true'); // the replay is not read out message by message
       var hello = { type: 'hello', conversation: conversation, after: lastSeq };
       if (age) { hello.age = age; }
       sock.send(JSON.stringify(hello));
@@ -419,6 +430,7 @@
       switch (f.type) {
         case 'ready':
           ready = true;
+          log.removeAttribute('aria-busy');
           attempts = 0;
           setStatus('');
           unacked.forEach(wsSend);
@@ -433,6 +445,7 @@
       if (ws !== sock) { return; }
       ws = null;
       ready = false;
+      log.removeAttribute('aria-busy');
       hideTyping();
       scheduleRetry();
     };
