@@ -285,9 +285,41 @@ func (e *Engine) occName(title string, names []string, i int, v *View) string {
 		return singular(said)
 	}
 	if v.Young || v.Teen {
-		return strings.ToLower(title)
+		return shortName(title)
 	}
 	return title
+}
+
+// generic first words of SOC titles that say little on their own.
+var genericNames = map[string]bool{
+	"manager": true, "director": true, "assistant": true, "worker": true, "officer": true,
+	"technician": true, "operative": true, "professional": true, "occupation": true,
+	"sale": true, "sport": true, "health": true, "business": true, "art": true, "leisure": true,
+	"care": true, "elementary": true, "administrative": true, "secretarial": true, "customer": true,
+}
+
+// shortName is an everyday name for a SOC title, for young readers who did not name
+// the job themselves: "Electricians and electrical fitters" -> "electrician",
+// "Police officers (sergeant and below)" -> "police officer".
+func shortName(title string) string {
+	t := strings.ToLower(title)
+	if i := strings.Index(t, " ("); i > 0 {
+		t = t[:i]
+	}
+	t = strings.TrimSuffix(t, " n.e.c.")
+	t = strings.TrimPrefix(t, "other ")
+	first := t
+	if i := strings.Index(first, ", "); i > 0 {
+		first = first[:i]
+	}
+	if i := strings.Index(first, " and "); i > 0 {
+		first = first[:i]
+	}
+	one := singular(first)
+	if genericNames[one] {
+		return t
+	}
+	return one
 }
 
 // ---- template methods ----

@@ -106,3 +106,21 @@ func TestTidyText(t *testing.T) {
 		}
 	}
 }
+
+func TestShortName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Electricians and electrical fitters", "electrician"},
+		{"Police officers (sergeant and below)", "police officer"},
+		{"Veterinarians", "veterinarian"},
+		{"Other registered nursing professionals", "registered nursing professional"},
+		{"Sales and retail assistants", "sales and retail assistants"},
+		{"Managers and proprietors in agriculture and horticulture", "managers and proprietors in agriculture and horticulture"},
+		{"Chefs", "chef"},
+		{"Programmers and software development professionals", "programmer"},
+		{"Secretaries", "secretary"},
+	} {
+		if got := shortName(tc.in); got != tc.want {
+			t.Errorf("shortName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
