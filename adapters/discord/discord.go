@@ -89,6 +89,8 @@ type Adapter struct {
 	self  string // bot user id
 	appID string
 	ready chan struct{}
+	// readyOnce closes ready on the first READY of the adapter's life.
+	readyOnce sync.Once
 
 	idMu sync.Mutex
 	ids  map[string]string // hashed custom_id -> value
@@ -154,7 +156,6 @@ func (a *Adapter) Ready() <-chan struct{} { return a.ready }
 // Run connects to the gateway and delivers messages and interactions to h until ctx
 // ends. discordgo reconnects and resumes dropped connections by itself.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
-	var once sync.Once
 	removers := []func(){
 		a.s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
 			a.mu.Lock()
@@ -165,7 +166,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 				a.appID = r.Application.ID
 			}
 			a.mu.Unlock()
-			once.Do(func() { close(a.ready) })
+			a.readyOnce.Do(func() { close(a.ready) })
 		}),
 		a.s.AddHandler(func(s *discordgo.Session, m *discordgo.MessageCreate) { a.onMessage(ctx, h, m) }),
 		a.s.AddHandler(func(s *discordgo.Session, i *discordgo.InteractionCreate) { a.onInteraction(ctx, h, i) }),

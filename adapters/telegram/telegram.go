@@ -85,8 +85,8 @@ type Options struct {
 	// webhook mode.
 	WebhookSecret string
 
-	// PollTimeout is the long-poll timeout; default 30s. Telegram counts whole seconds;
-	// below 1s polls are short.
+	// PollTimeout is the long-poll timeout; default 30s, at least 1s (Telegram counts
+	// whole seconds).
 	PollTimeout time.Duration
 	// RetryMin and RetryMax bound the backoff after a failed poll or a refused
 	// Handle; defaults 500ms and 30s.
@@ -148,6 +148,9 @@ func New(ctx context.Context, o Options) (*Adapter, error) {
 	}
 	if o.PollTimeout == 0 {
 		o.PollTimeout = 30 * time.Second
+	}
+	if o.PollTimeout < time.Second {
+		o.PollTimeout = time.Second // Telegram counts whole seconds; 0 would spin
 	}
 	if o.RetryMin <= 0 {
 		o.RetryMin = 500 * time.Millisecond
