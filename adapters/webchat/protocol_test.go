@@ -598,3 +598,27 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxConnections(t *testing.T) {
+	r := newRig(t, webchat.Options{MaxConnections: 2})
+	ctx := testCtx(t)
+	first := dial(t, r)
+	dial(t, r)
+	if _, resp, err := webchattest.Dial(ctx, r.ws, ""); err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("third connection: %v, %v; want 503", resp, err)
+	}
+	// A closed socket frees its place.
+	first.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, _, err := webchattest.Dial(ctx, r.ws, "")
+		if err == nil {
+			c.Drop()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("place not freed: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -82,9 +82,17 @@ func (a *Adapter) serveWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "origin not allowed", http.StatusForbidden)
 		return
 	}
+	if a.live.Add(1) > int64(a.opts.MaxConnections) {
+		a.live.Add(-1)
+		a.log.Warn("webchat: connection limit reached", "max", a.opts.MaxConnections)
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "too many chat connections, try again shortly", http.StatusServiceUnavailable)
+		return
+	}
 	// Origin was checked above with our own rules.
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
+		a.live.Add(-1)
 		a.log.Debug("webchat: accept failed", "err", err)
 		return
 	}
@@ -101,6 +109,7 @@ func (s *socket) serve() {
 	defer func() {
 		s.a.unsubscribe(s)
 		s.c.CloseNow()
+		s.a.live.Add(-1)
 	}()
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), s.a.opts.IdleTimeout)

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/careersbot/careersbot/bot"
@@ -53,6 +54,10 @@ type Options struct {
 	HandleTimeout time.Duration
 	// MaxSocketsPerConversation caps the tabs open on one conversation. Default 16.
 	MaxSocketsPerConversation int
+	// MaxConnections caps the live sockets of this adapter; an upgrade beyond it gets
+	// 503 and the widget retries with backoff. Default 50,000 (about 0.9 GB, see
+	// docs/webchat.md).
+	MaxConnections int
 	// RatePerMinute caps the messages one socket may send a minute (a burst of the same
 	// size is allowed). Default 30.
 	RatePerMinute int
@@ -73,6 +78,8 @@ type Adapter struct {
 	history History
 	log     *slog.Logger
 	origins []originPattern
+
+	live atomic.Int64 // sockets accepted and not yet closed
 
 	mu      sync.Mutex
 	handler bot.Handler
@@ -118,6 +125,9 @@ func New(opts Options, history History) (*Adapter, error) {
 	}
 	if opts.MaxSocketsPerConversation <= 0 {
 		opts.MaxSocketsPerConversation = 16
+	}
+	if opts.MaxConnections <= 0 {
+		opts.MaxConnections = 50000
 	}
 	if opts.RatePerMinute <= 0 {
 		opts.RatePerMinute = 30
