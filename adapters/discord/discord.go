@@ -571,12 +571,13 @@ func embed(c dialog.Card) *discordgo.MessageEmbed {
 }
 
 // escapeMarkdown keeps Discord from formatting plain text: the engine writes plain
-// text, never markup, so *, _, ~, `, | and > are shown as typed.
+// text, never markup, so *, _, ~, `, |, >, # and [ ] are shown as typed (Discord
+// accepts a backslash before any punctuation).
 func escapeMarkdown(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
-		case '\\', '*', '_', '~', '`', '|', '>':
+		case '\\', '*', '_', '~', '`', '|', '>', '#', '[', ']':
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)

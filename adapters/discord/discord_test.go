@@ -334,3 +334,17 @@ func TestUnauthorized(t *testing.T) {
 		t.Fatal("Run with a wrong token succeeded")
 	}
 }
+
+func TestEscapeMarkdown(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain £42,000 (ONS, 2025)", "plain £42,000 (ONS, 2025)"},
+		{"*bold* _it_ ~x~ `c` ||s||", `\*bold\* \_it\_ \~x\~ \` + "`c\\`" + ` \|\|s\|\|`},
+		{"# Heading\n> quote [a](b)", `\# Heading` + "\n" + `\> quote \[a\](b)`},
+		{`back\slash`, `back\\slash`},
+	}
+	for _, tc := range tests {
+		if got := escapeMarkdown(tc.in); got != tc.want {
+			t.Errorf("escapeMarkdown(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
