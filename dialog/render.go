@@ -751,7 +751,20 @@ func (v *View) Related(o *OccView, n int) []string {
 	if o == nil {
 		return nil
 	}
-	return o.RelatedTitles[:min(n, len(o.RelatedTitles))]
+	var out []string
+	name := singular(strings.ToLower(o.Name))
+	title := strings.ToLower(o.Title)
+	for _, r := range o.RelatedTitles {
+		if len(out) >= n {
+			break
+		}
+		lr := strings.ToLower(r)
+		if singular(lr) == name || lr == title || singular(lr) == singular(title) {
+			continue // "a job like a vet is vet"
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // HasRoutes says whether any entry facts are known.
