@@ -35,15 +35,15 @@ a level a levels gcse gcses btec nvq t level
 // single-word aliases that are everyday words: they need a work word next to them
 var findWeak = toSet(`care caring sales sale security building construction business art music sport sports film
 law finance science dance drama cooking fashion banking cleaning marketing advertising admin retail hospitality
-coach cook porter manager engineer developer designer writer presenter scientist artist builder cleaner driver
-assistant worker officer operator technician consultant specialist analyst director
+coach cook porter driver manager assistant worker officer operator technician consultant specialist analyst director
 pa pt ta ot pr hr kp it dev spark cop marine sailor navy army military forces gamer
 computing engineering teaching nursing coding programming accounting accountancy economics psychology
 physics chemistry biology photography animation journalism`)
 
 // work words that make a weak word a field of work
 var findWorkNext = toSet(`job jobs work worker workers career careers industry sector course courses apprenticeship
-apprenticeships role roles vacancy vacancies salary salaries pay wage wages degree trade field profession`)
+apprenticeships role roles vacancy vacancies salary salaries pay wage wages degree trade field profession
+earn earns earning paid make makes`)
 var findWorkPrev = toSet(`into as become becoming study studying in`)
 
 // fields that are strong enough on their own when the message is about work
@@ -103,6 +103,11 @@ func (idx *searchIndex) find(text string) []Mention {
 			}
 			m := Mention{Text: text[toks[i].start:last.end], Start: toks[i].start, End: last.end, Candidates: matches}
 			if len(matches) > 1 && matches[0].Score-matches[1].Score < 0.05 && idx.units[matches[0].SOC2020].minor != idx.units[matches[1].SOC2020].minor {
+				m.Ambiguous = true
+			}
+			// a curated everyday name that covers genuinely different work ("engineer":
+			// professional engineers and trades fitters) is ambiguous too
+			if idx.aliasSpansGroups(strings.Join(words, " ")) {
 				m.Ambiguous = true
 			}
 			out = append(out, m)
@@ -208,4 +213,20 @@ func agentive(w string) bool {
 		}
 	}
 	return false
+}
+
+// aliasSpansGroups reports whether key is a curated alias whose unit groups fall in
+// more than one sub-major group.
+func (idx *searchIndex) aliasSpansGroups(key string) bool {
+	id, ok := idx.lookup(key)
+	if !ok || !idx.phrases[id].alias {
+		return false
+	}
+	groups := map[string]bool{}
+	for _, e := range idx.socs(id) {
+		if e.w >= 25 { // the alias's own codes (weights 100, 50, 33, 25), not index extras
+			groups[idx.units[e.soc].minor[:2]] = true
+		}
+	}
+	return len(groups) > 1
 }
