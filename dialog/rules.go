@@ -39,6 +39,9 @@ type Rule struct {
 	program *vm.Program
 	norm    string // normalised condition
 	always  bool   // condition is constant true
+	// needIntent is set when the condition can only hold for one intent (`intent ==
+	// "pay"`, or that && more): other intents skip the VM.
+	needIntent string
 }
 
 // Diagnostic is a problem found in a rules or templates file, with its position.
@@ -479,7 +482,28 @@ func compileRule(r *Rule, fileName string, lines []string, when *yaml.Node) *Dia
 	if b, ok := node.(*ast.BoolNode); ok && b.Value {
 		r.always = true
 	}
+	r.needIntent = requiredIntent(node)
 	return nil
+}
+
+// requiredIntent finds `intent == "X"` at the top of a condition or as the left-most
+// operand of a chain of && (where false on the left means false overall).
+func requiredIntent(n ast.Node) string {
+	b, ok := n.(*ast.BinaryNode)
+	if !ok {
+		return ""
+	}
+	switch b.Operator {
+	case "==":
+		id, ok1 := b.Left.(*ast.IdentifierNode)
+		str, ok2 := b.Right.(*ast.StringNode)
+		if ok1 && ok2 && id.Value == "intent" {
+			return str.Value
+		}
+	case "&&", "and":
+		return requiredIntent(b.Left)
+	}
+	return ""
 }
 
 // exprPosition maps a position inside an expression (1-based line, 0-based column in
@@ -536,6 +560,9 @@ func shadowWarnings(rules []*Rule) []Diagnostic {
 func (rs *RuleSet) match(env *RuleEnv) (*Rule, error) {
 	var machine vm.VM
 	for _, r := range rs.Rules {
+		if r.needIntent != "" && r.needIntent != env.Intent {
+			continue
+		}
 		out, err := machine.Run(r.program, env)
 		if err != nil {
 			return nil, fmt.Errorf("rule %q (%s:%d): %w", r.Name, r.File, r.Line, err)

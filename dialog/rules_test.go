@@ -2,6 +2,8 @@ package dialog
 
 import (
 	"errors"
+
+	"github.com/expr-lang/expr"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,6 +123,43 @@ func TestShortName(t *testing.T) {
 	} {
 		if got := shortName(tc.in); got != tc.want {
 			t.Errorf("shortName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestRequiredIntentSkipsOnlySafeRules(t *testing.T) {
+	e := &Engine{}
+	rs, _, err := e.load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rs.Rules {
+		got[r.Name] = r.needIntent
+	}
+	want := map[string]string{"pay": "pay", "compare-needs-two": "compare", "adviser-requested": "handoff",
+		"which-job": "", "offer-adviser-after-two-misses": "", "near-me-needs-place": ""}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("rule %s: needIntent %q, want %q", name, got[name], w)
+		}
+	}
+	// Skipping must not change which rule fires.
+	for _, intent := range []string{IntentPay, IntentCompare, IntentUnknown, IntentGreet, IntentHandoff} {
+		for _, occs := range []int{0, 1, 2} {
+			env := RuleEnv{Intent: intent, Occupations: occs, NeedsOccupation: needsOccupation[intent]}
+			fast, _ := rs.match(&env)
+			var slow *Rule
+			for _, r := range rs.Rules {
+				out, _ := expr.Run(r.program, &env)
+				if b, _ := out.(bool); b {
+					slow = r
+					break
+				}
+			}
+			if fast != slow {
+				t.Errorf("intent %s occs %d: indexed match %v, full match %v", intent, occs, fast, slow)
+			}
 		}
 	}
 }
