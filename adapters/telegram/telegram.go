@@ -289,6 +289,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		a.h = nil
 		a.hMu.Unlock()
 	}()
+	a.setCommands(ctx)
 	if a.opts.WebhookURL != "" {
 		if err := a.setWebhook(ctx); err != nil {
 			return err
@@ -297,6 +298,25 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		return nil
 	}
 	return a.poll(ctx, h)
+}
+
+// botCommands are the commands shown in Telegram's menu (setMyCommands).
+func botCommands() []tgbotapi.BotCommand {
+	return []tgbotapi.BotCommand{
+		{Command: "start", Description: "Start again"},
+		{Command: "help", Description: "What I can do"},
+		{Command: "adviser", Description: "Talk to a careers adviser"},
+		{Command: "delete", Description: "Delete my conversation"},
+	}
+}
+
+// setCommands registers the command menu; best effort.
+func (a *Adapter) setCommands(ctx context.Context) {
+	cmds, _ := json.Marshal(botCommands())
+	api, _ := a.call(ctx)
+	if _, err := api.MakeRequest("setMyCommands", tgbotapi.Params{"commands": string(cmds)}); err != nil {
+		a.log.Warn("setMyCommands failed", "err", err)
+	}
 }
 
 func (a *Adapter) setWebhook(ctx context.Context) error {

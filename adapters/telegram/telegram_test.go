@@ -158,6 +158,9 @@ func TestConversationWithButtonPress(t *testing.T) {
 	if _, err := srv.WaitCalls(waitCtx(t), 1, "answerCallbackQuery"); err != nil {
 		t.Fatal("callback query not answered:", err)
 	}
+	if cs := srv.Calls("setMyCommands"); len(cs) != 1 || !strings.Contains(cs[0].Params["commands"], `"command":"adviser"`) {
+		t.Fatalf("command menu not registered: %v", cs)
+	}
 
 	srv.SendText(42, "how much do nurses earn")
 	if _, err := srv.WaitCalls(waitCtx(t), 3, "sendMessage"); err != nil {

@@ -2,9 +2,9 @@
 // speaks the real wire protocol (form-encoded and multipart POSTs to /bot<token>/<method>,
 // {"ok":...,"result":...} envelopes) so the real go-telegram-bot-api client can be
 // driven against it. It serves getMe, getUpdates as a long poll honouring offset and
-// timeout, sendMessage, sendPhoto, answerCallbackQuery, setWebhook and deleteWebhook;
-// records what the bot sent; injects updates (messages, button presses, duplicates);
-// and scripts failures (429 with retry_after, 500, dropped connections).
+// timeout, sendMessage, sendPhoto, answerCallbackQuery, setMyCommands, setWebhook and
+// deleteWebhook; records what the bot sent; injects updates (messages, button presses,
+// duplicates); and scripts failures (429 with retry_after, 500, dropped connections).
 package telegramtest
 
 import (
@@ -181,6 +181,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			msg["reply_markup"] = json.RawMessage(rm)
 		}
 		ok200(w, msg)
+	case "setMyCommands":
+		var cmds []struct {
+			Command     string `json:"command"`
+			Description string `json:"description"`
+		}
+		if err := json.Unmarshal([]byte(c.Params["commands"]), &cmds); err != nil || len(cmds) == 0 {
+			writeJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: can't parse commands"})
+			return
+		}
+		ok200(w, true)
 	case "answerCallbackQuery", "setWebhook", "deleteWebhook":
 		if method == "setWebhook" {
 			s.mu.Lock()
