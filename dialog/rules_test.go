@@ -2,11 +2,11 @@ package dialog
 
 import (
 	"errors"
-
-	"github.com/expr-lang/expr"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/expr-lang/expr"
 )
 
 func TestLoadRulesErrors(t *testing.T) {
