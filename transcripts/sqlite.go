@@ -2,7 +2,9 @@ package transcripts
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -87,9 +89,12 @@ CREATE TABLE IF NOT EXISTS events(
 	PRIMARY KEY(conversation, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_time ON events(time);
-CREATE TABLE IF NOT EXISTS event_seqs(
-	conversation TEXT PRIMARY KEY,
-	last_seq INTEGER NOT NULL
+-- The last sequence numbers of erased conversations, keyed by a hash of the
+-- conversation key so nothing identifies the person (others are MAX(seq) of events).
+CREATE TABLE IF NOT EXISTS erased_seqs(
+	key_hash TEXT PRIMARY KEY,
+	last_seq INTEGER NOT NULL,
+	erased INTEGER NOT NULL
 ) WITHOUT ROWID;
 `
 
@@ -143,11 +148,13 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 		s.closeDBs()
 		return nil, fmt.Errorf("transcripts: prepare: %w", err)
 	}
-	if s.getSeq, err = w.PrepareContext(ctx, `SELECT last_seq FROM event_seqs WHERE conversation=?`); err != nil {
+	if s.getSeq, err = w.PrepareContext(ctx, `SELECT MAX(
+		COALESCE((SELECT MAX(seq) FROM events WHERE conversation=?1), 0),
+		COALESCE((SELECT last_seq FROM erased_seqs WHERE key_hash=?2), 0))`); err != nil {
 		s.closeDBs()
 		return nil, fmt.Errorf("transcripts: prepare: %w", err)
 	}
-	if s.putSeq, err = w.PrepareContext(ctx, `INSERT INTO event_seqs(conversation,last_seq) VALUES(?,?) ON CONFLICT(conversation) DO UPDATE SET last_seq=excluded.last_seq`); err != nil {
+	if s.putSeq, err = w.PrepareContext(ctx, `INSERT INTO erased_seqs(key_hash,last_seq,erased) VALUES(?,?,?) ON CONFLICT(key_hash) DO UPDATE SET last_seq=excluded.last_seq, erased=excluded.erased`); err != nil {
 		s.closeDBs()
 		return nil, fmt.Errorf("transcripts: prepare: %w", err)
 	}
@@ -229,19 +236,13 @@ func (t *Tx) Append(e Event) (Event, error) {
 	if e.Kind == KindUser || e.Kind == KindAdviser {
 		e.Text = t.s.redact.Redact(e.Text)
 	}
-	last, ok := t.b.seqs[e.Conversation]
-	if !ok {
-		last, ok = t.s.seqs[e.Conversation]
-	}
-	if !ok {
-		err := t.tx.StmtContext(t.ctx, t.s.getSeq).QueryRowContext(t.ctx, e.Conversation).Scan(&last)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return Event{}, fmt.Errorf("transcripts: last seq: %w", err)
-		}
+	last, err := t.lastSeq(e.Conversation)
+	if err != nil {
+		return Event{}, err
 	}
 	e.Seq = last + 1
 	t.b.seqs[e.Conversation] = e.Seq
-	_, err := t.tx.StmtContext(t.ctx, t.s.insEvent).ExecContext(t.ctx, e.Conversation, e.Seq, e.Channel, e.Kind,
+	_, err = t.tx.StmtContext(t.ctx, t.s.insEvent).ExecContext(t.ctx, e.Conversation, e.Seq, e.Channel, e.Kind,
 		e.Time.UnixMicro(), e.Text, e.Intent, e.Rule, strings.Join(e.Sources, ","), e.Handoff, e.Safeguarding,
 		e.Feedback, e.Payload)
 	if err != nil {
@@ -250,9 +251,36 @@ func (t *Tx) Append(e Event) (Event, error) {
 	return e, nil
 }
 
-// Erase deletes a conversation's events. The sequence counter is kept so a channel that
-// resumes by sequence number (the web chat) never sees a number twice.
+// lastSeq is a conversation's last sequence number: assigned in this transaction,
+// cached, or read from the events (and the counters of erased conversations).
+func (t *Tx) lastSeq(conversation string) (int64, error) {
+	if last, ok := t.b.seqs[conversation]; ok {
+		return last, nil
+	}
+	if last, ok := t.s.seqs[conversation]; ok {
+		return last, nil
+	}
+	var last int64
+	if err := t.tx.StmtContext(t.ctx, t.s.getSeq).QueryRowContext(t.ctx, conversation, keyHash(conversation)).Scan(&last); err != nil {
+		return 0, fmt.Errorf("transcripts: last seq: %w", err)
+	}
+	return last, nil
+}
+
+// Erase deletes a conversation's events. Its last sequence number is kept (under a hash
+// of the key, until retention) so a channel that resumes by sequence number (the web
+// chat) never sees a number twice.
 func (t *Tx) Erase(conversation string) error {
+	last, err := t.lastSeq(conversation)
+	if err != nil {
+		return err
+	}
+	if last > 0 {
+		if _, err := t.tx.StmtContext(t.ctx, t.s.putSeq).ExecContext(t.ctx, keyHash(conversation), last, time.Now().UnixMicro()); err != nil {
+			return fmt.Errorf("transcripts: erase: %w", err)
+		}
+		t.b.seqs[conversation] = last
+	}
 	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM events WHERE conversation=?`, conversation); err != nil {
 		return fmt.Errorf("transcripts: erase: %w", err)
 	}
@@ -383,12 +411,6 @@ func (s *SQLite) runTx(batch []writeReq) (errs []error, ok bool) {
 		tx.Rollback()
 		return errs, true
 	}
-	for conv, seq := range b.seqs {
-		if _, err := tx.StmtContext(ctx, s.putSeq).ExecContext(ctx, conv, seq); err != nil {
-			tx.Rollback()
-			return fail(fmt.Errorf("transcripts: save seq: %w", err))
-		}
-	}
 	if err := tx.Commit(); err != nil {
 		return fail(fmt.Errorf("transcripts: commit: %w", err))
 	}
@@ -445,8 +467,10 @@ func (s *SQLite) Erase(ctx context.Context, conversation string) error {
 // an event.
 func (s *SQLite) LastSeq(ctx context.Context, conversation string) (int64, error) {
 	var n int64
-	err := s.read.QueryRowContext(ctx, `SELECT last_seq FROM event_seqs WHERE conversation=?`, conversation).Scan(&n)
-	if errors.Is(err, sql.ErrNoRows) {
+	err := s.read.QueryRowContext(ctx, `SELECT MAX(
+		COALESCE((SELECT MAX(seq) FROM events WHERE conversation=?1), 0),
+		COALESCE((SELECT last_seq FROM erased_seqs WHERE key_hash=?2), 0))`, conversation, keyHash(conversation)).Scan(&n)
+	if err == nil && n == 0 {
 		return 0, ErrNotFound
 	}
 	if err != nil {
@@ -511,8 +535,8 @@ func (s *SQLite) EventsRange(ctx context.Context, conversation string, from, to 
 	return evs, nil
 }
 
-// DeleteBefore deletes every event older than cutoff (retention) and forgets the
-// sequence counters of conversations left empty. It returns the events deleted.
+// DeleteBefore deletes every event older than cutoff (retention) and the sequence
+// counters of conversations erased before it. It returns the events deleted.
 func (s *SQLite) DeleteBefore(ctx context.Context, cutoff time.Time) (int64, error) {
 	var n int64
 	err := s.Batch(ctx, func(tx *Tx) error {
@@ -522,10 +546,10 @@ func (s *SQLite) DeleteBefore(ctx context.Context, cutoff time.Time) (int64, err
 		}
 		n, _ = res.RowsAffected()
 		if n > 0 {
-			clear(tx.s.seqs) // counters of emptied conversations go: reload them
-			if _, err := tx.tx.ExecContext(ctx, `DELETE FROM event_seqs WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation=event_seqs.conversation)`); err != nil {
-				return fmt.Errorf("transcripts: retention: %w", err)
-			}
+			clear(tx.s.seqs) // emptied conversations start again from their stored events
+		}
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM erased_seqs WHERE erased < ?`, cutoff.UnixMicro()); err != nil {
+			return fmt.Errorf("transcripts: retention: %w", err)
 		}
 		return nil
 	})
@@ -626,3 +650,9 @@ func (st *Stats) finish(understood int) {
 }
 
 var _ Store = (*SQLite)(nil)
+
+// keyHash hides a conversation key in the erased conversations' counters.
+func keyHash(conversation string) string {
+	sum := sha256.Sum256([]byte("careersbot erased conversation\x00" + conversation))
+	return hex.EncodeToString(sum[:16])
+}

@@ -191,6 +191,27 @@ func TestEraseRetentionAndReopen(t *testing.T) {
 	if err != nil || e.Seq != 2 {
 		t.Errorf("append after erase: seq %d, %v; want 2", e.Seq, err)
 	}
+	// The kept counter does not name the conversation; retention keeps it until its time.
+	var n int
+	s.ReadDB().QueryRow(`SELECT COUNT(*) FROM erased_seqs WHERE key_hash LIKE '%gone%'`).Scan(&n)
+	if n != 0 {
+		t.Error("erased_seqs holds the conversation key")
+	}
+	if err := s.Erase(ctx, "x:gone"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DeleteBefore(ctx, time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if last, err := s.LastSeq(ctx, "x:gone"); err != nil || last != 2 {
+		t.Errorf("LastSeq after erase and retention = %d, %v; want 2", last, err)
+	}
+	if _, err := s.DeleteBefore(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LastSeq(ctx, "x:gone"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("LastSeq after the counter's retention: %v", err)
+	}
 }
 
 func TestStatsAndExport(t *testing.T) {
