@@ -192,9 +192,9 @@ func TestEraseRetentionAndReopen(t *testing.T) {
 		t.Errorf("append after erase: seq %d, %v; want 2", e.Seq, err)
 	}
 	// The kept counter does not name the conversation; retention keeps it until its time.
-	var n int
-	s.ReadDB().QueryRow(`SELECT COUNT(*) FROM erased_seqs WHERE key_hash LIKE '%gone%'`).Scan(&n)
-	if n != 0 {
+	var leaks int
+	s.ReadDB().QueryRow(`SELECT COUNT(*) FROM erased_seqs WHERE key_hash LIKE '%gone%'`).Scan(&leaks)
+	if leaks != 0 {
 		t.Error("erased_seqs holds the conversation key")
 	}
 	if err := s.Erase(ctx, "x:gone"); err != nil {
