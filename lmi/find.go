@@ -34,7 +34,7 @@ a level a levels gcse gcses btec nvq t level
 
 // single-word aliases that are everyday words: they need a work word next to them
 var findWeak = toSet(`care caring sales sale security building construction business art music sport sports film
-law finance science dance drama cooking fashion banking cleaning marketing advertising admin retail hospitality
+law finance science dance drama cooking fashion banking cleaning marketing advertising admin retail hospitality beauty
 coach cook porter driver manager assistant worker officer operator technician consultant specialist analyst director
 pa pt ta ot pr hr kp it dev spark cop marine sailor navy army military forces gamer
 computing engineering teaching nursing coding programming accounting accountancy economics psychology
@@ -132,8 +132,14 @@ func (idx *searchIndex) singleOK(toks []token, i int) bool {
 	if findWeak[t.raw] || findWeak[t.norm] {
 		return findStrongFields[t.raw] || hasWorkContext(toks, i)
 	}
+	// "my teacher said...", "her doctor": a person the user knows, not a job asked about
+	if i > 0 && possessives[toks[i-1].raw] && !hasWorkContext(toks, i) {
+		return false
+	}
 	return true
 }
+
+var possessives = toSet("my our his her their your ur")
 
 // hasWorkContext reports whether the word at i sits next to a work word ("care
 // jobs", "work in sales", "get into IT", "become a coach").
