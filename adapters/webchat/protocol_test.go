@@ -622,3 +622,27 @@ func TestMaxConnections(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestIdleTimeoutClosesSilentSockets(t *testing.T) {
+	r := newRig(t, webchat.Options{IdleTimeout: 200 * time.Millisecond})
+	ctx := testCtx(t)
+	pinging, silent := dial(t, r), dial(t, r)
+	helloReady(t, pinging, conv, 0)
+	helloReady(t, silent, "silent_conversation", 0)
+	// The pinging client outlives several timeouts.
+	for range 5 {
+		time.Sleep(100 * time.Millisecond)
+		if err := pinging.Write(ctx, webchattest.Frame{Type: "ping"}); err != nil {
+			t.Fatal(err)
+		}
+		if f, err := pinging.Next(ctx); err != nil || f.Type != "pong" {
+			t.Fatalf("ping: %+v, %v", f, err)
+		}
+	}
+	if _, err := silent.Next(ctx); err == nil {
+		t.Fatal("silent socket still open")
+	}
+	if got := r.a.Connections(); got != 1 {
+		t.Errorf("Connections() = %d after the silent one closed, want 1", got)
+	}
+}

@@ -46,7 +46,8 @@ type Options struct {
 	// HistoryLimit caps the events replayed after a hello. Default 1000.
 	HistoryLimit int
 	// IdleTimeout closes a socket the client has not written to for this long (the
-	// widget pings every 25 s). Default 75 s.
+	// widget pings every 25 s, which a background tab may slow to once a minute).
+	// Default 120 s.
 	IdleTimeout time.Duration
 	// WriteTimeout bounds one frame write to a slow client. Default 10 s.
 	WriteTimeout time.Duration
@@ -115,7 +116,7 @@ func New(opts Options, history History) (*Adapter, error) {
 		opts.HistoryLimit = 1000
 	}
 	if opts.IdleTimeout <= 0 {
-		opts.IdleTimeout = 75 * time.Second
+		opts.IdleTimeout = 120 * time.Second
 	}
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 10 * time.Second

@@ -464,7 +464,8 @@
     clearInterval(pingTimer);
     pingTimer = setInterval(function () {
       if (!ws) { return; }
-      if (Date.now() - lastHeard > 60000) { try { ws.close(); } catch (e) { /* ignore */ } return; }
+      // Background tabs may run this only once a minute: allow for it before calling the line dead.
+      if (Date.now() - lastHeard > 100000) { try { ws.close(); } catch (e) { /* ignore */ } return; }
       wsSend({ type: 'ping' });
     }, 25000);
   }
