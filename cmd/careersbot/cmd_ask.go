@@ -215,17 +215,32 @@ func evalOne(ctx context.Context, eng *dialog.Engine, line string, n int) (out e
 			out.Error = fmt.Sprintf("internal error: %v", p)
 		}
 	}()
-	var in evalLine
-	dec := json.NewDecoder(strings.NewReader(line))
-	if err := dec.Decode(&in); err != nil {
+	// Decode field by field, so a bad field still reports the line's id.
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(line), &fields); err != nil {
 		out.Error = "bad input line: " + err.Error()
 		return out
 	}
-	if len(in.ID) > 0 && string(in.ID) != "null" {
-		out.ID = in.ID
+	if id, ok := fields["id"]; ok && string(id) != "null" {
+		out.ID = id
+	}
+	var in evalLine
+	for name, dst := range map[string]any{"text": &in.Text, "age": &in.Age, "location": &in.Location} {
+		raw, ok := fields[name]
+		if !ok || string(raw) == "null" {
+			continue
+		}
+		if err := json.Unmarshal(raw, dst); err != nil {
+			out.Error = fmt.Sprintf("bad input line: %q: %v", name, err)
+			return out
+		}
 	}
 	if in.Text == nil {
 		out.Error = `bad input line: no "text"`
+		return out
+	}
+	if in.Age < 0 || in.Age > 120 {
+		out.Error = fmt.Sprintf("bad input line: age %d out of range", in.Age)
 		return out
 	}
 	reply, _, err := eng.Respond(ctx, dialog.State{}, dialog.Input{Text: *in.Text, Age: in.Age, Location: in.Location})

@@ -24,14 +24,15 @@ func TestEvalOneLinePerInput(t *testing.T) {
 		`{"id":7,"text":"electrician vacancies in scotland"}`,
 		`{"id":"e","text":"i want to die","age":13}`,
 		`{"id":"f","text":"` + strings.Repeat("x", 20000) + `"}`,
+		`{"id":"g","text":"hello","age":"fifteen"}`,
 	}, "\n")
 	code, out, errs := askRunCmd(t, in, "eval")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 6 {
-		t.Fatalf("%d output lines, want 6 (one per non-empty input line):\n%s", len(lines), out)
+	if len(lines) != 7 {
+		t.Fatalf("%d output lines, want 7 (one per non-empty input line):\n%s", len(lines), out)
 	}
 	type row struct {
 		ID          json.RawMessage `json:"id"`
@@ -71,6 +72,9 @@ func TestEvalOneLinePerInput(t *testing.T) {
 	}
 	if rows[5].Error != "" || rows[5].Reply == "" {
 		t.Errorf("long line: %+v", rows[5])
+	}
+	if string(rows[6].ID) != `"g"` || !strings.Contains(rows[6].Error, "age") {
+		t.Errorf("bad age: want an error naming age with the id, got %+v", rows[6])
 	}
 }
 
