@@ -276,7 +276,7 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 		put(placeKey(r.Name), &placeEntry{kind: "region", name: r.Name, region: i, rank: 0})
 	}
 	for _, a := range placeAliases {
-		pe := &placeEntry{kind: "alias", name: a.name, region: -1, area: a.area, rank: 1, weak: weakPlaceWords[placeKey(a.name)]}
+		pe := &placeEntry{kind: "alias", name: a.name, region: -1, area: a.area, rank: 1, weak: weakPlaceWords[placeKey(a.name)] || len(a.name) <= 3}
 		var opts []int
 		for _, rn := range a.regions {
 			if i, ok := regIdx[rn]; ok {
