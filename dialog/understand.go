@@ -162,8 +162,8 @@ var ucNotJobWords = map[string]bool{
 
 // keepMentions drops weak mentions: low-scored word-form guesses, everyday verbs, and,
 // when the person is saying what they like, interest or subject words the store read as a
-// job ("i like art and design", "jobs for people who love football") unless it matched
-// them exactly. "jobs in design" keeps its occupation.
+// job ("i like art and design", "jobs for people who love football"). "jobs in design"
+// keeps its occupation.
 func (u *Understander) keepMentions(ms []lmi.Mention, interestFrame bool) []lmi.Mention {
 	out := ms[:0]
 	for _, m := range ms {
@@ -171,7 +171,7 @@ func (u *Understander) keepMentions(ms []lmi.Mention, interestFrame bool) []lmi.
 		if score < ucMinMentionScore {
 			continue
 		}
-		if score < 1 && u.everydayWords(m.Text, interestFrame) {
+		if u.everydayWords(m.Text, score, interestFrame) {
 			continue
 		}
 		out = append(out, m)
@@ -179,14 +179,15 @@ func (u *Understander) keepMentions(ms []lmi.Mention, interestFrame bool) []lmi.
 	return out
 }
 
-// everydayWords reports whether text is an everyday verb or, in an interest frame,
-// wholly an interest, subject or skill word.
-func (u *Understander) everydayWords(text string, interestFrame bool) bool {
+// everydayWords reports whether a mention is an everyday verb read as a job by word form
+// (score below 1) or, in an interest frame, wholly an interest, subject or skill word
+// ("i'm really into fashion", "i like coding").
+func (u *Understander) everydayWords(text string, score float64, interestFrame bool) bool {
 	toks := ucNormalise(text)
 	if len(toks) == 0 {
 		return false
 	}
-	if len(toks) == 1 && ucNotJobWords[toks[0].s] {
+	if score < 1 && len(toks) == 1 && ucNotJobWords[toks[0].s] {
 		return true
 	}
 	if !interestFrame {
