@@ -233,6 +233,11 @@ func (e *Engine) finishContext(t *turn) {
 			t.intent = IntentDescribe
 		}
 	}
+	// "what about in london?": a bare place repeats the last question there.
+	if t.weak() && len(t.occs) == 0 && t.answered == "" && (t.placeInMsg || t.placeAmbig) &&
+		usesRegion[t.prev.LastIntent] {
+		t.intent = t.prev.LastIntent
+	}
 	// "and how much do they earn?": the occupations of the last answer.
 	if needsOccupation[t.intent] && len(t.prev.LastOccupations) > 0 {
 		need := 1
