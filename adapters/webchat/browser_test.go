@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -118,8 +120,16 @@ func TestBrowser(t *testing.T) {
 					}
 				}
 			}
+			wantAnimation := "cb-blink"
 			if sz.name == "phone" {
 				do(ctx, t, "phone viewport", chromedp.EmulateViewport(sz.width, sz.height, chromedp.EmulatePortrait))
+				// This phone's user asked for less motion.
+				wantAnimation = "none"
+				do(ctx, t, "reduced motion", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+					_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+						Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
+					return err
+				}))
 			} else {
 				do(ctx, t, "desktop viewport", chromedp.EmulateViewport(sz.width, sz.height))
 			}
@@ -137,6 +147,10 @@ func TestBrowser(t *testing.T) {
 			poll(ctx, t, "age prompt focused", "document.querySelector('[data-careersbot]').shadowRoot.activeElement?.textContent === '11 to 13'")
 			do(ctx, t, "choose age", chromedp.Click(chromedp.JSPath(webchattest.WAll(".age-buttons button")+"[1]")))
 			poll(ctx, t, "input focused after age", "document.querySelector('[data-careersbot]').shadowRoot.activeElement?.id === 'cb-input'")
+
+			if a := eval[string](ctx, t, "getComputedStyle("+webchattest.W(".dots")+").animationName"); a != wantAnimation {
+				t.Errorf("typing dots animation %q, want %q", a, wantAnimation)
+			}
 
 			// Ask a question.
 			do(ctx, t, "type question", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), "what does an electrician do"+kb.Enter))
@@ -156,6 +170,10 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("chart source line %q", src)
 			}
 			webchattest.Screenshot(t, ctx, sz.name+"-answer")
+			// WCAG AA: every piece of text in the widget has 4.5:1 contrast with what is behind it.
+			if low := eval[[]string](ctx, t, contrastCheck); len(low) > 0 {
+				t.Errorf("text below 4.5:1 contrast:\n%s", strings.Join(low, "\n"))
+			}
 
 			// Click a quick reply.
 			poll(ctx, t, "quick replies", webchattest.WAll(".quick button")+".length === 2")
@@ -289,3 +307,26 @@ func TestBrowserTwoTabs(t *testing.T) {
 	both("turn after the drop", "hello from A", "You said: hello from A", "hello from B", "You said: hello from B",
 		"after the drop", "You said: after the drop")
 }
+
+// contrastCheck lists the widget's text elements whose colour has less than 4.5:1
+// contrast with their effective background (the first opaque ancestor background).
+const contrastCheck = `(() => {
+  const root = document.querySelector('[data-careersbot]').shadowRoot;
+  const rgb = s => (s.match(/[\d.]+/g) || []).map(Number);
+  const lum = c => { const v = c.slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const bg = el => { for (let e = el; e; e = e.parentElement || (e.getRootNode() && e.getRootNode().host)) {
+      const c = rgb(getComputedStyle(e).backgroundColor); if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c; }
+    return [255, 255, 255]; };
+  const out = [];
+  root.querySelectorAll('*').forEach(el => {
+    if (el.closest('svg') || el.closest('.sr-only') || el.offsetParent === null) return;
+    const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim() !== '');
+    if (!own) return;
+    const st = getComputedStyle(el);
+    const l1 = lum(rgb(st.color)), l2 = lum(bg(el));
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    if (ratio < 4.5) out.push(el.tagName + '.' + el.className + ' "' + el.textContent.slice(0, 30) + '" ' + ratio.toFixed(2));
+  });
+  return out;
+})()`
