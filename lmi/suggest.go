@@ -103,7 +103,7 @@ type interest struct {
 
 var interests = []interest{
 	{"animals", []string{"animal", "pet", "dog", "cat", "horse", "wildlife", "zoo"}, "R", []string{"Biology"}, []string{"animal", "veterinar", "zoo", "groom", "kennel", "farm", "horse", "equine", "pest"}, "works with animals"},
-	{"sport", []string{"sport", "football", "fitnes", "gym", "exercise", "pe", "running", "swimming", "rugby", "cricket", "athletic"}, "RS", nil, []string{"sport", "fitness", "coach", "leisure", "athlet", "football", "instructor"}, "is about sport and fitness"},
+	{"sport", []string{"sport", "football", "fitnes", "gym", "exercise", "pe", "running", "swimming", "rugby", "cricket", "athletic"}, "RS", nil, []string{"sport", "fitness", "leisure", "athlet", "football", "gym", "personal trainer", "lifeguard", "swimming"}, "is about sport and fitness"},
 	{"drawing", []string{"drawing", "draw", "art", "painting", "sketching", "illustration"}, "A", []string{"Fine Arts", "Design"}, []string{"artist", "illustrat", "graphic", "animat", "design", "tattoo"}, "uses drawing and art"},
 	{"being creative", []string{"creative", "creativity", "design", "designing", "making", "craft", "crafts"}, "A", []string{"Fine Arts", "Design"}, []string{"design", "artist", "craft", "photograph", "maker"}, "is creative work"},
 	{"computers", []string{"computer", "computing", "coding", "code", "programming", "tech", "technology", "it", "gaming", "game", "games", "software", "ict"}, "IC", []string{"Computers and Electronics", "Programming"}, []string{"programmer", "software", "it ", "web", "data", "cyber", "computer", "network", "database", "information technology"}, "works with computers"},
@@ -118,7 +118,7 @@ var interests = []interest{
 	{"writing", []string{"writing", "write", "english", "reading", "stories", "books", "blog"}, "A", []string{"English Language", "Writing", "Communications and Media"}, []string{"author", "writer", "journalist", "editor", "librar", "translat"}, "uses writing"},
 	{"cooking", []string{"cooking", "cook", "baking", "bake", "food"}, "R", []string{"Food Production"}, []string{"chef", "cook", "baker", "catering", "food", "butcher"}, "is about food and cooking"},
 	{"business", []string{"business", "money", "selling", "sales", "enterprise", "economics"}, "E", []string{"Economics and Accounting", "Sales and Marketing", "Administration and Management"}, []string{"business", "sales", "finance", "marketing", "manager", "accountant"}, "is about business"},
-	{"talking to people", []string{"talking", "talk", "chatting", "people", "social", "meeting"}, "SE", []string{"Customer and Personal Service", "Speaking"}, []string{"sales", "customer", "receptionist", "advis", "presenter", "travel"}, "means talking to people a lot"},
+	{"talking to people", []string{"talking", "talk", "chatting", "chat", "meeting"}, "SE", []string{"Customer and Personal Service", "Speaking"}, []string{"sales", "customer", "receptionist", "advis", "presenter", "travel"}, "means talking to people a lot"},
 	{"history", []string{"history", "historical", "museum", "museums"}, "I", []string{"History and Archeology"}, []string{"archiv", "curator", "librar", "historian"}, "uses history"},
 	{"languages", []string{"language", "languages", "french", "spanish", "german"}, "A", []string{"Foreign Language"}, []string{"translat", "interpret", "english as a foreign"}, "uses languages"},
 	{"the law", []string{"law", "legal", "justice", "crime", "police"}, "E", []string{"Law and Government", "Public Safety and Security"}, []string{"solicitor", "lawyer", "legal", "barrister", "police", "judge", "prison"}, "is about the law"},
@@ -180,20 +180,28 @@ func (e *Embedded) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, e
 		if q.NoDegree && needsDegree(u) {
 			continue
 		}
-		titles := strings.ToLower(u.Title + " | " + strings.Join(u.Related, " | "))
+		title := strings.ToLower(u.Title)
+		related := strings.ToLower(strings.Join(u.Related, " | "))
 		var score float64
 		var because []string
 		for _, in := range hit {
 			var s float64
 			kw := false
 			for _, k := range in.keywords {
-				if strings.Contains(titles, k) {
+				if hasWordPrefix(title, k) {
 					kw = true
+					s += 4
 					break
 				}
 			}
-			if kw {
-				s += 3
+			if !kw {
+				for _, k := range in.keywords {
+					if hasWordPrefix(related, k) {
+						kw = true
+						s += 2
+						break
+					}
+				}
 			}
 			kn := 0.0
 			if u.Profile != nil {
@@ -207,11 +215,11 @@ func (e *Embedded) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, e
 					}
 				}
 				if kn >= 3.5 {
-					s += kn - 3
+					s += (kn - 3) * 1.5
 				}
 				for _, l := range in.riasec {
 					if v := u.Profile.RIASEC[string(l)]; v > 4 {
-						s += (v - 4) / 1.5
+						s += (v - 4) / 3
 					}
 				}
 			}
@@ -265,4 +273,21 @@ func (e *Embedded) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, e
 		out = append(out, c.s)
 	}
 	return out, nil
+}
+
+// hasWordPrefix reports whether some word of text starts with prefix ("veterinar"
+// matches "veterinary nurses"; "coach" does not match "stagecoach").
+func hasWordPrefix(text, prefix string) bool {
+	for i := 0; i+len(prefix) <= len(text); {
+		j := strings.Index(text[i:], prefix)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		if at == 0 || !isWordByte(text[at-1]) {
+			return true
+		}
+		i = at + 1
+	}
+	return false
 }
