@@ -13,6 +13,8 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -124,12 +126,27 @@ func (h *httpAPI) cors(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// OriginAllowed says whether a browser Origin is in the allowed list ("*" allows all).
-// Entries are compared whole, case-insensitively: "https://careers.example.org".
+// OriginAllowed says whether a browser Origin is in the allowed list: "*" allows all,
+// an origin ("https://careers.example.org") must match whole (case-insensitively), and
+// an entry without a scheme is a host pattern in path.Match syntax ("*.example.org").
 func OriginAllowed(origin string, allowed []string) bool {
+	host := origin
+	if u, err := url.Parse(origin); err == nil && u.Host != "" {
+		host = u.Hostname()
+	}
 	for _, a := range allowed {
-		if a == "*" || strings.EqualFold(strings.TrimSuffix(a, "/"), origin) {
+		a = strings.TrimSuffix(strings.TrimSpace(a), "/")
+		switch {
+		case a == "*":
 			return true
+		case strings.Contains(a, "://"):
+			if strings.EqualFold(a, origin) {
+				return true
+			}
+		default:
+			if ok, _ := path.Match(strings.ToLower(a), strings.ToLower(host)); ok {
+				return true
+			}
 		}
 	}
 	return false

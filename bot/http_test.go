@@ -339,3 +339,28 @@ func BenchmarkRESTPost(b *testing.B) {
 		}
 	})
 }
+
+func TestOriginAllowed(t *testing.T) {
+	allowed := []string{"https://careers.example.org", "*.schools.example"}
+	tests := []struct {
+		origin string
+		want   bool
+	}{
+		{"https://careers.example.org", true},
+		{"HTTPS://Careers.Example.org", true},
+		{"http://careers.example.org", false},
+		{"https://careers.example.org.evil.test", false},
+		{"https://a.schools.example", true},
+		{"https://schools.example", false},
+		{"https://a.schools.example.evil.test", false},
+		{"null", false},
+	}
+	for _, tc := range tests {
+		if got := OriginAllowed(tc.origin, allowed); got != tc.want {
+			t.Errorf("OriginAllowed(%q) = %v, want %v", tc.origin, got, tc.want)
+		}
+	}
+	if !OriginAllowed("https://anything.test", []string{"*"}) {
+		t.Error("* does not allow all")
+	}
+}
