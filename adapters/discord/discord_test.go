@@ -348,3 +348,23 @@ func TestEscapeMarkdown(t *testing.T) {
 		}
 	}
 }
+
+func TestPartialSendResumes(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.NewServer(token)
+	defer srv.Close()
+	a := newAdapter(t, srv)
+	m := bot.Message{Conversation: "dm1", Seq: 9, Text: strings.Repeat("Apprenticeships pay while you learn. ", 80)} // 2 parts
+	srv.Fail("messages", discordtest.Failure{Skip: 1, Code: 500})
+	var se *bot.SendError
+	if err := a.Send(context.Background(), m); !errors.As(err, &se) || !se.Retry {
+		t.Fatalf("first attempt: %v", err)
+	}
+	if err := a.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	sent := srv.Sent()
+	if len(sent) != 2 || sent[0].Content == sent[1].Content {
+		t.Fatalf("%d messages, want the 2 parts once each", len(sent))
+	}
+}

@@ -466,3 +466,25 @@ func TestSocketReconnectsWithoutPings(t *testing.T) {
 		t.Fatal("no reconnect when the server stopped sending PINGs:", err)
 	}
 }
+
+func TestPartialSendResumes(t *testing.T) {
+	srv := slacktest.NewServer()
+	defer srv.Close()
+	a := newAdapter(t, srv, nil)
+	m := bot.Message{Conversation: "D1", Seq: 7, Text: strings.Repeat("Careers advice matters. ", 8000)}
+	if n := len(Blocks(m)); n != 2 {
+		t.Fatalf("%d messages, want 2", n)
+	}
+	srv.Fail("chat.postMessage", slacktest.Failure{Skip: 1, Code: 500})
+	var se *bot.SendError
+	if err := a.Send(context.Background(), m); !errors.As(err, &se) || !se.Retry {
+		t.Fatalf("first attempt: %v", err)
+	}
+	if err := a.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	posts := srv.Posts()
+	if len(posts) != 2 || string(posts[0].Blocks) == string(posts[1].Blocks) {
+		t.Fatalf("%d posts, want the 2 parts once each", len(posts))
+	}
+}

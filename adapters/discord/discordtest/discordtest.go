@@ -53,6 +53,7 @@ type Callback struct {
 type Failure struct {
 	Code       int     // 429, 500...
 	RetryAfter float64 // seconds, for 429
+	Skip       int     // let this many calls succeed first
 }
 
 // Server is the fake Discord. Create it with NewServer; Close it when done.
@@ -161,7 +162,9 @@ func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	if fs := s.failures[group]; len(fs) > 0 {
+	if fs := s.failures[group]; len(fs) > 0 && fs[0].Skip > 0 {
+		fs[0].Skip--
+	} else if len(fs) > 0 {
 		f := fs[0]
 		s.failures[group] = fs[1:]
 		s.mu.Unlock()

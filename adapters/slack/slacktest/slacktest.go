@@ -49,6 +49,7 @@ type Failure struct {
 	RetryAfter int    // seconds, sent as Retry-After with 429
 	SlackError string // with Code 0: HTTP 200 {"ok":false,"error":SlackError}
 	Drop       bool   // close the connection without answering
+	Skip       int    // let this many calls succeed first
 }
 
 // Server is the fake Slack. Create it with NewServer; Close it when done.
@@ -105,7 +106,9 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	if fs := s.failures[method]; len(fs) > 0 {
+	if fs := s.failures[method]; len(fs) > 0 && fs[0].Skip > 0 {
+		fs[0].Skip--
+	} else if len(fs) > 0 {
 		f := fs[0]
 		s.failures[method] = fs[1:]
 		s.mu.Unlock()
