@@ -90,6 +90,14 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 		if t.u.Safeguarding != nil {
 			return e.safeguarding(ctx, rs, t, t.u.Safeguarding)
 		}
+		// A plain "yes" to a reply that ended with suggestions and no open question
+		// ("Do you want to know the pay?") takes the first suggestion.
+		if in.Button == "" && st.Pending == nil && t.u.Yes && !t.u.No && len(t.u.Occupations) == 0 &&
+			(t.u.Intent == IntentUnknown || t.u.Intent == "") && len(st.Offered) > 0 && st.Offered[0].Value != IntentHandoff {
+			in.Button = st.Offered[0].Value
+			t.in = in
+			t.u = e.und.Understand(ctx, clipText(in.Button))
+		}
 	} else {
 		t.u = Understanding{Text: in.Text}
 	}
@@ -550,8 +558,8 @@ func addWords(have, add []string) []string {
 
 // misses counts misunderstandings in a row, this turn included.
 func (t *turn) misses() int {
-	if t.told && t.failed == "" {
-		return 0
+	if (t.told || t.yes || t.no) && t.failed == "" {
+		return 0 // understood, even if there was nothing to say yes or no to
 	}
 	if t.intent == IntentUnknown || t.failed != "" {
 		return t.prev.Fallbacks + 1
