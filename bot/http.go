@@ -459,7 +459,7 @@ var StatsTemplate = template.Must(template.New("stats").Funcs(template.FuncMap{
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #ddd}
-td.n{text-align:right;font-variant-numeric:tabular-nums}</style></head>
+.n{text-align:right;font-variant-numeric:tabular-nums}</style></head>
 <body><h1>careersbot KPIs</h1>
 <p>Since {{.Since.Format "2 January 2006"}}. Anonymised counts from the transcripts.</p>
 <table>
@@ -470,10 +470,10 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}</style></head>
 <tr><th>Fallback rate (not understood)</th><td class="n">{{pct .FallbackRate}}</td></tr>
 <tr><th>Handed to an adviser</th><td class="n">{{.HandedOff}} ({{pct .HandoffRate}})</td></tr>
 <tr><th>Safeguarding flags</th><td class="n">{{.SafeguardingFlags}}</td></tr>
-<tr><th>"Was this helpful?" yes / no</th><td class="n">{{.FeedbackYes}} / {{.FeedbackNo}} ({{pct .HelpfulRate}} yes)</td></tr>
+<tr><th>"Was this helpful?" yes / no</th><td class="n">{{.FeedbackYes}} / {{.FeedbackNo}}{{if or .FeedbackYes .FeedbackNo}} ({{pct .HelpfulRate}} yes){{end}}</td></tr>
 </table>
 <h2>Intents</h2>
-<table><tr><th>Intent</th><th>Messages</th></tr>
+<table><tr><th>Intent</th><th class="n">Messages</th></tr>
 {{range $k, $v := .Intents}}<tr><td>{{$k}}</td><td class="n">{{$v}}</td></tr>
 {{else}}<tr><td colspan="2">No messages yet.</td></tr>{{end}}
 </table></body></html>
