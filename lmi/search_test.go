@@ -157,3 +157,32 @@ func TestSearchLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentUse exercises one store from many goroutines (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	st, err := LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	done := make(chan bool)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			defer func() { done <- true }()
+			for i := 0; i < 20; i++ {
+				q := benchQueries[(g+i)%len(benchQueries)]
+				if _, err := st.SearchOccupations(ctx, q, 3); err != nil {
+					t.Error(err)
+				}
+				st.FindOccupations(ctx, benchMessages[(g+i)%len(benchMessages)])
+				st.FindPlace(ctx, benchPlaces[(g+i)%len(benchPlaces)])
+				if _, err := st.Occupation(ctx, []string{"5241", "2237", "3312", "9263"}[(g+i)%4]); err != nil {
+					t.Error(err)
+				}
+			}
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+}
