@@ -560,7 +560,7 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 	}
 
 	in := dialog.Input{Text: m.Text, Age: m.Age, Location: m.Location, Button: m.Button, Command: m.Command}
-	reply, next, err := s.engine.Respond(ctx, conv.Dialog, in)
+	reply, next, err := s.respond(ctx, conv.Dialog, in)
 	if err != nil {
 		s.log.Error("engine failed", "conversation", t.Key, "err", err)
 		t.Events = append(t.Events, TurnEvent{Event: user})
@@ -604,6 +604,17 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 	c := conv
 	t.Conversation = &c
 	return t
+}
+
+// respond calls the engine; a panic in it becomes an error, so one bad message cannot
+// take the service down.
+func (s *Service) respond(ctx context.Context, st dialog.State, in dialog.Input) (r dialog.Reply, next dialog.State, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("bot: engine panicked: %v", p)
+		}
+	}()
+	return s.engine.Respond(ctx, st, in)
 }
 
 // handoff queues the conversation for an adviser. say adds the service's own

@@ -31,6 +31,9 @@ func (f *fakeEngine) Respond(ctx context.Context, st dialog.State, in dialog.Inp
 	if f.fail.Load() {
 		return dialog.Reply{}, st, errors.New("engine broke")
 	}
+	if in.Text == "panic" {
+		panic("boom")
+	}
 	st.Turns++
 	text := strings.ToLower(in.Text)
 	r := dialog.Reply{Intent: dialog.IntentUnknown, Depth: dialog.DepthTeen, Rule: "fake"}
@@ -242,6 +245,11 @@ func TestSafeguardingGateRunsFirst(t *testing.T) {
 	if !r.Events[0].Safeguarding {
 		t.Error("user event not flagged")
 	}
+	h.engine.fail.Store(false)
+	if r := h.say("p", "panic"); r.Replies()[0].Text != TextEngineError {
+		t.Errorf("engine panic: %q", texts(r.Events))
+	}
+	h.engine.fail.Store(true)
 	// An engine failure without a flag apologises and keeps the message.
 	r = h.say("g2", "hello")
 	if got := texts(r.Replies()); len(got) != 1 || got[0] != "system: "+TextEngineError || r.Events[0].Text != "hello" {
