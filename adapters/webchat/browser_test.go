@@ -330,3 +330,35 @@ const contrastCheck = `(() => {
   });
   return out;
 })()`
+
+// TestBrowserReloadKeepsUnsent types a message the service cannot take, reloads the page,
+// and checks the message is shown once and sent again, then answered once.
+func TestBrowserReloadKeepsUnsent(t *testing.T) {
+	ctx := webchattest.Browser(t)
+	r := newRig(t, webchat.Options{})
+	W, WAll := webchattest.W, webchattest.WAll
+	r.svc.failAll.Store(true)
+	do(ctx, t, "open demo page", chromedp.Navigate(r.srv.URL+"/"))
+	poll(ctx, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
+	do(ctx, t, "open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
+	do(ctx, t, "say", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "do not lose me"+kb.Enter))
+	poll(ctx, t, "refused, still pending", WAll(".msg.user.pending")+".length === 1 && "+
+		"JSON.parse(sessionStorage.getItem('careersbot.unacked')).length === 1")
+	r.svc.failAll.Store(false)
+	do(ctx, t, "reload", chromedp.Navigate(r.srv.URL+"/"))
+	poll(ctx, t, "answer after reload", countText(".msg.bot .text", "You said: do not lose me")+" === 1")
+	poll(ctx, t, "acknowledged", WAll(".msg.user.pending")+".length === 0 && sessionStorage.getItem('careersbot.unacked') === '[]'")
+	if n := eval[int](ctx, t, WAll(".msg.user .text")+".filter(e => e.textContent === 'do not lose me').length"); n != 1 {
+		t.Errorf("message shown %d times after the reload", n)
+	}
+	// A second reload replays it from the transcript and sends nothing again.
+	do(ctx, t, "reload again", chromedp.Navigate(r.srv.URL+"/"))
+	poll(ctx, t, "replayed", countText(".msg.bot .text", "You said: do not lose me")+" === 1")
+	time.Sleep(200 * time.Millisecond)
+	if n := eval[int](ctx, t, WAll(".msg.user .text")+".filter(e => e.textContent === 'do not lose me').length"); n != 1 {
+		t.Errorf("message shown %d times after the second reload", n)
+	}
+	if n := len(r.store.kinds("webchat:"+conversationOf(t, ctx), transcripts.KindBot)); n != 1 {
+		t.Errorf("%d answers, want 1", n)
+	}
+}

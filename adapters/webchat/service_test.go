@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -81,6 +82,7 @@ type fakeService struct {
 	seen    map[string]bool
 	calls   int
 	failIDs map[string]int // id -> times to refuse before accepting
+	failAll atomic.Bool    // refuse everything
 	handled chan bot.Message
 	// reply, when set, makes the answer; the default echoes.
 	reply func(m bot.Message) bot.Message
@@ -97,6 +99,10 @@ func echo(m bot.Message) bot.Message {
 func (f *fakeService) Handle(ctx context.Context, m bot.Message) error {
 	f.mu.Lock()
 	f.calls++
+	if f.failAll.Load() {
+		f.mu.Unlock()
+		return errors.New("database unavailable")
+	}
 	if f.failIDs[m.ID] > 0 {
 		f.failIDs[m.ID]--
 		f.mu.Unlock()

@@ -166,7 +166,13 @@
   // ---- conversation state ----
   var lastSeq = 0;          // highest transcript seq shown
   var seen = {};            // seq -> true, to drop duplicates
-  var unacked = [];         // frames sent but not acknowledged, in order
+  var unacked = [];         // frames sent but not acknowledged, in order (kept in sessionStorage)
+  var restored = null;      // unacknowledged frames from the previous page, until the first ready
+  try { restored = JSON.parse(sessionStorage.getItem('careersbot.unacked') || 'null'); } catch (e) { restored = null; }
+  if (!Array.isArray(restored) || !restored.length) { restored = null; }
+  function keepUnacked() {
+    try { sessionStorage.setItem('careersbot.unacked', JSON.stringify(unacked)); } catch (e) { /* ignore */ }
+  }
   var pendingEls = {};      // message id -> li of a message not yet in the transcript
   var echoed = {};          // ids of messages shown from another tab
   var ws = null, ready = false, attempts = 0, retryTimer = 0, pingTimer = 0, lastHeard = 0;
@@ -367,6 +373,7 @@
 
   function onAck(id) {
     unacked = unacked.filter(function (u) { return u.id !== id; });
+    keepUnacked();
     var li = pendingEls[id];
     if (li) { li.classList.remove('pending'); li.removeAttribute('aria-busy'); }
   }
@@ -382,6 +389,7 @@
     }
     if (f.id) {
       unacked = unacked.filter(function (u) { return u.id !== f.id; });
+      keepUnacked();
       var li = pendingEls[f.id];
       if (li) { li.classList.add('failed'); li.classList.remove('pending'); }
     }
@@ -405,7 +413,30 @@
     li.dataset.text = text;
     pendingEls[id] = li;
     unacked.push(frame);
+    keepUnacked();
     if (ready) { wsSend(frame); } else { connect(); }
+  }
+
+  // Messages typed on the previous page that were never acknowledged: show the ones the
+  // replayed transcript does not already hold, and send them all again (same ids, so the
+  // service answers each once).
+  function restoreUnacked() {
+    var shown = Array.prototype.slice.call(log.querySelectorAll('.msg.user .text'));
+    restored.forEach(function (frame) {
+      if (!frame || typeof frame.id !== 'string' || unacked.some(function (u) { return u.id === frame.id; })) { return; }
+      var i = shown.map(function (e) { return e.textContent; }).lastIndexOf(frame.text);
+      if (i >= 0) {
+        shown.splice(i, 1);
+      } else {
+        var li = addBubble('user', frame.text || '');
+        li.classList.add('pending');
+        li.dataset.text = frame.text || '';
+        pendingEls[frame.id] = li;
+      }
+      unacked.push(frame);
+    });
+    restored = null;
+    keepUnacked();
   }
 
   // ---- connection ----
@@ -433,6 +464,7 @@
           log.removeAttribute('aria-busy');
           attempts = 0;
           setStatus('');
+          if (restored) { restoreUnacked(); }
           unacked.forEach(wsSend);
           break;
         case 'message': onMessage(f); break;
@@ -540,7 +572,7 @@
     document.body.appendChild(host);
     var wasOpen = false;
     try { wasOpen = sessionStorage.getItem('careersbot.open') === '1'; } catch (e) { /* ignore */ }
-    if (wasOpen) { open(true); } // no focus stealing on page load
+    if (wasOpen || restored) { open(true); } // no focus stealing on page load
   }
   if (document.body) { mount(); } else { document.addEventListener('DOMContentLoaded', mount); }
 
