@@ -123,3 +123,18 @@ func TestMissingFigureIsSaidNotInvented(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownCodeButtonAsksForTheJob(t *testing.T) {
+	e := testEngine(t, Options{})
+	r, _, err := e.Respond(context.Background(), State{}, Input{Button: "pay:9999", Age: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Intent != IntentPay || r.Pending != "occupation" || strings.Contains(r.Text, "£") {
+		t.Errorf("pay:9999: intent %s pending %q: %s", r.Intent, r.Pending, r.Text)
+	}
+	r, _, _ = e.Respond(context.Background(), State{}, Input{Button: "occ:abc"})
+	if strings.Contains(r.Text, "£") || r.Text == "" {
+		t.Errorf("occ:abc: %s", r.Text)
+	}
+}

@@ -353,8 +353,14 @@ func (e *Engine) applyButton(ctx context.Context, t *turn) bool {
 		t.intent = intent
 		t.occs, t.names, t.ambiguous, t.options = nil, nil, false, nil
 		for _, c := range strings.Split(arg, ",") {
-			t.occs = append(t.occs, e.match(c))
-			t.names = append(t.names, t.prevName(c))
+			if m := e.match(strings.TrimSpace(c)); m.Title != "" { // unknown codes are dropped
+				t.occs = append(t.occs, m)
+				t.names = append(t.names, t.prevName(m.SOC2020))
+			}
+		}
+		if len(t.occs) == 0 {
+			t.answered = ""
+			t.failed = "occupation"
 		}
 		e.carryPending(t, p)
 		return true
@@ -377,9 +383,9 @@ func (e *Engine) applyButton(ctx context.Context, t *turn) bool {
 		t.occs, t.names, t.ambiguous, t.options = nil, nil, false, nil
 		if arg != "" {
 			for _, c := range strings.Split(arg, ",") {
-				if c = strings.TrimSpace(c); c != "" {
-					t.occs = append(t.occs, e.match(c))
-					t.names = append(t.names, t.prevName(c))
+				if m := e.match(strings.TrimSpace(c)); m.Title != "" { // unknown codes are dropped
+					t.occs = append(t.occs, m)
+					t.names = append(t.names, t.prevName(m.SOC2020))
 				}
 			}
 		}

@@ -91,10 +91,15 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return err
 	}
 	in := dialog.Input{Text: text, Age: *age, Location: *loc, Adviser: *adviser}
-	reply, _, err := eng.Respond(ctx, dialog.State{}, in)
-	if err != nil {
-		return err
+	reply, _, rerr := eng.Respond(ctx, dialog.State{}, in)
+	if rerr != nil && reply.Text == "" {
+		return rerr
 	}
+	defer func() {
+		if rerr != nil {
+			fmt.Fprintln(stderr, "careersbot ask: warning:", rerr)
+		}
+	}()
 	if *asJSON {
 		u := eng.Understand(ctx, text)
 		out := struct {
