@@ -138,3 +138,52 @@ func TestUnknownCodeButtonAsksForTheJob(t *testing.T) {
 		t.Errorf("occ:abc: %s", r.Text)
 	}
 }
+
+// TestEveryOccupationEveryDepth renders every informative answer for every unit group
+// at every depth: no template holes, no stray punctuation, figures with sources.
+func TestEveryOccupationEveryDepth(t *testing.T) {
+	e := testEngine(t, Options{})
+	ctx := context.Background()
+	occs, err := e.store.Occupations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	intents := []string{IntentPay, IntentHours, IntentEntry, IntentDescribe, IntentOutlook, IntentVacancies}
+	depths := []struct {
+		age     int
+		adviser bool
+	}{{12, false}, {15, false}, {18, false}, {22, false}, {30, true}}
+	bad := []string{"<no value>", " .", "..", "()", " ,", "%!", "{{", "&lt;"}
+	n := 0
+	for i, o := range occs {
+		if testing.Short() && i%10 != 0 {
+			continue
+		}
+		for _, intent := range intents {
+			for _, d := range depths {
+				in := Input{Button: intent + ":" + o.SOC2020, Age: d.age, Adviser: d.adviser}
+				if i%3 == 0 {
+					in.Location = "Leeds"
+				}
+				r, _, err := e.Respond(ctx, State{}, in)
+				n++
+				if err != nil {
+					t.Fatalf("%s %s age %d: %v", intent, o.SOC2020, d.age, err)
+				}
+				if r.Text == "" || r.Intent != intent {
+					t.Fatalf("%s %s age %d: intent %s text %q", intent, o.SOC2020, d.age, r.Intent, r.Text)
+				}
+				for _, b := range bad {
+					if strings.Contains(strings.ReplaceAll(r.Text, "...", ""), b) {
+						t.Errorf("%s %s age %d: %q in %q", intent, o.SOC2020, d.age, b, r.Text)
+						break
+					}
+				}
+				if strings.Contains(r.Text, "£") && len(r.Sources) == 0 {
+					t.Errorf("%s %s age %d: a figure without a source: %q", intent, o.SOC2020, d.age, r.Text)
+				}
+			}
+		}
+	}
+	t.Logf("%d replies rendered", n)
+}

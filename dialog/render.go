@@ -30,6 +30,9 @@ type View struct {
 	Region        string // region used, "" none
 	Country       string
 	England       bool
+	// OutsideEngland is set when the region in use is in Wales, Scotland or Northern
+	// Ireland (England-only figures do not apply there).
+	OutsideEngland bool
 	RegionInMsg   bool
 	NearMe        bool
 	Place         string // the person's town or area, when known
@@ -160,6 +163,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		v.Adviser = true
 	}
 	v.Detailed = v.Older || v.Adult || v.Adviser
+	v.OutsideEngland = v.Region != "" && !v.England
 	v.Interests = append(append([]string(nil), t.st.Profile.Interests...), t.st.Profile.Subjects...)
 	if len(t.u.Occupations) > 0 {
 		v.Said = t.u.Occupations[0].Text
@@ -292,7 +296,7 @@ func (e *Engine) occName(title string, names []string, i int, v *View) string {
 
 // generic first words of SOC titles that say little on their own.
 var genericNames = map[string]bool{
-	"manager": true, "director": true, "assistant": true, "worker": true, "officer": true,
+	"manager": true, "director": true, "assistant": true, "worker": true,
 	"technician": true, "operative": true, "professional": true, "occupation": true,
 	"sale": true, "sport": true, "health": true, "business": true, "art": true, "leisure": true,
 	"care": true, "elementary": true, "administrative": true, "secretarial": true, "customer": true,
@@ -314,6 +318,16 @@ func shortName(title string) string {
 	}
 	if i := strings.Index(first, " and "); i > 0 {
 		first = first[:i]
+	}
+	// "officers in armed forces": the head noun is before "in", "of" or "for".
+	for _, sep := range []string{" in ", " of ", " for "} {
+		if i := strings.Index(first, sep); i > 0 {
+			head := singular(first[:i])
+			if genericNames[head] {
+				return t
+			}
+			return head + first[i:]
+		}
 	}
 	one := singular(first)
 	if genericNames[one] {
@@ -824,7 +838,8 @@ func singular(s string) string {
 	}
 	last = strings.TrimSuffix(strings.TrimSuffix(last, "'s"), "'")
 	switch {
-	case len(last) < 4 || strings.HasSuffix(last, "ss") || strings.HasSuffix(last, "us") || strings.HasSuffix(last, "is"):
+	case len(last) < 4 || strings.HasSuffix(last, "ss") || strings.HasSuffix(last, "us") || strings.HasSuffix(last, "is") ||
+		strings.HasSuffix(last, "ions") || strings.HasSuffix(last, "ics"):
 	case strings.HasSuffix(last, "ies"):
 		last = last[:len(last)-3] + "y"
 	case strings.HasSuffix(last, "ches") || strings.HasSuffix(last, "shes") || strings.HasSuffix(last, "xes") || strings.HasSuffix(last, "sses"):

@@ -120,6 +120,8 @@ func TestShortName(t *testing.T) {
 		{"Chefs", "chef"},
 		{"Programmers and software development professionals", "programmer"},
 		{"Secretaries", "secretary"},
+		{"Officers in armed forces", "officer in armed forces"},
+		{"Public relations and communications directors", "public relations"},
 	} {
 		if got := shortName(tc.in); got != tc.want {
 			t.Errorf("shortName(%q) = %q, want %q", tc.in, got, tc.want)
