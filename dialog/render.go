@@ -27,26 +27,26 @@ type View struct {
 	// Missing lists job codes that were asked about but are not in the store.
 	Missing []string
 
-	Region        string // region used, "" none
-	Country       string
-	England       bool
+	Region  string // region used, "" none
+	Country string
+	England bool
 	// OutsideEngland is set when the region in use is in Wales, Scotland or Northern
 	// Ireland (England-only figures do not apply there).
 	OutsideEngland bool
-	RegionInMsg   bool
-	NearMe        bool
-	Place         string // the person's town or area, when known
-	Options       []string
-	Best          []BestView
-	Suggestions   []SuggestionView
-	Interests     []string // what the person said they like (interests and subjects)
-	NoDegree      bool
-	Category      string // safeguarding category
-	Fallbacks     int
-	AskedSlot     string
-	Said          string // the person's words (for echoing a job title only)
-	ProfileRegion string
-	Feedback      string // "yes" or "no" for a feedback answer
+	RegionInMsg    bool
+	NearMe         bool
+	Place          string // the person's town or area, when known
+	Options        []string
+	Best           []BestView
+	Suggestions    []SuggestionView
+	Interests      []string // what the person said they like (interests and subjects)
+	NoDegree       bool
+	Category       string // safeguarding category
+	Fallbacks      int
+	AskedSlot      string
+	Said           string // the person's words (for echoing a job title only)
+	ProfileRegion  string
+	Feedback       string // "yes" or "no" for a feedback answer
 
 	// Extra are occupations a listing answer (best paid, suggestions) is about.
 	Extra []lmi.Match
