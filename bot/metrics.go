@@ -28,7 +28,7 @@ func NewMetrics(outboxDepth func(ctx context.Context) (int, error)) *Metrics {
 		}, []string{"channel", "outcome"}),
 		Latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "careersbot_message_duration_seconds",
-			Help:    "Time to process one inbound message (ordering, engine, commit).",
+			Help:    "Time from queueing an inbound message to its commit (waiting in its conversation's lane, engine, commit).",
 			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"channel"}),
 		Handoffs: prometheus.NewCounter(prometheus.CounterOpts{

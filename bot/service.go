@@ -266,7 +266,7 @@ func (s *Service) Process(ctx context.Context, m Message) (Result, error) {
 	if m.Time.IsZero() {
 		m.Time = s.opts.Now()
 	}
-	j := &job{ctx: ctx, msg: m, done: make(chan jobResult, 1)}
+	j := &job{ctx: ctx, msg: m, queued: time.Now(), done: make(chan jobResult, 1)}
 	if err := s.enqueue(m.Key(), j); err != nil {
 		return Result{}, err
 	}
@@ -297,6 +297,7 @@ func (s *Service) Do(ctx context.Context, key, channel string, fn func(c Convers
 }
 
 type job struct {
+	queued  time.Time // when it was queued (latency includes the wait in its lane)
 	ctx     context.Context
 	msg     Message
 	fn      func(c Conversation) (*Turn, error)
@@ -410,7 +411,6 @@ func (s *Service) loadConv(ctx context.Context, l *lane, channel string) (Conver
 func (s *Service) runJob(l *lane, j *job) (Result, error) {
 	// Once started, a job runs to its end: its writes must not stop half way.
 	ctx := context.WithoutCancel(j.ctx)
-	start := time.Now()
 	channel := j.msg.Channel
 	if j.fn != nil {
 		channel = j.channel
@@ -475,7 +475,7 @@ func (s *Service) runJob(l *lane, j *job) (Result, error) {
 	}
 	if j.fn == nil {
 		s.metrics.Messages.WithLabelValues(channel, "ok").Inc()
-		s.metrics.Latency.WithLabelValues(channel).Observe(time.Since(start).Seconds())
+		s.metrics.Latency.WithLabelValues(channel).Observe(time.Since(j.queued).Seconds())
 	}
 	return res, nil
 }
