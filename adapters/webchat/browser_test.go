@@ -241,12 +241,21 @@ func TestBrowser(t *testing.T) {
 			do(ctx, t, "escape", chromedp.Focus(chromedp.JSPath(webchattest.W("#cb-input"))), chromedp.KeyEvent(kb.Escape))
 			poll(ctx, t, "closed", webchattest.W(".panel")+".hidden && document.querySelector('[data-careersbot]').shadowRoot.activeElement === "+webchattest.W(".launcher"))
 
+			// An adviser writes while the panel is closed.
+			key := "webchat:" + conversationOf(t, ctx)
+			ev, _ := r.store.Append(context.Background(), transcripts.Event{Conversation: key, Kind: transcripts.KindAdviser, Text: "Hi, I'm Sam, a careers adviser."})
+			if err := r.a.Send(context.Background(), bot.Message{Channel: "webchat", Conversation: conversationOf(t, ctx), Sender: "adviser", Text: ev.Text, Seq: ev.Seq}); err != nil {
+				t.Fatal(err)
+			}
+			poll(ctx, t, "adviser message", countText(".msg.adviser", "Careers adviserHi, I'm Sam")+" === 1")
+
 			// A new page view replays the conversation from the transcript.
 			bots := eval[int](ctx, t, webchattest.WAll(".msg.bot")+".length")
 			do(ctx, t, "reload", chromedp.Navigate(r.srv.URL+"/"))
 			poll(ctx, t, "widget again", "!!document.querySelector('[data-careersbot]') && !!"+webchattest.W(".launcher"))
 			do(ctx, t, "open again", chromedp.Click(chromedp.JSPath(webchattest.W(".launcher"))))
 			poll(ctx, t, "history replayed", webchattest.WAll(".msg.bot")+".length === "+strconv.Itoa(bots))
+			poll(ctx, t, "adviser message replayed", countText(".msg.adviser", "Careers adviserHi, I'm Sam")+" === 1")
 			if n := eval[int](ctx, t, webchattest.WAll(".age-buttons")+".length"); n != 0 {
 				t.Error("age asked again after it was given")
 			}

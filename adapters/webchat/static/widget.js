@@ -194,7 +194,11 @@
 
   function addBubble(sender, text) {
     var li = el('li', 'msg ' + (['user', 'adviser', 'system'].indexOf(sender) >= 0 ? sender : 'bot'));
-    li.appendChild(el('span', 'sr-only', senderName(sender) + ': '));
+    if (sender === 'adviser') {
+      li.appendChild(el('span', 'who', senderName(sender)));  // visible: a person is writing now
+    } else {
+      li.appendChild(el('span', 'sr-only', senderName(sender) + ': '));
+    }
     li.appendChild(el('p', 'text', text));
     log.appendChild(li);
     scrollDown();
