@@ -155,6 +155,8 @@ func TestEveryOccupationEveryDepth(t *testing.T) {
 	}{{12, false}, {15, false}, {18, false}, {22, false}, {30, true}}
 	bad := []string{"<no value>", " .", "..", "()", " ,", "%!", "{{", "&lt;"}
 	n := 0
+	youngSum := map[string]float64{}
+	youngN := map[string]int{}
 	for i, o := range occs {
 		if testing.Short() && i%10 != 0 {
 			continue
@@ -179,6 +181,10 @@ func TestEveryOccupationEveryDepth(t *testing.T) {
 						break
 					}
 				}
+				if d.age <= 13 {
+					youngSum[intent] += FKGrade(r.Text)
+					youngN[intent]++
+				}
 				if strings.Contains(r.Text, "£") && len(r.Sources) == 0 {
 					t.Errorf("%s %s age %d: a figure without a source: %q", intent, o.SOC2020, d.age, r.Text)
 				}
@@ -186,4 +192,11 @@ func TestEveryOccupationEveryDepth(t *testing.T) {
 		}
 	}
 	t.Logf("%d replies rendered", n)
+	// Young replies about any of the 412 unit groups (some with long official titles)
+	// still read at grade 6 on average for each intent.
+	for intent, sum := range youngSum {
+		if mean := sum / float64(youngN[intent]); mean > 6 {
+			t.Errorf("young %s replies: mean grade %.2f > 6", intent, mean)
+		}
+	}
 }
