@@ -525,7 +525,7 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 		return TurnEvent{
 			Event: transcripts.Event{Conversation: t.Key, Channel: m.Channel, Kind: kind, Text: text, Time: s.opts.Now()},
 			Send:  s.adapter(m.Channel) != nil,
-			Msg:   Message{Channel: m.Channel, Conversation: m.Conversation, User: m.User, Text: text, Sender: kind, Raw: m.Raw},
+			Msg:   Message{Channel: m.Channel, Conversation: m.Conversation, User: m.User, Text: text, Sender: kind},
 		}
 	}
 	erase := func(text string) *Turn {
