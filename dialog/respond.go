@@ -142,8 +142,8 @@ func setPlace(p *Profile, pm lmi.PlaceMatch) {
 	switch {
 	case pm.Area != "":
 		p.Place = pm.Area
-	case pm.Kind != "region" && pm.Kind != "postcode_district":
-		p.Place = pm.Text
+	case pm.Kind == "town" || pm.Kind == "local_authority" || pm.Kind == "alias":
+		p.Place = pm.Text // never a postcode: only district codes are kept
 	}
 }
 
