@@ -208,7 +208,7 @@ func TestGatewayResumeAndReconnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Reconnect() // op 7
-	if err := srv.Wait(waitCtx(t), "second resume", func() bool { return srv.Stats().Resumes == 2 && srv.Stats().Connected }); err != nil {
+	if err := srv.Wait(waitCtx(t), "second resume", func() bool { return srv.Stats().Resumes >= 2 && srv.Stats().Connected }); err != nil {
 		t.Fatal(err)
 	}
 	srv.DirectMessage("dm1", "u1", "three")
