@@ -302,7 +302,7 @@ func TestCORSAndOps(t *testing.T) {
 		}
 	}
 	c = do(t, "GET", srv.URL+"/metrics", "", nil)
-	for _, m := range []string{"careersbot_message_duration_seconds_bucket", "careersbot_outbox_depth", "careersbot_handoffs_total", "careersbot_safeguarding_flags_total"} {
+	for _, m := range []string{"careersbot_message_duration_seconds_bucket", "careersbot_outbox_depth", "careersbot_handoffs_total", "careersbot_safeguarding_flags_total", "careersbot_active_conversations"} {
 		if !strings.Contains(c.body, m) {
 			t.Errorf("metrics lack %s", m)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/careersbot/careersbot/dialog"
 	"github.com/careersbot/careersbot/transcripts"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Errors the service returns for messages it will not take.
@@ -133,11 +134,20 @@ func New(store Storage, engine Responder, opts Options) *Service {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(store.OutboxDepth)
 	}
-	return &Service{
+	s := &Service{
 		store: store, engine: engine, opts: opts, log: opts.Logger, bus: opts.Bus, check: opts.Check,
 		metrics: opts.Metrics, adapters: map[string]Adapter{}, lanes: map[string]*lane{},
 		kick: make(chan struct{}, 1), stop: make(chan struct{}),
 	}
+	// Best effort: a registry shared by two services keeps the first one's gauge.
+	s.metrics.Registry.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "careersbot_active_conversations", Help: "Conversations with a worker (a message in the last minute).",
+	}, func() float64 {
+		s.lmu.Lock()
+		defer s.lmu.Unlock()
+		return float64(len(s.lanes))
+	}))
+	return s
 }
 
 // Register adds an adapter: outbound messages of its channel (Name) go through its Send.
