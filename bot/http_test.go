@@ -338,6 +338,7 @@ func BenchmarkRESTPost(b *testing.B) {
 			}
 		}
 	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
 
 func TestOriginAllowed(t *testing.T) {

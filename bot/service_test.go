@@ -540,6 +540,7 @@ func BenchmarkServiceHandle(b *testing.B) {
 			}
 		}
 	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
 
 func TestSlowChannelDoesNotHoldUpOthers(t *testing.T) {

@@ -303,6 +303,7 @@ func BenchmarkAppend(b *testing.B) {
 			}
 		}
 	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
 
 func TestCloseAnswersEveryWrite(t *testing.T) {
