@@ -19,6 +19,7 @@ type lmiCache struct {
 	sugg  sync.Map // key -> []lmi.Suggestion
 	ads   sync.Map // key -> *lmi.AdvertCounts (nil: none)
 	local sync.Map // key -> *lmi.Outlook (nil: none)
+	place sync.Map // profile district or place -> *lmi.PlaceMatch (nil: none)
 	count atomic.Int64
 }
 
@@ -117,4 +118,20 @@ func (e *Engine) localOutlook(ctx context.Context, code string, pm lmi.PlaceMatc
 		e.cache.count.Add(1)
 	}
 	return lo
+}
+
+// resolvePlace resolves a profile's district or place name (cached; nil when none).
+func (e *Engine) resolvePlace(ctx context.Context, q string) *lmi.PlaceMatch {
+	if v, ok := e.cache.place.Load(q); ok {
+		return v.(*lmi.PlaceMatch)
+	}
+	var out *lmi.PlaceMatch
+	if pm, err := e.store.ResolvePlace(ctx, q); err == nil && !pm.Ambiguous {
+		out = &pm
+	}
+	if !e.cache.full() {
+		e.cache.place.Store(q, out)
+		e.cache.count.Add(1)
+	}
+	return out
 }

@@ -110,8 +110,8 @@ func (e *Engine) placeInUse(ctx context.Context, t *turn) *lmi.PlaceMatch {
 		if q == "" {
 			continue
 		}
-		if pm, err := e.store.ResolvePlace(ctx, q); err == nil && !pm.Ambiguous && pm.Region.Name == t.region.Name {
-			t.place = &pm
+		if pm := e.resolvePlace(ctx, q); pm != nil && pm.Region.Name == t.region.Name {
+			t.place = pm
 			return t.place
 		}
 	}
