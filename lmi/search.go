@@ -35,6 +35,7 @@ type phrase struct {
 	alias   bool   // from the curated aliases
 	plain   bool   // a whole job title on its own (not only a qualified variant)
 	ev      string // unit groups and their evidence, "5241:3,5231:1", best first
+	wsum    string // summed IDF of its distinct words (parsed when needed)
 }
 
 func (p *phrase) shown() string {
@@ -191,10 +192,10 @@ func parseSearchTable(data string) (*searchIndex, error) {
 			n, _ := strconv.Atoi(f[3])
 			idx.units[f[0]] = &unitInfo{soc2010: f[1], minor: f[2], entries: n, title: f[4]}
 		case 'P':
-			if len(f) != 4 {
-				return nil, fmt.Errorf("lmi: search table line %d: want 4 fields", line)
+			if len(f) != 5 {
+				return nil, fmt.Errorf("lmi: search table line %d: want 5 fields", line)
 			}
-			idx.phrases = append(idx.phrases, phrase{key: f[0], display: f[1], alias: strings.Contains(f[2], "a"), plain: strings.Contains(f[2], "p"), ev: f[3]})
+			idx.phrases = append(idx.phrases, phrase{key: f[0], display: f[1], alias: strings.Contains(f[2], "a"), plain: strings.Contains(f[2], "p"), ev: f[3], wsum: f[4]})
 		case 'V':
 			if len(f) != 3 {
 				return nil, fmt.Errorf("lmi: search table line %d: want 3 fields", line)
@@ -332,6 +333,16 @@ func writeSearchTable(titles []byte, units []*snapUnit) []byte {
 	}
 	post := map[string][]int{}
 	for _, old := range order {
+		seen := map[string]bool{}
+		for _, t := range pb.toks[old] {
+			if !seen[t] {
+				seen[t] = true
+				post[t] = append(post[t], pos[old])
+			}
+		}
+	}
+	nPhrases := float64(len(order))
+	for _, old := range order {
 		p := pb.phrases[old]
 		ev := make([]evidence, 0, len(pb.ev[old]))
 		for soc, w := range pb.ev[old] {
@@ -363,14 +374,16 @@ func writeSearchTable(titles []byte, units []*snapUnit) []byte {
 		if disp == p.key {
 			disp = ""
 		}
-		fmt.Fprintf(&buf, "P\t%s\t%s\t%s\t%s\n", p.key, disp, flags, strings.Join(parts, ","))
+		// the summed IDF of the phrase's distinct words, for partial-match scoring
+		var wsum float64
 		seen := map[string]bool{}
 		for _, t := range pb.toks[old] {
 			if !seen[t] {
 				seen[t] = true
-				post[t] = append(post[t], pos[old])
+				wsum += math.Log(1 + nPhrases/float64(len(post[t])))
 			}
 		}
+		fmt.Fprintf(&buf, "P\t%s\t%s\t%s\t%s\t%s\n", p.key, disp, flags, strings.Join(parts, ","), strconv.FormatFloat(wsum, 'f', 4, 64))
 	}
 	words := make([]string, 0, len(post))
 	for w := range post {
@@ -486,7 +499,7 @@ func (idx *searchIndex) rank(best map[string]scored, limit int) []Match {
 }
 
 func put(best map[string]scored, soc string, score float64, matched string) {
-	if cur, ok := best[soc]; !ok || score > cur.score {
+	if cur, ok := best[soc]; !ok || score > cur.score || (score == cur.score && matched < cur.matched) {
 		best[soc] = scored{soc, score, matched}
 	}
 }
@@ -734,7 +747,9 @@ func (idx *searchIndex) corrections(w string) []string {
 	return out
 }
 
-// partial scores phrases that share words with the query.
+// partial scores phrases that share words with the query: matched IDF is summed
+// over posting lists, and the phrase's own words it does not share count against it
+// through the IDF total stored for each phrase.
 func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]scored) {
 	qw := map[string]float64{} // index word -> factor
 	var qIDF float64
@@ -755,79 +770,73 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 		}
 		qIDF += m
 	}
-	head := words[len(words)-1]
-	headAlts := alts[len(words)-1]
-	seen := map[int32]bool{}
+	heads := map[string]bool{words[len(words)-1]: true}
+	for _, a := range alts[len(words)-1] {
+		for _, part := range strings.Fields(a.word) {
+			heads[part] = true
+		}
+	}
 	qwords := make([]string, 0, len(qw))
 	for w := range qw {
 		qwords = append(qwords, w)
 	}
 	sort.Strings(qwords)
-	idfCache := map[string]float64{}
-	idfOf := func(t string) float64 {
-		if v, ok := idfCache[t]; ok {
-			return v
-		}
-		v := idx.idf(t)
-		idfCache[t] = v
-		return v
+	type acc struct {
+		matched, raw float64
+		head         bool
 	}
+	accs := map[int32]*acc{}
 	for _, w := range qwords {
+		idf := idx.idf(w)
+		f := qw[w]
 		post := idx.postings(w)
 		if len(post) > 3000 {
 			post = post[:3000]
 		}
 		for _, id := range post {
-			if seen[id] {
-				continue
+			a := accs[id]
+			if a == nil {
+				a = &acc{}
+				accs[id] = a
 			}
-			seen[id] = true
-			p := &idx.phrases[id]
-			var matched, extra float64
-			headHit := false
-			seenTok := map[string]bool{}
-			for _, t := range strings.Fields(p.key) {
-				if seenTok[t] {
-					continue
-				}
-				seenTok[t] = true
-				if f, ok := qw[t]; ok {
-					matched += idfOf(t) * f
-					if t == head {
-						headHit = true
-					}
-					for _, a := range headAlts {
-						if a.word == t {
-							headHit = true
-						}
-					}
-				} else {
-					extra += idfOf(t)
-				}
+			a.matched += idf * f
+			a.raw += idf
+			if heads[w] {
+				a.head = true
 			}
-			s := math.Min(1, matched/(qIDF+0.5*extra))
-			if !headHit {
-				s *= 0.65
+		}
+	}
+	// map order does not matter: put keeps the best score, ties broken by text
+	for id, a := range accs {
+		// quick bound: even with no extra words the score cannot reach the cut-off
+		if a.matched/qIDF*0.85 < 0.2 {
+			continue
+		}
+		p := &idx.phrases[id]
+		wsum, _ := strconv.ParseFloat(p.wsum, 64)
+		extra := math.Max(0, wsum-a.raw)
+		s := math.Min(1, a.matched/(qIDF+0.5*extra))
+		if !a.head {
+			s *= 0.65
+		}
+		if !p.plain && !p.alias {
+			s *= 0.95
+		}
+		s *= 0.85
+		if s < 0.2 {
+			continue
+		}
+		ev := idx.socs(id)
+		if len(ev) == 0 {
+			continue
+		}
+		top := ev[0].w
+		for i, e := range ev {
+			ss := s * math.Sqrt(e.w/top)
+			if i > 0 {
+				ss *= 0.95
 			}
-			if !p.plain && !p.alias {
-				s *= 0.95
-			}
-			s *= 0.85
-			if s < 0.2 {
-				continue
-			}
-			ev := idx.socs(id)
-			if len(ev) == 0 {
-				continue
-			}
-			top := ev[0].w
-			for i, e := range ev {
-				ss := s * math.Sqrt(e.w/top)
-				if i > 0 {
-					ss *= 0.95
-				}
-				put(best, e.soc, ss, p.shown())
-			}
+			put(best, e.soc, ss, p.shown())
 		}
 	}
 }
