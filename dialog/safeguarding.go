@@ -26,6 +26,12 @@ const (
 	// sgNegatable marks a phrase that "not"/"never" just before it cancels ("i am not
 	// being bullied", "i'm not in danger"). Suicide and self-harm phrases never are.
 	sgNegatable
+	// sgOverIdiom marks a phrase an idiom does not cancel: "he'll kill me if i tell" is a
+	// threat, though "kill me if" alone is usually a figure of speech.
+	sgOverIdiom
+	// sgCareersMoot marks a phrase that any careers word cancels: "leave home and get my own
+	// flat, what jobs pay enough" is moving out, not running away.
+	sgCareersMoot
 )
 
 // sgIdiom labels phrases that cover words which would otherwise look like a disclosure:
@@ -53,7 +59,7 @@ var sgPatterns = []ucPatternSpec{
 	// danger
 	{pattern: "in danger|am in danger|someone is following me|following me|being followed|been followed|stalking me|stalker|someone outside my house/home/door/window|man/guy/someone outside my house|outside my house watching|threatened/threatening/threatens to kill/hurt/stab me?|going/wants/want to hurt/kill/stab me|has/had/got/carrying a knife/gun/weapon|outside with a knife/gun/weapon|pulled a knife|stabbed|scared for my life/safety|fear for my life/safety|feel unsafe|do not feel safe|not feel safe|not safe|unsafe", label: SafeguardDanger, flags: sgNegatable},
 	// running away
-	{pattern: "scared/afraid/frightened/terrified to go home|do not want to go home|can not go home|never going home|run/running/ran away|runaway|threw/throw me out|leave/leaving home|left home|not come back|never come back|can not stay at home|can not stay home|not safe to go home|living in a tent/car/hostel|sleeping in a tent/car/hostel/park|sleeping at friends|sleeping on friends|kicked/thrown/chucked/kicking/throwing me out|kicked/thrown/chucked out|nowhere to sleep/stay/live/go|no where to sleep/stay/live/go|no place to sleep/stay/live|sleeping rough|sleep rough|sleeping on the streets/street|sleeping in a car/park|sofa surfing|couch surfing|living on the streets/street|no home|not got a home|have no home", label: SafeguardRunningAway, flags: sgNegatable},
+	{pattern: "scared/afraid/frightened/terrified to go home|do not want to go home|can not go home|never going home|run/running/ran away|runaway|threw/throw me out|not come back|never come back|can not stay at home|can not stay home|not safe to go home|living in a tent/car/hostel|sleeping in a tent/car/hostel/park|sleeping at friends|sleeping on friends|kicked/thrown/chucked/kicking/throwing me out|kicked/thrown/chucked out|nowhere to sleep/stay/live/go|no where to sleep/stay/live/go|no place to sleep/stay/live|sleeping rough|sleep rough|sleeping on the streets/street|sleeping in a car/park|sofa surfing|couch surfing|living on the streets/street|no home|not got a home|have no home", label: SafeguardRunningAway, flags: sgNegatable},
 	{pattern: "county lines|gangs|gang|drug dealer|drug dealers|my dealer", label: SafeguardExploitation, flags: sgWeak},
 	{pattern: "dying|want death|sexual|frightened|terrified", label: SafeguardDanger, flags: sgWeak | sgNegatable},
 	{pattern: "homeless|homelessness", label: SafeguardRunningAway, flags: sgWeak | sgNegatable},
@@ -76,7 +82,9 @@ var sgCareersFrame = map[string]bool{
 	"workers": true, "apprenticeship": true, "helping": true, "specialise": true, "specialize": true,
 	"studies": true, "research": true, "researcher": true, "psychologist": true, "lawyer": true,
 	"solicitor": true, "police": true, "nurse": true, "doctor": true, "teacher": true, "adviser": true,
-	"forensic": true, "investigator": true, "specialist": true, "salary": true, "earn": true, "paid": true,
+	"forensic": true, "investigator": true, "investigators": true, "officers": true, "nurses": true,
+	"doctors": true, "teachers": true, "lawyers": true, "solicitors": true, "counsellors": true,
+	"therapists": true, "specialists": true, "advisers": true, "earnings": true, "wages": true, "wage": true, "specialist": true, "salary": true, "earn": true, "paid": true,
 }
 
 // sgFirstPerson words tie a phrase to the speaker or someone close to them.
@@ -89,7 +97,9 @@ type sgTables struct {
 }
 
 var sgOnce = sync.OnceValue(func() *sgTables {
-	return &sgTables{m: ucMustCompile(sgPatterns)}
+	all := make([]ucPatternSpec, 0, len(sgPatterns)+len(sgPatternsMore))
+	all = append(append(all, sgPatterns...), sgPatternsMore...)
+	return &sgTables{m: ucMustCompile(all)}
 })
 
 // CheckSafeguarding is the safeguarding gate on its own: the service runs it on every
@@ -142,10 +152,13 @@ func sgCheckTokens(text string, toks []ucToken) *SafeguardingFlag {
 		if ph.label == sgIdiom {
 			continue
 		}
-		if hasIdiom && sgCovered(idiomEnd, m) {
+		if hasIdiom && ph.flags&sgOverIdiom == 0 && sgCovered(idiomEnd, m) {
 			continue
 		}
 		if ph.flags&sgWeak != 0 && careers && !sgFirstPersonNear(toks, m.start, m.end) {
+			continue
+		}
+		if ph.flags&sgCareersMoot != 0 && careers {
 			continue
 		}
 		if ph.flags&sgNegatable != 0 && sgNegatedBefore(toks, m.start) {

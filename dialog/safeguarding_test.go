@@ -92,6 +92,15 @@ func TestCheckSafeguardingCategories(t *testing.T) {
 		{"i s3lf h@rm", SafeguardSelfHarm, "s3lf h@rm"},
 		// the most serious category wins
 		{"i'm bullied and i want to die", SafeguardSuicide, "want to die"},
+		// a threat to keep quiet is not the idiom "she'll kill me if"
+		{"she'll kill me if i tell", SafeguardDanger, "kill me if i tell"},
+		{"my mum will kill me if i fail maths lol", "", ""},
+		// moving out for work is not running away; leaving home with no careers words is
+		{"i want to leave home and find a job that pays rent", "", ""},
+		{"i need to leave home tonight", SafeguardRunningAway, "leave home"},
+		{"they want me to marry my cousin", SafeguardAbuse, "want me to marry"},
+		{"he has my passport and i work for free", SafeguardExploitation, "has my passport"},
+		{"my landlord wants sex for rent", SafeguardExploitation, "sex for rent"},
 		{"", "", ""},
 		{"how much do nurses earn", "", ""},
 	}
