@@ -622,10 +622,14 @@ func tidyText(s string) string {
 	return b.String()
 }
 
-// templateFuncs are pure helpers; figure formatting is done by View methods.
-var templateFuncs = template.FuncMap{
-	"inc": func(i int) int { return i + 1 },
-}
+// templateFuncs are pure helpers plus the view's formatting functions.
+var templateFuncs = func() template.FuncMap {
+	m := template.FuncMap{"inc": func(i int) int { return i + 1 }}
+	for k, v := range viewFuncs {
+		m[k] = v
+	}
+	return m
+}()
 
 var knownIntents = map[string]bool{
 	IntentPay: true, IntentBestPaid: true, IntentEntry: true, IntentDescribe: true,
