@@ -3,6 +3,8 @@ package webchat_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -369,5 +371,48 @@ func TestBrowserReloadKeepsUnsent(t *testing.T) {
 	}
 	if n := len(r.store.kinds("webchat:"+conversationOf(t, ctx), transcripts.KindBot)); n != 1 {
 		t.Errorf("%d answers, want 1", n)
+	}
+}
+
+// TestBrowserEmbeddedCrossOrigin embeds the widget in pages served from other origins,
+// as a careers service does: an allowed origin chats; another origin is refused at the
+// WebSocket upgrade and the widget says it is reconnecting.
+func TestBrowserEmbeddedCrossOrigin(t *testing.T) {
+	ctx := webchattest.Browser(t)
+	var chatURL string
+	page := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>Host</title></head><body><h1>A careers service</h1>
+<script src="%s/chat/widget.js" data-title="Embedded chat" data-primary-colour="#ffdd00" async></script></body></html>`, chatURL)
+	}
+	allowed := httptest.NewServer(http.HandlerFunc(page))
+	t.Cleanup(allowed.Close)
+	other := httptest.NewServer(http.HandlerFunc(page))
+	t.Cleanup(other.Close)
+	r := newRig(t, webchat.Options{AllowedOrigins: []string{allowed.URL}})
+	chatURL = r.srv.URL
+	W := webchattest.W
+
+	do(ctx, t, "open allowed host page", chromedp.Navigate(allowed.URL+"/"))
+	poll(ctx, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
+	// Yellow fails AA with white text: the widget writes near-black on it.
+	if got := eval[string](ctx, t, "getComputedStyle("+W(".launcher")+").backgroundColor + ' / ' + getComputedStyle("+W(".launcher")+").color"); got != "rgb(255, 221, 0) / rgb(17, 17, 17)" {
+		t.Errorf("launcher colours %s", got)
+	}
+	do(ctx, t, "open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
+	do(ctx, t, "ask", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "hello from another site"+kb.Enter))
+	poll(ctx, t, "answer", countText(".msg.bot .text", "You said: hello from another site")+" === 1")
+
+	do(ctx, t, "open other host page", chromedp.Navigate(other.URL+"/"))
+	poll(ctx, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
+	for deadline := time.Now().Add(5 * time.Second); r.a.Connections() > 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first page's socket was not closed when the browser left the page")
+		}
+	}
+	do(ctx, t, "open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
+	poll(ctx, t, "reconnecting notice", W(".status")+".textContent.includes('Reconnecting')")
+	if got := r.a.Connections(); got != 0 {
+		t.Errorf("a refused origin got a socket (%d connections)", got)
 	}
 }

@@ -507,6 +507,13 @@
   }
 
   window.addEventListener('online', function () { if (!ws && started) { attempts = 0; connect(); } });
+  // Leaving the page closes the socket at once (and lets the browser keep the page in its
+  // back/forward cache); coming back to it reconnects and resumes.
+  window.addEventListener('pagehide', function () {
+    clearTimeout(retryTimer);
+    if (ws) { var w = ws; ws = null; ready = false; try { w.close(1000, 'page hidden'); } catch (e) { /* ignore */ } }
+  });
+  window.addEventListener('pageshow', function (e) { if (e.persisted && started && !ws) { attempts = 0; connect(); } });
 
   // ---- age prompt ----
   function askAge() {
