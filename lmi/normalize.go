@@ -90,10 +90,6 @@ func isWordRune(r rune) bool {
 // "chefs" and "chef" agree. It is applied the same way to titles and queries, so it
 // only has to be consistent, not linguistically right.
 func stem(w string) string {
-	n := len(w)
-	if n <= 3 {
-		return w
-	}
 	switch w {
 	case "advisor", "advisors":
 		return "adviser"
@@ -101,6 +97,10 @@ func stem(w string) string {
 		return "man"
 	case "women":
 		return "woman"
+	}
+	n := len(w)
+	if n <= 3 {
+		return w
 	}
 	switch {
 	case strings.HasSuffix(w, "wives"):

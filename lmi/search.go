@@ -444,11 +444,31 @@ func (idx *searchIndex) search(query string, limit int) []Match {
 	for len(words) > 1 && searchEdgeWords[words[len(words)-1]] {
 		words = words[:len(words)-1]
 	}
-	if len(words) == 0 {
+	content := 0
+	for _, w := range words {
+		if !partialSkip[w] {
+			content++
+		}
+	}
+	if len(words) == 0 || content == 0 {
 		return []Match{}
 	}
 	best := map[string]scored{}
 	idx.collect(words, best)
+	// "nurse at the hospital", "waiter in a restaurant": the job is what comes before
+	// the preposition
+	if topScore(best) < 0.9 {
+		for k := 1; k < len(words); k++ {
+			if placePreps[words[k]] {
+				sub := map[string]scored{}
+				idx.collect(words[:k], sub)
+				for soc, sc := range sub {
+					put(best, soc, sc.score*0.9, sc.matched)
+				}
+				break
+			}
+		}
+	}
 	// "apprentice electrician", "trainee accountant", "senior chef": the job without
 	// its grade or stage, when the whole title was not found as it is
 	if topScore(best) < 0.9 && len(words) > 1 {
@@ -468,6 +488,11 @@ func (idx *searchIndex) search(query string, limit int) []Match {
 	}
 	return idx.rank(best, limit)
 }
+
+var placePreps = toSet("at in for with from on")
+
+// function words left out of partial matching
+var partialSkip = toSet("a an the at in on for with from to of my as by and or")
 
 // words that grade a job rather than name it
 var titleModifiers = toSet(`apprentice apprenticeship trainee training junior senior qualified student newly experienced
@@ -570,6 +595,21 @@ func (idx *searchIndex) collect(words []string, best map[string]scored) {
 			}
 		}
 		walk(0, make([]string, 0, len(words)), 1)
+	}
+	// two words written apart that the index has as one: "police woman" -> "policewoman"
+	for i := 0; i+1 < len(words) && len(words) <= 6; i++ {
+		j := words[i] + words[i+1]
+		if !idx.known(j) {
+			continue
+		}
+		joined := append(append(append([]string{}, words[:i]...), j), words[i+2:]...)
+		if id, ok := idx.lookup(strings.Join(joined, " ")); ok {
+			base := 0.95
+			if idx.phrases[id].alias {
+				base = 1
+			}
+			idx.addPhrase(best, id, base*0.95)
+		}
 	}
 	if len(best) > 0 && topScore(best) >= 0.85 {
 		return
@@ -754,6 +794,9 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 	qw := map[string]float64{} // index word -> factor
 	var qIDF float64
 	for i := range words {
+		if partialSkip[words[i]] && len(words) > 1 {
+			continue // "cashier at tesco": function words neither match nor count
+		}
 		m := 0.0
 		for _, a := range alts[i] {
 			for _, part := range strings.Fields(a.word) {
@@ -766,7 +809,7 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 			}
 		}
 		if m == 0 {
-			m = 3 // an unknown word still counts against coverage
+			m = 1.5 // an unknown word (a shop's name...) still counts a little against coverage
 		}
 		qIDF += m
 	}
@@ -817,7 +860,7 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 		extra := math.Max(0, wsum-a.raw)
 		s := math.Min(1, a.matched/(qIDF+0.5*extra))
 		if !a.head {
-			s *= 0.65
+			s *= 0.5
 		}
 		if !p.plain && !p.alias {
 			s *= 0.95
