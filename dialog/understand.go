@@ -32,7 +32,7 @@ type Understander struct {
 func NewUnderstander(store lmi.Store) *Understander {
 	u := &Understander{
 		store:     store,
-		cues:      ucMustCompile(ucCueSpecs),
+		cues:      ucMustCompile(append(append([]ucPatternSpec(nil), ucCueSpecs...), ucCueSpecsMore...)),
 		interests: ucMustCompile(ucLexSpecs(ucInterestLexicon)),
 		subjects:  ucMustCompile(ucLexSpecs(ucSubjectLexicon)),
 		skills:    ucMustCompile(ucLexSpecs(ucSkillLexicon)),
@@ -288,6 +288,9 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		case ph.flags&ucNeedOcc != 0 && nOcc == 0,
 			ph.flags&ucNoOcc != 0 && nOcc > 0,
 			ph.flags&ucNeed2Occ != 0 && nOcc < 2:
+			continue
+		}
+		if ph.weight > 0 && ph.label == IntentEntry && ucNegatedCue(ctoks, m.start) {
 			continue
 		}
 		a := &scores[ph.slot]

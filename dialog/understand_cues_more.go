@@ -1,0 +1,51 @@
+package dialog
+
+// ucCueSpecsMore are cues added after an independent review found whole kinds of question
+// the first table missed: working days ("do they work saturdays"), whether a job has a
+// future ("is there going to be work for", "a need for more"), suggestions ("what job suits
+// someone who", "what jobs can i get with no qualifications", "but not a doctor"), booking
+// an appointment, advertised jobs, and "wages for" as a pay question.
+var ucCueSpecsMore = []ucPatternSpec{
+	// hours: days of the week and holidays
+	{pattern: "saturdays|sundays|saturday|sunday|weekdays|mondays|fridays|bank holiday|bank holidays|christmas|new year|new years|boxing day|easter|overnight|overnights|nightshift|nightshifts|on call|unsociable hours|unsocial hours|anti social hours|12 hour|twelve hour|rota|rotas|days off|weekends off|week off|time off", label: IntentHours, weight: 2.5, flags: ucNeedOcc},
+	{pattern: "work/working saturdays/sundays/weekends/nights/evenings/christmas/holidays|work/working on/at/over saturdays/sundays/saturday/sunday/weekends/christmas/holidays/bank|what days|which days|how many shifts|what shifts|shift patterns|how early|how late|get weekends off|get holidays|get time off|how much holiday|holiday do * get|is it 9 to 5|is it nine to five|work 9 to 5|work from home|work from home|hours like|hours are like", label: IntentHours, weight: 3},
+
+	// outlook
+	{pattern: "is/are there going to be * jobs/work/demand/need|going to be jobs/work/demand|going to be any jobs/work|going to be enough|there be jobs/work/demand|be jobs for|be work for|will there be|will there still be|are there enough jobs|is there a need for|a need for|need for more|need more|more * needed|are * needed|is * needed|still needed|still be needed|still need|good career for the future|career for the future|job for the future|a future in|future in|a future for|any future|future proof|jobs in the future|in the future|safe job|safe career|job with a future|career with a future|long term|take over|taken over|take their jobs|take our jobs|going to take|shortage of|short of|crying out for|desperate for|lack of|running out of|increasing|increase|decreasing|on the rise|going up|going down|growing field|growing industry|growing area|a growing|is there work for|is there much work|lots of work|plenty of work|much demand|any demand|demand like", label: IntentOutlook, weight: 3},
+
+	// suggest
+	{pattern: "suits someone|suit someone|suits a person|suit a person|suits people|suit people|suited for|suited to|suitable for me|suitable for someone|jobs suit|job suits|job would suit|jobs would suit|job that suits|jobs that suit|job to suit|jobs to suit|what job would|what jobs would|what kind of job|what kind of jobs|what sort of job|what sort of jobs|what type of job|what type of jobs|what jobs can i get|jobs can i get|jobs i can get|jobs i could get|jobs could i get|jobs can i do|jobs i can do|jobs could i do|what can i do with|what could i do with|what can i do if|what could i do if|what jobs are there for|jobs for someone with|jobs for people with|jobs with no/without qualifications/gcses/experience/degree/grades|jobs you can get with no/without|job with no/without qualifications/gcses/experience/degree/grades|work with no/without qualifications/experience|other jobs|other careers|similar jobs|jobs like|something like|alternatives to|alternative to|anything but|anything except|apart from being|other than being|instead of being|but not a/an? OCC|but not as a/an? OCC|similar to|jobs similar|careers similar|like being a/an OCC|not want to be/become/work/do/train a/an/as/in? OCC|not want to be/become/work/do/train|never want to be/become|not interested in being|not sure i want to be|what else could/can i", label: IntentSuggest, weight: 3},
+
+	// handoff: appointments and advisers
+	{pattern: "book/make/get/arrange/schedule/need/want/have me? a/an? careers? appointment/meeting/interview/session/chat/call|careers appointment/meeting/interview/session|see a/an/the? careers? adviser/advisers/advisor/person|speak/talk to careers|careers service|careers office|careers team|one to one|1 to 1|face to face|in person appointment", label: IntentHandoff, weight: 5},
+
+	// vacancies: advertised jobs
+	{pattern: "advertised|advertising|being advertised|posted|job postings|postings|listings|job listings|out there|up for grabs|on offer|taking on|taking people on|jobs going|how many OCC jobs|how many jobs are there|how many jobs are|how many job|number of jobs|number of vacancies|current jobs|jobs right now|jobs at the moment", label: IntentVacancies, weight: 3.5},
+
+	// pay: "wages for", "salary of"
+	{pattern: "wages/wage/salary/salaries/pay/earnings/income for/of/as a/an? OCC|OCC wages/wage/salary/salaries/pay/earnings", label: IntentPay, weight: 3, flags: ucNeedOcc},
+	{pattern: "wages/wage/salary/salaries/pay/earnings for/of", label: IntentPay, weight: 3.3, flags: ucNoOcc},
+}
+
+// ucNegatedCue reports whether the cue at ctoks[start] is negated: "do not want to be a
+// vet", "never become a", "not want to go into". A negated entry or "want to be" cue says
+// what the person does not want, so it does not count.
+func ucNegatedCue(ctoks []ucToken, start int) bool {
+	at := func(i int) string {
+		if i < 0 || i >= len(ctoks) {
+			return ""
+		}
+		return ctoks[i].s
+	}
+	neg := func(s string) bool { return s == "not" || s == "never" }
+	p1, p2, p3 := at(start-1), at(start-2), at(start-3)
+	switch {
+	case neg(p1):
+		return true
+	case (p1 == "want" || p1 == "like" || p1 == "going" || p1 == "planning") && neg(p2):
+		return true
+	case p1 == "to" && (p2 == "want" || p2 == "like" || p2 == "going" || p2 == "planning") && neg(p3):
+		return true
+	}
+	return false
+}
