@@ -188,6 +188,8 @@ func followButtons(v *View, intent string) []Button {
 // socialButtons are starters for greetings, help and misunderstandings.
 func socialButtons(intent, depth string) []Button {
 	switch intent {
+	case IntentFeedback:
+		return []Button{{Label: "Talk to an adviser", Value: "handoff"}}
 	case IntentSuggest: // nothing known about the person yet: offer some likes
 		return []Button{
 			{Label: "Animals", Value: "i like animals"},

@@ -195,9 +195,12 @@ func TestReloadKeepsRulesOnBrokenEdit(t *testing.T) {
 	write(string(good))
 	e := testEngine(t, Options{RulesDir: dir})
 	ctx := context.Background()
-	r, _, _ := e.Respond(ctx, State{}, Input{Text: "hello"})
+	r, st, _ := e.Respond(ctx, State{}, Input{Text: "hello"})
 	if r.Rule != "greet" {
 		t.Fatalf("rule %q, want greet", r.Rule)
+	}
+	if st.Slots["greeted"] != "yes" || len(r.Buttons) != 2 || r.Buttons[1].Value != "handoff" {
+		t.Fatalf("set/buttons/template override not applied: slots %v buttons %v text %q", st.Slots, r.Buttons, r.Text)
 	}
 	// A broken edit: the previous rules stay, the error is kept.
 	write(string(good) + "\n- name: broken\n  priority: 5\n  when: intent ==\n  reply: greet\n")

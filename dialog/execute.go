@@ -76,12 +76,17 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 	r.Text = text
 
 	informative := !asking && !rule.Handoff && informativeIntents[intent] && v.found
+	slotButtons := r.Buttons
 	if informative {
 		e.decorate(&r, v, intent)
 	} else if !asking && !rule.Handoff && intent != IntentDeleteData {
 		r.Buttons = append(r.Buttons, socialButtons(intent, t.depth)...)
 	}
-	r.Buttons = append(r.Buttons, rule.Buttons...)
+	if len(rule.Buttons) > 0 {
+		// A rule's own buttons replace the automatic next steps (a question's
+		// option buttons stay).
+		r.Buttons = append(append([]Button(nil), slotButtons...), rule.Buttons...)
+	}
 	if len(v.Extra) > 0 {
 		r.Occupations = v.Extra
 	}
