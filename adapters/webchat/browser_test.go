@@ -416,3 +416,24 @@ func TestBrowserEmbeddedCrossOrigin(t *testing.T) {
 		t.Errorf("a refused origin got a socket (%d connections)", got)
 	}
 }
+
+// TestBrowserTooLong: a message over the server's frame limit is refused in the widget,
+// marked failed, and not sent again on the next connection.
+func TestBrowserTooLong(t *testing.T) {
+	ctx := webchattest.Browser(t)
+	r := newRig(t, webchat.Options{MaxMessageBytes: 256})
+	W, WAll := webchattest.W, webchattest.WAll
+	do(ctx, t, "open demo page", chromedp.Navigate(r.srv.URL+"/"))
+	poll(ctx, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
+	do(ctx, t, "open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
+	for r.a.Connections() < 1 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	do(ctx, t, "say too much", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), strings.Repeat("electrician ", 30)+kb.Enter))
+	poll(ctx, t, "refused in the widget", WAll(".msg.user.failed")+".length === 1 && "+countText(".msg.system .text", "too long")+" === 1")
+	do(ctx, t, "say something short", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "short"+kb.Enter))
+	poll(ctx, t, "short answered", countText(".msg.bot .text", "You said: short")+" === 1")
+	if n := len(r.store.kinds("webchat:"+conversationOf(t, ctx), transcripts.KindUser)); n != 1 {
+		t.Errorf("service got %d messages, want 1", n)
+	}
+}

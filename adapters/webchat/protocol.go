@@ -16,7 +16,7 @@ const (
 	FramePing    = "ping"    // keep-alive; answered with pong
 
 	// Server to client. FrameMessage is also used server to client.
-	FrameReady  = "ready"  // {conversation, last_seq}: replay after hello is complete
+	FrameReady  = "ready"  // {conversation, last_seq, max_bytes}: replay after hello is complete
 	FrameAck    = "ack"    // {id}: the message with this id was accepted
 	FrameError  = "error"  // {id?, code, message}: a frame was refused
 	FrameTyping = "typing" // the bot is working on a reply
@@ -56,6 +56,7 @@ type serverFrame struct {
 	ID           string          `json:"id,omitempty"`
 	Conversation string          `json:"conversation,omitempty"`
 	LastSeq      int64           `json:"last_seq,omitempty"`
+	MaxBytes     int             `json:"max_bytes,omitempty"`
 	Seq          int64           `json:"seq,omitempty"`
 	Sender       string          `json:"sender,omitempty"`
 	Time         *time.Time      `json:"time,omitempty"`

@@ -27,6 +27,13 @@ func TestAckReplyAndButtons(t *testing.T) {
 	r := newRig(t, webchat.Options{})
 	ctx := testCtx(t)
 	c := dial(t, r)
+	if err := c.Hello(ctx, conv, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	if ready, err := c.Next(ctx); err != nil || ready.Type != "ready" || ready.Conversation != conv || ready.MaxBytes != 8192 || ready.LastSeq != 0 {
+		t.Fatalf("ready frame %s, %v", ready.Raw, err)
+	}
+	c = dial(t, r)
 	if got := helloReady(t, c, conv, 0); len(got) != 0 {
 		t.Fatalf("new conversation replayed %d frames:\n%s", len(got), fmtFrames(got))
 	}

@@ -200,7 +200,7 @@ func (s *socket) hello(ctx context.Context, f clientFrame) error {
 		_ = s.c.Close(websocket.StatusTryAgainLater, "history unavailable, try again")
 		return err
 	}
-	return s.writeLocked(ctx, mustJSON(serverFrame{Type: FrameReady, Conversation: s.conversation, LastSeq: s.lastSeq}))
+	return s.writeLocked(ctx, mustJSON(serverFrame{Type: FrameReady, Conversation: s.conversation, LastSeq: s.lastSeq, MaxBytes: s.a.opts.MaxMessageBytes}))
 }
 
 // replayLocked writes the conversation's stored events after s.lastSeq.

@@ -175,6 +175,7 @@
   }
   var pendingEls = {};      // message id -> li of a message not yet in the transcript
   var echoed = {};          // ids of messages shown from another tab
+  var maxBytes = 8192;      // the server's frame limit, from its ready frame
   var ws = null, ready = false, attempts = 0, retryTimer = 0, pingTimer = 0, lastHeard = 0;
   var typingTimer = 0, started = false;
 
@@ -401,7 +402,14 @@
   }
 
   function wsSend(frame) {
-    if (ws && ws.readyState === 1) { ws.send(JSON.stringify(frame)); }
+    if (!ws || ws.readyState !== 1) { return; }
+    var data = JSON.stringify(frame);
+    if (frame.id && new TextEncoder().encode(data).length > maxBytes) {
+      // The server would refuse it without saying which message it was: say so here.
+      onError({ id: frame.id, code: 'too_big', message: 'That message is too long to send. Please make it shorter.' });
+      return;
+    }
+    ws.send(data);
   }
 
   function sendMessage(text, button) {
@@ -465,6 +473,7 @@
       switch (f.type) {
         case 'ready':
           ready = true;
+          if (f.max_bytes > 0) { maxBytes = f.max_bytes; }
           log.removeAttribute('aria-busy');
           attempts = 0;
           setStatus('');

@@ -25,6 +25,7 @@ type Frame struct {
 	After        int64    `json:"after,omitempty"`
 	Age          int      `json:"age,omitempty"`
 	LastSeq      int64    `json:"last_seq,omitempty"`
+	MaxBytes     int      `json:"max_bytes,omitempty"`
 	Seq          int64    `json:"seq,omitempty"`
 	Sender       string   `json:"sender,omitempty"`
 	Text         string   `json:"text,omitempty"`
