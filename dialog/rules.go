@@ -588,8 +588,7 @@ func (rs *RuleSet) render(name, depth string, data any) (string, error) {
 }
 
 // tidyText collapses the blank lines and spaces templates leave behind: runs of
-// spaces become one, lines are trimmed, several blank lines become one, and blank
-// lines at the start and end go. One pass, one allocation.
+// spaces become one, lines are trimmed, blank lines go. One pass, one allocation.
 func tidyText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -607,10 +606,7 @@ func tidyText(s string) string {
 		default:
 			if started {
 				if newlines > 0 {
-					b.WriteByte('\n')
-					if newlines > 1 {
-						b.WriteByte('\n')
-					}
+					b.WriteByte('\n') // blank lines left by empty sections go
 				} else if space {
 					b.WriteByte(' ')
 				}

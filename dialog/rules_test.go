@@ -98,7 +98,7 @@ func TestTidyText(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"", ""},
 		{"  a  b  ", "a b"},
-		{"\n\na\n\n\n\nb\n", "a\n\nb"},
+		{"\n\na\n\n\n\nb\n", "a\nb"},
 		{"a \n b", "a\nb"},
 		{"x\t\ty\r\nz", "x y\nz"},
 		{"£35,000 a year (ONS, 2025).  \n  \n", "£35,000 a year (ONS, 2025)."},
