@@ -286,3 +286,23 @@ func TestConcurrentConversations(t *testing.T) {
 		}
 	}
 }
+
+func TestDocumentedRuleExamples(t *testing.T) {
+	e := testEngine(t, Options{RulesDir: filepath.Join("testdata", "rules", "examples")})
+	ctx := context.Background()
+	r, _, err := e.Respond(ctx, State{}, Input{Text: "can i do an apprenticeship to become an electrician", Age: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rule != "apprenticeship-team" || !r.Handoff {
+		t.Errorf("apprenticeship: rule %s handoff %v", r.Rule, r.Handoff)
+	}
+	r, _, _ = e.Respond(ctx, State{}, Input{Text: "what are the best paid jobs", Age: 12})
+	if r.Rule != "young-best-paid" || len(r.Buttons) != 2 {
+		t.Errorf("young best paid: rule %s buttons %v", r.Rule, r.Buttons)
+	}
+	r, _, _ = e.Respond(ctx, State{}, Input{Text: "what are the best paid jobs", Age: 17})
+	if r.Rule != "best-paid" {
+		t.Errorf("older best paid: rule %s", r.Rule)
+	}
+}
