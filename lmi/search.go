@@ -411,7 +411,13 @@ func splitUnitTitle(t string) []string {
 	for _, part := range strings.Split(t, ",") {
 		for _, p := range strings.Split(part, " and ") {
 			p = strings.TrimSpace(p)
-			if p != "" && p != t {
+			// keep only fragments that name people ("plumbers", "ventilating
+			// installers"), not bare adjectives ("electrical", "skilled metal")
+			last := p
+			if i := strings.LastIndexByte(p, ' '); i >= 0 {
+				last = p[i+1:]
+			}
+			if p != "" && p != t && (strings.HasSuffix(last, "s") || agentive(strings.ToLower(last))) {
 				out = append(out, p)
 			}
 		}
@@ -710,6 +716,7 @@ func morphVariants(w string) []string {
 	addIf(strings.HasSuffix(w, "y") && !strings.HasSuffix(w, "ry"), cut("y")+"ist", cut("y")+"er", cut("y")+"ian")
 	addIf(strings.HasSuffix(w, "ics"), cut("ics")+"ist", cut("s")+"ist", cut("ics")+"ician", cut("s")+"ian")
 	addIf(strings.HasSuffix(w, "ure"), cut("ure"), cut("ure")+"er")
+	addIf(strings.HasSuffix(w, "ical"), cut("ical")+"ician") // electrical -> electrician
 	addIf(strings.HasSuffix(w, "ment"), cut("ment")+"er")
 	addIf(strings.HasSuffix(w, "ism"), cut("ism")+"ist")
 	addIf(strings.HasSuffix(w, "ancy"), cut("ancy")+"ant")
