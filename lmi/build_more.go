@@ -283,6 +283,16 @@ func (b *builder) geo() error {
 	}
 	sort.Strings(b.geoSnap.LSIPs)
 	b.geoSnap.Names = placeNames(&b.geoSnap)
+	words, err := b.englishWords()
+	if err != nil {
+		return err
+	}
+	for i := range b.geoSnap.Names {
+		n := &b.geoSnap.Names[i]
+		if !strings.Contains(n.Key, " ") && words[n.Key] {
+			n.Word = true
+		}
+	}
 	return b.ratios()
 }
 
@@ -463,4 +473,22 @@ func (b *builder) leo() error {
 		b.leoRows = append(b.leoRows, row)
 	}
 	return nil
+}
+
+// englishWords collects the words written in lower case in O*NET task statements: a
+// plain-English vocabulary used to spot place names that are also everyday words.
+func (b *builder) englishWords() (map[string]bool, error) {
+	t, err := readCSV(b.from, "onet_29_3/task_statements.csv")
+	if err != nil {
+		return nil, err
+	}
+	words := map[string]bool{}
+	for _, r := range t.rows {
+		for _, w := range strings.FieldsFunc(t.get(r, "task"), func(c rune) bool { return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') }) {
+			if w[0] >= 'a' && w[0] <= 'z' {
+				words[w] = true
+			}
+		}
+	}
+	return words, nil
 }

@@ -300,7 +300,7 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 	entries := make([]placeEntry, len(g.Names))
 	for i, sp := range g.Names {
 		entries[i] = placeEntry{kind: sp.Kind, name: sp.Name, region: sp.Region, area: sp.Area, lsip: sp.LSIP, rank: sp.Rank, size: sp.Size,
-			weak: sp.Rank == placeRank["locality"] || weakPlaceWords[sp.Key] || len(sp.Key) <= 2}
+			weak: sp.Rank == placeRank["locality"] || sp.Word || weakPlaceWords[sp.Key] || len(sp.Key) <= 2}
 		put(sp.Key, &entries[i])
 	}
 	return p

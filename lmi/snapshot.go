@@ -100,6 +100,9 @@ type snapPlace struct {
 	LSIP   string `json:"l,omitempty"`
 	Rank   int    `json:"rk"`
 	Size   int    `json:"s"`
+	// Word is set when the name is also an everyday English word (it appears in lower
+	// case in O*NET task statements, e.g. "reading", "street", "deal").
+	Word bool `json:"w,omitempty"`
 }
 
 type snapOutlookRow struct {
@@ -217,7 +220,11 @@ func encodeGeo(g *snapGeo) ([]byte, error) {
 		fmt.Fprintf(&buf, "O\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", o.Outcode, o.Region, clean.Replace(o.LAD), o.LADCode, clean.Replace(o.LSIP), clean.Replace(o.PostTown), clean.Replace(o.Doogal))
 	}
 	for _, n := range g.Names {
-		fmt.Fprintf(&buf, "N\t%s\t%s\t%s\t%d\t%s\t%s\t%d\t%d\n", n.Key, n.Kind, clean.Replace(n.Name), n.Region, clean.Replace(n.Area), clean.Replace(n.LSIP), n.Rank, n.Size)
+		word := 0
+		if n.Word {
+			word = 1
+		}
+		fmt.Fprintf(&buf, "N\t%s\t%s\t%s\t%d\t%s\t%s\t%d\t%d\t%d\n", n.Key, n.Kind, clean.Replace(n.Name), n.Region, clean.Replace(n.Area), clean.Replace(n.LSIP), n.Rank, n.Size, word)
 	}
 	return gzipBytes(buf.Bytes())
 }
@@ -242,7 +249,7 @@ func decodeGeo(data []byte) (*snapGeo, error) {
 	g.Outcodes = make([]snapOutcode, 0, 3200)
 	g.Names = make([]snapPlace, 0, 9000)
 	line := 1
-	var f [9]string
+	var f [10]string
 	for rest != "" {
 		line++
 		var l string
@@ -264,14 +271,14 @@ func decodeGeo(data []byte) (*snapGeo, error) {
 				return nil, fmt.Errorf("lmi: snapshot %s line %d: %w", fileGeo, line, err)
 			}
 			g.Outcodes = append(g.Outcodes, snapOutcode{Outcode: f[1], Region: r, LAD: f[3], LADCode: f[4], LSIP: f[5], PostTown: f[6], Doogal: f[7]})
-		case n == 9 && f[0] == "N":
+		case n == 10 && f[0] == "N":
 			r, err1 := strconv.Atoi(f[4])
 			rk, err2 := strconv.Atoi(f[7])
 			sz, err3 := strconv.Atoi(f[8])
 			if err := errors.Join(err1, err2, err3); err != nil {
 				return nil, fmt.Errorf("lmi: snapshot %s line %d: %w", fileGeo, line, err)
 			}
-			g.Names = append(g.Names, snapPlace{Key: f[1], Kind: f[2], Name: f[3], Region: r, Area: f[5], LSIP: f[6], Rank: rk, Size: sz})
+			g.Names = append(g.Names, snapPlace{Key: f[1], Kind: f[2], Name: f[3], Region: r, Area: f[5], LSIP: f[6], Rank: rk, Size: sz, Word: f[9] == "1"})
 		default:
 			return nil, fmt.Errorf("lmi: snapshot %s line %d: bad row", fileGeo, line)
 		}
