@@ -553,6 +553,9 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 		return erase("")
 	}
 
+	if conv.State != StateBot && flag == nil && s.wantsErasure(ctx, m.Text) {
+		return erase("")
+	}
 	if conv.State != StateBot {
 		// An adviser has, or is about to have, the conversation: the engine stays quiet.
 		user.Intent = ""
@@ -614,6 +617,26 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 	c := conv
 	t.Conversation = &c
 	return t
+}
+
+// understander is an engine that can read a message without answering it.
+type understander interface {
+	Understand(ctx context.Context, text string) dialog.Understanding
+}
+
+// wantsErasure says whether text asks to delete the person's data, so the request is
+// honoured while an adviser holds the conversation too.
+func (s *Service) wantsErasure(ctx context.Context, text string) (yes bool) {
+	u, ok := s.engine.(understander)
+	if !ok || strings.TrimSpace(text) == "" {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			yes = false
+		}
+	}()
+	return u.Understand(ctx, text).Intent == dialog.IntentDeleteData
 }
 
 // respond calls the engine; a panic in it becomes an error, so one bad message cannot

@@ -65,6 +65,13 @@ func (f *fakeEngine) Respond(ctx context.Context, st dialog.State, in dialog.Inp
 	return r, st, nil
 }
 
+func (f *fakeEngine) Understand(ctx context.Context, text string) dialog.Understanding {
+	if strings.Contains(strings.ToLower(text), "delete my data") {
+		return dialog.Understanding{Text: text, Intent: dialog.IntentDeleteData}
+	}
+	return dialog.Understanding{Text: text, Intent: dialog.IntentUnknown}
+}
+
 func testCheck(text string) *dialog.SafeguardingFlag {
 	if strings.Contains(strings.ToLower(text), "hurt myself") {
 		return &dialog.SafeguardingFlag{Category: "self_harm", Matched: "hurt myself"}
@@ -273,7 +280,11 @@ func TestDeleteMyData(t *testing.T) {
 	if r.Replies()[0].Text != "Which job?" {
 		t.Errorf("state not erased: %q", r.Replies()[0].Text)
 	}
-	// The /delete command works in any state.
+	// Erasure works while waiting for an adviser too, by command or in words.
+	h.say("w", "adviser please")
+	if r := h.say("w", "delete my data please"); r.State != StateBot || len(h.events("test:w")) != 1 {
+		t.Errorf("delete while queued: %+v, %d events", r, len(h.events("test:w")))
+	}
 	h.say("q", "adviser please")
 	res, err := h.svc.Process(context.Background(), Message{Channel: "test", Conversation: "q", Command: "delete"})
 	if err != nil || res.State != StateBot || len(h.events("test:q")) != 1 {
