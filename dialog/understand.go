@@ -22,6 +22,7 @@ type Understander struct {
 	subjects  *ucMatcher
 	skills    *ucMatcher
 	ents      *ucMatcher
+	places    *ucMatcher // place nicknames, tried when the store finds no place
 	prec      map[string]int
 	fuzzy     *ucFuzzy
 	known     map[string]bool // every word some pattern uses: never corrected
@@ -37,11 +38,12 @@ func NewUnderstander(store lmi.Store) *Understander {
 		subjects:  ucMustCompile(ucLexSpecs(ucSubjectLexicon)),
 		skills:    ucMustCompile(ucLexSpecs(ucSkillLexicon)),
 		ents:      ucMustCompile(ucEntitySpecs),
+		places:    ucMustCompile(ucLexSpecs(ucPlaceNicknames)),
 		prec:      make(map[string]int, len(ucIntentPrecedence)),
 		fuzzy:     newUCFuzzy(ucFuzzyWords),
 		known:     make(map[string]bool),
 	}
-	for _, m := range []*ucMatcher{u.cues, u.interests, u.subjects, u.skills, u.ents, sgOnce().m} {
+	for _, m := range []*ucMatcher{u.cues, u.interests, u.subjects, u.skills, u.ents, u.places, sgOnce().m} {
 		for _, ph := range m.phrases {
 			for _, e := range ph.elems {
 				for _, a := range e.alts {
@@ -95,6 +97,9 @@ func (u *Understander) Understand(ctx context.Context, text string) Understandin
 			out.Occupations = ms
 		}
 		if pm, ok := u.store.FindPlace(ctx, text); ok {
+			p := pm
+			out.Place = &p
+		} else if pm, ok := u.placeFallback(ctx, text, toks); ok {
 			p := pm
 			out.Place = &p
 		}
