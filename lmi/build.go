@@ -183,6 +183,7 @@ func (b *builder) codingIndex() error {
 		return err
 	}
 	clean := func(s string) string { return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s) }
+	extra := map[string]int{}
 	for _, r := range t.rows {
 		soc := t.get(r, "soc2020")
 		u := b.units[soc]
@@ -190,6 +191,11 @@ func (b *builder) codingIndex() error {
 			continue // "}}}}" cross-references
 		}
 		u.Index++
+		// the index's own default titles (no qualifiers) join the related titles
+		if title := t.get(r, "indexocc_natural"); t.get(r, "d_flag") != "" && t.get(r, "add") == "" && t.get(r, "ind") == "" && extra[soc] < 12 && !containsFold(u.Related, title) {
+			u.Related = append(u.Related, title)
+			extra[soc]++
+		}
 		fmt.Fprintf(&b.titles, "%s\t%s\t%s\t%s\t%s\t%s\n", clean(t.get(r, "indexocc_natural")), clean(t.get(r, "add")), clean(t.get(r, "ind")), soc, t.get(r, "soc2010"), t.get(r, "d_flag"))
 	}
 	return nil
@@ -382,3 +388,12 @@ func (b *builder) encode() (map[string][]byte, error) {
 }
 
 var _ = io.EOF
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
