@@ -369,7 +369,7 @@ func (b *builder) ratios() error {
 	sort.Strings(groups)
 	for _, g := range groups {
 		cs := cells[g]
-		if len(cs) < 6 { // too few regions published to approximate a UK figure
+		if len(cs) < 10 { // too few regions published to approximate a UK figure without bias
 			continue
 		}
 		var s, w float64
