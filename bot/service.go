@@ -34,6 +34,7 @@ const (
 	TextDeleted     = "I've deleted this conversation and what you told me. You can start again any time."
 	TextEngineError = "Sorry, something went wrong on my side. Please try again, or ask to talk to an adviser."
 	TextReleased    = "The adviser has left the chat. You're talking to careersbot again."
+	TextNoAdviser   = "No careers adviser is free right now, so I'll carry on helping. An adviser can still read this chat and reply."
 )
 
 // SafeguardingCheck is the safeguarding gate: a non-nil flag means the message may show
@@ -62,7 +63,11 @@ type Options struct {
 	RetryBase, RetryMax time.Duration
 	// PollEvery is how often the delivery worker looks for due items without a kick (default 1s).
 	PollEvery time.Duration
-	Metrics   *Metrics
+	// HandoffTimeout gives a queued conversation back to the bot when no adviser has
+	// joined after this long and the person writes again (0: wait for ever).
+	// Conversations flagged by the safeguarding gate always wait.
+	HandoffTimeout time.Duration
+	Metrics        *Metrics
 	// Now is the clock (tests).
 	Now func() time.Time
 }
@@ -556,6 +561,12 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 	if conv.State != StateBot && flag == nil && s.wantsErasure(ctx, m.Text) {
 		return erase("")
 	}
+	var notice []TurnEvent
+	if conv.State == StateQueued && flag == nil && !conv.Flagged && s.opts.HandoffTimeout > 0 &&
+		!conv.QueuedAt.IsZero() && s.opts.Now().Sub(conv.QueuedAt) > s.opts.HandoffTimeout {
+		conv.State, conv.QueuedAt = StateBot, time.Time{}
+		notice = append(notice, out(transcripts.KindSystem, TextNoAdviser))
+	}
 	if conv.State != StateBot {
 		// An adviser has, or is about to have, the conversation: the engine stays quiet.
 		user.Intent = ""
@@ -564,6 +575,7 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 			user.Intent = dialog.IntentSafeguarding
 			t.Events[0].Event = user
 			t.Events = append(t.Events, out(transcripts.KindSystem, TextSafeguarding))
+			conv.Flagged = true
 		} else if conv.State == StateQueued {
 			t.Events = append(t.Events, out(transcripts.KindSystem, TextQueued))
 		}
@@ -577,8 +589,9 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 	if err != nil {
 		s.log.Error("engine failed", "conversation", t.Key, "err", err)
 		t.Events = append(t.Events, TurnEvent{Event: user})
+		t.Events = append(t.Events, notice...)
 		if flag != nil {
-			return s.handoff(t, conv, out, true)
+			return s.handoff(t, conv, out, true, true)
 		}
 		t.Events = append(t.Events, out(transcripts.KindSystem, TextEngineError))
 		return t
@@ -597,6 +610,7 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 		}
 	}
 	t.Events = append(t.Events, TurnEvent{Event: user})
+	t.Events = append(t.Events, notice...)
 	botEv := out(transcripts.KindBot, reply.Text)
 	botEv.Event.Intent = reply.Intent
 	botEv.Event.Rule = reply.Rule
@@ -612,7 +626,7 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 	}
 	conv.Dialog = next
 	if flag != nil || reply.Safeguarding || reply.Handoff {
-		return s.handoff(t, conv, out, flag != nil && !reply.Safeguarding)
+		return s.handoff(t, conv, out, flag != nil && !reply.Safeguarding, flag != nil || reply.Safeguarding)
 	}
 	c := conv
 	t.Conversation = &c
@@ -652,14 +666,15 @@ func (s *Service) respond(ctx context.Context, st dialog.State, in dialog.Input)
 
 // handoff queues the conversation for an adviser. say adds the service's own
 // safeguarding message (when the engine's reply did not handle it).
-func (s *Service) handoff(t *Turn, conv Conversation, out func(kind, text string) TurnEvent, say bool) *Turn {
+func (s *Service) handoff(t *Turn, conv Conversation, out func(kind, text string) TurnEvent, say, flagged bool) *Turn {
 	if say {
 		ev := out(transcripts.KindSystem, TextSafeguarding)
 		ev.Event.Safeguarding = true
 		ev.Event.Handoff = true
 		t.Events = append(t.Events, ev)
 	}
-	conv.State = StateQueued
+	conv.State, conv.QueuedAt = StateQueued, s.opts.Now()
+	conv.Flagged = conv.Flagged || flagged
 	s.metrics.Handoffs.Inc()
 	c := conv
 	t.Conversation = &c
@@ -684,7 +699,7 @@ func (s *Service) Join(ctx context.Context, key, channel, adviser string) (Resul
 // Release gives the conversation back to the bot.
 func (s *Service) Release(ctx context.Context, key, channel string) (Result, error) {
 	return s.Do(ctx, key, channel, func(c Conversation) (*Turn, error) {
-		c.State, c.Adviser = StateBot, ""
+		c.State, c.Adviser, c.QueuedAt, c.Flagged = StateBot, "", time.Time{}, false
 		c.Dialog.Fallbacks = 0
 		t := &Turn{Key: key, Channel: channel, Conversation: &c}
 		t.Events = []TurnEvent{s.outbound(key, channel, transcripts.KindSystem, TextReleased)}

@@ -573,3 +573,24 @@ func TestSlowChannelDoesNotHoldUpOthers(t *testing.T) {
 	close(release)
 	waitFor(t, "slow delivery", func() bool { return len(slow.sentTexts()) == 1 })
 }
+
+func TestHandoffTimeout(t *testing.T) {
+	var now atomic.Int64
+	now.Store(time.Now().UnixNano())
+	h := newHarness(t, Options{HandoffTimeout: 30 * time.Minute, Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	h.say("t", "adviser please")
+	h.say("u", "I want to hurt myself")
+	now.Add(int64(10 * time.Minute))
+	if r := h.say("t", "hello?"); r.State != StateQueued || r.Replies()[0].Text != TextQueued {
+		t.Errorf("before the timeout: %s %q", r.State, texts(r.Replies()))
+	}
+	now.Add(int64(25 * time.Minute))
+	r := h.say("t", "hello?")
+	if got := texts(r.Replies()); r.State != StateBot || len(got) != 2 || got[0] != "system: "+TextNoAdviser || !strings.HasPrefix(got[1], "bot: ") {
+		t.Errorf("after the timeout: %s %q", r.State, got)
+	}
+	// A safeguarding conversation waits for a person however long it takes.
+	if r := h.say("u", "hello?"); r.State != StateQueued {
+		t.Errorf("flagged conversation left the queue: %s %q", r.State, texts(r.Replies()))
+	}
+}

@@ -27,6 +27,11 @@ type Conversation struct {
 	Adviser string       `json:"adviser,omitempty"`
 	Dialog  dialog.State `json:"dialog"`
 	Updated time.Time    `json:"updated"`
+	// QueuedAt is when the conversation was handed off (state queued).
+	QueuedAt time.Time `json:"queued_at,omitzero"`
+	// Flagged is set once the safeguarding gate flagged a message; such a conversation
+	// waits for an adviser however long it takes.
+	Flagged bool `json:"flagged,omitempty"`
 }
 
 // StateStore keeps conversation state.

@@ -119,6 +119,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		MaxQueue:        cfg.Server.MaxQueue,
 		Retention:       time.Duration(cfg.Transcripts.Retention),
 		DedupWindow:     time.Duration(cfg.Transcripts.DedupWindow),
+		HandoffTimeout:  time.Duration(cfg.Advisers.HandoffTimeout),
 	})
 	ho := bot.HTTPOptions{
 		AllowedOrigins:    cfg.Server.AllowedOrigins,

@@ -29,6 +29,7 @@ type serveConfig struct {
 	Admin       adminConfig          `yaml:"admin"`
 	Log         logConfig            `yaml:"log"`
 	Webchat     webchatConfig        `yaml:"webchat"`
+	Advisers    advisersConfig       `yaml:"advisers"`
 	Channels    map[string]yaml.Node `yaml:"channels"`
 
 	file string // where it was read from, "" for none
@@ -80,6 +81,12 @@ type logConfig struct {
 	Level  string `yaml:"level"`  // debug, info, warn, error
 }
 
+type advisersConfig struct {
+	// HandoffTimeout gives a handed-off conversation back to the bot when no adviser
+	// joined in time (not for safeguarding). 0: wait for ever.
+	HandoffTimeout duration `yaml:"handoff_timeout"`
+}
+
 type webchatConfig struct {
 	Title         string `yaml:"title"`
 	AgePrompt     string `yaml:"age_prompt"`
@@ -120,6 +127,7 @@ func defaultServeConfig() serveConfig {
 	c.LMI.SocVolume1 = "auto"
 	c.Log.Format = "text"
 	c.Log.Level = "info"
+	c.Advisers.HandoffTimeout = duration(30 * time.Minute)
 	c.Webchat.Title = "Careers chat"
 	c.Webchat.AgePrompt = "How old are you?"
 	return c

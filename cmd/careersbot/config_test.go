@@ -48,7 +48,8 @@ func TestServeConfigLayers(t *testing.T) {
 		c.Server.RateLimits.PerConversation != (bot.RateLimit{Rate: 0.5, Burst: 5}) || !c.Server.TrustProxy ||
 		time.Duration(c.Transcripts.Retention) != 90*24*time.Hour || time.Duration(c.Transcripts.DedupWindow) != 72*time.Hour ||
 		c.Storage.Path != "/srv/careersbot/db/careersbot.db" || c.Admin.Token != "s3cret" || c.Log.Format != "json" ||
-		c.Webchat.AgePrompt != "" || c.LMI.SocVolume1 != "none" || time.Duration(c.Rules.ReloadEvery) != 10*time.Second {
+		c.Webchat.AgePrompt != "" || c.LMI.SocVolume1 != "none" || time.Duration(c.Rules.ReloadEvery) != 10*time.Second ||
+		time.Duration(c.Advisers.HandoffTimeout) != time.Hour {
 		t.Errorf("full.yaml decoded as %+v", c)
 	}
 
