@@ -149,6 +149,9 @@ func regionalFigure(g *placeIndex, u *snapUnit, base Figure, region string) Regi
 		fmt.Sprintf("estimate: the UK figure for this job (%s) scaled by how pay in %s compares with the UK for %s", base.Year, region, basis),
 		"region is where people work, not where they live",
 	}
+	if strings.HasPrefix(basis, "sub-major") {
+		cav = append(cav, "ONS gives no UK row for sub-major groups by region, so the UK level is the job-weighted average of the regional medians (rounded to £100)")
+	}
 	if region == "Northern Ireland" {
 		cav = append(cav, "ONS publishes no occupation pay for Northern Ireland, so this uses the all-occupations ratio")
 	}
