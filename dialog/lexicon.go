@@ -176,3 +176,23 @@ func ucWordSet(words ...string) map[string]bool {
 	}
 	return m
 }
+
+// ucEverydayWords are common words the LMI store may spell-correct into a job title
+// ("actually" -> actuary); a mention scored as a correction is dropped when it is one.
+var ucEverydayWords = ucWordSet(
+	"actually", "actual", "secure", "security", "bullying", "bully", "basically", "literally",
+	"probably", "honestly", "seriously", "really", "nurture", "minor", "manor", "major", "mayor",
+	"better", "butter", "letter", "latter", "matter", "bitter", "litter", "sitter", "fitter",
+	"banker", "poker", "joker", "coder", "moder", "rider", "ruler", "cater", "water", "later",
+	"after", "other", "mother", "father", "brother", "sister", "teach", "teacher", "cheater",
+	"gamer", "gamers", "streamer", "streamers", "youtuber", "youtubers", "player", "players",
+	"career", "careers", "carrier", "courier", "barrier", "painter", "pointer", "printer",
+	"winter", "summer", "number", "member", "remember", "december", "november", "october",
+	"september", "master", "mister", "monster", "hamster", "lobster", "poster", "roster",
+	"never", "ever", "over", "under", "power", "tower", "flower", "shower", "answer", "paper",
+	"proper", "upper", "super", "dinner", "winner", "corner", "owner", "partner", "leader",
+	"reader", "header", "order", "border", "murder", "wonder", "wander", "anyway", "anyways",
+	"tomorrow", "today", "yesterday", "maybe", "something", "nothing", "everything", "anything",
+	"someone", "anyone", "everyone", "because", "though", "although", "through", "thought",
+	"enough", "people", "person", "parents", "family", "friends", "school", "college", "money",
+)

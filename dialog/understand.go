@@ -149,7 +149,30 @@ func ucOrderMentions(ms []lmi.Mention) []lmi.Mention {
 
 // ucMinMentionScore is the least candidate score for an occupation mention to count. The
 // store scores word-form guesses ("loads" -> loader, "grow" -> grower) below it.
-const ucMinMentionScore = 0.9
+const ucMinMentionScore = 0.85
+
+// ucMinSpellingScore is the score below which the store's candidate is a spelling
+// correction ("plummers" -> plumber, 0.88). A correction is kept unless the word is an
+// everyday one the store does not index ("actually" -> actuary, "secure", "bullying").
+const ucMinSpellingScore = 0.9
+
+// everydaySpelling reports whether a spelling-corrected mention is an everyday word rather
+// than a misspelt job: a word some cue or lexicon uses, or one with an adverb, verb or
+// abstract-noun ending no job title has.
+func (u *Understander) everydaySpelling(toks []ucToken) bool {
+	for _, t := range toks {
+		w := t.s
+		if u.known[w] || ucEverydayWords[w] {
+			return true
+		}
+		for _, suf := range [...]string{"ly", "ing", "ed", "ful", "ness", "ment", "less", "ous", "able", "ible", "ise", "ize", "ure"} {
+			if len(w) > len(suf)+2 && w[len(w)-len(suf):] == suf {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // ucNotJobWords are everyday words the store may read as a job title by word form
 // ("join" -> joiner) but which in a young person's message are not one.
@@ -193,6 +216,9 @@ func (u *Understander) everydayWords(text string, score float64, interestFrame b
 		return false
 	}
 	if score < 1 && len(toks) == 1 && ucNotJobWords[toks[0].s] {
+		return true
+	}
+	if score < ucMinSpellingScore && u.everydaySpelling(toks) {
 		return true
 	}
 	if !interestFrame {
