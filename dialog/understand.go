@@ -112,6 +112,14 @@ func (u *Understander) Understand(ctx context.Context, text string) Understandin
 	ctoks := ucCollapse(toks, out.Occupations, out.Place)
 	u.entities(toks, ctoks, &out)
 	u.classify(ctoks, &out)
+	if u.store != nil && ucOccIntents[out.Intent] && len(out.Occupations) < 3 && !ucInterestFrame(toks) {
+		if ms, ok := u.moreMentions(ctx, text, toks, out.Occupations, out.Place); ok {
+			out.Occupations = ms
+			ctoks = ucCollapse(toks, out.Occupations, out.Place)
+			out.Cues = out.Cues[:0]
+			u.classify(ctoks, &out)
+		}
+	}
 	if out.Safeguarding != nil {
 		out.Intent, out.Confidence = IntentSafeguarding, 1
 		out.Cues = append([]string{"safeguarding (" + out.Safeguarding.Category + "): \"" + out.Safeguarding.Matched + "\""}, out.Cues...)

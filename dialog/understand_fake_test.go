@@ -164,3 +164,25 @@ func ucASCIILower(s string) string {
 	}
 	return string(b)
 }
+
+// SearchOccupations matches the whole query against the fake titles' aliases.
+func (s *ucFakeStore) SearchOccupations(ctx context.Context, query string, limit int) ([]lmi.Match, error) {
+	q := ucASCIILower(query)
+	for _, t := range s.titles {
+		if q == t.alias {
+			return []lmi.Match{{SOC2020: t.soc, Title: t.title, Score: 1, Matched: t.alias}}, nil
+		}
+	}
+	return nil, nil
+}
+
+// ResolvePlace matches the whole text against the fake places' aliases.
+func (s *ucFakeStore) ResolvePlace(ctx context.Context, text string) (lmi.PlaceMatch, error) {
+	q := ucASCIILower(text)
+	for _, p := range s.places {
+		if q == p.alias {
+			return lmi.PlaceMatch{Text: text, Kind: "town", Region: lmi.Region{Name: p.region}}, nil
+		}
+	}
+	return lmi.PlaceMatch{}, lmi.ErrNotFound
+}
