@@ -245,7 +245,13 @@ func (u *Understander) everydayWords(text string, score float64, interestFrame b
 
 // ucInterestFrame reports whether the message says what the person likes or is good at.
 func ucInterestFrame(toks []ucToken) bool {
-	for _, t := range toks {
+	for i, t := range toks {
+		if t.s == "into" && i > 0 {
+			switch toks[i-1].s {
+			case "get", "gets", "getting", "got", "go", "going", "break", "move", "moving", "way":
+				continue // "get into the navy" is a way in, not a liking
+			}
+		}
 		switch t.s {
 		case "like", "likes", "liked", "love", "loves", "enjoy", "enjoys", "into", "interested",
 			"passionate", "good", "fan", "keen", "favourite", "hobby", "hobbies", "interests", "who":

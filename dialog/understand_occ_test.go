@@ -39,3 +39,38 @@ func TestUnderstandSpellingMentions(t *testing.T) {
 		}
 	}
 }
+
+// Jobs the store's whole-message scan misses are found by searching the leftover words
+// of a job question; interest talk and social messages are left alone.
+func TestUnderstandLeftoverMentions(t *testing.T) {
+	u := NewUnderstander(ucRealStore(t))
+	tests := []struct {
+		text, intent string
+		soc          []string
+	}{
+		{"how long does it take to qualify as a train driver", IntentEntry, []string{"8231"}},
+		{"are paramedics in demand", IntentOutlook, []string{"2255"}},
+		{"how do i get into the navy", IntentEntry, []string{"3311"}},
+		{"nurse or army which is better", IntentCompare, []string{"2237", "3311"}},
+		{"what shifts do train drivers do", IntentHours, []string{"8231"}},
+		{"i like trains and planes", IntentSuggest, nil},
+		{"hiya", IntentGreet, nil},
+	}
+	for _, tt := range tests {
+		r := u.Understand(context.Background(), tt.text)
+		var got []string
+		for _, m := range r.Occupations {
+			got = append(got, m.Candidates[0].SOC2020)
+		}
+		if r.Intent != tt.intent || len(got) != len(tt.soc) {
+			t.Errorf("%q: %s %v, want %s %v", tt.text, r.Intent, got, tt.intent, tt.soc)
+			continue
+		}
+		for i := range got {
+			if got[i] != tt.soc[i] {
+				t.Errorf("%q: occupations %v, want %v", tt.text, got, tt.soc)
+				break
+			}
+		}
+	}
+}
