@@ -22,6 +22,22 @@ var ucCueSpecsMore = []ucPatternSpec{
 	// vacancies: advertised jobs
 	{pattern: "advertised|advertising|being advertised|posted|job postings|postings|listings|job listings|out there|up for grabs|on offer|taking on|taking people on|jobs going|how many OCC jobs|how many jobs are there|how many jobs are|how many job|number of jobs|number of vacancies|current jobs|jobs right now|jobs at the moment", label: IntentVacancies, weight: 3.5},
 
+	// pay: "what would a physio be on", "is 30k normal for a teacher", "what do barbers make"
+	{pattern: "what would/will/do/does/is/are/can * be on|what are OCC on|what is a/an? OCC on|be on a year|on a year|k|grand|quid|pounds|what do/does/would/will/can OCC make|what do/does/would/will/can a/an OCC make|OCC make$|OCC make a|normal pay|normal salary|decent pay|good pay|bad pay|low pay|underpaid|overpaid|paid enough|paid well|paid badly|paid much", label: IntentPay, weight: 2.6, flags: ucNeedOcc},
+
+	// outlook: how hard it is to find work
+	{pattern: "short supply|in short supply|hard/easy/difficult/tough to find/get work/jobs/a job|hard/easy/difficult/tough to get into|hard/easy/difficult/tough to get a job as/in|find work as|get work as|lots of competition|much competition|too many people|oversaturated|over saturated", label: IntentOutlook, weight: 3.5},
+
+	// hours: part time in a job
+	{pattern: "OCC part time|part time OCC|part time as a/an? OCC|work part time|part time hours|full time hours|job share|term time|term time only", label: IntentHours, weight: 3, flags: ucNeedOcc},
+
+	// suggest: "good for a shy person", "jobs can you do with", "not a vet"
+	{pattern: "job is good for|jobs are good for|job good for|jobs good for|good for a/an? * person|good for someone|good for people|good job for|good jobs for|best job for me|best jobs for me|right job for|right career for|jobs can you do|jobs can you get|jobs you can do|jobs you can get|what can you do with|what could you do with", label: IntentSuggest, weight: 2.6, flags: ucNoOcc},
+	{pattern: "not a/an OCC|so not OCC", label: IntentSuggest, weight: 2.5, flags: ucNeedOcc},
+
+	// greetings written long
+	{pattern: "^heyy|^heyyy|^heey|^heyo|^hiyaa|^hiyaaa|^helloo|^hellooo|^hii|^hiii|^hiiii|^hey hey|^hi hi|^yoo|^yooo", label: IntentGreet, weight: 1.5},
+
 	// pay: "wages for", "salary of"
 	{pattern: "wages/wage/salary/salaries/pay/earnings/income for/of/as a/an? OCC|OCC wages/wage/salary/salaries/pay/earnings", label: IntentPay, weight: 3, flags: ucNeedOcc},
 	{pattern: "wages/wage/salary/salaries/pay/earnings for/of", label: IntentPay, weight: 3.3, flags: ucNoOcc},
