@@ -359,11 +359,9 @@ func (b *builder) encode() (map[string][]byte, error) {
 		return nil, err
 	}
 	out[fileUnits] = uz
-	tz, err := gzipBytes(writeSearchTable(b.titles.Bytes(), units))
-	if err != nil {
-		return nil, err
-	}
-	out[fileSearch] = tz
+	// the search table is kept uncompressed: the binary embeds it as a string and
+	// the index slices it in place, so a process start pays no decompression
+	out[fileSearch] = writeSearchTable(b.titles.Bytes(), units)
 	gz, err := encodeGeo(&b.geoSnap)
 	if err != nil {
 		return nil, fmt.Errorf("lmi build: %s: %w", fileGeo, err)

@@ -11,8 +11,14 @@ import (
 	"sync"
 )
 
-//go:embed snapshot/*.gz snapshot/meta.json
+//go:embed snapshot/*.gz snapshot/*.tsv snapshot/meta.json
 var snapshotFS embed.FS
+
+// embeddedSearch is the search table as a string: the index keeps substrings of it,
+// so nothing is copied at load.
+//
+//go:embed snapshot/search.tsv
+var embeddedSearch string
 
 // Embedded is the Store built from the snapshot embedded in the binary. Tables are
 // decoded on first use, so loading is cheap; it is safe for concurrent use.
@@ -49,6 +55,8 @@ type Embedded struct {
 	leo     []snapLEO
 	leoErr  error
 
+	searchRaw string // the search table when already in memory (the embedded one)
+
 	textsMu sync.RWMutex
 	texts   map[string]*Texts
 }
@@ -61,7 +69,12 @@ func LoadEmbedded() (*Embedded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lmi: embedded snapshot: %w", err)
 	}
-	return Open(sub)
+	e, err := Open(sub)
+	if err != nil {
+		return nil, err
+	}
+	e.searchRaw = embeddedSearch
+	return e, nil
 }
 
 // Open returns a store over a snapshot folder (as written by Build), for example
@@ -160,17 +173,16 @@ func (e *Embedded) units() ([]*snapUnit, error) {
 
 func (e *Embedded) index() (*searchIndex, error) {
 	e.searchOnce.Do(func() {
-		data, err := fs.ReadFile(e.fsys, fileSearch)
-		if err != nil {
-			e.searchErr = fmt.Errorf("lmi: snapshot %s: %w", fileSearch, err)
-			return
+		raw := e.searchRaw
+		if raw == "" {
+			data, err := fs.ReadFile(e.fsys, fileSearch)
+			if err != nil {
+				e.searchErr = fmt.Errorf("lmi: snapshot %s: %w", fileSearch, err)
+				return
+			}
+			raw = string(data)
 		}
-		raw, err := gunzipBytes(data)
-		if err != nil {
-			e.searchErr = fmt.Errorf("lmi: snapshot %s: %w", fileSearch, err)
-			return
-		}
-		e.search, e.searchErr = parseSearchTable(string(raw))
+		e.search, e.searchErr = parseSearchTable(raw)
 	})
 	return e.search, e.searchErr
 }

@@ -20,7 +20,7 @@ import (
 
 const (
 	fileUnits    = "units.jsonl.gz"
-	fileSearch   = "search.tsv.gz"
+	fileSearch   = "search.tsv"
 	fileGeo      = "geo.tsv.gz"
 	fileOutlook  = "outlook.json.gz"
 	fileAdverts  = "adverts.json.gz"
