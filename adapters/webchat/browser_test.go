@@ -147,6 +147,7 @@ func TestBrowser(t *testing.T) {
 			do(ctx, t, "focus launcher", chromedp.Focus(chromedp.JSPath(webchattest.W(".launcher"))), chromedp.KeyEvent(kb.Enter))
 			poll(ctx, t, "panel open", "!"+webchattest.W(".panel")+".hidden && "+webchattest.W(".launcher")+".getAttribute('aria-expanded') === 'true'")
 			poll(ctx, t, "age prompt focused", "document.querySelector('[data-careersbot]').shadowRoot.activeElement?.textContent === '11 to 13'")
+			webchattest.Screenshot(t, ctx, sz.name+"-age-prompt")
 			do(ctx, t, "choose age", chromedp.Click(chromedp.JSPath(webchattest.WAll(".age-buttons button")+"[1]")))
 			poll(ctx, t, "input focused after age", "document.querySelector('[data-careersbot]').shadowRoot.activeElement?.id === 'cb-input'")
 

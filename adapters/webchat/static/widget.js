@@ -478,6 +478,9 @@
           attempts = 0;
           setStatus('');
           if (restored) { restoreUnacked(); }
+          if (!log.querySelector('.msg')) {
+            addBubble('system', 'Hi! Ask me about any job: what it involves, what it pays and how to get in. Type \u201cadviser\u201d at any time to talk to a person.');
+          }
           unacked.forEach(wsSend);
           break;
         case 'message': onMessage(f); break;
