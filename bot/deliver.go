@@ -17,7 +17,7 @@ func (s *Service) deliverLoop() {
 		<-s.stop
 		cancel()
 	}()
-	d := &deliverer{s: s, inflight: map[string]bool{}, sem: make(chan struct{}, maxDeliveries)}
+	d := &deliverer{s: s, inflight: map[string]bool{}, finished: map[string]uint64{}, sem: make(chan struct{}, maxDeliveries)}
 	defer func() {
 		cancel()
 		d.wg.Wait()
@@ -46,13 +46,28 @@ type deliverer struct {
 	s        *Service
 	mu       sync.Mutex
 	inflight map[string]bool // conversations with a delivery running
+	// version counts finished deliveries; finished says when each conversation's last
+	// one finished, so a query that may predate its results is not trusted for it.
+	version  uint64
+	finished map[string]uint64
 	sem      chan struct{}
 	wg       sync.WaitGroup
 }
 
 // startDue starts a delivery for every conversation with due items and none running.
 func (d *deliverer) startDue(ctx context.Context) error {
+	d.mu.Lock()
+	start := d.version
+	d.mu.Unlock()
 	items, err := d.s.store.DueOutbox(ctx, d.s.opts.Now(), deliverBatch)
+	d.mu.Lock()
+	// Deliveries that finished before the query began are in its results; forget them.
+	for k, v := range d.finished {
+		if v <= start {
+			delete(d.finished, k)
+		}
+	}
+	d.mu.Unlock()
 	if err != nil || len(items) == 0 {
 		return err
 	}
@@ -61,7 +76,9 @@ func (d *deliverer) startDue(ctx context.Context) error {
 	d.mu.Lock()
 	for _, it := range items {
 		k := it.Message.Key()
-		if d.inflight[k] {
+		if d.inflight[k] || d.finished[k] > start {
+			// Running, or finished after the query's snapshot may have been taken (its
+			// items may be sent already): next round.
 			continue
 		}
 		if _, ok := byConv[k]; !ok {
@@ -96,14 +113,12 @@ func (d *deliverer) startDue(ctx context.Context) error {
 func (d *deliverer) conversation(ctx context.Context, key string, its []OutboxItem) {
 	defer d.wg.Done()
 	var results []OutboxResult
-	sent := false
 	for _, it := range its {
 		r := d.s.deliver(ctx, it)
 		results = append(results, r)
 		if !r.Sent {
 			break
 		}
-		sent = true
 	}
 	// Record results even when shutting down, so nothing sent is sent again.
 	if err := d.s.store.MarkOutbox(context.WithoutCancel(ctx), results); err != nil {
@@ -111,11 +126,11 @@ func (d *deliverer) conversation(ctx context.Context, key string, its []OutboxIt
 	}
 	d.mu.Lock()
 	delete(d.inflight, key)
+	d.version++
+	d.finished[key] = d.version
 	d.mu.Unlock()
 	<-d.sem
-	if sent && len(its) > 0 {
-		d.s.Kick() // more may be waiting behind these
-	}
+	d.s.Kick() // more may be waiting behind these (or skipped while this ran)
 }
 
 func (s *Service) deliver(ctx context.Context, it OutboxItem) OutboxResult {

@@ -356,7 +356,7 @@ type fakeAdapter struct {
 	name string
 	mu   sync.Mutex
 	sent []Message
-	try  map[int64]int
+	try  map[string]int
 	fail func(m Message, attempt int) error
 }
 
@@ -375,11 +375,12 @@ func (a *fakeAdapter) Send(ctx context.Context, m Message) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.try == nil {
-		a.try = map[int64]int{}
+		a.try = map[string]int{}
 	}
-	a.try[m.Seq]++
+	k := fmt.Sprint(m.Key(), "#", m.Seq)
+	a.try[k]++
 	if a.fail != nil {
-		if err := a.fail(m, a.try[m.Seq]); err != nil {
+		if err := a.fail(m, a.try[k]); err != nil {
 			return err
 		}
 	}
@@ -592,5 +593,43 @@ func TestHandoffTimeout(t *testing.T) {
 	// A safeguarding conversation waits for a person however long it takes.
 	if r := h.say("u", "hello?"); r.State != StateQueued {
 		t.Errorf("flagged conversation left the queue: %s %q", r.State, texts(r.Replies()))
+	}
+}
+
+func TestOutboxDeliversEachMessageOnceInOrder(t *testing.T) {
+	h := newHarness(t, Options{})
+	var n atomic.Int64
+	a := &fakeAdapter{name: "test", fail: func(m Message, attempt int) error {
+		if n.Add(1)%3 == 0 { // every third attempt fails and is retried
+			return &SendError{Retry: true, Err: errors.New("flaky platform")}
+		}
+		return nil
+	}}
+	h.svc.Register(a)
+	const convs, each = 12, 5
+	var wg sync.WaitGroup
+	for c := range convs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				h.say(fmt.Sprint("c", c), fmt.Sprint("m", i))
+			}
+		}()
+	}
+	wg.Wait()
+	waitFor(t, "every delivery", func() bool { return len(a.sentTexts()) >= convs*each })
+	time.Sleep(50 * time.Millisecond) // a duplicate would show up now
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.sent) != convs*each {
+		t.Fatalf("%d sends, want %d", len(a.sent), convs*each)
+	}
+	last := map[string]int64{}
+	for _, m := range a.sent {
+		if m.Seq <= last[m.Key()] {
+			t.Errorf("%s: seq %d after %d", m.Key(), m.Seq, last[m.Key()])
+		}
+		last[m.Key()] = m.Seq
 	}
 }

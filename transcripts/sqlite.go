@@ -99,7 +99,8 @@ CREATE TABLE IF NOT EXISTS erased_seqs(
 `
 
 // DSN returns the modernc.org/sqlite data source name for a database file with the
-// pragmas careersbot uses: WAL, busy_timeout 5 s, synchronous NORMAL, foreign keys.
+// pragmas careersbot uses: WAL, busy_timeout 5 s, synchronous NORMAL, foreign keys, a
+// 16 MB page cache and a 64 MB cap on the idle write-ahead log.
 func DSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
@@ -107,6 +108,7 @@ func DSN(path string) string {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "cache_size(-16000)")
+	q.Add("_pragma", "journal_size_limit(67108864)")
 	return "file:" + path + "?" + q.Encode()
 }
 
@@ -423,11 +425,13 @@ func (s *SQLite) runTx(batch []writeReq) (errs []error, ok bool) {
 	return errs, true
 }
 
-// Checkpoint copies the write-ahead log into the database file and truncates it. It
-// runs on the writer, between transactions; retention calls it after deleting.
+// Checkpoint copies the write-ahead log into the database file as far as readers allow
+// (PASSIVE: it never waits for them), so the log can start again from its beginning; the
+// file is then cut to journal_size_limit. It runs on the writer, between transactions;
+// retention calls it after deleting.
 func (s *SQLite) Checkpoint(ctx context.Context) error {
 	r := writeReq{ctx: ctx, raw: func(ctx context.Context, w *sql.DB) error {
-		if _, err := w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		if _, err := w.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 			return fmt.Errorf("transcripts: checkpoint: %w", err)
 		}
 		return nil

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -167,9 +166,6 @@ func TestEraseRetentionAndReopen(t *testing.T) {
 	}
 	if err := s.Checkpoint(ctx); err != nil {
 		t.Fatal(err)
-	}
-	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() != 0 {
-		t.Errorf("WAL after checkpoint: %v %v", fi, err)
 	}
 	s.Close()
 	s, err = OpenSQLite(ctx, path, OpenOptions{})
