@@ -167,8 +167,10 @@ type entryRule struct {
 var entryRules = []entryRule{
 	{"route", "degree", regexp.MustCompile(`\b(degree|graduates?|university)\b`)},
 	{"route", "postgraduate", regexp.MustCompile(`\b(postgraduate|masters?'?s? degree|phd|doctorate)\b`)},
-	{"route", "college", regexp.MustCompile(`\b(college|further education|vocational (course|qualification)s?|btecs?|hnds?|hncs?|diploma)\b`)},
-	{"route", "on_the_job", regexp.MustCompile(`on[- ]the[- ]job|in[- ]house training|work[- ]based training|training (is )?(provided|given) (by|at) (the )?employer|experience gained`)},
+	{"route", "college", regexp.MustCompile(`\b(college|further education|vocational (course|qualification)s?|btecs?|hnds?|hncs?|diploma|certificate|courses?)\b`)},
+	{"route", "on_the_job", regexp.MustCompile(`on.the.job|in[- ]house training|in[- ]service training|work[- ]based training|training (is )?(provided|given) (by|at) (the )?employer|experience gained`)},
+	{"route", "experience", regexp.MustCompile(`relevant experience|practical experience|work experience|with experience|previous experience|experience (in|as|of) `)},
+	{"route", "promotion", regexp.MustCompile(`\bpromotion\b|promoted from`)},
 	{"route", "training_scheme", regexp.MustCompile(`training (scheme|programme)s?|trainee scheme|graduate (training )?scheme`)},
 	{"qual", "gcse", regexp.MustCompile(`\bgcses?\b|\bs grades?\b|\bnational 5`)},
 	{"qual", "a_level", regexp.MustCompile(`\ba[- ]levels?\b|\bhighers\b|\bh grades?\b`)},
@@ -176,6 +178,7 @@ var entryRules = []entryRule{
 	{"qual", "hnc_hnd", regexp.MustCompile(`\bhn[cd]s?\b|higher national`)},
 	{"qual", "degree", regexp.MustCompile(`\bdegrees?\b`)},
 	{"qual", "postgraduate", regexp.MustCompile(`\bpostgraduate\b|\bmasters?'?s?\b|\bphd\b|\bdoctorate\b`)},
+	{"qual", "professional", regexp.MustCompile(`professional (qualifications?|exams?|examinations?|certificat)`)},
 	{"qual", "none_required", regexp.MustCompile(`no (formal )?(academic )?(entry )?qualifications? (is |are )?(usually |normally )?(required|needed)|(academic )?qualifications (are )?(not|may not be) (always |usually )?(required|needed|necessary)|no formal (academic )?entry (requirements|qualifications)|no (formal )?(academic |educational )?(entry )?requirements|no minimum (academic )?(entry )?qualifications?`)},
 	{"reg", "cscs_card", regexp.MustCompile(`\bcscs\b|construction skills certification`)},
 	{"reg", "driving_licence", regexp.MustCompile(`driving licen[cs]e|\b(hgv|lgv|pcv)\b|driver cpc|full licen[cs]e`)},
@@ -184,9 +187,9 @@ var entryRules = []entryRule{
 	{"reg", "professional_body", regexp.MustCompile(`register(ed)? with|registration with|state registered|chartered status|professional (body|membership)|membership of`)},
 	{"req", "good_eyesight", regexp.MustCompile(`eyesight|vision|visual acuity`)},
 	{"req", "colour_vision", regexp.MustCompile(`colou?r vision|colou?r blind`)},
-	{"req", "fitness", regexp.MustCompile(`physical(ly)? (fitness|fit|standards?|tests?)|fitness tests?|physically fit|medically fit`)},
+	{"req", "fitness", regexp.MustCompile(`physical(ly)? (fitness|fit|standards?|tests?)|physical(,| and| or) (medical |psychological )?(tests?|examinations?|assessments?)|fitness tests?|physically fit|medically fit`)},
 	{"req", "medical", regexp.MustCompile(`medical (examination|check|test|assessment|standards?|fitness)|health (check|screening|requirements?)`)},
-	{"req", "age_minimum", regexp.MustCompile(`minimum age|aged? (at least |over |under )?\d{2}|\b\d{2} years of age|\bmust be (at least )?\d{2}`)},
+	{"req", "age_minimum", regexp.MustCompile(`minimum age|aged? (at least |over |under )?\d{2}|\b\d{2} years of age|\bmust be (at least )?\d{2}|over \d{2} years|age restrictions?`)},
 }
 
 type bodyRule struct {
@@ -212,8 +215,8 @@ var bodyRules = []bodyRule{
 	{"GTC", regexp.MustCompile(`general teaching council|\bGTCS\b|qualified teacher status|\bQTS\b`), ""},
 }
 
-var routeOrder = []string{"apprenticeship", "college", "degree", "postgraduate", "on_the_job", "training_scheme"}
-var qualOrder = []string{"none_required", "gcse", "a_level", "nvq", "btec", "hnc_hnd", "degree", "postgraduate"}
+var routeOrder = []string{"apprenticeship", "college", "degree", "postgraduate", "on_the_job", "training_scheme", "experience", "promotion"}
+var qualOrder = []string{"none_required", "gcse", "a_level", "nvq", "btec", "hnc_hnd", "degree", "postgraduate", "professional"}
 
 func sortedKeys(m map[string]bool, order []string) []string {
 	out := []string{}
