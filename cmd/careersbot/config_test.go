@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -84,4 +86,35 @@ func TestServeConfigLayers(t *testing.T) {
 	if _, err := resolveServeConfig(serveFlags{}, getenv); err == nil || !strings.Contains(err.Error(), "CAREERSBOT_RETENTION") {
 		t.Errorf("bad env value: %v", err)
 	}
+}
+
+// TestOperationsDocCoversConfig keeps docs/operations.md true to the code: every
+// environment variable and every setting is documented.
+func TestOperationsDocCoversConfig(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "operations.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range serveEnv {
+		if !strings.Contains(string(doc), e.name) {
+			t.Errorf("docs/operations.md does not mention %s", e.name)
+		}
+	}
+	var walk func(prefix string, typ reflect.Type)
+	walk = func(prefix string, typ reflect.Type) {
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if tag == "" || tag == "-" || !f.IsExported() {
+				continue
+			}
+			if !strings.Contains(string(doc), tag+":") {
+				t.Errorf("docs/operations.md does not document %s%s", prefix, tag)
+			}
+			if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeOf(bot.RateLimit{}) {
+				walk(prefix+tag+".", f.Type)
+			}
+		}
+	}
+	walk("", reflect.TypeOf(serveConfig{}))
 }
