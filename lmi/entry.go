@@ -169,8 +169,8 @@ var entryRules = []entryRule{
 	{"route", "postgraduate", regexp.MustCompile(`\b(postgraduate|masters?'?s? degree|phd|doctorate)\b`)},
 	{"route", "college", regexp.MustCompile(`\b(college|further education|vocational (course|qualification)s?|btecs?|hnds?|hncs?|diploma|certificate|courses?)\b`)},
 	{"route", "on_the_job", regexp.MustCompile(`on.the.job|in[- ]house training|in[- ]service training|work[- ]based training|training (is )?(provided|given) (by|at) (the )?employer|experience gained`)},
-	{"route", "experience", regexp.MustCompile(`relevant experience|practical experience|work experience|with experience|previous experience|experience (in|as|of) `)},
-	{"route", "promotion", regexp.MustCompile(`\bpromotion\b|promoted from`)},
+	{"route", "work_experience", regexp.MustCompile(`relevant experience|practical experience|work experience|with experience|previous experience|experience (in|as|of) `)},
+	{"route", "promotion_at_work", regexp.MustCompile(`\bpromotion\b|promoted from`)},
 	{"route", "training_scheme", regexp.MustCompile(`training (scheme|programme)s?|trainee scheme|graduate (training )?scheme`)},
 	{"qual", "gcse", regexp.MustCompile(`\bgcses?\b|\bs grades?\b|\bnational 5`)},
 	{"qual", "a_level", regexp.MustCompile(`\ba[- ]levels?\b|\bhighers\b|\bh grades?\b`)},
@@ -178,7 +178,7 @@ var entryRules = []entryRule{
 	{"qual", "hnc_hnd", regexp.MustCompile(`\bhn[cd]s?\b|higher national`)},
 	{"qual", "degree", regexp.MustCompile(`\bdegrees?\b`)},
 	{"qual", "postgraduate", regexp.MustCompile(`\bpostgraduate\b|\bmasters?'?s?\b|\bphd\b|\bdoctorate\b`)},
-	{"qual", "professional", regexp.MustCompile(`professional (qualifications?|exams?|examinations?|certificat)`)},
+	{"qual", "professional_qualification", regexp.MustCompile(`professional (qualifications?|exams?|examinations?|certificat)`)},
 	{"qual", "none_required", regexp.MustCompile(`no (formal )?(academic )?(entry )?qualifications? (is |are )?(usually |normally )?(required|needed)|(academic )?qualifications (are )?(not|may not be) (always |usually )?(required|needed|necessary)|no formal (academic )?entry (requirements|qualifications)|no (formal )?(academic |educational )?(entry )?requirements|no minimum (academic )?(entry )?qualifications?`)},
 	{"reg", "cscs_card", regexp.MustCompile(`\bcscs\b|construction skills certification`)},
 	{"reg", "driving_licence", regexp.MustCompile(`driving licen[cs]e|\b(hgv|lgv|pcv)\b|driver cpc|full licen[cs]e`)},
@@ -215,8 +215,8 @@ var bodyRules = []bodyRule{
 	{"GTC", regexp.MustCompile(`general teaching council|\bGTCS\b|qualified teacher status|\bQTS\b`), ""},
 }
 
-var routeOrder = []string{"apprenticeship", "college", "degree", "postgraduate", "on_the_job", "training_scheme", "experience", "promotion"}
-var qualOrder = []string{"none_required", "gcse", "a_level", "nvq", "btec", "hnc_hnd", "degree", "postgraduate", "professional"}
+var routeOrder = []string{"apprenticeship", "college", "degree", "postgraduate", "on_the_job", "training_scheme", "work_experience", "promotion_at_work"}
+var qualOrder = []string{"none_required", "gcse", "a_level", "nvq", "btec", "hnc_hnd", "degree", "postgraduate", "professional_qualification"}
 
 func sortedKeys(m map[string]bool, order []string) []string {
 	out := []string{}

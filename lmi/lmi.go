@@ -165,9 +165,9 @@ type Profile struct {
 // ONS SOC 2020 Volume 1. Templates render it at any depth; the ONS prose itself is only
 // available at run time when the official file is loaded (see Texts).
 type Entry struct {
-	Routes               []string `json:"routes"` // "apprenticeship","college","degree","postgraduate","on_the_job","training_scheme","experience","promotion"
+	Routes               []string `json:"routes"` // "apprenticeship","college","degree","postgraduate","on_the_job","training_scheme","work_experience","promotion_at_work"
 	ApprenticeshipLevels []int    `json:"apprenticeship_levels,omitempty"`
-	Qualifications       []string `json:"qualifications"` // "gcse","a_level","nvq","btec","hnc_hnd","degree","postgraduate","professional","none_required"
+	Qualifications       []string `json:"qualifications"` // "gcse","a_level","nvq","btec","hnc_hnd","degree","postgraduate","professional_qualification","none_required"
 	NVQLevels            []int    `json:"nvq_levels,omitempty"`
 	Registration         []string `json:"registration"`     // "professional_body","cscs_card","driving_licence","dbs_check","licence"
 	Bodies               []string `json:"bodies,omitempty"` // e.g. "GMC","NMC","HCPC"
