@@ -26,7 +26,7 @@ var ucCueSpecsMore = []ucPatternSpec{
 	{pattern: "what would/will/do/does/is/are/can * be on|what are OCC on|what is a/an? OCC on|be on a year|on a year|k|grand|quid|pounds|what do/does/would/will/can OCC make|what do/does/would/will/can a/an OCC make|OCC make$|OCC make a|normal pay|normal salary|decent pay|good pay|bad pay|low pay|underpaid|overpaid|paid enough|paid well|paid badly|paid much", label: IntentPay, weight: 2.6, flags: ucNeedOcc},
 
 	// outlook: how hard it is to find work
-	{pattern: "short supply|in short supply|hard/easy/difficult/tough to find/get work/jobs/a job|hard/easy/difficult/tough to get into|hard/easy/difficult/tough to get a job as/in|find work as|get work as|lots of competition|much competition|too many people|oversaturated|over saturated", label: IntentOutlook, weight: 3.5},
+	{pattern: "short supply|in short supply|hard/easy/difficult/tough to find/get work/jobs|hard/easy/difficult/tough to find/get a job|hard/easy/difficult/tough to get into|hard/easy/difficult/tough to get a job as/in|find work as|get work as|lots of competition|much competition|too many people|oversaturated|over saturated", label: IntentOutlook, weight: 3.5},
 
 	// hours: part time in a job
 	{pattern: "OCC part time|part time OCC|part time as a/an? OCC|work part time|part time hours|full time hours|job share|term time|term time only", label: IntentHours, weight: 3, flags: ucNeedOcc},
