@@ -639,12 +639,15 @@ func (v *View) Routes(o *OccView) []string {
 }
 
 var routeWords = map[string][2]string{
-	"apprenticeship":  {"an apprenticeship (work and learn)", "an apprenticeship"},
-	"college":         {"a college course", "a college course"},
-	"degree":          {"a degree at uni", "a university degree"},
-	"postgraduate":    {"more study after a degree", "a postgraduate qualification"},
-	"on_the_job":      {"training on the job", "training on the job"},
-	"training_scheme": {"a training scheme", "a training scheme"},
+	"apprenticeship":    {"an apprenticeship (work and learn)", "an apprenticeship"},
+	"college":           {"a college course", "a college course"},
+	"degree":            {"a degree at uni", "a university degree"},
+	"postgraduate":      {"more study after a degree", "a postgraduate qualification"},
+	"on_the_job":        {"training on the job", "training on the job"},
+	"training_scheme":   {"a training scheme", "a training scheme"},
+	"work_experience":   {"work experience first", "relevant work experience"},
+	"promotion_at_work": {"moving up from another job", "promotion from related jobs"},
+	"courses":           {"short courses", "short courses"},
 }
 
 // Quals lists the usual qualifications in words for the depth.
@@ -678,14 +681,15 @@ func (v *View) Quals(o *OccView) []string {
 }
 
 var qualWords = map[string][2]string{
-	"gcse":          {"GCSEs", "GCSEs"},
-	"a_level":       {"A levels", "A levels"},
-	"nvq":           {"work-based awards (NVQs)", "NVQs/SVQs"},
-	"btec":          {"a BTEC", "BTECs"},
-	"hnc_hnd":       {"an HNC or HND", "an HNC/HND"},
-	"degree":        {"a degree", "a degree"},
-	"postgraduate":  {"more study after a degree", "a postgraduate qualification"},
-	"none_required": {"no set exams", "no formal qualifications required"},
+	"gcse":                       {"GCSEs", "GCSEs"},
+	"a_level":                    {"A levels", "A levels"},
+	"nvq":                        {"work-based awards (NVQs)", "NVQs/SVQs"},
+	"btec":                       {"a BTEC", "BTECs"},
+	"hnc_hnd":                    {"an HNC or HND", "an HNC/HND"},
+	"degree":                     {"a degree", "a degree"},
+	"postgraduate":               {"more study after a degree", "a postgraduate qualification"},
+	"none_required":              {"no set exams", "no formal qualifications required"},
+	"professional_qualification": {"a work qualification", "a professional qualification"},
 }
 
 // Registration lists registrations and checks in words.
