@@ -190,8 +190,10 @@ func fig(f lmi.Figure, unit string) string {
 		v = fmt.Sprintf("£%.2f", f.Value)
 	case "h":
 		v = fmt.Sprintf("%.1f hours", f.Value)
+	case "%":
+		v = fmt.Sprintf("%+.1f%%", f.Value)
 	default:
-		v = strconv.FormatFloat(f.Value, 'f', -1, 64)
+		v = strconv.FormatFloat(f.Value, 'f', 1, 64)
 	}
 	s := fmt.Sprintf("%s (%s %s", v, f.SourceID, f.Year)
 	if f.Estimate {
@@ -238,15 +240,15 @@ func printOccupation(w io.Writer, o *lmi.Occupation, srcs []lmi.Source) error {
 		}
 	}
 	if o.Demand != nil {
-		p("online job adverts (England, %s): 3-month average %s; growth since Jan 2021 %s%%; per 100 employed %s",
-			o.Demand.Month, fig(o.Demand.Adverts3mAvg, ""), fig(o.Demand.GrowthPct, ""), fig(o.Demand.Per100Employed, ""))
+		p("online job adverts (England, %s): 3-month average %s; growth since Jan 2021 %s; per 100 employed %s",
+			o.Demand.Month, fig(o.Demand.Adverts3mAvg, ""), fig(o.Demand.GrowthPct, "%"), fig(o.Demand.Per100Employed, ""))
 	}
 	if ol := o.Outlook; ol != nil {
 		p("outlook to 2035 (%s, group %s %s, thousands): %s in 2020, %s in 2035; net change %s; replacement demand %s",
 			ol.Area, ol.SubMajorGroup, ol.SubMajorGroupTitle, fig(ol.Employment2020K, ""), fig(ol.Employment2035K, ""), fig(ol.NetChangeK, ""), fig(ol.ReplacementK, ""))
 	}
 	en := o.Entry
-	p("entry: routes %s; qualifications %s", strings.Join(en.Routes, ", "), strings.Join(en.Qualifications, ", "))
+	p("entry: routes %s; qualifications %s", orNone(en.Routes), orNone(en.Qualifications))
 	if len(en.ApprenticeshipLevels) > 0 {
 		p("  apprenticeship levels: %v", en.ApprenticeshipLevels)
 	}
@@ -320,4 +322,11 @@ func runPlaces(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	fmt.Fprintf(stdout, "matched: %s (%s)\n", m.Text, m.Kind)
 	return nil
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none found"
+	}
+	return strings.Join(list, ", ")
 }
