@@ -35,6 +35,27 @@ var ucCueSpecsMore = []ucPatternSpec{
 	{pattern: "job is good for|jobs are good for|job good for|jobs good for|good for a/an? * person|good for someone|good for people|good job for|good jobs for|best job for me|best jobs for me|right job for|right career for|jobs can you do|jobs can you get|jobs you can do|jobs you can get|what can you do with|what could you do with", label: IntentSuggest, weight: 2.6, flags: ucNoOcc},
 	{pattern: "not a/an OCC|so not OCC", label: IntentSuggest, weight: 2.5, flags: ucNeedOcc},
 
+	// compare: "paid more than a vet nurse"
+	{pattern: "more than|less than|than a/an OCC|than OCC|harder|easier|higher|lower|better paid|worse paid|paid more|paid less|earn more|earn less|more money|more hours|fewer hours|more jobs", label: IntentCompare, weight: 3.5, flags: ucNeed2Occ},
+
+	// vacancies: part-time work near me
+	{pattern: "part time work/job/jobs near/in/around/for|work near me|job near me|jobs near me|work for students|jobs for students|student jobs|weekend work near|holiday jobs|summer work", label: IntentVacancies, weight: 3.2},
+
+	// handoff: a careers person
+	{pattern: "real careers? adviser/advisers/person/human/people|careers person/lady/man/woman/guy/teacher/officer|help from a/an/the/my? real? careers? adviser/person/human/teacher|speak/talk/chat with/to my/the/a? school careers|speak/talk/chat with/to my/the/a? school adviser", label: IntentHandoff, weight: 5},
+
+	// help: what to ask
+	{pattern: "what sort/kind/type of questions|what questions can/should/do i|what can i ask|what should i ask|what do i ask|questions can i ask|things can i ask|what are you for|what is the point of you|what is this for", label: IntentHelp, weight: 2.5},
+
+	// describe: skills and qualities
+	{pattern: "what skills|skills do you/i need|skills needed|skills for a/an? OCC|skills does a/an? OCC|what qualities|qualities do you/i need|what personality|personality for|what makes a good|good at to be", label: IntentDescribe, weight: 3, flags: ucNeedOcc},
+
+	// outlook: is it a good time, a good career
+	{pattern: "good/bad/right/best time to become/be/get/go/start/train/join|good career choice|is it a good career|a good career to|good career to get/go|good job to get/go into|is it worth becoming|worth becoming|worth training|worth getting into|worth going into|a good job for the future|a good career option|good prospects", label: IntentOutlook, weight: 3.5},
+
+	// hours: working in the holidays
+	{pattern: "work/working/works in/during/over/through the? holidays/summer/night/nights/evenings/weekend/weekends/christmas/easter|in the holidays|during the holidays|school holidays|half term", label: IntentHours, weight: 4, flags: ucNeedOcc},
+
 	// greetings written long
 	{pattern: "^heyy|^heyyy|^heey|^heyo|^hiyaa|^hiyaaa|^helloo|^hellooo|^hii|^hiii|^hiiii|^hey hey|^hi hi|^yoo|^yooo", label: IntentGreet, weight: 1.5},
 
