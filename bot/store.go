@@ -242,11 +242,20 @@ func eraseTx(tx *transcripts.Tx, key string) error {
 	return nil
 }
 
-// Commit implements Storage.
+// Commit implements Storage. The conversation is encoded before the write is queued,
+// so the single writer does as little as it can.
 func (s *SQLiteStorage) Commit(ctx context.Context, t *Turn) error {
+	now := time.Now()
+	var state []byte
+	if t.Conversation != nil {
+		t.Conversation.Updated = now
+		var err error
+		if state, err = json.Marshal(t.Conversation); err != nil {
+			return fmt.Errorf("bot: encode state: %w", err)
+		}
+	}
 	return s.Batch(ctx, func(tx *transcripts.Tx) error {
 		ctx := tx.Context()
-		now := time.Now()
 		if t.Erase {
 			if err := eraseTx(tx, t.Key); err != nil {
 				return err
@@ -275,13 +284,8 @@ func (s *SQLiteStorage) Commit(ctx context.Context, t *Turn) error {
 				}
 			}
 		}
-		if t.Conversation != nil {
-			t.Conversation.Updated = now
-			b, err := json.Marshal(t.Conversation)
-			if err != nil {
-				return fmt.Errorf("bot: encode state: %w", err)
-			}
-			if _, err := tx.Stmt(s.putConv).ExecContext(ctx, t.Key, t.Channel, t.Conversation.State, b, now.UnixMicro()); err != nil {
+		if state != nil {
+			if _, err := tx.Stmt(s.putConv).ExecContext(ctx, t.Key, t.Channel, t.Conversation.State, state, now.UnixMicro()); err != nil {
 				return fmt.Errorf("bot: save state: %w", err)
 			}
 		}
