@@ -335,7 +335,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 			ph.flags&ucNeed2Occ != 0 && nOcc < 2:
 			continue
 		}
-		if ph.weight > 0 && ph.label == IntentEntry && ucNegatedCue(ctoks, m.start) {
+		if ph.weight > 0 && (ph.label == IntentEntry || ph.label == IntentCompare) && ucNegatedCue(ctoks, m.start) {
 			continue
 		}
 		a := &scores[ph.slot]

@@ -54,7 +54,20 @@ var ucCueSpecsMore = []ucPatternSpec{
 	{pattern: "good/bad/right/best time to become/be/get/go/start/train/join|good career choice|is it a good career|a good career to|good career to get/go|good job to get/go into|is it worth becoming|worth becoming|worth training|worth getting into|worth going into|a good job for the future|a good career option|good prospects", label: IntentOutlook, weight: 3.5},
 
 	// hours: working in the holidays
-	{pattern: "work/working/works in/during/over/through the? holidays/summer/night/nights/evenings/weekend/weekends/christmas/easter|in the holidays|during the holidays|school holidays|half term", label: IntentHours, weight: 4, flags: ucNeedOcc},
+	{pattern: "work/working/works in/during/over/through the? holidays/summer/winter/rain/snow/cold/dark/heat/night/nights/evenings/weekend/weekends/christmas/easter|in the holidays|during the holidays|school holidays|half term", label: IntentHours, weight: 4, flags: ucNeedOcc},
+
+	// suggest: what else, jobs where you get to
+	{pattern: "what else is there|what else is out there|something else|other options|other ideas|anything else i could|what other jobs/careers|jobs where you/i get/can|job where you/i get/can|jobs that let you|get to travel", label: IntentSuggest, weight: 3.5, flags: ucNoOcc},
+	{pattern: "what else is there|what else is out there|other options|something else|what other jobs/careers", label: IntentSuggest, weight: 3, flags: ucNeedOcc},
+
+	// outlook: struggling to find work
+	{pattern: "struggling/struggle/struggles/struggled to find/get work/jobs|struggling/struggle/struggles/struggled to find/get a job|find it hard to find/get", label: IntentOutlook, weight: 4},
+
+	// vacancies: find me care work
+	{pattern: "find/get me a/an/some? OCC|find/get me? a/an/some? OCC job/jobs/work/role/roles", label: IntentVacancies, weight: 3.6, flags: ucNeedOcc},
+
+	// delete_data: forget what i told you
+	{pattern: "forget everything|forget what i told/said/wrote|forget everything i told/said/wrote|forget all of it|forget all that|erase everything i said", label: IntentDeleteData, weight: 6},
 
 	// greetings written long
 	{pattern: "^heyy|^heyyy|^heey|^heyo|^hiyaa|^hiyaaa|^helloo|^hellooo|^hii|^hiii|^hiiii|^hey hey|^hi hi|^yoo|^yooo", label: IntentGreet, weight: 1.5},
@@ -79,6 +92,8 @@ func ucNegatedCue(ctoks []ucToken, start int) bool {
 	switch {
 	case neg(p1):
 		return true
+	case (p1 == "a" || p1 == "an" || p1 == "as" || p1 == "be") && neg(p2):
+		return true // "not a vet or a zookeeper"
 	case (p1 == "want" || p1 == "like" || p1 == "going" || p1 == "planning") && neg(p2):
 		return true
 	case p1 == "to" && (p2 == "want" || p2 == "like" || p2 == "going" || p2 == "planning") && neg(p3):
