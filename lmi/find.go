@@ -36,7 +36,7 @@ a level a levels gcse gcses btec nvq t level
 var findWeak = toSet(`care caring sales sale security building construction business art music sport sports film
 law finance science dance drama cooking fashion banking cleaning marketing advertising admin retail hospitality beauty
 coach cook porter driver manager assistant worker officer operator technician consultant specialist analyst director
-pa pt ta ot pr hr kp it dev spark cop marine sailor navy army military forces gamer
+pa pt ta ot pr hr kp it dev spark cop marine sailor navy army military forces gamer bar raf marines
 computing engineering teaching nursing coding programming accounting accountancy economics psychology
 physics chemistry biology photography animation journalism`)
 
@@ -44,7 +44,12 @@ physics chemistry biology photography animation journalism`)
 var findWorkNext = toSet(`job jobs work worker workers career careers industry sector course courses apprenticeship
 apprenticeships role roles vacancy vacancies salary salaries pay wage wages degree trade field profession
 earn earns earning paid make makes`)
-var findWorkPrev = toSet(`into as become becoming study studying in`)
+var findWorkPrev = toSet(`into as become becoming study studying in join joining joined`)
+
+// filler words that may still begin a longer title ("train driver", "head teacher",
+// "private investigator", "general practitioner", "human resources officer")
+var findLeadOK = toSet(`train training head team general private human customer model student trainee fan care
+security sales support new`)
 
 // fields that are strong enough on their own when the message is about work
 var findStrongFields = toSet(`nursing coding programming engineering teaching accountancy accounting physiotherapy
@@ -73,11 +78,15 @@ func (idx *searchIndex) find(text string) []Mention {
 	}
 	out := []Mention{}
 	for i := 0; i < len(toks) && len(out) < 3; i++ {
+		minN := 1
 		if (findStop[toks[i].raw] || findStop[toks[i].norm]) && !(toks[i].raw == "it" && toks[i].upper) {
-			continue
+			if !findLeadOK[toks[i].raw] {
+				continue
+			}
+			minN = 2 // "train driver", never "train" alone
 		}
 		found := false
-		for n := min(5, len(toks)-i); n >= 1; n-- {
+		for n := min(5, len(toks)-i); n >= minN; n-- {
 			last := toks[i+n-1]
 			words := make([]string, n)
 			for j := 0; j < n; j++ {
@@ -130,7 +139,7 @@ func (idx *searchIndex) singleOK(toks []token, i int) bool {
 		return false
 	}
 	if findWeak[t.raw] || findWeak[t.norm] {
-		return findStrongFields[t.raw] || hasWorkContext(toks, i)
+		return findStrongFields[t.raw] || hasWorkContext(toks, i) || idx.coordinated(toks, i)
 	}
 	// "my teacher said...", "her doctor": a person the user knows, not a job asked about
 	if i > 0 && possessives[toks[i-1].raw] && !hasWorkContext(toks, i) {
@@ -140,6 +149,26 @@ func (idx *searchIndex) singleOK(toks []token, i int) bool {
 }
 
 var possessives = toSet("my our his her their your ur")
+
+// coordinated reports whether the weak word at i is joined by "or"/"and" to a word
+// that is a job name on its own ("police or army", "army or police", "nurse and
+// carer"): the pair makes it a job too.
+func (idx *searchIndex) coordinated(toks []token, i int) bool {
+	strong := func(j int) bool {
+		if j < 0 || j >= len(toks) {
+			return false
+		}
+		t := toks[j]
+		if findStop[t.raw] || findStop[t.norm] || findWeak[t.raw] || findWeak[t.norm] || len(t.raw) < 3 {
+			return false
+		}
+		best := map[string]scored{}
+		idx.exact([]string{t.norm}, best, true, false)
+		return len(best) > 0 && topScore(best) >= 0.9
+	}
+	conj := func(j int) bool { return j >= 0 && j < len(toks) && (toks[j].raw == "or" || toks[j].raw == "and") }
+	return (conj(i-1) && strong(i-2)) || (conj(i+1) && strong(i+2))
+}
 
 // hasWorkContext reports whether the word at i sits next to a work word ("care
 // jobs", "work in sales", "get into IT", "become a coach").
@@ -151,6 +180,10 @@ func hasWorkContext(toks []token, i int) bool {
 		return true
 	}
 	if i > 1 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && (toks[i-2].raw == "be" || toks[i-2].raw == "become" || toks[i-2].raw == "as") {
+		return true
+	}
+	// "join the army", "get into the navy", "work in the police"
+	if i > 1 && toks[i-1].raw == "the" && (toks[i-2].raw == "join" || toks[i-2].raw == "joining" || toks[i-2].raw == "into" || toks[i-2].raw == "joined") {
 		return true
 	}
 	return false
@@ -182,7 +215,7 @@ func (idx *searchIndex) exact(words []string, best map[string]scored, single, mo
 			if single && a.factor < 0.9 && (len(w) < 7 || a.word[0] != w[0]) {
 				continue // spelling fixes only for longer words in free text
 			}
-			if single && a.factor >= 0.9 && !morphOK {
+			if single && a.factor >= 0.9 && a.factor < 0.99 && !morphOK {
 				continue // "driving" is not "driver" unless the message is about that work
 			}
 			alt := make([]string, len(words))
@@ -210,6 +243,9 @@ func (idx *searchIndex) exact(words []string, best map[string]scored, single, mo
 // agentive reports whether a single word looks like the name of a person doing a
 // job ("plumber", "florist", "technician"), as opposed to an everyday noun.
 func agentive(w string) bool {
+	if strings.HasSuffix(w, "ics") {
+		w = w[:len(w)-1] // "paramedics", "mechanics": plurals the stemmer keeps
+	}
 	if len(w) < 5 {
 		return false
 	}

@@ -136,9 +136,13 @@ func editDistance(a, b string, max int) int {
 	if d := len(a) - len(b); d > max || -d > max {
 		return max + 1
 	}
-	pp := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var pp, prev, cur []int
+	if len(b) < 40 { // on the stack: this runs for many words per query
+		var buf [3][41]int
+		pp, prev, cur = buf[0][:len(b)+1], buf[1][:len(b)+1], buf[2][:len(b)+1]
+	} else {
+		pp, prev, cur = make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
@@ -174,4 +178,83 @@ func editDistance(a, b string, max int) int {
 		return max + 1
 	}
 	return prev[len(b)]
+}
+
+// letterMask has one bit per letter a-z present in w. One edit changes at most two
+// bits, so words whose masks differ in more than 2*d bits are more than d edits apart.
+func letterMask(w string) uint32 {
+	var m uint32
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 'a' && c <= 'z' {
+			m |= 1 << (c - 'a')
+		}
+	}
+	return m
+}
+
+// soundKey is a rough English sound-alike key for spellings typed by ear
+// ("soljer" and "soldier", "recepshunist" and "receptionist", "fizio" and
+// "physio"): common spellings of the same sound are folded together, doubled
+// letters collapse and vowels after the first letter are dropped.
+func soundKey(w string) string {
+	isV := func(c byte) bool { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' }
+	var b []byte
+	n := len(w)
+	for i := 0; i < n; i++ {
+		c := w[i]
+		next := byte(0)
+		if i+1 < n {
+			next = w[i+1]
+		}
+		after := byte(0)
+		if i+2 < n {
+			after = w[i+2]
+		}
+		switch {
+		case c < 'a' || c > 'z':
+			continue
+		case (c == 't' || c == 's' || c == 'c') && next == 'i' && isV(after) && i > 0:
+			b = append(b, 'S') // -tion, -sion, -cian: "sh"
+			i++
+		case c == 's' && next == 'h', c == 'c' && next == 'h':
+			b = append(b, 'S')
+			i++
+		case c == 'd' && next == 'i' && isV(after) && i > 0, c == 'd' && next == 'g' && (after == 'e' || after == 'i'):
+			b = append(b, 'j') // "soldier", "judge"
+			i++
+		case c == 'g' && (next == 'e' || next == 'i') && i > 0:
+			b = append(b, 'j')
+		case c == 'p' && next == 'h':
+			b = append(b, 'f')
+			i++
+		case c == 'g' && next == 'h':
+			i++
+		case c == 'c' && next == 'k', c == 'q':
+			b = append(b, 'k')
+		case c == 'c' && (next == 'e' || next == 'i' || next == 'y'):
+			b = append(b, 's')
+		case c == 'c':
+			b = append(b, 'k')
+		case c == 'x':
+			b = append(b, 'k', 's')
+		case c == 'z':
+			b = append(b, 's')
+		case (c == 'w' && next == 'r') || (c == 'k' && next == 'n' && i == 0):
+			// silent first letter
+		case isV(c):
+			if i == 0 {
+				b = append(b, 'a')
+			}
+		default:
+			b = append(b, c)
+		}
+	}
+	out := b[:0]
+	for i, c := range b {
+		if i > 0 && b[i-1] == c {
+			continue
+		}
+		out = append(out, c)
+	}
+	return string(out)
 }

@@ -6,6 +6,8 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,6 +75,8 @@ type searchIndex struct {
 	corrN     atomic.Int64
 	bktOnce   sync.Once
 	buckets   map[bucketKey][]int32 // vocabulary by length and first or last letter
+	masks     []uint32              // letters of each vocabulary word
+	sounds    map[string][]int32    // vocabulary by soundKey
 }
 
 type bucketKey struct {
@@ -646,6 +650,10 @@ func (idx *searchIndex) alternatives(w string) []alt {
 	if known {
 		out = append(out, alt{w, 1})
 	}
+	// a plural the stemmer keeps whole: "paramedics", "mechanics", "medics"
+	if n := len(w); n > 5 && strings.HasSuffix(w, "ics") && idx.known(w[:n-1]) {
+		out = append(out, alt{w[:n-1], 0.99})
+	}
 	for _, v := range abbreviations[w] {
 		if idx.known(strings.Fields(v)[0]) {
 			out = append(out, alt{v, 0.95})
@@ -737,8 +745,15 @@ func (idx *searchIndex) corrections(w string) []string {
 	}
 	idx.bktOnce.Do(func() {
 		idx.buckets = make(map[bucketKey][]int32, 1024)
+		idx.masks = make([]uint32, len(idx.vocab))
+		idx.sounds = make(map[string][]int32, len(idx.vocab))
 		for i := range idx.vocab {
 			v := idx.vocab[i].word
+			idx.masks[i] = letterMask(v)
+			if len(v) >= 5 {
+				k := soundKey(v)
+				idx.sounds[k] = append(idx.sounds[k], int32(i))
+			}
 			idx.buckets[bucketKey{len(v), v[0], false}] = append(idx.buckets[bucketKey{len(v), v[0], false}], int32(i))
 			idx.buckets[bucketKey{len(v), v[len(v)-1], true}] = append(idx.buckets[bucketKey{len(v), v[len(v)-1], true}], int32(i))
 		}
@@ -754,6 +769,7 @@ func (idx *searchIndex) corrections(w string) []string {
 	}
 	var list []cd
 	seen := map[int32]bool{}
+	wm := letterMask(w)
 	for n := len(w) - maxD; n <= len(w)+maxD; n++ {
 		keys := []bucketKey{{n, w[0], false}}
 		if len(w) >= 6 {
@@ -765,6 +781,9 @@ func (idx *searchIndex) corrections(w string) []string {
 					continue
 				}
 				seen[i] = true
+				if bits.OnesCount32(wm^idx.masks[i]) > 2*maxD {
+					continue
+				}
 				v := &idx.vocab[i]
 				if d := editDistance(w, v.word, maxD); d <= maxD {
 					list = append(list, cd{v.word, d, v.df})
@@ -782,11 +801,33 @@ func (idx *searchIndex) corrections(w string) []string {
 		return list[i].w < list[j].w
 	})
 	out := []string{}
+	// words that sound the same come first ("soljer" -> "soldier", not "solder"),
+	// the most common of them
+	if len(w) >= 5 {
+		var snd []cd
+		for _, i := range idx.sounds[soundKey(w)] {
+			v := &idx.vocab[i]
+			if d := editDistance(w, v.word, 4); d <= 4 && v.word != w {
+				snd = append(snd, cd{v.word, d, v.df})
+			}
+		}
+		sort.Slice(snd, func(i, j int) bool {
+			if snd[i].df != snd[j].df {
+				return snd[i].df > snd[j].df
+			}
+			return snd[i].w < snd[j].w
+		})
+		for i := 0; i < len(snd) && i < 2; i++ {
+			out = append(out, snd[i].w)
+		}
+	}
 	for i, c := range list {
-		if i == 3 || c.d > list[0].d {
+		if i == 3 || c.d > list[0].d || len(out) >= 3 {
 			break
 		}
-		out = append(out, c.w)
+		if !slices.Contains(out, c.w) {
+			out = append(out, c.w)
+		}
 	}
 	if idx.corrN.Add(1) < 20000 { // bounded: arbitrary user words must not grow memory for ever
 		idx.corrCache.Store(w, out)
