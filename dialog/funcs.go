@@ -16,6 +16,7 @@ var viewFuncs = template.FuncMap{
 	"srcID":        func(v *View, id, year string) string { return v.SrcID(id, year) },
 	"useSource":    func(v *View, id string) string { return v.UseSource(id) },
 	"list":         func(v *View, items []string) string { return v.List(items) },
+	"join":         joinList,
 	"money":        func(v *View, f lmi.Figure) string { return v.Money(f) },
 	"annual":       func(v *View, f lmi.Figure) string { return v.Annual(f) },
 	"weekly":       func(v *View, f lmi.Figure) string { return v.Weekly(f) },
@@ -39,4 +40,9 @@ var viewFuncs = template.FuncMap{
 	"skills":       func(v *View, o *OccView, n int) []string { return v.Skills(o, n) },
 	"related":      func(v *View, o *OccView, n int) []string { return v.Related(o, n) },
 	"hasRoutes":    func(v *View, o *OccView) bool { return v.HasRoutes(o) },
+	"entryFacts":   func(v *View, o *OccView) EntryView { return v.EntryFacts(o) },
+	"workType":     func(v *View, o *OccView) string { return v.WorkType(o) },
+	"knows":        func(v *View, o *OccView, n int) []string { return v.Knows(o, n) },
+	"askedPay":     func(v *View, o *OccView) string { return v.AskedPay(o) },
+	"everyday":     func(v *View, o *OccView, n int) []string { return v.Everyday(o, n) },
 }

@@ -41,12 +41,17 @@ type View struct {
 	Suggestions    []SuggestionView
 	Interests      []string // what the person said they like (interests and subjects)
 	NoDegree       bool
-	Category       string // safeguarding category
-	Fallbacks      int
-	AskedSlot      string
-	Said           string // the person's words (for echoing a job title only)
-	ProfileRegion  string
-	Feedback       string // "yes" or "no" for a feedback answer
+	// Without is what the person asked to do without in this message: "degree",
+	// "college", "a_level" or "".
+	Without string
+	// Unit is the pay period the person asked for: "hour", "week", "month" or "".
+	Unit          string
+	Category      string // safeguarding category
+	Fallbacks     int
+	AskedSlot     string
+	Said          string // the person's words (for echoing a job title only)
+	ProfileRegion string
+	Feedback      string // "yes" or "no" for a feedback answer
 
 	// Extra are occupations a listing answer (best paid, suggestions) is about.
 	Extra []lmi.Match
@@ -146,6 +151,8 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		e:             e, ctx: ctx, explained: t.st.ExplainedTerms,
 	}
 	v.Feedback = t.st.Slots["feedback"]
+	v.Without = withoutIn(t.u.Text, t.u.NoDegree)
+	v.Unit = payUnit(t.u.Text)
 	if v.Country == "" && v.Region != "" {
 		v.Country = e.regionByName(v.Region).Country
 	}
@@ -529,8 +536,8 @@ func (v *View) SrcID(id, year string) string {
 		y4 = y4[:4]
 	}
 	pub := s.Publisher
-	if pub == "" {
-		pub = s.Short
+	if pub == "" || strings.HasPrefix(s.Short, "O*NET") {
+		pub = strings.Fields(nonEmpty(s.Short, id))[0]
 	}
 	switch {
 	case v.Young || v.Teen:
