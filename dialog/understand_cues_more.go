@@ -35,6 +35,8 @@ var ucCueSpecsMore = []ucPatternSpec{
 	{pattern: "job is good for|jobs are good for|job good for|jobs good for|good for a/an? * person|good for someone|good for people|good job for|good jobs for|best job for me|best jobs for me|right job for|right career for|jobs can you do|jobs can you get|jobs you can do|jobs you can get|what can you do with|what could you do with", label: IntentSuggest, weight: 2.6, flags: ucNoOcc},
 	{pattern: "not a/an OCC|so not OCC", label: IntentSuggest, weight: 2.5, flags: ucNeedOcc},
 
+	// compare: explicit words with two jobs named outweigh the pay or hours asked about
+	{pattern: "compare|comparing|comparison|compared|versus|vs|difference|differences|which pays more|which earns more|which is better|which one is better", label: IntentCompare, weight: 4, flags: ucNeed2Occ},
 	// compare: "paid more than a vet nurse"
 	{pattern: "more than|less than|than a/an OCC|than OCC|harder|easier|higher|lower|better paid|worse paid|paid more|paid less|earn more|earn less|more money|more hours|fewer hours|more jobs", label: IntentCompare, weight: 3.5, flags: ucNeed2Occ},
 
@@ -73,7 +75,8 @@ var ucCueSpecsMore = []ucPatternSpec{
 	{pattern: "^heyy|^heyyy|^heey|^heyo|^hiyaa|^hiyaaa|^helloo|^hellooo|^hii|^hiii|^hiiii|^hey hey|^hi hi|^yoo|^yooo", label: IntentGreet, weight: 1.5},
 
 	// pay: "wages for", "salary of"
-	{pattern: "wages/wage/salary/salaries/pay/earnings/income for/of/as a/an? OCC|OCC wages/wage/salary/salaries/pay/earnings", label: IntentPay, weight: 3, flags: ucNeedOcc},
+	{pattern: "wages/wage/salary/salaries/pay/earnings/income for/of/as a/an? OCC", label: IntentPay, weight: 3.6, flags: ucNeedOcc},
+	{pattern: "OCC wages/wage/salary/salaries/pay/earnings", label: IntentPay, weight: 3, flags: ucNeedOcc},
 	{pattern: "wages/wage/salary/salaries/pay/earnings for/of", label: IntentPay, weight: 3.3, flags: ucNoOcc},
 }
 
