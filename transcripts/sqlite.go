@@ -109,8 +109,11 @@ func DSN(path string) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "cache_size(-16000)")
 	q.Add("_pragma", "journal_size_limit(67108864)")
-	return "file:" + path + "?" + q.Encode()
+	return "file:" + uriPath.Replace(path) + "?" + q.Encode()
 }
+
+// uriPath escapes what would end the path part of a file: URI.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // OpenSQLite opens (creating if needed) the database file at path and its tables.
 func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, error) {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -300,6 +301,23 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+func TestOddPaths(t *testing.T) {
+	for _, name := range []string{"we ird#1.db", "what?.db", "100%.db"} {
+		path := filepath.Join(t.TempDir(), "a dir#x", name)
+		s, err := OpenSQLite(context.Background(), path, OpenOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := s.Append(context.Background(), Event{Conversation: "x", Channel: "x", Kind: KindUser, Text: "hi"}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		s.Close()
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s: the database is not where it was asked for: %v", name, err)
+		}
+	}
 }
 
 func TestCloseAnswersEveryWrite(t *testing.T) {
