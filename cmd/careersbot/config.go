@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -455,6 +456,9 @@ func (c *serveConfig) finish() error {
 		// modernc.org/sqlite DSNs are file paths or file: URIs; take the path part.
 		p := strings.TrimPrefix(c.Storage.DSN, "file:")
 		p, _, _ = strings.Cut(p, "?")
+		if u, err := url.PathUnescape(p); err == nil {
+			p = u
+		}
 		c.Storage.Path = p
 	}
 	switch c.Log.Format {
