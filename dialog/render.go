@@ -44,6 +44,8 @@ type View struct {
 	// Without is what the person asked to do without in this message: "degree",
 	// "college", "a_level" or "".
 	Without string
+	// BestFilter narrows a best-paid list: "apprenticeship", "trade" or "".
+	BestFilter string
 	// Unit is the pay period the person asked for: "hour", "week", "month" or "".
 	Unit          string
 	Category      string // safeguarding category
@@ -171,7 +173,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 	}
 	v.Detailed = v.Older || v.Adult || v.Adviser
 	v.OutsideEngland = v.Region != "" && !v.England
-	v.Interests = append(append([]string(nil), t.st.Profile.Interests...), t.st.Profile.Subjects...)
+	v.Interests = dedupe(append(append([]string(nil), t.st.Profile.Interests...), t.st.Profile.Subjects...))
 	if len(t.u.Occupations) > 0 {
 		v.Said = t.u.Occupations[0].Text
 	}
@@ -226,28 +228,50 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 	}
 	switch intent {
 	case IntentBestPaid:
-		rows, err := e.bestPaid(ctx, lmi.BestPaidQuery{Region: v.Region, Limit: 5, NoDegree: v.NoDegree})
+		v.BestFilter = bestFilterIn(t.u.Text)
+		filtered := v.BestFilter != "" || v.NoDegree || v.Young || v.Teen
+		limit := 5
+		if filtered {
+			limit = 400 // filtered here: ask for the whole ranking
+		}
+		rows, err := e.bestPaid(ctx, lmi.BestPaidQuery{Region: v.Region, Limit: limit, NoDegree: v.NoDegree})
 		if err == nil {
-			for i, r := range rows {
-				v.Best = append(v.Best, BestView{SOC2020: r.SOC2020, SOC2010: r.SOC2010, Title: r.Title, Median: r.Median, Rank: i + 1})
+			for _, r := range rows {
+				if len(v.Best) >= 5 {
+					break
+				}
+				if filtered && !e.bestPaidFits(ctx, r.SOC2020, v) {
+					continue
+				}
+				v.Best = append(v.Best, BestView{SOC2020: r.SOC2020, SOC2010: r.SOC2010, Title: r.Title, Median: r.Median, Rank: len(v.Best) + 1})
 				v.Extra = append(v.Extra, lmi.Match{SOC2020: r.SOC2020, SOC2010: r.SOC2010, Title: r.Title, Score: 1})
 			}
-			v.found = len(rows) > 0
+			v.found = len(v.Best) > 0
 		}
 	case IntentSuggest:
 		q := lmi.SuggestQuery{
 			Interests: append(append([]string(nil), t.u.Interests...), t.st.Profile.Interests...),
 			Subjects:  t.st.Profile.Subjects, Skills: t.st.Profile.Skills,
-			NoDegree: v.NoDegree, Limit: 5,
+			NoDegree: v.NoDegree, Limit: 12,
 		}
 		q.Interests = dedupe(q.Interests)
 		if len(q.Interests)+len(q.Subjects)+len(q.Skills) > 0 {
 			rows, err := e.suggest(ctx, q)
 			if err == nil {
 				for _, s := range rows {
-					sv := SuggestionView{SOC2020: s.SOC2020, SOC2010: s.SOC2010, Title: s.Title, Because: s.Because, Why: joinList(s.Because)}
-					if len(s.Because) > 0 {
-						sv.First, _, _ = strings.Cut(s.Because[0], ",")
+					if len(v.Suggestions) >= 5 || !suitsSuggestion(s.SOC2020, t.depth) {
+						continue
+					}
+					because := s.Because
+					if !v.Adviser {
+						because = make([]string, len(s.Because))
+						for i, b := range s.Because {
+							because[i] = stripJargon(b)
+						}
+					}
+					sv := SuggestionView{SOC2020: s.SOC2020, SOC2010: s.SOC2010, Title: s.Title, Because: because, Why: joinList(because)}
+					if len(because) > 0 {
+						sv.First, _, _ = strings.Cut(because[0], ",")
 					}
 					sv.More = sv.Why
 					if strings.HasPrefix(sv.Why, "you said") {
@@ -258,7 +282,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 					v.Suggestions = append(v.Suggestions, sv)
 					v.Extra = append(v.Extra, lmi.Match{SOC2020: s.SOC2020, SOC2010: s.SOC2010, Title: s.Title, Score: s.Score})
 				}
-				v.found = len(rows) > 0
+				v.found = len(v.Suggestions) > 0
 			}
 		}
 	}

@@ -180,6 +180,7 @@ func (e *Engine) resolve(ctx context.Context, t *turn) {
 	if u.QualLevel != "" {
 		prof.QualLevel = u.QualLevel
 	}
+	dropNegatedLikes(u)
 	prof.Interests = addWords(prof.Interests, u.Interests)
 	prof.Subjects = addWords(prof.Subjects, u.Subjects)
 	prof.Skills = addWords(prof.Skills, u.Skills)

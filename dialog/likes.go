@@ -1,0 +1,151 @@
+package dialog
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// likeCues are words after which a like is negated ("bad at maths", "don't like
+// blood"). The person's words only choose which understood likes to keep.
+var likeCues = []string{"bad at ", "not good at ", "no good at ", "rubbish at ", "terrible at ", "awful at ",
+	"hate ", "hates ", "don't like ", "dont like ", "do not like ", "not into ", "can't stand ", "cant stand ",
+	"not a fan of ", "dislike ", "struggle with ", "worst at ", "can't do ", "cant do ", "not ",
+	"don't want to ", "dont want to ", "do not want to "}
+
+// likeAliases tie an understood like to other words for it.
+var likeAliases = map[string][]string{
+	"maths": {"math", "maths", "numbers", "sums"}, "numbers": {"maths", "math", "numbers"},
+	"art": {"art", "drawing", "painting"}, "drawing": {"art", "drawing"}, "creativity": {"art", "drawing", "creative"},
+	"science": {"science", "biology", "chemistry", "physics"}, "english": {"english", "writing", "reading"},
+	"writing": {"english", "writing"}, "sport": {"sport", "sports", "pe", "football"},
+	"people": {"people", "talking"}, "helping people": {"people", "helping"},
+}
+
+// dropNegatedLikes removes interests, subjects and skills the message says the
+// person does NOT like or is bad at, and the filler "people" in "jobs for people who
+// like ...". What is left is what they said they like.
+func dropNegatedLikes(u *Understanding) {
+	if len(u.Interests)+len(u.Subjects)+len(u.Skills) == 0 {
+		return
+	}
+	t := " " + strings.ToLower(u.Text) + " "
+	var neg []string // words within three words after a negation cue
+	for _, cue := range likeCues {
+		for i := 0; ; {
+			j := strings.Index(t[i:], " "+cue)
+			if j < 0 {
+				break
+			}
+			rest := strings.Fields(t[i+j+1+len(cue):])
+			if len(rest) > 3 {
+				rest = rest[:3]
+			}
+			for _, w := range rest {
+				if w == "but" || w == "and" || w == "i" {
+					break
+				}
+				neg = append(neg, strings.Trim(w, ".,!?"))
+			}
+			i += j + 1 + len(cue)
+		}
+	}
+	negated := func(like string) bool {
+		words := likeAliases[like]
+		if words == nil {
+			words = strings.Fields(like)
+		}
+		for _, w := range words {
+			if slices.Contains(neg, w) {
+				// negated unless it is also liked plainly ("i like maths but not physics")
+				return !strings.Contains(t, "like "+w) && !strings.Contains(t, "love "+w) && !strings.Contains(t, "good at "+w) ||
+					strings.Contains(t, "bad at "+w) || strings.Contains(t, "not good at "+w)
+			}
+		}
+		return false
+	}
+	filler := func(like string) bool {
+		// "people" on its own from "jobs for people who like ..." says nothing.
+		if like != "people" {
+			return false
+		}
+		for _, c := range []string{"with people", "to people", "like people", "love people", "helping people", "help people", "meeting people", "people person"} {
+			if strings.Contains(t, c) {
+				return false
+			}
+		}
+		return true
+	}
+	keep := func(in []string) []string {
+		if len(in) == 0 {
+			return in
+		}
+		out := make([]string, 0, len(in))
+		for _, w := range in {
+			if !negated(w) && !filler(w) {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+	u.Interests, u.Subjects, u.Skills = keep(u.Interests), keep(u.Subjects), keep(u.Skills)
+}
+
+// riasecWords are the O*NET interest names a suggestion's reasons may carry in
+// brackets ("hands-on (Realistic) work"): jargon below adviser depth.
+var riasecJargon = []string{" (Realistic)", " (Investigative)", " (Artistic)", " (Social)", " (Enterprising)", " (Conventional)"}
+
+func stripJargon(s string) string {
+	if !strings.Contains(s, " (") {
+		return s
+	}
+	for _, j := range riasecJargon {
+		s = strings.ReplaceAll(s, j, "")
+	}
+	return s
+}
+
+// suitsSuggestion says whether a suggested job is a sensible idea for the person:
+// chief executives and directors are not a first job for anyone asking what suits
+// them, and no manager or proprietor job is shown to under-17s.
+func suitsSuggestion(soc string, depth string) bool {
+	if strings.HasPrefix(soc, "11") {
+		return false
+	}
+	if (depth == DepthYoung || depth == DepthTeen) && strings.HasPrefix(soc, "1") {
+		return false
+	}
+	return true
+}
+
+// bestFilterIn finds what kind of jobs a best-paid question asks about:
+// "apprenticeship" ("highest paying apprenticeships"), "trade" ("best paid trades")
+// or "".
+func bestFilterIn(text string) string {
+	t := strings.ToLower(text)
+	switch {
+	case strings.Contains(t, "apprentice"):
+		return "apprenticeship"
+	case strings.Contains(t, "trade") || strings.Contains(t, "tradesm") || strings.Contains(t, "tradie"):
+		return "trade"
+	}
+	return ""
+}
+
+// bestPaidFits says whether a best-paid row fits what was asked: a trade (SOC major
+// group 5), a job with an apprenticeship route, and, when the list is filtered or for
+// young readers, no chief executive or director jobs (major group 1), which take
+// years of experience whatever the route.
+func (e *Engine) bestPaidFits(ctx context.Context, soc string, v *View) bool {
+	if strings.HasPrefix(soc, "1") {
+		return false
+	}
+	switch v.BestFilter {
+	case "trade":
+		return strings.HasPrefix(soc, "5")
+	case "apprenticeship":
+		o, err := e.occupation(ctx, soc)
+		return err == nil && o != nil && slices.Contains(o.Entry.Routes, "apprenticeship")
+	}
+	return true
+}
