@@ -451,8 +451,8 @@ func (h *httpAPI) statsJSON(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, st)
 }
 
-// StatsTemplate renders the KPIs page. html/template escapes everything it prints.
-var StatsTemplate = template.Must(template.New("stats").Funcs(template.FuncMap{
+// statsTemplate renders the KPIs page (parsed once, never changed). html/template escapes everything it prints.
+var statsTemplate = template.Must(template.New("stats").Funcs(template.FuncMap{
 	"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>careersbot: KPIs</title>
@@ -489,7 +489,7 @@ func (h *httpAPI) statsPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := StatsTemplate.Execute(w, st); err != nil {
+	if err := statsTemplate.Execute(w, st); err != nil {
 		h.s.log.Error("stats page", "err", err)
 	}
 }
