@@ -17,6 +17,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/careersbot/careersbot/bot"
@@ -35,15 +36,18 @@ var benchScript = []string{
 }
 
 type benchResult struct {
-	Messages   int           `json:"messages"`
-	Errors     int           `json:"errors"`
-	Elapsed    time.Duration `json:"elapsed_ns"`
-	PerSecond  float64       `json:"messages_per_second"`
-	P50        time.Duration `json:"p50_ns"`
-	P95        time.Duration `json:"p95_ns"`
-	P99        time.Duration `json:"p99_ns"`
-	Max        time.Duration `json:"max_ns"`
-	FirstError string        `json:"first_error,omitempty"`
+	Messages  int           `json:"messages"`
+	Errors    int           `json:"errors"`
+	Elapsed   time.Duration `json:"elapsed_ns"`
+	PerSecond float64       `json:"messages_per_second"`
+	P50       time.Duration `json:"p50_ns"`
+	P95       time.Duration `json:"p95_ns"`
+	P99       time.Duration `json:"p99_ns"`
+	Max       time.Duration `json:"max_ns"`
+	// CPUPerMessage is this process's CPU time (user+system) per message: with the
+	// in-process server it covers server, engine, database and load generator.
+	CPUPerMessage time.Duration `json:"cpu_per_message_ns"`
+	FirstError    string        `json:"first_error,omitempty"`
 }
 
 func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -116,13 +120,18 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	} else if err := checkLoopback(base); err != nil {
 		return usageError{err.Error()}
 	}
+	cpu0 := processCPU()
 	res := benchRun(ctx, base, *convs, *msgs, *dur)
+	if res.Messages > 0 {
+		res.CPUPerMessage = (processCPU() - cpu0) / time.Duration(res.Messages)
+	}
 	if *asJSON {
 		return writeJSON(stdout, res)
 	}
 	fmt.Fprintf(stdout, "conversations %d, messages %d, errors %d, elapsed %s\n", *convs, res.Messages, res.Errors, res.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "throughput    %.0f messages/s\n", res.PerSecond)
 	fmt.Fprintf(stdout, "latency       p50 %s  p95 %s  p99 %s  max %s\n", ms(res.P50), ms(res.P95), ms(res.P99), ms(res.Max))
+	fmt.Fprintf(stdout, "cpu/message   %s (this process: %s)\n", res.CPUPerMessage.Round(time.Microsecond), map[bool]string{true: "server and load generator", false: "load generator only"}[*addr == "in-process"])
 	if res.FirstError != "" {
 		fmt.Fprintf(stdout, "first error   %s\n", res.FirstError)
 	}
@@ -236,4 +245,13 @@ type echoResponder struct{}
 func (echoResponder) Respond(ctx context.Context, st dialog.State, in dialog.Input) (dialog.Reply, dialog.State, error) {
 	st.Turns++
 	return dialog.Reply{Intent: dialog.IntentUnknown, Depth: dialog.DepthTeen, Text: "You said: " + in.Text, Rule: "echo"}, st, nil
+}
+
+// processCPU is the CPU time this process has used (user + system).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

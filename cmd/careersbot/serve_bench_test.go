@@ -21,7 +21,7 @@ func TestBenchInProcess(t *testing.T) {
 		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 			t.Fatalf("%s: %v\n%s", engine, err, out.String())
 		}
-		if r.Messages != 24 || r.Errors != 0 || r.PerSecond <= 0 || r.P50 <= 0 || r.P99 < r.P50 || r.Max < r.P99 {
+		if r.Messages != 24 || r.Errors != 0 || r.PerSecond <= 0 || r.P50 <= 0 || r.P99 < r.P50 || r.Max < r.P99 || r.CPUPerMessage <= 0 {
 			t.Errorf("%s: %+v", engine, r)
 		}
 	}
