@@ -11,11 +11,19 @@ import (
 // looked up once, when templates are parsed; methods are looked up by reflection on
 // every call, which costs more than the rest of a reply.
 var viewFuncs = template.FuncMap{
-	"has":          func(v *View, f lmi.Figure) bool { return v.Has(f) },
-	"src":          func(v *View, f lmi.Figure) string { return v.Src(f) },
-	"srcID":        func(v *View, id, year string) string { return v.SrcID(id, year) },
-	"useSource":    func(v *View, id string) string { return v.UseSource(id) },
-	"list":         func(v *View, items []string) string { return v.List(items) },
+	"has":       func(v *View, f lmi.Figure) bool { return v.Has(f) },
+	"src":       func(v *View, f lmi.Figure) string { return v.Src(f) },
+	"srcID":     func(v *View, id, year string) string { return v.SrcID(id, year) },
+	"useSource": func(v *View, id string) string { return v.UseSource(id) },
+	"list":      func(v *View, items []string) string { return v.List(items) },
+	"negative":  func(f lmi.Figure) bool { return !f.Missing && f.Value < 0 },
+	"absFigure": func(f lmi.Figure) lmi.Figure {
+		if f.Value < 0 {
+			f.Value = -f.Value
+		}
+		return f
+	},
+	"lowerTitle":   func(s string) string { return lowerWords(s) },
 	"join":         joinList,
 	"money":        func(v *View, f lmi.Figure) string { return v.Money(f) },
 	"annual":       func(v *View, f lmi.Figure) string { return v.Annual(f) },

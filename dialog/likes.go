@@ -96,11 +96,17 @@ func dropNegatedLikes(u *Understanding) {
 var riasecJargon = []string{" (Realistic)", " (Investigative)", " (Artistic)", " (Social)", " (Enterprising)", " (Conventional)"}
 
 func stripJargon(s string) string {
-	if !strings.Contains(s, " (") {
-		return s
+	if strings.Contains(s, " (") {
+		for _, j := range riasecJargon {
+			s = strings.ReplaceAll(s, j, "")
+		}
 	}
-	for _, j := range riasecJargon {
-		s = strings.ReplaceAll(s, j, "")
+	// "this job is creative work and it is mostly creative work": say it once.
+	if i := strings.LastIndex(s, " and it is mostly "); i > 0 {
+		kind := strings.TrimSuffix(s[i+len(" and it is mostly "):], " work")
+		if strings.Contains(s[:i], kind+" work") {
+			s = s[:i]
+		}
 	}
 	return s
 }

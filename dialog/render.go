@@ -269,7 +269,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 							because[i] = stripJargon(b)
 						}
 					}
-					sv := SuggestionView{SOC2020: s.SOC2020, SOC2010: s.SOC2010, Title: s.Title, Because: because, Why: joinList(because)}
+					sv := SuggestionView{SOC2020: s.SOC2020, SOC2010: s.SOC2010, Title: s.Title, Because: because, Why: stripJargon(joinList(because))}
 					if len(because) > 0 {
 						sv.First, _, _ = strings.Cut(because[0], ",")
 					}
@@ -873,6 +873,8 @@ func singular(s string) string {
 	}
 	last = strings.TrimSuffix(strings.TrimSuffix(last, "'s"), "'")
 	switch {
+	case personIcs[last]:
+		last = last[:len(last)-1]
 	case len(last) < 4 || strings.HasSuffix(last, "ss") || strings.HasSuffix(last, "us") || strings.HasSuffix(last, "is") ||
 		strings.HasSuffix(last, "ions") || strings.HasSuffix(last, "ics"):
 	case strings.HasSuffix(last, "ies"):
@@ -884,6 +886,9 @@ func singular(s string) string {
 	}
 	return head + last
 }
+
+// personIcs are "-ics" words that are people, not subjects (physics, electronics).
+var personIcs = map[string]bool{"paramedics": true, "mechanics": true, "medics": true, "critics": true, "academics": true}
 
 // Cap upper-cases the first letter.
 func (v *View) Cap(s string) string {
