@@ -54,4 +54,7 @@ type RuleEnv struct {
 	Answers   int    `expr:"answers"` // informative answers given before this turn
 	Interests int    `expr:"interests"`
 	NoDegree  bool   `expr:"no_degree"`
+	// GeneralWork is set for a question about work in general for young people
+	// ("part time jobs for 15 year olds", "saturday jobs"), with no job named.
+	GeneralWork bool `expr:"general_work"`
 }

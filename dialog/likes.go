@@ -155,3 +155,29 @@ func (e *Engine) bestPaidFits(ctx context.Context, soc string, v *View) bool {
 	}
 	return true
 }
+
+// generalWorkIn says whether a message asks about work in general for young people
+// (part-time, Saturday or summer jobs, jobs at a given age) rather than about a job.
+func generalWorkIn(text string) bool {
+	t := strings.ToLower(text)
+	for _, c := range []string{"part time job", "part-time job", "parttime job", "saturday job", "weekend job", "summer job",
+		"holiday job", "jobs for teenagers", "job for a teenager", "jobs for kids", "first job", "jobs at my age", "job at my age",
+		"jobs can i get at", "job can i get at", "year olds", "year old can", "jobs for under 16", "jobs for under 18"} {
+		if strings.Contains(t, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// refersToAll says whether a follow-up is about all the jobs just compared ("what
+// hours do they work", "how do i get into both").
+func refersToAll(text string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !(r >= 'a' && r <= 'z') }) {
+		switch w {
+		case "they", "them", "both", "each", "those", "these", "all":
+			return true
+		}
+	}
+	return false
+}

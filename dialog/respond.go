@@ -33,6 +33,12 @@ type turn struct {
 	told       bool // the message only told us about the person (age, place)
 	yes, no    bool
 	depth      string
+	// generalWork: a question about work in general for young people ("part time
+	// jobs for 15 year olds"), not about one job.
+	generalWork bool
+	// also is a second question in the same message ("... and how do i become
+	// one?"), answered by a button.
+	also string
 }
 
 // Respond answers one turn. It implements bot.Responder. The state passed in is not
@@ -247,15 +253,28 @@ func (e *Engine) finishContext(t *turn) {
 		usesRegion[t.prev.LastIntent] {
 		t.intent = t.prev.LastIntent
 	}
+	// "part time jobs for 15 year olds": general guidance, not the last job.
+	if len(t.u.Occupations) == 0 && t.answered == "" && t.in.Button == "" && generalWorkIn(t.u.Text) {
+		t.generalWork = true
+		t.occs, t.names = nil, nil
+		if t.intent == IntentUnknown || needsOccupation[t.intent] {
+			t.intent = IntentVacancies
+		}
+		return
+	}
 	// "and how much do they earn?": the occupations of the last answer.
 	if needsOccupation[t.intent] && len(t.prev.LastOccupations) > 0 {
 		need := 1
 		if t.intent == IntentCompare {
 			need = 2
 		}
+		// "what hours do they work?" after a comparison: all the compared jobs.
+		if t.prev.LastIntent == IntentCompare && len(t.occs) == 0 && refersToAll(t.u.Text) {
+			need = 3
+		}
 		if len(t.occs) < need && !t.ambiguous {
 			for i, code := range t.prev.LastOccupations {
-				if len(t.occs) >= 3 || len(t.occs) >= need && t.intent != IntentCompare {
+				if len(t.occs) >= 3 || len(t.occs) >= need && t.intent != IntentCompare && need < 3 {
 					break
 				}
 				if slices.ContainsFunc(t.occs, func(m lmi.Match) bool { return m.SOC2020 == code }) {
@@ -618,6 +637,7 @@ func (t *turn) env() RuleEnv {
 		Turns:           t.st.Turns,
 		Answers:         t.prev.Answers,
 		Interests:       len(t.st.Profile.Interests) + len(t.st.Profile.Subjects) + len(t.st.Profile.Skills),
+		GeneralWork:     t.generalWork,
 		NoDegree:        t.u.NoDegree || t.st.Profile.QualLevel == "no_degree",
 	}
 }
