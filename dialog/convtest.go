@@ -23,6 +23,7 @@ import (
 //	user: how much do nurses earn
 //	bot: intent=pay
 //	bot: contains "£"
+//	bot: last_card "Was this helpful?"  (the last card's title)
 //	bot: matches /about £[0-9,]+/
 //	bot: handoff            (or: not handoff; safeguarding; feedback=yes; ask_feedback)
 //	bot: slot region=London (profile fields age, region, place, district, age_group;
@@ -107,7 +108,7 @@ func parseConversations(name string, r io.Reader) ([]conversation, error) {
 	return out, sc.Err()
 }
 
-var expectRe = regexp.MustCompile(`^(not\s+)?(contains\s+"(.*)"|matches\s+/(.*)/|button\s+"(.*)"|slot\s+([a-z_]+)=(.*)|([a-z_]+)=(.*)|handoff|safeguarding|ask_feedback|no_buttons|cards|charts)$`)
+var expectRe = regexp.MustCompile(`^(not\s+)?(contains\s+"(.*)"|matches\s+/(.*)/|button\s+"(.*)"|slot\s+([a-z_]+)=(.*)|([a-z_]+)=(.*)|handoff|safeguarding|ask_feedback|no_buttons|cards|charts|last_card\s+"(.*)")$`)
 
 func checkExpectation(s string) error {
 	m := expectRe.FindStringSubmatch(s)
@@ -137,6 +138,11 @@ func expect(s string, r Reply, st State) string {
 	case strings.HasPrefix(m[2], "contains"):
 		ok = strings.Contains(strings.ToLower(r.Text), strings.ToLower(m[3]))
 		got = r.Text
+	case strings.HasPrefix(m[2], "last_card"):
+		ok = len(r.Cards) > 0 && strings.EqualFold(r.Cards[len(r.Cards)-1].Title, m[10])
+		if len(r.Cards) > 0 {
+			got = r.Cards[len(r.Cards)-1].Title
+		}
 	case strings.HasPrefix(m[2], "matches"):
 		ok = regexp.MustCompile(m[4]).MatchString(r.Text)
 		got = r.Text

@@ -79,6 +79,18 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 	slotButtons := r.Buttons
 	if informative {
 		e.decorate(&r, v, intent)
+		// A second question in the same message is offered as the first button.
+		if v.Occ != nil && needsOccupation[intent] && intent != IntentCompare {
+			if also := alsoAsked(t.u.Text, intent); also != "" {
+				w := alsoWords[also]
+				b := Button{Label: w[1], Value: also + ":" + v.Occ.SOC2020}
+				r.Buttons = append([]Button{b}, slices.DeleteFunc(r.Buttons, func(x Button) bool { return x.Value == b.Value })...)
+				v.Also, v.AlsoButton = w[0], w[1]
+				if line, err := rs.render("also_asked", t.depth, v); err == nil && line != "" {
+					r.Text += "\n\n" + line
+				}
+			}
+		}
 	} else if !asking && !rule.Handoff && intent != IntentDeleteData {
 		r.Buttons = append(r.Buttons, socialButtons(intent, t.depth)...)
 	}
@@ -134,7 +146,12 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 		if after > 0 && st.Answers >= after && !st.FeedbackAsked && st.Pending == nil {
 			q, err := rs.render("feedback_question", t.depth, v)
 			if err == nil {
-				r.Text += "\n\n" + q
+				if len(r.Cards)+len(r.Charts) > 0 {
+					// After the content: channels show cards after the text.
+					r.Cards = append(r.Cards, Card{Title: q})
+				} else {
+					r.Text += "\n\n" + q
+				}
 				r.AskFeedback = true
 				r.Buttons = append([]Button{{Label: "Yes", Value: "yes"}, {Label: "No", Value: "no"}}, r.Buttons...)
 				st.FeedbackAsked = true

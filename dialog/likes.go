@@ -181,3 +181,44 @@ func refersToAll(text string) bool {
 	}
 	return false
 }
+
+// alsoCues are words that ask one of the job questions, for spotting a second
+// question in one message ("how much do nurses earn and how do i become one").
+var alsoCues = []struct{ intent, words string }{
+	{IntentPay, "earn|salary|paid|wage|wages|how much money|the pay"},
+	{IntentEntry, "become|get into|qualifications|how do i get in|train to|what to study|what do i need"},
+	{IntentHours, "hours|shifts|weekends"},
+	{IntentOutlook, "future|demand|will there be jobs|in short supply"},
+	{IntentDescribe, "what does|what do they do|what is it like|day to day"},
+}
+
+// alsoAsked finds a second job question in a message that joins two ("... and ...",
+// two question marks): the intent of the first cue that is not the main intent, or
+// "".
+func alsoAsked(text, main string) string {
+	t := strings.ToLower(text)
+	if !strings.Contains(t, " and ") && !strings.Contains(t, " also ") && strings.Count(t, "?") < 2 {
+		return ""
+	}
+	best, at := "", len(t)+1
+	for _, c := range alsoCues {
+		if c.intent == main {
+			continue
+		}
+		for _, w := range strings.Split(c.words, "|") {
+			if i := strings.Index(t, w); i >= 0 && i < at {
+				best, at = c.intent, i
+			}
+		}
+	}
+	return best
+}
+
+// alsoWords name a second question in a reply.
+var alsoWords = map[string][2]string{
+	IntentPay:      {"the pay", "What is the pay?"},
+	IntentEntry:    {"how to get in", "How do I get in?"},
+	IntentHours:    {"the hours", "What are the hours?"},
+	IntentOutlook:  {"whether there will be jobs", "Will there be jobs?"},
+	IntentDescribe: {"what the job is like", "What is the job like?"},
+}

@@ -44,6 +44,9 @@ type View struct {
 	// Without is what the person asked to do without in this message: "degree",
 	// "college", "a_level" or "".
 	Without string
+	// Also is a second question asked in the same message ("how to get in") and
+	// AlsoButton the label of the button that answers it.
+	Also, AlsoButton string
 	// BestFilter narrows a best-paid list: "apprenticeship", "trade" or "".
 	BestFilter string
 	// Unit is the pay period the person asked for: "hour", "week", "month" or "".
