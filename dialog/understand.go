@@ -403,7 +403,14 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 			second = bestS
 			bestI, bestS = i, s
 		case s > bestS-1e-9:
-			if u.prec[ucAllIntents[i]] < u.prec[ucAllIntents[bestI]] {
+			ai, ab := &scores[i], &scores[bestI]
+			if ucAskedFirst[ucAllIntents[i]] && ucAskedFirst[ucAllIntents[bestI]] && ai.bestSpan[1] > 0 && ab.bestSpan[1] > 0 {
+				// two questions about a job, equally strong ("what do dentists earn and
+				// how do you become one"): the one asked first is the main one
+				if ai.bestSpan[0] < ab.bestSpan[0] {
+					bestI = i
+				}
+			} else if u.prec[ucAllIntents[i]] < u.prec[ucAllIntents[bestI]] {
 				bestI = i
 			}
 			second = s
@@ -440,6 +447,9 @@ const (
 	ucCueOccOnly        = "occupation only"
 	ucOccOnlyConfidence = 0.3
 )
+
+// ucAskedFirst are the questions about a job whose ties go to the one written first.
+var ucAskedFirst = ucWordSet(IntentPay, IntentEntry, IntentHours, IntentOutlook, IntentDescribe)
 
 // ucMinScore is the least score an intent needs to be chosen; below it the message is
 // "unknown" (a lone "like" in "do you like pizza" is not a careers question).
