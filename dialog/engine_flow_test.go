@@ -2,6 +2,8 @@ package dialog
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -153,7 +155,10 @@ func TestEveryOccupationEveryDepth(t *testing.T) {
 		age     int
 		adviser bool
 	}{{12, false}, {15, false}, {18, false}, {22, false}, {30, true}}
-	bad := []string{"<no value>", " .", "..", "()", " ,", "%!", "{{", "&lt;"}
+	bad := []string{"<no value>", " .", "..", "()", " ,", "%!", "{{", "&lt;", ": .", ":.", ", .", "  "}
+	// A sentence whose list was empty: "entry is usually through .", "you can do .",
+	// "To get into X jobs. It can help to have no set exams."
+	broken := regexp.MustCompile(`(?i)\b(through|include|includes|with|of|for|and|or|the|a)[.:,]|jobs\. it can help to have no|have no set exams|[a-z]\(|\bsource: [^)]*\.\.|[a-z] source:|\bjob like it is\b`)
 	n := 0
 	youngSum := map[string]float64{}
 	youngN := map[string]int{}
@@ -175,12 +180,7 @@ func TestEveryOccupationEveryDepth(t *testing.T) {
 				if r.Text == "" || r.Intent != intent {
 					t.Fatalf("%s %s age %d: intent %s text %q", intent, o.SOC2020, d.age, r.Intent, r.Text)
 				}
-				for _, b := range bad {
-					if strings.Contains(strings.ReplaceAll(r.Text, "...", ""), b) {
-						t.Errorf("%s %s age %d: %q in %q", intent, o.SOC2020, d.age, b, r.Text)
-						break
-					}
-				}
+				checkText(t, fmt.Sprintf("%s %s age %d", intent, o.SOC2020, d.age), r.Text, bad, broken)
 				if d.age <= 13 {
 					youngSum[intent] += FKGrade(r.Text)
 					youngN[intent]++
@@ -191,6 +191,41 @@ func TestEveryOccupationEveryDepth(t *testing.T) {
 			}
 		}
 	}
+	// Follow-ups that take other paths: a constraint ("without a degree"), a pay
+	// period, a comparison with the next group, at every depth.
+	follow := []struct{ intent, text string }{
+		{IntentEntry, "how do i get into it without a degree"},
+		{IntentEntry, "how do i get into it without going to college"},
+		{IntentEntry, "how do i get into it without a levels"},
+		{IntentPay, "and how much is that per hour"},
+		{IntentPay, "how much a month"},
+		{IntentPay, "how much a week"},
+	}
+	for i, o := range occs {
+		if testing.Short() && i%10 != 0 || i%2 != 0 {
+			continue
+		}
+		next := occs[(i+1)%len(occs)].SOC2020
+		for _, d := range depths {
+			for _, f := range follow {
+				st := State{LastIntent: f.intent, LastOccupations: []string{o.SOC2020}}
+				r, _, err := e.Respond(ctx, st, Input{Text: f.text, Age: d.age, Adviser: d.adviser})
+				n++
+				if err != nil {
+					t.Fatalf("%q %s: %v", f.text, o.SOC2020, err)
+				}
+				if r.Intent != f.intent {
+					t.Fatalf("%q %s: intent %s, want %s (the follow-up paths are not exercised)", f.text, o.SOC2020, r.Intent, f.intent)
+				}
+				checkText(t, fmt.Sprintf("%q %s age %d", f.text, o.SOC2020, d.age), r.Text, bad, broken)
+			}
+			r, _, err := e.Respond(ctx, State{}, Input{Button: "compare:" + o.SOC2020 + "," + next, Age: d.age, Adviser: d.adviser})
+			n++
+			if err == nil {
+				checkText(t, fmt.Sprintf("compare %s,%s age %d", o.SOC2020, next, d.age), r.Text, bad, broken)
+			}
+		}
+	}
 	t.Logf("%d replies rendered", n)
 	// Young replies about any of the 412 unit groups (some with long official titles)
 	// still read at grade 6 on average for each intent.
@@ -198,5 +233,21 @@ func TestEveryOccupationEveryDepth(t *testing.T) {
 		if mean := sum / float64(youngN[intent]); mean > 6 {
 			t.Errorf("young %s replies: mean grade %.2f > 6", intent, mean)
 		}
+	}
+}
+
+// checkText reports template holes, stray punctuation and sentences left with an
+// empty list.
+func checkText(t *testing.T, what, text string, bad []string, broken *regexp.Regexp) {
+	t.Helper()
+	plain := strings.ReplaceAll(text, "...", "")
+	for _, b := range bad {
+		if strings.Contains(plain, b) {
+			t.Errorf("%s: %q in %q", what, b, text)
+			return
+		}
+	}
+	if m := broken.FindString(plain); m != "" {
+		t.Errorf("%s: broken sentence at %q in %q", what, m, text)
 	}
 }
