@@ -13,7 +13,11 @@ import (
 // It is deterministic and explainable: the message is normalised (lowercase, accents
 // folded, contractions and texting spellings expanded), occupation and place mentions are
 // found by the LMI store and collapsed into the words OCC and PLACE, and weighted cue
-// phrases score every intent. The best score wins; ties go by ucIntentPrecedence. The cues
+// phrases score every intent. The best score wins; ties between two questions about a job
+// go to the one written first, other ties by ucIntentPrecedence. A cue right after "not"
+// ("don't want to be a vet") does not count for entry or compare. When the store's scan
+// misses a job or a place in a job question, leftover words are searched (moreMentions),
+// and place nicknames and bare postcode districts are tried (placeFallback). The cues
 // that decided are kept in Understanding.Cues.
 type Understander struct {
 	store     lmi.Store
