@@ -47,6 +47,9 @@ type View struct {
 	// Also is a second question asked in the same message ("how to get in") and
 	// AlsoButton the label of the button that answers it.
 	Also, AlsoButton string
+	// BestFiltered is set when director and senior manager jobs were left out of a
+	// best-paid list.
+	BestFiltered bool
 	// BestFilter narrows a best-paid list: "apprenticeship", "trade" or "".
 	BestFilter string
 	// Unit is the pay period the person asked for: "hour", "week", "month" or "".
@@ -232,7 +235,10 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 	switch intent {
 	case IntentBestPaid:
 		v.BestFilter = bestFilterIn(t.u.Text)
-		filtered := v.BestFilter != "" || v.NoDegree || v.Young || v.Teen
+		// "for 18 year olds", "for school leavers": jobs open to beginners.
+		starter := strings.Contains(strings.ToLower(t.u.Text), "year old") || strings.Contains(strings.ToLower(t.u.Text), "school leaver")
+		filtered := v.BestFilter != "" || v.NoDegree || v.Young || v.Teen || starter
+		v.BestFiltered = filtered
 		limit := 5
 		if filtered {
 			limit = 400 // filtered here: ask for the whole ranking

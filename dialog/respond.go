@@ -254,7 +254,8 @@ func (e *Engine) finishContext(t *turn) {
 		t.intent = t.prev.LastIntent
 	}
 	// "part time jobs for 15 year olds": general guidance, not the last job.
-	if len(t.u.Occupations) == 0 && t.answered == "" && t.in.Button == "" && generalWorkIn(t.u.Text) {
+	if len(t.u.Occupations) == 0 && t.answered == "" && t.in.Button == "" &&
+		(t.intent == IntentUnknown || needsOccupation[t.intent]) && generalWorkIn(t.u.Text) {
 		t.generalWork = true
 		t.occs, t.names = nil, nil
 		if t.intent == IntentUnknown || needsOccupation[t.intent] {
