@@ -137,3 +137,34 @@ func BenchmarkFindPlace(b *testing.B) {
 	b.StopTimer()
 	reportPercentiles(b, lat)
 }
+
+var benchTypoWords = []string{"electrician", "plumber", "hairdresser", "paramedic", "receptionist", "veterinary", "accountant",
+	"physiotherapist", "mechanic", "carpenter", "bricklayer", "solicitor", "architect", "pharmacist", "firefighter", "journalist"}
+
+// BenchmarkFindOccupationsUnseen times messages whose misspelt words the store has
+// never seen (no cached corrections): each iteration misspells a job name afresh.
+func BenchmarkFindOccupationsUnseen(b *testing.B) {
+	st, err := LoadEmbedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	st.FindOccupations(ctx, "how much do electricans earn")
+	msgs := make([]string, b.N)
+	for i := range msgs {
+		w := []byte(benchTypoWords[i%len(benchTypoWords)])
+		// a different slip each time: change one letter, and add a made-up word
+		p := 1 + (i/len(benchTypoWords))%(len(w)-1)
+		w[p] = byte('a' + (i*7)%26)
+		msgs[i] = "how much do " + string(w) + "s earn in " + string(rune('a'+i%26)) + string(rune('a'+(i/26)%26)) + "ville wibble" + string(rune('a'+(i/676)%26))
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		st.FindOccupations(ctx, msgs[i])
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}

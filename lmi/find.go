@@ -77,6 +77,14 @@ func (idx *searchIndex) find(text string) []Mention {
 		toks = toks[:400]
 	}
 	out := []Mention{}
+	// each word's variants are worked out once per message, not once per window
+	altCache := make([][]alt, len(toks))
+	altsAt := func(j int) []alt {
+		if altCache[j] == nil {
+			altCache[j] = idx.alternatives(toks[j].norm)
+		}
+		return altCache[j]
+	}
 	for i := 0; i < len(toks) && len(out) < 3; i++ {
 		minN := 1
 		if (findStop[toks[i].raw] || findStop[toks[i].norm]) && !(toks[i].raw == "it" && toks[i].upper) {
@@ -86,7 +94,11 @@ func (idx *searchIndex) find(text string) []Mention {
 			minN = 2 // "train driver", never "train" alone
 		}
 		found := false
-		for n := min(5, len(toks)-i); n >= minN; n-- {
+		maxN := min(5, len(toks)-i)
+		if maxN > 1 && !idx.startsPhrase(toks[i].norm, altsAt(i)) {
+			maxN = 1 // no title starts with this word (in any of its forms)
+		}
+		for n := maxN; n >= minN; n-- {
 			last := toks[i+n-1]
 			words := make([]string, n)
 			for j := 0; j < n; j++ {
@@ -102,7 +114,11 @@ func (idx *searchIndex) find(text string) []Mention {
 				continue
 			}
 			best := map[string]scored{}
-			idx.exact(words, best, single, single && (hasWorkContext(toks, i) || findStrongFields[toks[i].raw]))
+			wa := make([][]alt, n)
+			for j := range wa {
+				wa[j] = altsAt(i + j)
+			}
+			idx.exact(words, wa, best, single, single && (hasWorkContext(toks, i) || findStrongFields[toks[i].raw]))
 			if len(best) == 0 {
 				continue
 			}
@@ -163,7 +179,7 @@ func (idx *searchIndex) coordinated(toks []token, i int) bool {
 			return false
 		}
 		best := map[string]scored{}
-		idx.exact([]string{t.norm}, best, true, false)
+		idx.exact([]string{t.norm}, nil, best, true, false)
 		return len(best) > 0 && topScore(best) >= 0.9
 	}
 	conj := func(j int) bool { return j >= 0 && j < len(toks) && (toks[j].raw == "or" || toks[j].raw == "and") }
@@ -190,7 +206,8 @@ func hasWorkContext(toks []token, i int) bool {
 }
 
 // exact looks the words up as a whole phrase (directly or through variants) only.
-func (idx *searchIndex) exact(words []string, best map[string]scored, single, morphOK bool) {
+// alts holds each word's variants when the caller has them (nil: worked out here).
+func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scored, single, morphOK bool) {
 	key := strings.Join(words, " ")
 	if id, ok := idx.lookup(key); ok {
 		p := &idx.phrases[id]
@@ -208,7 +225,13 @@ func (idx *searchIndex) exact(words []string, best map[string]scored, single, mo
 	}
 	// variants, one word changed at a time
 	for i, w := range words {
-		for _, a := range idx.alternatives(w) {
+		var as []alt
+		if alts != nil {
+			as = alts[i]
+		} else {
+			as = idx.alternatives(w)
+		}
+		for _, a := range as {
 			if a.word == w {
 				continue
 			}
@@ -271,4 +294,19 @@ func (idx *searchIndex) aliasSpansGroups(key string) bool {
 		}
 	}
 	return len(groups) > 1
+}
+
+// startsPhrase reports whether some title of two or more words begins with w or one
+// of its variants.
+func (idx *searchIndex) startsPhrase(w string, alts []alt) bool {
+	if _, ok := idx.lookupPrefix(w + " "); ok {
+		return true
+	}
+	for _, a := range alts {
+		first, _, _ := strings.Cut(a.word, " ")
+		if _, ok := idx.lookupPrefix(first + " "); ok {
+			return true
+		}
+	}
+	return false
 }

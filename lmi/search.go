@@ -67,6 +67,7 @@ type unitInfo struct {
 type searchIndex struct {
 	phrases []phrase
 	vocab   []vocabEntry
+	vocabAt map[string]int32 // word -> position in vocab
 	units   map[string]*unitInfo
 	n       float64
 
@@ -76,6 +77,7 @@ type searchIndex struct {
 	bktOnce   sync.Once
 	buckets   map[bucketKey][]int32 // vocabulary by length and first or last letter
 	masks     []uint32              // letters of each vocabulary word
+	scratch   sync.Pool             // *partialScratch
 	sounds    map[string][]int32    // vocabulary by soundKey
 }
 
@@ -103,6 +105,12 @@ func (idx *searchIndex) lookupPrefix(prefix string) (int32, bool) {
 }
 
 func (idx *searchIndex) word(w string) (*vocabEntry, bool) {
+	if idx.vocabAt != nil {
+		if i, ok := idx.vocabAt[w]; ok {
+			return &idx.vocab[i], true
+		}
+		return nil, false
+	}
 	i := sort.Search(len(idx.vocab), func(i int) bool { return idx.vocab[i].word >= w })
 	if i < len(idx.vocab) && idx.vocab[i].word == w {
 		return &idx.vocab[i], true
@@ -211,6 +219,11 @@ func parseSearchTable(data string) (*searchIndex, error) {
 		}
 	}
 	idx.n = float64(len(idx.phrases))
+	idx.scratch.New = func() any { return &partialScratch{} }
+	idx.vocabAt = make(map[string]int32, len(idx.vocab))
+	for i := range idx.vocab {
+		idx.vocabAt[idx.vocab[i].word] = int32(i)
+	}
 	return idx, nil
 }
 
@@ -768,8 +781,13 @@ func (idx *searchIndex) corrections(w string) []string {
 		df int
 	}
 	var list []cd
-	seen := map[int32]bool{}
 	wm := letterMask(w)
+	var wc [26]int8 // letter counts, for the bag-distance bound
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 'a' && c <= 'z' {
+			wc[c-'a']++
+		}
+	}
 	for n := len(w) - maxD; n <= len(w)+maxD; n++ {
 		keys := []bucketKey{{n, w[0], false}}
 		if len(w) >= 6 {
@@ -777,14 +795,13 @@ func (idx *searchIndex) corrections(w string) []string {
 		}
 		for _, k := range keys {
 			for _, i := range idx.buckets[k] {
-				if seen[i] {
-					continue
-				}
-				seen[i] = true
-				if bits.OnesCount32(wm^idx.masks[i]) > 2*maxD {
-					continue
-				}
 				v := &idx.vocab[i]
+				if k.last && v.word[0] == w[0] {
+					continue // already seen in the first-letter bucket
+				}
+				if bits.OnesCount32(wm^idx.masks[i]) > 2*maxD || bagDistance(&wc, v.word) > maxD {
+					continue
+				}
 				if d := editDistance(w, v.word, maxD); d <= maxD {
 					list = append(list, cd{v.word, d, v.df})
 				}
@@ -872,11 +889,11 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 		qwords = append(qwords, w)
 	}
 	sort.Strings(qwords)
-	type acc struct {
-		matched, raw float64
-		head         bool
+	sc := idx.scratch.Get().(*partialScratch)
+	defer idx.putScratch(sc)
+	if len(sc.accs) < len(idx.phrases) {
+		sc.accs = make([]partialAcc, len(idx.phrases))
 	}
-	accs := map[int32]*acc{}
 	for _, w := range qwords {
 		idf := idx.idf(w)
 		f := qw[w]
@@ -885,10 +902,10 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 			post = post[:3000]
 		}
 		for _, id := range post {
-			a := accs[id]
-			if a == nil {
-				a = &acc{}
-				accs[id] = a
+			a := &sc.accs[id]
+			if !a.used {
+				a.used = true
+				sc.touched = append(sc.touched, id)
 			}
 			a.matched += idf * f
 			a.raw += idf
@@ -897,8 +914,9 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 			}
 		}
 	}
-	// map order does not matter: put keeps the best score, ties broken by text
-	for id, a := range accs {
+	// touched in posting order: put keeps the best score, ties broken by text
+	for _, id := range sc.touched {
+		a := &sc.accs[id]
 		// quick bound: even with no extra words the score cannot reach the cut-off
 		if a.matched/qIDF*0.85 < 0.2 {
 			continue
@@ -930,4 +948,44 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 			put(best, e.soc, ss, p.shown())
 		}
 	}
+}
+
+// bagDistance is a lower bound of the edit distance: the larger of the letters w
+// (given by its counts) has that v lacks and the letters v has that w lacks.
+func bagDistance(wc *[26]int8, v string) int {
+	c := *wc
+	for i := 0; i < len(v); i++ {
+		if x := v[i]; x >= 'a' && x <= 'z' {
+			c[x-'a']--
+		}
+	}
+	pos, neg := 0, 0
+	for _, n := range c {
+		if n > 0 {
+			pos += int(n)
+		} else {
+			neg -= int(n)
+		}
+	}
+	return max(pos, neg)
+}
+
+// partialScratch holds one partial match's running sums per phrase, reused between
+// queries so a search allocates nothing per phrase it touches.
+type partialScratch struct {
+	accs    []partialAcc
+	touched []int32
+}
+
+type partialAcc struct {
+	matched, raw float64
+	head, used   bool
+}
+
+func (idx *searchIndex) putScratch(sc *partialScratch) {
+	for _, id := range sc.touched {
+		sc.accs[id] = partialAcc{}
+	}
+	sc.touched = sc.touched[:0]
+	idx.scratch.Put(sc)
 }
