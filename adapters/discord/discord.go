@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/careersbot/careersbot/adapters/internal/seen"
 	"log/slog"
 	"net"
 	"net/http"
@@ -83,7 +84,7 @@ type Adapter struct {
 	opts Options
 	s    *discordgo.Session
 	log  *slog.Logger
-	seen *lru
+	seen *seen.Set
 
 	mu    sync.Mutex
 	self  string // bot user id
@@ -134,7 +135,7 @@ func New(o Options) (*Adapter, error) {
 	s.MaxRestRetries = 1
 	s.Client = o.HTTPClient
 	s.LogLevel = discordgo.LogError
-	a := &Adapter{opts: o, s: s, log: o.Logger.With("channel", Name), seen: newLRU(o.DedupSize), ready: make(chan struct{}),
+	a := &Adapter{opts: o, s: s, log: o.Logger.With("channel", Name), seen: seen.New(o.DedupSize), ready: make(chan struct{}),
 		ids: map[string]string{}, progress: map[string]int{}}
 	return a, nil
 }
@@ -231,14 +232,14 @@ func (a *Adapter) selfID() string {
 
 // handle offers m to h, retrying a refusal a few times (Discord never redelivers).
 func (a *Adapter) handle(ctx context.Context, h bot.Handler, m bot.Message) error {
-	if a.seen.has(m.ID) {
+	if a.seen.Has(m.ID) {
 		return nil
 	}
 	wait := a.opts.RetryMin
 	var err error
 	for i := 0; i < a.opts.HandleAttempts; i++ {
 		if err = h.Handle(ctx, m); err == nil {
-			a.seen.add(m.ID)
+			a.seen.Add(m.ID)
 			return nil
 		}
 		a.log.Warn("handler refused message", "id", m.ID, "attempt", i+1, "err", err)
@@ -617,36 +618,4 @@ func classify(err error) error {
 		return &bot.SendError{Retry: true, Err: fmt.Errorf("discord: %w", err)}
 	}
 	return &bot.SendError{Retry: false, Err: fmt.Errorf("discord: %w", err)}
-}
-
-// ---- small LRU of delivery ids ----
-
-type lru struct {
-	mu    sync.Mutex
-	size  int
-	order []string
-	set   map[string]struct{}
-}
-
-func newLRU(n int) *lru { return &lru{size: n, set: make(map[string]struct{}, n)} }
-
-func (l *lru) has(k string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	_, ok := l.set[k]
-	return ok
-}
-
-func (l *lru) add(k string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if _, ok := l.set[k]; ok || k == "" {
-		return
-	}
-	l.set[k] = struct{}{}
-	l.order = append(l.order, k)
-	if len(l.order) > l.size {
-		delete(l.set, l.order[0])
-		l.order = l.order[1:]
-	}
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/careersbot/careersbot/adapters/internal/seen"
 	"io"
 	"log/slog"
 	"net"
@@ -84,7 +85,7 @@ type Adapter struct {
 	api     *slack.Client
 	log     *slog.Logger
 	botID   string // the bot's user id, from auth.test
-	seen    *lru
+	seen    *seen.Set
 	mention *regexp.Regexp
 
 	hMu sync.Mutex
@@ -159,7 +160,7 @@ func New(ctx context.Context, o Options) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("slack: auth.test: %w", err)
 	}
-	a := &Adapter{opts: o, api: api, log: o.Logger.With("channel", Name), botID: auth.UserID, seen: newLRU(o.DedupSize),
+	a := &Adapter{opts: o, api: api, log: o.Logger.With("channel", Name), botID: auth.UserID, seen: seen.New(o.DedupSize),
 		threads: map[string]bool{}, progress: map[string]int{}, charts: newChartCache(256),
 		mention: regexp.MustCompile(`<@` + regexp.QuoteMeta(auth.UserID) + `(\|[^>]*)?>`)}
 	return a, nil
@@ -298,12 +299,12 @@ func (a *Adapter) deliverEvent(ctx context.Context, h bot.Handler, e slackevents
 	if !ok || e.Type != slackevents.CallbackEvent {
 		return nil
 	}
-	if cb.EventID != "" && a.seen.has(cb.EventID) {
+	if cb.EventID != "" && a.seen.Has(cb.EventID) {
 		return nil
 	}
 	m, ok := a.eventMessage(e.InnerEvent)
 	if !ok {
-		a.seen.add(cb.EventID)
+		a.seen.Add(cb.EventID)
 		return nil
 	}
 	m.ID = cb.EventID
@@ -321,7 +322,7 @@ func (a *Adapter) handle(ctx context.Context, h bot.Handler, id string, m bot.Me
 		return err
 	}
 	if id != "" {
-		a.seen.add(id)
+		a.seen.Add(id)
 	}
 	return nil
 }
@@ -433,7 +434,7 @@ func (a *Adapter) deliverInteraction(ctx context.Context, h bot.Handler, cb slac
 	}
 	act := cb.ActionCallback.BlockActions[0]
 	id := "action:" + cb.Channel.ID + ":" + cb.User.ID + ":" + act.ActionTs
-	if a.seen.has(id) {
+	if a.seen.Has(id) {
 		return nil
 	}
 	thread := cb.Message.ThreadTimestamp
@@ -461,7 +462,7 @@ func (a *Adapter) deliverSlash(ctx context.Context, h bot.Handler, cmd slack.Sla
 	if envelope == "" {
 		id = "slash:" + cmd.TriggerID
 	}
-	if a.seen.has(id) {
+	if a.seen.Has(id) {
 		return nil
 	}
 	text := strings.TrimSpace(cmd.Text)
@@ -789,36 +790,4 @@ func Buttons(blocks []slack.Block) []dialog.Button {
 		}
 	}
 	return out
-}
-
-// ---- small LRU of delivery ids ----
-
-type lru struct {
-	mu    sync.Mutex
-	size  int
-	order []string
-	set   map[string]struct{}
-}
-
-func newLRU(n int) *lru { return &lru{size: n, set: make(map[string]struct{}, n)} }
-
-func (l *lru) has(k string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	_, ok := l.set[k]
-	return ok
-}
-
-func (l *lru) add(k string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if _, ok := l.set[k]; ok || k == "" {
-		return
-	}
-	l.set[k] = struct{}{}
-	l.order = append(l.order, k)
-	if len(l.order) > l.size {
-		delete(l.set, l.order[0])
-		l.order = l.order[1:]
-	}
 }

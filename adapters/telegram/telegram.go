@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/careersbot/careersbot/adapters/internal/seen"
 	"io"
 	"log/slog"
 	"net/http"
@@ -111,7 +112,7 @@ type Adapter struct {
 	log   *slog.Logger
 	clock Clock
 
-	seen *lru
+	seen *seen.Set
 
 	limMu sync.Mutex
 	next  map[int64]time.Time // per chat: earliest time of the next send
@@ -171,7 +172,7 @@ func New(ctx context.Context, o Options) (*Adapter, error) {
 		o.DedupSize = 1024
 	}
 	a := &Adapter{opts: o, log: o.Logger.With("channel", Name), clock: o.Clock,
-		seen: newLRU(o.DedupSize), next: map[int64]time.Time{}, cbData: map[string]string{}, progress: map[string]int{}}
+		seen: seen.New(o.DedupSize), next: map[int64]time.Time{}, cbData: map[string]string{}, progress: map[string]int{}}
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	api, err := tgbotapi.NewBotAPIWithClient(o.Token, o.APIEndpoint, &ctxClient{ctx: cctx, c: o.HTTPClient})
@@ -410,18 +411,18 @@ func (a *Adapter) poll(ctx context.Context, h bot.Handler) error {
 // ignored on purpose).
 func (a *Adapter) deliver(ctx context.Context, h bot.Handler, u tgbotapi.Update) error {
 	id := strconv.Itoa(u.UpdateID)
-	if a.seen.has(id) {
+	if a.seen.Has(id) {
 		return nil
 	}
 	m, ok := a.toMessage(u)
 	if !ok {
-		a.seen.add(id)
+		a.seen.Add(id)
 		return nil
 	}
 	if err := h.Handle(ctx, m); err != nil {
 		return err
 	}
-	a.seen.add(id)
+	a.seen.Add(id)
 	if u.CallbackQuery != nil {
 		// Stop the button's spinner. Best effort: the message is already accepted.
 		api, _ := a.call(ctx)
@@ -780,36 +781,4 @@ func (a *Adapter) wait(ctx context.Context, chat int64) error {
 	}
 	a.limMu.Unlock()
 	return a.clock.Sleep(ctx, at.Sub(now))
-}
-
-// ---- small LRU of delivery ids ----
-
-type lru struct {
-	mu    sync.Mutex
-	size  int
-	order []string
-	set   map[string]struct{}
-}
-
-func newLRU(n int) *lru { return &lru{size: n, set: make(map[string]struct{}, n)} }
-
-func (l *lru) has(k string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	_, ok := l.set[k]
-	return ok
-}
-
-func (l *lru) add(k string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if _, ok := l.set[k]; ok {
-		return
-	}
-	l.set[k] = struct{}{}
-	l.order = append(l.order, k)
-	if len(l.order) > l.size {
-		delete(l.set, l.order[0])
-		l.order = l.order[1:]
-	}
 }
