@@ -1,8 +1,10 @@
 package dialog
 
 // ucPlaceNicknames are everyday names for UK places that a young person types but a
-// gazetteer lacks ("pompey", "donny", "the black country"). Each maps to a name the LMI
-// store resolves; the understander tries them only when the store found no place itself.
+// gazetteer lacks ("pompey", "donny", "the black country", counties). Each maps to a name
+// the LMI store resolves; the understander tries them only when the store found no place
+// itself. "exeter>Devon" resolves Exeter for the region and local data but names the place
+// Devon, for an area wider than the place resolved.
 var ucPlaceNicknames = []ucLexEntry{
 	{"pompey", "portsmouth"},
 	{"brizzle|bristle|brissle|bristol city", "bristol"},
@@ -43,6 +45,27 @@ var ucPlaceNicknames = []ucLexEntry{
 	{"the lakes|lake district", "westmorland and furness"},
 	{"the fens|fenland", "fenland"},
 	{"the cotswolds|cotswolds", "cotswold"},
+	{"teesside|teeside|teesside area", "middlesbrough>Teesside"},
+	{"tyneside|tyne and wear", "newcastle upon tyne>Tyneside"},
+	{"wearside", "sunderland>Wearside"},
+	{"merseyside|mersey", "liverpool>Merseyside"},
+	{"humberside|the humber", "kingston upon hull>Humberside"},
+	{"iow|the iow|isle of white", "isle of wight"},
+	{"weegie|weegie land|weegieland", "glasgow"},
+	{"essex", "chelmsford>Essex"},
+	{"surrey", "guildford>Surrey"},
+	{"devon", "exeter>Devon"},
+	{"herts|hertfordshire", "st albans>Hertfordshire"},
+	{"bucks", "buckinghamshire"},
+	{"gloucestershire|glos", "gloucester>Gloucestershire"},
+	{"staffs|staffordshire", "stafford>Staffordshire"},
+	{"warwickshire|warks", "warwick>Warwickshire"},
+	{"nottinghamshire", "nottingham>Nottinghamshire"},
+	{"lincolnshire|lincs", "lincoln>Lincolnshire"},
+	{"northamptonshire|northants", "west northamptonshire>Northamptonshire"},
+	{"cambridgeshire|cambs", "cambridge>Cambridgeshire"},
+	{"cheshire", "cheshire east>Cheshire"},
+	{"the highlands|highlands|scottish highlands", "highland"},
 }
 
 // ucPostcodeAreas are the letter parts of UK postcode areas of two letters. One-letter areas

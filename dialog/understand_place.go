@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"strings"
 
 	"github.com/careersbot/careersbot/lmi"
 )
@@ -16,9 +17,17 @@ func (u *Understander) placeFallback(ctx context.Context, text string, toks []uc
 		if s < 0 || e > len(text) || s >= e {
 			continue
 		}
-		pm, err := u.store.ResolvePlace(ctx, u.places.phrases[m.phrase].label)
+		name, wider := u.places.phrases[m.phrase].label, ""
+		if i := strings.IndexByte(name, '>'); i >= 0 {
+			name, wider = name[:i], name[i+1:]
+		}
+		pm, err := u.store.ResolvePlace(ctx, name)
 		if err != nil {
 			continue
+		}
+		if wider != "" {
+			// the person named a wider area: keep the region and local data, not the town
+			pm.Kind, pm.Area, pm.District = "alias", wider, ""
 		}
 		pm.Text, pm.Start, pm.End = text[s:e], s, e
 		return pm, true
