@@ -296,7 +296,13 @@ func (t *Tx) Erase(conversation string) error {
 // transaction committed (nil) or failed. fn runs under a savepoint: its error rolls
 // back its own writes only, and is returned.
 func (s *SQLite) Batch(ctx context.Context, fn func(tx *Tx) error) error {
-	r := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return s.enqueue(ctx, writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// enqueue queues r for the writer and waits for its answer. Once queued the request is
+// always answered (the writer drains before stopping), so it waits regardless of ctx:
+// the caller must know whether it committed.
+func (s *SQLite) enqueue(ctx context.Context, r writeReq) error {
 	s.sendMu.RLock()
 	if s.closed {
 		s.sendMu.RUnlock()
@@ -309,8 +315,6 @@ func (s *SQLite) Batch(ctx context.Context, fn func(tx *Tx) error) error {
 		s.sendMu.RUnlock()
 		return ctx.Err()
 	}
-	// Once queued the request is always answered (the writer drains before stopping),
-	// so wait for it regardless of ctx: the caller must know whether it committed.
 	return <-r.done
 }
 
@@ -439,19 +443,7 @@ func (s *SQLite) Checkpoint(ctx context.Context) error {
 		}
 		return nil
 	}, done: make(chan error, 1)}
-	s.sendMu.RLock()
-	if s.closed {
-		s.sendMu.RUnlock()
-		return ErrClosed
-	}
-	select {
-	case s.reqs <- r:
-		s.sendMu.RUnlock()
-	case <-ctx.Done():
-		s.sendMu.RUnlock()
-		return ctx.Err()
-	}
-	return <-r.done
+	return s.enqueue(ctx, r)
 }
 
 // Append redacts and stores one event in its own write request.
