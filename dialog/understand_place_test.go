@@ -39,6 +39,8 @@ func TestUnderstandPlaceFallback(t *testing.T) {
 		{"im 15 and in yr10", "", ""},
 		{"i got a b2 in maths", "", ""},
 		{"option 2", "", ""},
+		{"jobs that make big bucks", "", ""},
+		{"i like drawing toons", "", ""},
 		{"what jobs can i do at 16", "", ""},
 	}
 	for _, tt := range tests {
