@@ -56,6 +56,12 @@ type Match struct {
 	Matched string  `json:"matched,omitempty"` // the title or alias that matched
 }
 
+// ConfidentScore is the least Match.Score of a confident answer: a whole title or
+// everyday name matched as written, through a plural or field-noun variant or a
+// spelling fix. Overlaps that leave a query word unmatched score at most 0.6, so a
+// caller below this score should ask which job the person means.
+const ConfidentScore = 0.8
+
 // Mention is a job title found inside a longer text.
 type Mention struct {
 	Text       string  `json:"text"`  // the words matched, as written

@@ -932,6 +932,10 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 			s *= 0.95
 		}
 		s *= 0.85
+		if a.matched < 0.999*qIDF {
+			// some query word matched nothing here: never a confident answer
+			s = math.Min(s, 0.6)
+		}
 		if s < 0.2 {
 			continue
 		}

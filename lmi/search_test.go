@@ -190,3 +190,24 @@ func TestConcurrentUse(t *testing.T) {
 		<-done
 	}
 }
+
+// TestSearchWeakMatchesAreNotConfident: queries that only partly overlap a title
+// must score below ConfidentScore so the dialogue asks instead of guessing.
+func TestSearchWeakMatchesAreNotConfident(t *testing.T) {
+	st := testStore(t)
+	for _, q := range []string{"needle sausage", "blorptastic operator", "purple engineer wizard", "zorg manager of vibes"} {
+		ms, err := st.SearchOccupations(context.Background(), q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) > 0 && ms[0].Score >= ConfidentScore {
+			t.Errorf("%q: %s %q scored %.2f, want below %.2f", q, ms[0].SOC2020, ms[0].Matched, ms[0].Score, ConfidentScore)
+		}
+	}
+	for _, q := range []string{"police woman", "soljer", "electrican", "nurses"} {
+		ms, _ := st.SearchOccupations(context.Background(), q, 3)
+		if len(ms) == 0 || ms[0].Score < ConfidentScore {
+			t.Errorf("%q: want a confident match, got %+v", q, ms)
+		}
+	}
+}
