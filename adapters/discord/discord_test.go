@@ -5,9 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/careersbot/careersbot/bot/bottest"
 	"image/png"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,32 +25,6 @@ func newAdapter(t *testing.T, srv *discordtest.Server) *Adapter {
 		t.Fatal(err)
 	}
 	return a
-}
-
-type replier struct {
-	a      *Adapter
-	mu     sync.Mutex
-	got    []bot.Message
-	refuse int
-}
-
-func (r *replier) Handle(ctx context.Context, m bot.Message) error {
-	r.mu.Lock()
-	if r.refuse > 0 {
-		r.refuse--
-		r.mu.Unlock()
-		return errors.New("queue full")
-	}
-	r.got = append(r.got, m)
-	r.mu.Unlock()
-	return r.a.Send(ctx, bot.Message{Channel: Name, Conversation: m.Conversation, Text: "You said: " + m.Text,
-		Buttons: []dialog.Button{{Label: "Pay", Value: "pay"}, {Label: "Talk to an adviser", Value: "handoff"}}})
-}
-
-func (r *replier) messages() []bot.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.Message(nil), r.got...)
 }
 
 // start runs the adapter and waits for READY.
@@ -90,7 +64,7 @@ func TestConversationWithButtonAndSlashCommand(t *testing.T) {
 	srv := discordtest.NewServer(token)
 	defer srv.Close()
 	a := newAdapter(t, srv)
-	h := &replier{a: a}
+	h := bottest.NewReplier(a)
 	start(t, a, h)
 
 	if err := srv.Wait(waitCtx(t), "slash command", func() bool { return len(srv.Commands()) == 1 }); err != nil {
@@ -108,7 +82,7 @@ func TestConversationWithButtonAndSlashCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := h.messages()[0]
+	got := h.Messages()[0]
 	if got.ID != mid || got.Conversation != "dm1" || got.User != "u1" || got.Text != "what does a *vet* earn?" || len(got.Raw) == 0 {
 		t.Fatalf("inbound %+v", got)
 	}
@@ -124,7 +98,7 @@ func TestConversationWithButtonAndSlashCommand(t *testing.T) {
 	if _, err := srv.WaitSent(waitCtx(t), 2); err != nil {
 		t.Fatal(err)
 	}
-	press := h.messages()[1]
+	press := h.Messages()[1]
 	if press.ID != iid || press.Button != "handoff" || press.Text != "Talk to an adviser" || press.Conversation != "dm1" {
 		t.Fatalf("press %+v", press)
 	}
@@ -140,7 +114,7 @@ func TestConversationWithButtonAndSlashCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slash := h.messages()[2]
+	slash := h.Messages()[2]
 	if slash.Text != "how do I become a plumber" || slash.Conversation != "c1/u2" || slash.User != "u2" {
 		t.Fatalf("slash %+v", slash)
 	}
@@ -160,7 +134,7 @@ func TestConversationWithButtonAndSlashCommand(t *testing.T) {
 	if _, err := srv.WaitSent(waitCtx(t), 4); err != nil {
 		t.Fatal(err)
 	}
-	if m := h.messages()[3]; m.Text != "pay for nurses" || m.Conversation != "c1/u3" {
+	if m := h.Messages()[3]; m.Text != "pay for nurses" || m.Conversation != "c1/u3" {
 		t.Fatalf("mention %+v", m)
 	}
 }
@@ -170,7 +144,7 @@ func TestDuplicateAndCommands(t *testing.T) {
 	srv := discordtest.NewServer(token)
 	defer srv.Close()
 	a := newAdapter(t, srv)
-	h := &replier{a: a, refuse: 1} // the first offer is refused, then retried
+	h := bottest.NewReplier(a).Refuse(1) // the first offer is refused, then retried
 	start(t, a, h)
 	id := srv.DirectMessage("dm1", "u1", "hello")
 	srv.Redispatch(id, "dm1", "u1", "hello")
@@ -179,7 +153,7 @@ func TestDuplicateAndCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond)
-	got := h.messages()
+	got := h.Messages()
 	if len(got) != 2 || got[1].Command != "adviser" || got[1].Text != "please" {
 		t.Fatalf("handled %+v", got)
 	}
@@ -193,7 +167,7 @@ func TestGatewayResumeAndReconnect(t *testing.T) {
 	srv := discordtest.NewServer(token)
 	defer srv.Close()
 	a := newAdapter(t, srv)
-	h := &replier{a: a}
+	h := bottest.NewReplier(a)
 	start(t, a, h)
 	srv.DirectMessage("dm1", "u1", "one")
 	if _, err := srv.WaitSent(waitCtx(t), 1); err != nil {
@@ -215,7 +189,7 @@ func TestGatewayResumeAndReconnect(t *testing.T) {
 	if _, err := srv.WaitSent(waitCtx(t), 3); err != nil {
 		t.Fatal(err)
 	}
-	got := h.messages()
+	got := h.Messages()
 	if len(got) != 3 || got[1].Text != "sent while down" || got[2].Text != "three" {
 		t.Fatalf("handled %+v", got)
 	}
@@ -330,7 +304,7 @@ func TestUnauthorized(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Run(waitCtx(t), &replier{a: a}); err == nil {
+	if err := a.Run(waitCtx(t), bottest.NewReplier(a)); err == nil {
 		t.Fatal("Run with a wrong token succeeded")
 	}
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/careersbot/careersbot/bot/bottest"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,38 +31,6 @@ func newAdapter(t *testing.T, srv *slacktest.Server, mod func(*Options)) *Adapte
 		t.Fatal(err)
 	}
 	return a
-}
-
-type replier struct {
-	a      *Adapter
-	mu     sync.Mutex
-	got    []bot.Message
-	refuse int
-}
-
-func (r *replier) Handle(ctx context.Context, m bot.Message) error {
-	r.mu.Lock()
-	if r.refuse > 0 {
-		r.refuse--
-		r.mu.Unlock()
-		return errors.New("queue full")
-	}
-	r.got = append(r.got, m)
-	r.mu.Unlock()
-	return r.a.Send(ctx, bot.Message{Channel: Name, Conversation: m.Conversation, Text: "You said: " + m.Text,
-		Buttons: []dialog.Button{{Label: "Pay", Value: "pay"}, {Label: "Talk to an adviser", Value: "handoff"}}})
-}
-
-func (r *replier) messages() []bot.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.Message(nil), r.got...)
-}
-
-func (r *replier) setRefuse(n int) {
-	r.mu.Lock()
-	r.refuse = n
-	r.mu.Unlock()
 }
 
 func run(t *testing.T, a *Adapter, h bot.Handler) {
@@ -93,7 +61,7 @@ func TestSocketModeConversationWithButton(t *testing.T) {
 	srv := slacktest.NewServer()
 	defer srv.Close()
 	a := newAdapter(t, srv, nil)
-	h := &replier{a: a}
+	h := bottest.NewReplier(a)
 	run(t, a, h)
 
 	env := srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "what do &lt;nurses&gt; earn", "1700000001.000100"))
@@ -104,7 +72,7 @@ func TestSocketModeConversationWithButton(t *testing.T) {
 	if err := srv.WaitAck(waitCtx(t), env); err != nil {
 		t.Fatal(err)
 	}
-	got := h.messages()[0]
+	got := h.Messages()[0]
 	if got.ID != "Ev1" || got.Conversation != "D1" || got.User != "U1" || got.Text != "what do <nurses> earn" || len(got.Raw) == 0 {
 		t.Fatalf("inbound %+v", got)
 	}
@@ -128,7 +96,7 @@ func TestSocketModeConversationWithButton(t *testing.T) {
 	if err := srv.WaitAck(waitCtx(t), env2); err != nil {
 		t.Fatal(err)
 	}
-	press := h.messages()[1]
+	press := h.Messages()[1]
 	if press.Button != "handoff" || press.Text != "Talk to an adviser" || press.Conversation != "D1" || press.User != "U1" {
 		t.Fatalf("button press %+v", press)
 	}
@@ -137,7 +105,7 @@ func TestSocketModeConversationWithButton(t *testing.T) {
 	if _, err := srv.WaitPosts(waitCtx(t), 3); err != nil {
 		t.Fatal(err)
 	}
-	if m := h.messages()[2]; m.Command != "adviser" || m.Text != "now" {
+	if m := h.Messages()[2]; m.Command != "adviser" || m.Text != "now" {
 		t.Fatalf("slash command %+v", m)
 	}
 }
@@ -146,7 +114,7 @@ func TestMentionThreads(t *testing.T) {
 	srv := slacktest.NewServer()
 	defer srv.Close()
 	a := newAdapter(t, srv, nil)
-	h := &replier{a: a}
+	h := bottest.NewReplier(a)
 	run(t, a, h)
 
 	srv.PushEvent("Ev1", slacktest.AppMention("C1", "U2", "how do I become a vet?", "1700000002.000100", ""))
@@ -157,7 +125,7 @@ func TestMentionThreads(t *testing.T) {
 	if posts[0].Channel != "C1" || posts[0].ThreadTS != "1700000002.000100" {
 		t.Fatalf("reply not in thread: %+v", posts[0])
 	}
-	if m := h.messages()[0]; m.Text != "how do I become a vet?" || m.Conversation != "C1/1700000002.000100" {
+	if m := h.Messages()[0]; m.Text != "how do I become a vet?" || m.Conversation != "C1/1700000002.000100" {
 		t.Fatalf("mention %+v", m)
 	}
 	// A follow-up in that thread without a mention is answered; chatter elsewhere is not.
@@ -168,7 +136,7 @@ func TestMentionThreads(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond)
-	got := h.messages()
+	got := h.Messages()
 	if len(got) != 2 || got[1].Text != "and the pay?" || got[1].Conversation != "C1/1700000002.000100" {
 		t.Fatalf("handled %+v", got)
 	}
@@ -178,7 +146,7 @@ func TestDuplicateAndRefusedEnvelopes(t *testing.T) {
 	srv := slacktest.NewServer()
 	defer srv.Close()
 	a := newAdapter(t, srv, nil)
-	h := &replier{a: a}
+	h := bottest.NewReplier(a)
 	run(t, a, h)
 
 	e1 := srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "hello", "1.1"))
@@ -193,7 +161,7 @@ func TestDuplicateAndRefusedEnvelopes(t *testing.T) {
 		t.Fatalf("answered %d times, want once", n)
 	}
 
-	h.setRefuse(1)
+	h.Refuse(1)
 	e3 := srv.PushEvent("Ev2", slacktest.DirectMessage("D1", "U1", "second", "1.2"))
 	time.Sleep(150 * time.Millisecond)
 	for _, ack := range srv.Acks() {
@@ -207,7 +175,7 @@ func TestDuplicateAndRefusedEnvelopes(t *testing.T) {
 	if err := srv.WaitAck(waitCtx(t), e3); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.messages(); len(got) != 2 || got[1].Text != "second" {
+	if got := h.Messages(); len(got) != 2 || got[1].Text != "second" {
 		t.Fatalf("handled %+v", got)
 	}
 }
@@ -216,7 +184,7 @@ func TestSocketReconnects(t *testing.T) {
 	srv := slacktest.NewServer()
 	defer srv.Close()
 	a := newAdapter(t, srv, nil)
-	h := &replier{a: a}
+	h := bottest.NewReplier(a)
 	run(t, a, h)
 	if err := srv.WaitConnects(waitCtx(t), 1); err != nil {
 		t.Fatal(err)
@@ -280,7 +248,7 @@ func TestEventsAPIOverHTTP(t *testing.T) {
 	srv := slacktest.NewServer()
 	defer srv.Close()
 	a := newAdapter(t, srv, func(o *Options) { o.AppToken = "" })
-	h := &replier{a: a}
+	h := bottest.NewReplier(a)
 	mux := http.NewServeMux()
 	a.Mount(mux)
 	web := httptest.NewServer(mux)
@@ -318,7 +286,7 @@ func TestEventsAPIOverHTTP(t *testing.T) {
 			t.Errorf("%s: %d, want 401", name, code)
 		}
 	}
-	if len(h.messages()) != 0 {
+	if len(h.Messages()) != 0 {
 		t.Fatal("a rejected request reached the handler")
 	}
 	if code, _ := do(slacktest.SignedEvent(events, secret, ev)); code != 200 {
@@ -329,10 +297,10 @@ func TestEventsAPIOverHTTP(t *testing.T) {
 	if code, _ := do(retry); code != 200 {
 		t.Fatalf("retried event: %d", code)
 	}
-	if got := h.messages(); len(got) != 1 {
+	if got := h.Messages(); len(got) != 1 {
 		t.Fatalf("handled %d, want 1 (retry deduplicated)", len(got))
 	}
-	h.setRefuse(1)
+	h.Refuse(1)
 	ev2 := slacktest.EventCallback("Ev2", slacktest.DirectMessage("D1", "U1", "again", "1.2"))
 	if code, _ := do(slacktest.SignedEvent(events, secret, ev2)); code != 503 {
 		t.Fatalf("refused event acknowledged: %d", code)
@@ -350,7 +318,7 @@ func TestEventsAPIOverHTTP(t *testing.T) {
 	if code, _ := do(slacktest.SignedInteraction(interact, secret, pressPayload)); code != 200 {
 		t.Fatalf("interaction: %d", code)
 	}
-	got := h.messages()
+	got := h.Messages()
 	if len(got) != 3 || got[2].Button != "pay" || got[2].Text != "Pay" {
 		t.Fatalf("handled %+v", got)
 	}
@@ -461,7 +429,7 @@ func TestSocketReconnectsWithoutPings(t *testing.T) {
 	srv.PingInterval = time.Hour // a silent peer
 	defer srv.Close()
 	a := newAdapter(t, srv, func(o *Options) { o.PingInterval = 200 * time.Millisecond })
-	run(t, a, &replier{a: a})
+	run(t, a, bottest.NewReplier(a))
 	if err := srv.WaitConnects(waitCtx(t), 2); err != nil {
 		t.Fatal("no reconnect when the server stopped sending PINGs:", err)
 	}

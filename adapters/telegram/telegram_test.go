@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/careersbot/careersbot/bot/bottest"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
@@ -57,34 +58,6 @@ func newAdapter(t *testing.T, srv *telegramtest.Server, mod func(*Options)) *Ada
 	return a
 }
 
-// replier answers every message through the adapter with two quick replies.
-type replier struct {
-	a      *Adapter
-	mu     sync.Mutex
-	got    []bot.Message
-	refuse int // refuse this many messages first
-}
-
-func (r *replier) Handle(ctx context.Context, m bot.Message) error {
-	r.mu.Lock()
-	if r.refuse > 0 {
-		r.refuse--
-		r.mu.Unlock()
-		return errors.New("queue full")
-	}
-	r.got = append(r.got, m)
-	r.mu.Unlock()
-	reply := bot.Message{Channel: Name, Conversation: m.Conversation, Text: "You said: " + m.Text,
-		Buttons: []dialog.Button{{Label: "Pay", Value: "pay"}, {Label: "Talk to an adviser", Value: "handoff"}}}
-	return r.a.Send(ctx, reply)
-}
-
-func (r *replier) messages() []bot.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.Message(nil), r.got...)
-}
-
 func run(t *testing.T, a *Adapter, h bot.Handler) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -127,7 +100,7 @@ func TestConversationWithButtonPress(t *testing.T) {
 	srv := telegramtest.NewServer(token)
 	defer srv.Close()
 	a := newAdapter(t, srv, nil)
-	h := &replier{a: a}
+	h := bottest.NewReplier(a)
 	run(t, a, h)
 
 	srv.SendText(42, "/start")
@@ -142,7 +115,7 @@ func TestConversationWithButtonPress(t *testing.T) {
 	if !strings.Contains(first.Params["reply_markup"], `"callback_data":"handoff"`) || !strings.Contains(first.Params["reply_markup"], `"text":"Talk to an adviser"`) {
 		t.Fatalf("reply_markup %s", first.Params["reply_markup"])
 	}
-	got := h.messages()
+	got := h.Messages()
 	if got[0].Command != "start" || got[0].Conversation != "42" || got[0].User != "42" || got[0].ID == "" || len(got[0].Raw) == 0 {
 		t.Fatalf("inbound /start = %+v", got[0])
 	}
@@ -151,7 +124,7 @@ func TestConversationWithButtonPress(t *testing.T) {
 	if _, err := srv.WaitCalls(waitCtx(t), 2, "sendMessage"); err != nil {
 		t.Fatal(err)
 	}
-	got = h.messages()
+	got = h.Messages()
 	if got[1].Button != "handoff" || got[1].Text != "Talk to an adviser" || got[1].Conversation != "42" {
 		t.Fatalf("button press = %+v", got[1])
 	}
@@ -166,7 +139,7 @@ func TestConversationWithButtonPress(t *testing.T) {
 	if _, err := srv.WaitCalls(waitCtx(t), 3, "sendMessage"); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.messages(); got[2].Text != "how much do nurses earn" || got[2].Command != "" {
+	if got := h.Messages(); got[2].Text != "how much do nurses earn" || got[2].Command != "" {
 		t.Fatalf("text = %+v", got[2])
 	}
 }
@@ -212,7 +185,7 @@ func TestDuplicateUpdateAnsweredOnce(t *testing.T) {
 	srv := telegramtest.NewServer(token)
 	defer srv.Close()
 	a := newAdapter(t, srv, nil)
-	h := &replier{a: a}
+	h := bottest.NewReplier(a)
 	id := srv.SendText(7, "hello")
 	srv.Inject(id, map[string]any{"message": map[string]any{"message_id": 1, "date": 1, "text": "hello",
 		"chat": map[string]any{"id": 7, "type": "private"}, "from": map[string]any{"id": 7}}})
@@ -225,7 +198,7 @@ func TestDuplicateUpdateAnsweredOnce(t *testing.T) {
 	if n := len(srv.Sent()); n != 2 {
 		t.Fatalf("sent %d answers, want 2", n)
 	}
-	if got := h.messages(); len(got) != 2 || got[0].Text != "hello" || got[1].Text != "second" {
+	if got := h.Messages(); len(got) != 2 || got[0].Text != "hello" || got[1].Text != "second" {
 		t.Fatalf("handled %+v", got)
 	}
 }
@@ -234,14 +207,14 @@ func TestRefusedUpdateIsPolledAgain(t *testing.T) {
 	srv := telegramtest.NewServer(token)
 	defer srv.Close()
 	a := newAdapter(t, srv, nil)
-	h := &replier{a: a, refuse: 2}
+	h := bottest.NewReplier(a).Refuse(2)
 	srv.SendText(9, "first")
 	srv.SendText(9, "second")
 	run(t, a, h)
 	if _, err := srv.WaitCalls(waitCtx(t), 2, "sendMessage"); err != nil {
 		t.Fatal(err)
 	}
-	got := h.messages()
+	got := h.Messages()
 	if len(got) != 2 || got[0].Text != "first" || got[1].Text != "second" {
 		t.Fatalf("order after refusal: %+v", got)
 	}
@@ -251,7 +224,7 @@ func TestPollRecoversFromDroppedConnectionAnd500(t *testing.T) {
 	srv := telegramtest.NewServer(token)
 	defer srv.Close()
 	a := newAdapter(t, srv, nil)
-	h := &replier{a: a}
+	h := bottest.NewReplier(a)
 	srv.Fail("getUpdates", telegramtest.Failure{Drop: true}, telegramtest.Failure{Code: 500}, telegramtest.Failure{Code: 502, HTML: true},
 		telegramtest.Failure{Code: 429, RetryAfter: 0})
 	srv.SendText(3, "still there?")
@@ -266,7 +239,7 @@ func TestUnauthorizedStopsRun(t *testing.T) {
 	defer srv.Close()
 	a := newAdapter(t, srv, nil)
 	srv.Fail("getUpdates", telegramtest.Failure{Code: 401})
-	err := a.Run(waitCtx(t), &replier{a: a})
+	err := a.Run(waitCtx(t), bottest.NewReplier(a))
 	if err == nil || !strings.Contains(err.Error(), "Unauthorized") {
 		t.Fatalf("Run = %v, want 401 error", err)
 	}
@@ -464,7 +437,7 @@ func TestWebhook(t *testing.T) {
 		o.WebhookURL = "https://careers.example/telegram/webhook"
 		o.WebhookSecret = "s3cret"
 	})
-	h := &replier{a: a}
+	h := bottest.NewReplier(a)
 	mux := http.NewServeMux()
 	a.Mount(mux)
 	hook := httptest.NewServer(mux)
@@ -511,11 +484,11 @@ func TestWebhook(t *testing.T) {
 			t.Errorf("%s: %d, want %d", tc.name, code, tc.code)
 		}
 	}
-	if got := h.messages(); len(got) != 1 || got[0].Text != "hi" {
+	if got := h.Messages(); len(got) != 1 || got[0].Text != "hi" {
 		t.Fatalf("handled %+v, want one", got)
 	}
 	// A refused update is not acknowledged, so Telegram will deliver it again.
-	h.refuse = 1
+	h.Refuse(1)
 	upd2 := `{"update_id":501,"message":{"message_id":2,"date":1,"text":"again","chat":{"id":11,"type":"private"},"from":{"id":11}}}`
 	if code := post("s3cret", upd2); code != 503 {
 		t.Fatalf("refused: %d", code)
@@ -523,7 +496,7 @@ func TestWebhook(t *testing.T) {
 	if code := post("s3cret", upd2); code != 200 {
 		t.Fatalf("redelivery: %d", code)
 	}
-	if got := h.messages(); len(got) != 2 {
+	if got := h.Messages(); len(got) != 2 {
 		t.Fatalf("handled %d", len(got))
 	}
 }
