@@ -20,6 +20,7 @@ type lmiCache struct {
 	ads   sync.Map // key -> *lmi.AdvertCounts (nil: none)
 	local sync.Map // key -> *lmi.Outlook (nil: none)
 	place sync.Map // profile district or place -> *lmi.PlaceMatch (nil: none)
+	cards sync.Map // soc2020|depth[|c] -> *cardEntry
 	count atomic.Int64
 }
 

@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -13,7 +14,7 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 		var pay []float64
 		var src string
 		for _, o := range v.Occs {
-			r.Cards = append(r.Cards, v.occCard(o, true))
+			r.Cards = append(r.Cards, v.cachedCard(o, true))
 			f := o.Pay.AnnualFullTime.Median
 			labels = append(labels, o.Title)
 			if v.Has(f) {
@@ -57,7 +58,7 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 			})
 		}
 		for _, o := range v.Occs {
-			r.Cards = append(r.Cards, v.occCard(o, false))
+			r.Cards = append(r.Cards, v.cachedCard(o, false))
 		}
 	case IntentBestPaid:
 		var labels []string
@@ -86,10 +87,48 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 		}
 	default:
 		for _, o := range v.Occs {
-			r.Cards = append(r.Cards, v.occCard(o, false))
+			r.Cards = append(r.Cards, v.cachedCard(o, false))
 		}
 	}
 	r.Buttons = append(r.Buttons, followButtons(v, intent)...)
+}
+
+// cardEntry is a cached occupation card and the sources it cites.
+type cardEntry struct {
+	card    Card
+	sources []string
+}
+
+// cachedCard is occCard, cached per occupation, depth and kind: a card depends on
+// nothing else, and the store does not change while the engine runs.
+func (v *View) cachedCard(o *OccView, compare bool) Card {
+	if v.e == nil {
+		return v.occCard(o, compare)
+	}
+	key := o.SOC2020 + "|" + v.Depth
+	if compare {
+		key += "|c"
+	}
+	if c, ok := v.e.cache.cards.Load(key); ok {
+		ce := c.(*cardEntry)
+		for _, id := range ce.sources {
+			v.UseSource(id)
+		}
+		c := ce.card
+		c.Fields = slices.Clone(c.Fields) // replies never share a slice
+		return c
+	}
+	tmp := *v
+	tmp.sources = nil
+	card := tmp.occCard(o, compare)
+	for _, id := range tmp.sources {
+		v.UseSource(id)
+	}
+	if !v.e.cache.full() {
+		v.e.cache.cards.Store(key, &cardEntry{card: card, sources: tmp.sources})
+		v.e.cache.count.Add(1)
+	}
+	return card
 }
 
 // occCard is a summary of one occupation.

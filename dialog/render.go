@@ -159,8 +159,12 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		e:             e, ctx: ctx, explained: t.st.ExplainedTerms,
 	}
 	v.Feedback = t.st.Slots["feedback"]
-	v.Without = withoutIn(t.u.Text, t.u.NoDegree)
-	v.Unit = payUnit(t.u.Text)
+	switch intent { // words that only change these answers
+	case IntentEntry:
+		v.Without = withoutIn(t.u.Text, t.u.NoDegree)
+	case IntentPay, IntentCompare:
+		v.Unit = payUnit(t.u.Text)
+	}
 	if v.Country == "" && v.Region != "" {
 		v.Country = e.regionByName(v.Region).Country
 	}
