@@ -84,6 +84,9 @@ var ucCueSpecsMore = []ucPatternSpec{
 	{pattern: "^gtg|^g2g|^brb|^got to go|^see you|^gn$|^nite$|^night night", label: IntentBye, weight: 2.5},
 	{pattern: "what can this/the * do|what does this * do|what is this bot/thing/app for|what do/can you help with|what can you help me with|how can this * help", label: IntentHelp, weight: 2.5},
 
+	// best_paid: "what jobs earn 100k"
+	{pattern: "jobs/job/careers/career * earn/pay/paying/make * k|earn/pay/paying/make/earning * k a year|six figures|6 figures|k plus|k or more|over * k|more than * k", label: IntentBestPaid, weight: 4, flags: ucNoOcc},
+
 	// greetings written long
 	{pattern: "^heyy|^heyyy|^heey|^heyo|^hiyaa|^hiyaaa|^helloo|^hellooo|^hii|^hiii|^hiiii|^hey hey|^hi hi|^yoo|^yooo", label: IntentGreet, weight: 1.5},
 
