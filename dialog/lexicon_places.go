@@ -56,7 +56,7 @@ var ucPlaceNicknames = []ucLexEntry{
 	{"surrey", "guildford>Surrey"},
 	{"devon", "exeter>Devon"},
 	{"herts|hertfordshire", "st albans>Hertfordshire"},
-		{"gloucestershire|glos", "gloucester>Gloucestershire"},
+	{"gloucestershire|glos", "gloucester>Gloucestershire"},
 	{"staffs|staffordshire", "stafford>Staffordshire"},
 	{"warwickshire|warks", "warwick>Warwickshire"},
 	{"nottinghamshire", "nottingham>Nottinghamshire"},
