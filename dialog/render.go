@@ -52,6 +52,8 @@ type View struct {
 	BestFiltered bool
 	// BestFilter narrows a best-paid list: "apprenticeship", "trade" or "".
 	BestFilter string
+	// Apprentice is set when the person asked about apprentice pay.
+	Apprentice bool
 	// Unit is the pay period the person asked for: "hour", "week", "month" or "".
 	Unit          string
 	Category      string // safeguarding category
@@ -164,6 +166,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		v.Without = withoutIn(t.u.Text, t.u.NoDegree)
 	case IntentPay, IntentCompare:
 		v.Unit = payUnit(t.u.Text)
+		v.Apprentice = apprenticeIn(t.u.Text)
 	}
 	if v.Country == "" && v.Region != "" {
 		v.Country = e.regionByName(v.Region).Country

@@ -41,6 +41,10 @@ var bodyChecks = map[string]string{
 	"GTC": "Qualified Teacher Status (QTS) in England, or registration with the teaching council in Wales, Scotland or Northern Ireland",
 }
 
+// bodyNames are what to call a body after "register with" when "the" + initials
+// would read oddly.
+var bodyNames = map[string]string{"Gas Safe": "the Gas Safe Register"}
+
 // EntryFacts turns an occupation's entry facts into an EntryView.
 func (v *View) EntryFacts(o *OccView) EntryView {
 	var x EntryView
@@ -93,7 +97,12 @@ func (v *View) EntryFacts(o *OccView) EntryView {
 					x.Checks = append(x.Checks, w)
 					continue
 				}
-				x.Bodies = append(x.Bodies, "the "+b)
+				if w, ok := bodyNames[b]; ok {
+					b = w
+				} else {
+					b = "the " + b
+				}
+				x.Bodies = append(x.Bodies, b)
 			}
 		case "cscs_card":
 			x.Checks = append(x.Checks, "a CSCS card (for building sites)")
@@ -335,6 +344,11 @@ func lowerWords(s string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// apprenticeIn says whether a message asks about apprentice pay.
+func apprenticeIn(text string) bool {
+	return strings.Contains(strings.ToLower(text), "apprentice")
 }
 
 // payUnit finds the pay period a message asks for ("per hour", "a week", "monthly"):
