@@ -94,58 +94,140 @@ var placeAliases = []struct {
 	name    string
 	regions []string
 	area    string
+	via     string // a local authority in the area, for its LSIP (default: area)
 }{
-	{"brum", []string{"West Midlands"}, "Birmingham"},
-	{"the midlands", []string{"East Midlands", "West Midlands"}, ""},
-	{"midlands", []string{"East Midlands", "West Midlands"}, ""},
-	{"up north", []string{"North East", "North West", "Yorkshire and The Humber"}, ""},
-	{"the north", []string{"North East", "North West", "Yorkshire and The Humber"}, ""},
-	{"north of england", []string{"North East", "North West", "Yorkshire and The Humber"}, ""},
-	{"down south", []string{"London", "South East", "South West", "East of England"}, ""},
-	{"the south", []string{"London", "South East", "South West", "East of England"}, ""},
-	{"south of england", []string{"London", "South East", "South West", "East of England"}, ""},
-	{"ni", []string{"Northern Ireland"}, ""},
-	{"norn iron", []string{"Northern Ireland"}, ""},
-	{"n ireland", []string{"Northern Ireland"}, ""},
-	{"the north east", []string{"North East"}, ""},
-	{"north east england", []string{"North East"}, ""},
-	{"northeast", []string{"North East"}, ""},
-	{"northwest", []string{"North West"}, ""},
-	{"the north west", []string{"North West"}, ""},
-	{"southeast", []string{"South East"}, ""},
-	{"southwest", []string{"South West"}, ""},
-	{"yorkshire", []string{"Yorkshire and The Humber"}, ""},
-	{"yorkshire and the humber", []string{"Yorkshire and The Humber"}, ""},
-	{"yorks", []string{"Yorkshire and The Humber"}, ""},
-	{"the humber", []string{"Yorkshire and The Humber"}, ""},
-	{"east anglia", []string{"East of England"}, ""},
-	{"the east", []string{"East of England"}, ""},
-	{"east england", []string{"East of England"}, ""},
-	{"east of england", []string{"East of England"}, ""},
-	{"the east of england", []string{"East of England"}, ""},
-	{"the south east", []string{"South East"}, ""},
-	{"the south west", []string{"South West"}, ""},
-	{"the west country", []string{"South West"}, ""},
-	{"west country", []string{"South West"}, ""},
-	{"the east midlands", []string{"East Midlands"}, ""},
-	{"the west midlands", []string{"West Midlands"}, ""},
-	{"the smoke", []string{"London"}, "London"},
-	{"ldn", []string{"London"}, "London"},
-	{"greater london", []string{"London"}, "London"},
-	{"manc", []string{"North West"}, "Manchester"},
-	{"manny", []string{"North West"}, "Manchester"},
-	{"scouse", []string{"North West"}, "Liverpool"},
-	{"newcastle", []string{"North East"}, "Newcastle upon Tyne"},
-	{"toon", []string{"North East"}, "Newcastle upon Tyne"},
-	{"the toon", []string{"North East"}, "Newcastle upon Tyne"},
-	{"hull", []string{"Yorkshire and The Humber"}, "Kingston upon Hull"},
-	{"stoke", []string{"West Midlands"}, "Stoke-on-Trent"},
-	{"the valleys", []string{"Wales"}, ""},
-	{"cymru", []string{"Wales"}, ""},
-	{"alba", []string{"Scotland"}, ""},
-	{"ulster", []string{"Northern Ireland"}, ""},
-	{"britain", []string{"England", "Wales", "Scotland"}, ""},
-	{"england", nil, ""},
+	{"brum", []string{"West Midlands"}, "Birmingham", ""},
+	{"the midlands", []string{"East Midlands", "West Midlands"}, "", ""},
+	{"midlands", []string{"East Midlands", "West Midlands"}, "", ""},
+	{"up north", []string{"North East", "North West", "Yorkshire and The Humber"}, "", ""},
+	{"the north", []string{"North East", "North West", "Yorkshire and The Humber"}, "", ""},
+	{"north of england", []string{"North East", "North West", "Yorkshire and The Humber"}, "", ""},
+	{"down south", []string{"London", "South East", "South West", "East of England"}, "", ""},
+	{"the south", []string{"London", "South East", "South West", "East of England"}, "", ""},
+	{"south of england", []string{"London", "South East", "South West", "East of England"}, "", ""},
+	{"ni", []string{"Northern Ireland"}, "", ""},
+	{"norn iron", []string{"Northern Ireland"}, "", ""},
+	{"n ireland", []string{"Northern Ireland"}, "", ""},
+	{"the north east", []string{"North East"}, "", ""},
+	{"north east england", []string{"North East"}, "", ""},
+	{"northeast", []string{"North East"}, "", ""},
+	{"northwest", []string{"North West"}, "", ""},
+	{"the north west", []string{"North West"}, "", ""},
+	{"southeast", []string{"South East"}, "", ""},
+	{"southwest", []string{"South West"}, "", ""},
+	{"yorkshire", []string{"Yorkshire and The Humber"}, "", ""},
+	{"yorkshire and the humber", []string{"Yorkshire and The Humber"}, "", ""},
+	{"yorks", []string{"Yorkshire and The Humber"}, "", ""},
+	{"the humber", []string{"Yorkshire and The Humber"}, "", ""},
+	{"east anglia", []string{"East of England"}, "", ""},
+	{"the east", []string{"East of England"}, "", ""},
+	{"east england", []string{"East of England"}, "", ""},
+	{"east of england", []string{"East of England"}, "", ""},
+	{"the east of england", []string{"East of England"}, "", ""},
+	{"the south east", []string{"South East"}, "", ""},
+	{"the south west", []string{"South West"}, "", ""},
+	{"the west country", []string{"South West"}, "", ""},
+	{"west country", []string{"South West"}, "", ""},
+	{"the east midlands", []string{"East Midlands"}, "", ""},
+	{"the west midlands", []string{"West Midlands"}, "", ""},
+	{"the smoke", []string{"London"}, "London", ""},
+	{"ldn", []string{"London"}, "London", ""},
+	{"greater london", []string{"London"}, "London", ""},
+	{"manc", []string{"North West"}, "Manchester", ""},
+	{"manny", []string{"North West"}, "Manchester", ""},
+	{"scouse", []string{"North West"}, "Liverpool", ""},
+	{"newcastle", []string{"North East"}, "Newcastle upon Tyne", ""},
+	{"toon", []string{"North East"}, "Newcastle upon Tyne", ""},
+	{"the toon", []string{"North East"}, "Newcastle upon Tyne", ""},
+	{"hull", []string{"Yorkshire and The Humber"}, "Kingston upon Hull", ""},
+	{"stoke", []string{"West Midlands"}, "Stoke-on-Trent", ""},
+	{"the valleys", []string{"Wales"}, "", ""},
+	{"cymru", []string{"Wales"}, "", ""},
+	{"alba", []string{"Scotland"}, "", ""},
+	{"ulster", []string{"Northern Ireland"}, "", ""},
+	// nicknames people use for towns and cities
+	{"pompey", []string{"South East"}, "Portsmouth", ""},
+	{"soton", []string{"South East"}, "Southampton", ""},
+	{"brizzle", []string{"South West"}, "Bristol", ""},
+	{"bristle", []string{"South West"}, "Bristol", ""},
+	{"brizzol", []string{"South West"}, "Bristol", ""},
+	{"donny", []string{"Yorkshire and The Humber"}, "Doncaster", ""},
+	{"sheff", []string{"Yorkshire and The Humber"}, "Sheffield", ""},
+	{"sheffield city", []string{"Yorkshire and The Humber"}, "Sheffield", ""},
+	{"hudds", []string{"Yorkshire and The Humber"}, "Kirklees", ""},
+	{"scunny", []string{"Yorkshire and The Humber"}, "North Lincolnshire", ""},
+	{"boro", []string{"North East"}, "Middlesbrough", ""},
+	{"the boro", []string{"North East"}, "Middlesbrough", ""},
+	{"smoggy", []string{"North East"}, "Middlesbrough", ""},
+	{"teesside", []string{"North East"}, "Teesside", "Middlesbrough"},
+	{"geordieland", []string{"North East"}, "Newcastle upon Tyne", ""},
+	{"tyne and wear", []string{"North East"}, "Tyne and Wear", "Newcastle upon Tyne"},
+	{"sunlun", []string{"North East"}, "Sunderland", ""},
+	{"the black country", []string{"West Midlands"}, "Black Country", "Dudley"},
+	{"black country", []string{"West Midlands"}, "Black Country", "Dudley"},
+	{"the potteries", []string{"West Midlands"}, "Stoke-on-Trent", ""},
+	{"bham", []string{"West Midlands"}, "Birmingham", ""},
+	{"cov", []string{"West Midlands"}, "Coventry", ""},
+	{"wolvo", []string{"West Midlands"}, "Wolverhampton", ""},
+	{"notts", []string{"East Midlands"}, "Nottinghamshire", "Nottingham"},
+	{"nottz", []string{"East Midlands"}, "Nottinghamshire", "Nottingham"},
+	{"leics", []string{"East Midlands"}, "Leicestershire", "Leicester"},
+	{"lincs", []string{"East Midlands"}, "Lincolnshire", "Lincoln"},
+	{"mk", []string{"South East"}, "Milton Keynes", ""},
+	{"kernow", []string{"South West"}, "Cornwall", ""},
+	{"plymuff", []string{"South West"}, "Plymouth", ""},
+	{"glesga", []string{"Scotland"}, "Glasgow City", ""},
+	{"glesgae", []string{"Scotland"}, "Glasgow City", ""},
+	{"glasgae", []string{"Scotland"}, "Glasgow City", ""},
+	{"weegie", []string{"Scotland"}, "Glasgow City", ""},
+	{"embra", []string{"Scotland"}, "City of Edinburgh", ""},
+	{"edinbra", []string{"Scotland"}, "City of Edinburgh", ""},
+	{"auld reekie", []string{"Scotland"}, "City of Edinburgh", ""},
+	{"the granite city", []string{"Scotland"}, "Aberdeen City", ""},
+	{"caerdydd", []string{"Wales"}, "Cardiff", ""},
+	{"the diff", []string{"Wales"}, "Cardiff", ""},
+	{"abertawe", []string{"Wales"}, "Swansea", ""},
+	{"the big smoke", []string{"London"}, "London", ""},
+	{"landan", []string{"London"}, "London", ""},
+	{"londres", []string{"London"}, "London", ""},
+	{"scouseland", []string{"North West"}, "Liverpool", ""},
+	{"lpool", []string{"North West"}, "Liverpool", ""},
+	{"mancunia", []string{"North West"}, "Manchester", ""},
+	{"the lakes", []string{"North West"}, "Cumbria", ""},
+	{"the lake district", []string{"North West"}, "Cumbria", ""},
+	{"lancs", []string{"North West"}, "Lancashire", ""},
+	{"the highlands", []string{"Scotland"}, "Highland", ""},
+	{"the borders", []string{"Scotland"}, "Scottish Borders", ""},
+	// counties and county nicknames the place list lacks
+	{"nottinghamshire", []string{"East Midlands"}, "Nottinghamshire", "Nottingham"},
+	{"leicestershire", []string{"East Midlands"}, "Leicestershire", "Leicester"},
+	{"lincolnshire", []string{"East Midlands"}, "Lincolnshire", "Lincoln"},
+	{"northamptonshire", []string{"East Midlands"}, "Northamptonshire", "West Northamptonshire"},
+	{"northants", []string{"East Midlands"}, "Northamptonshire", "West Northamptonshire"},
+	{"derbys", []string{"East Midlands"}, "Derbyshire", "Derby"},
+	{"warwickshire", []string{"West Midlands"}, "Warwickshire", "Warwick"},
+	{"warks", []string{"West Midlands"}, "Warwickshire", "Warwick"},
+	{"staffs", []string{"West Midlands"}, "Staffordshire", "Stoke-on-Trent"},
+	{"worcs", []string{"West Midlands"}, "Worcestershire", ""},
+	{"gloucestershire", []string{"South West"}, "Gloucestershire", "Gloucester"},
+	{"glos", []string{"South West"}, "Gloucestershire", "Gloucester"},
+	{"wilts", []string{"South West"}, "Wiltshire", ""},
+	{"devon", []string{"South West"}, "Devon", "Exeter"},
+	{"hants", []string{"South East"}, "Hampshire", "Southampton"},
+	{"oxon", []string{"South East"}, "Oxfordshire", ""},
+	{"surrey", []string{"South East"}, "Surrey", "Guildford"},
+	{"essex", []string{"East of England"}, "Essex", "Chelmsford"},
+	{"cambridgeshire", []string{"East of England"}, "Cambridgeshire", "Cambridge"},
+	{"cambs", []string{"East of England"}, "Cambridgeshire", "Cambridge"},
+	{"herts", []string{"East of England"}, "Hertfordshire", ""},
+	{"cheshire", []string{"North West"}, "Cheshire", "Cheshire East"},
+	{"merseyside", []string{"North West"}, "Merseyside", "Liverpool"},
+	{"county down", []string{"Northern Ireland"}, "County Down", "Newry, Mourne and Down"},
+	{"co down", []string{"Northern Ireland"}, "County Down", "Newry, Mourne and Down"},
+	{"tyrone", []string{"Northern Ireland"}, "County Tyrone", "Mid Ulster"},
+	{"county tyrone", []string{"Northern Ireland"}, "County Tyrone", "Mid Ulster"},
+	{"britain", []string{"England", "Wales", "Scotland"}, "", ""},
+	{"england", nil, "", ""},
 }
 
 func toSet(s string) map[string]bool {
@@ -303,6 +385,23 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 			weak: sp.Rank == placeRank["locality"] || sp.Word || weakPlaceWords[sp.Key] || len(sp.Key) <= 2}
 		put(sp.Key, &entries[i])
 	}
+	// a nickname for a town takes the town's LSIP area (for outlook and adverts)
+	for _, a := range placeAliases {
+		via := a.via
+		if via == "" {
+			via = a.area
+		}
+		if via == "" {
+			continue
+		}
+		pe := p.names[placeKey(a.name)]
+		for _, sp := range g.Names {
+			if pe != nil && pe.kind == "alias" && pe.lsip == "" && sp.Kind == "local_authority" && sp.Name == via && sp.Region == pe.region {
+				pe.lsip = sp.LSIP
+				break
+			}
+		}
+	}
 	return p
 }
 
@@ -413,7 +512,7 @@ func (g *placeIndex) find(text string) (PlaceMatch, bool) {
 		// a postcode district on its own ("M1", "ls6") after a preposition or the word postcode
 		if best == nil || best.score < 10 {
 			t := toks[i]
-			ctx := prep || (i > 0 && (toks[i-1].raw == "postcode" || toks[i-1].raw == "district")) || len(toks) == 1
+			ctx := prep || (i > 0 && (toks[i-1].raw == "postcode" || toks[i-1].raw == "district")) || len(toks) == 1 || bareOutcode(toks, i)
 			if ctx && reOutcode.MatchString(t.raw) && len(t.raw) <= 4 && hasDigit(t.raw) {
 				if m, ok := g.outcodeMatch(t.raw, text, t.start, t.end); ok {
 					consider(m, 9)
@@ -425,6 +524,41 @@ func (g *placeIndex) find(text string) (PlaceMatch, bool) {
 		return PlaceMatch{}, false
 	}
 	return best.m, true
+}
+
+// words around a letters-and-digits token that make it a grade, level, year or
+// product rather than a postcode district ("got a B2", "B1 level", "year 10")
+var (
+	outcodeBlockPrev = toSet("level levels grade grades got get getting year yr band size room form class vitamin page chapter mark marks score scored a an the model version my type on drive drives driving love")
+	outcodeBlockNext = toSet("level levels grade grades vitamin bomber road motorway form class")
+)
+
+// bareOutcode reports whether token i, a possible postcode district with no "in" or
+// "near" before it, reads as one: written in capitals with two letters or two digits
+// ("roofer pay LS6", "wages BT7", "carers needed near BS5"), or any short district
+// at the very end of the message ("electrician salary ne6", "jobs M1"), and never
+// beside a grade or level word.
+func bareOutcode(toks []token, i int) bool {
+	t := toks[i]
+	if (i > 0 && outcodeBlockPrev[toks[i-1].raw]) || (i+1 < len(toks) && outcodeBlockNext[toks[i+1].raw]) {
+		return false
+	}
+	letters := 0
+	for letters < len(t.raw) && t.raw[letters] >= 'a' && t.raw[letters] <= 'z' {
+		letters++
+	}
+	if letters == 0 || letters > 2 {
+		return false
+	}
+	last := i == len(toks)-1
+	switch {
+	case t.upper && len(t.raw) >= 3:
+		return true
+	case t.upper:
+		return last && i > 0
+	default: // lower case: two letters and digits, at the end ("ls6", "ne6")
+		return last && i > 0 && letters == 2 && len(t.raw) >= 3
+	}
 }
 
 func hasDigit(s string) bool {
