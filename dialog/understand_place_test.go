@@ -51,7 +51,7 @@ func TestUnderstandPlaceFallback(t *testing.T) {
 		case tt.region == "":
 		case r.Place == nil:
 			t.Errorf("%q: no place, want %s", tt.text, tt.region)
-		case r.Place.Region.Name != tt.region || r.Place.Text != tt.matched:
+		case r.Place.Region.Name != tt.region || !strings.EqualFold(r.Place.Text, tt.matched):
 			t.Errorf("%q: place %q in %s, want %q in %s", tt.text, r.Place.Text, r.Place.Region.Name, tt.matched, tt.region)
 		}
 	}
