@@ -52,6 +52,8 @@ type View struct {
 	BestFiltered bool
 	// BestFilter narrows a best-paid list: "apprenticeship", "trade" or "".
 	BestFilter string
+	// SameGroup is set when the jobs compared are in the same unit group.
+	SameGroup bool
 	// Apprentice is set when the person asked about apprentice pay.
 	Apprentice bool
 	// Unit is the pay period the person asked for: "hour", "week", "month" or "".
@@ -238,6 +240,10 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 	if len(v.Occs) > 0 {
 		v.Occ = v.Occs[0]
 		v.found = true
+		v.SameGroup = len(v.Occs) > 1
+		for _, o := range v.Occs[1:] {
+			v.SameGroup = v.SameGroup && o.SOC2020 == v.Occ.SOC2020
+		}
 	}
 	switch intent {
 	case IntentBestPaid:
