@@ -87,6 +87,12 @@ var ucCueSpecsMore = []ucPatternSpec{
 	// best_paid: "what jobs earn 100k"
 	{pattern: "jobs/job/careers/career * earn/pay/paying/make * k|earn/pay/paying/make/earning * k a year|six figures|6 figures|k plus|k or more|over * k|more than * k", label: IntentBestPaid, weight: 4, flags: ucNoOcc},
 
+	// apprenticeships: "how do i get an X apprenticeship" asks the way in, "are there any
+	// apprenticeships for X in Y" asks for openings; "carers needed near BS5" is an advert
+	{pattern: "how do/can/would/could i/you get/find/start a/an OCC apprenticeship|how to get a/an OCC apprenticeship|how do/can i get/find an apprenticeship as/in", label: IntentEntry, weight: 3.7},
+	{pattern: "any apprenticeships/apprenticeship for/in|are there apprenticeships for * in PLACE|apprenticeships/apprenticeship for OCC in/near/around", label: IntentVacancies, weight: 3.7},
+	{pattern: "OCC needed/wanted near|OCC wanted in/at/around|needed near PLACE|wanted near PLACE|needed near me|wanted near me", label: IntentVacancies, weight: 3.6},
+
 	// greetings written long
 	{pattern: "^heyy|^heyyy|^heey|^heyo|^hiyaa|^hiyaaa|^helloo|^hellooo|^hii|^hiii|^hiiii|^hey hey|^hi hi|^yoo|^yooo", label: IntentGreet, weight: 1.5},
 
