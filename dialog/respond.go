@@ -250,7 +250,7 @@ func (e *Engine) finishContext(t *turn) {
 	}
 	// "what about in london?": a bare place repeats the last question there.
 	if t.weak() && len(t.occs) == 0 && t.answered == "" && (t.placeInMsg || t.placeAmbig) &&
-		usesRegion[t.prev.LastIntent] {
+		(usesRegion[t.prev.LastIntent] || needsOccupation[t.prev.LastIntent] && len(t.prev.LastOccupations) > 0) {
 		t.intent = t.prev.LastIntent
 	}
 	// "part time jobs for 15 year olds": general guidance, not the last job.
