@@ -195,7 +195,8 @@ func TestNormalise(t *testing.T) {
 
 func FuzzUnderstand(f *testing.F) {
 	for _, s := range []string{"", "how much do nurses earn", strings.Repeat("électricien ", 1000), "\x00\x01\x02", "你好 工作",
-		"😀🔥 kms", "\xff\xfe\xfd", "i'm 15'''", "year", "i am", "twenty", "what does * do", "OCC or OCC"} {
+		"😀🔥 kms", "\xff\xfe\xfd", "i'm 15'''", "year", "i am", "twenty", "what does * do", "OCC or OCC",
+		"roofer pay LS6", "SW1A1AA", "B2", "pompey", "the black country", "train driver or army", "not a vet or a"} {
 		f.Add(s)
 	}
 	u := NewUnderstander(newUCFakeStore())
