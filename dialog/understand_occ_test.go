@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -71,6 +72,32 @@ func TestUnderstandLeftoverMentions(t *testing.T) {
 				t.Errorf("%q: occupations %v, want %v", tt.text, got, tt.soc)
 				break
 			}
+		}
+	}
+}
+
+// The fallbacks that call the real store again (leftover words, nicknames, postcodes)
+// must cope with any text.
+func TestUnderstandRealStoreOddText(t *testing.T) {
+	u := NewUnderstander(ucRealStore(t))
+	long := strings.Repeat("how do you become a train driver in LS6 ", 300)
+	for _, s := range []string{"", " ", "\x00\xff\xfe", "LS", "L6", "ls6ls6", "SW1A", "a1 b2 c3",
+		"pompey pompey pompey", "what does a 🚂 driver do", "train\u00a0driver salary", long,
+		"how do i become a a a a a a a a", "or or or or", "not not not a vet"} {
+		r := u.Understand(context.Background(), s)
+		if r.Intent == "" {
+			t.Errorf("%q: empty intent", s)
+		}
+		if len(r.Occupations) > 3 {
+			t.Errorf("%q: %d occupations", s, len(r.Occupations))
+		}
+		for _, m := range r.Occupations {
+			if m.Start < 0 || m.End > len(s) || m.Start > m.End {
+				t.Errorf("%q: mention span %d..%d", s, m.Start, m.End)
+			}
+		}
+		if p := r.Place; p != nil && (p.Start < 0 || p.End > len(s) || p.Start > p.End) {
+			t.Errorf("%q: place span %d..%d", s, p.Start, p.End)
 		}
 	}
 }
