@@ -21,8 +21,37 @@ func ExtractEntry(text string) Entry {
 	appLevels := map[int]bool{}
 	nvqLevels := map[int]bool{}
 
+	optional := map[string]bool{} // degree-level qualifications met only in "available"/"may" sentences
+	usual := map[string]bool{}    // ... and met in sentences that give them as usual
+	required := map[string]bool{}
 	for _, s := range splitSentences(text) {
 		l := strings.ToLower(s)
+		opt := reOptional.MatchString(l)
+		for _, q := range []string{"degree", "postgraduate"} {
+			re := entryQualRe[q]
+			if q == "degree" {
+				re = reDegreeWord
+			}
+			if re.MatchString(l) {
+				if opt || (q == "postgraduate" && reOrPostgrad.MatchString(l)) {
+					optional[q] = true
+				} else {
+					usual[q] = true
+				}
+			}
+		}
+		if reRequired.MatchString(l) && !reRequiredNot.MatchString(l) {
+			for code, re := range requiredFacts {
+				if re.MatchString(l) {
+					required[code] = true
+				}
+			}
+		}
+		if (reRequired.MatchString(l) && !reRequiredNot.MatchString(l)) || (reDegreeUsual.MatchString(l) && !reDegreeNot.MatchString(l)) || reEntryIs.MatchString(l) {
+			if m := reDegreeSubject.FindStringSubmatch(l); m != nil && e.DegreeSubject == "" {
+				e.DegreeSubject = degreeSubject(m[1])
+			}
+		}
 		hasApp := reApprentice.MatchString(l)
 		hasNVQ := reNVQ.MatchString(l)
 		if hasApp {
@@ -83,6 +112,32 @@ func ExtractEntry(text string) Entry {
 	if quals["postgraduate"] {
 		routes["postgraduate"] = true
 	}
+	// a degree or postgraduate study the text only mentions as available, or as
+	// another way in, is not a usual route
+	for _, q := range []string{"degree", "postgraduate"} {
+		if optional[q] && !usual[q] && !required[q] {
+			delete(quals, q)
+			delete(routes, q)
+			e.Optional = append(e.Optional, q)
+		}
+	}
+	if e.DegreeUsual || required["degree"] {
+		e.DegreeUsual = e.DegreeUsual || required["degree"]
+		delete(optional, "degree")
+	}
+	for _, code := range []string{"degree", "postgraduate", "professional_body", "dbs_check", "driving_licence", "licence", "cscs_card"} {
+		if !required[code] {
+			continue
+		}
+		if code == "degree" || code == "postgraduate" {
+			if !quals[code] {
+				continue
+			}
+		} else if !regs[code] {
+			continue
+		}
+		e.Required = append(e.Required, code)
+	}
 	e.Routes = sortedKeys(routes, routeOrder)
 	e.Qualifications = sortedKeys(quals, qualOrder)
 	e.Registration = sortedKeys(regs, nil)
@@ -100,6 +155,48 @@ func ExtractEntry(text string) Entry {
 	}
 	sort.Ints(e.NVQLevels)
 	return e
+}
+
+var (
+	reOptional      = regexp.MustCompile(`\bavailable\b|\bmay (qualify|also|possess|posess|have|hold|take|study|undertake|complete|enter)\b|\bsome (entrants|graduates|candidates|people|employers|posts|roles)\b|\b(can|could) also\b|sometimes possible|also possible|are eligible|\boptional\b|further study`)
+	reOrPostgrad    = regexp.MustCompile(`degrees?,? (and/or|or) (a |an )?(relevant |appropriate )?(postgraduate|masters?)\b`)
+	reDegreeWord    = regexp.MustCompile(`\bdegrees?\b`)
+	reRequired      = regexp.MustCompile(`\b(must|will require|requires?|required|essential|mandatory|compulsory|pre-?requisite|necessary)\b`)
+	reRequiredNot   = regexp.MustCompile(`\b(may|might|some|sometimes|often|not|no|can be|although|usually|normally|typically|generally)\b`)
+	reDegreeSubject = regexp.MustCompile(`(?:degree|university course|degree course) in ([a-z][a-z ]{2,60})`)
+	reEntryIs       = regexp.MustCompile(`^\s*(entry (is|requires)|entrants( [a-z]+){0,3} (possess|hold|have|need|require))\b`)
+	requiredFacts   = map[string]*regexp.Regexp{
+		"degree":            regexp.MustCompile(`\bdegree\b`),
+		"postgraduate":      regexp.MustCompile(`\bpostgraduate\b|\bmasters?\b`),
+		"professional_body": regexp.MustCompile(`regist(ered|ration)|member(ship)? of|chartered`),
+		"dbs_check":         regexp.MustCompile(`\bdbs\b|disclosure and barring|criminal record|\bpvg\b|vetting|background (security )?checks?`),
+		"driving_licence":   regexp.MustCompile(`driving licen[cs]e|\b(hgv|lgv|pcv)\b|full licen[cs]e`),
+		"licence":           regexp.MustCompile(`\blicen[cs]e\b`),
+		"cscs_card":         regexp.MustCompile(`\bcscs\b`),
+	}
+	entryQualRe = map[string]*regexp.Regexp{
+		"postgraduate": regexp.MustCompile(`\bpostgraduate\b|\bmasters?'?s?\b|\bphd\b|\bdoctorate\b`),
+	}
+)
+
+// degreeSubject cuts "veterinary science and registration as a member" to the
+// subject ("veterinary science"); "" for "a related subject" and the like.
+func degreeSubject(s string) string {
+	for _, stop := range []string{" and ", " or ", " approved", " recognised", " accredited", " from ", " at ", " is ", " are ", " with ", " which ", " that ", " followed", " before", " for "} {
+		if i := strings.Index(s, stop); i >= 0 {
+			s = s[:i]
+		}
+	}
+	s = strings.TrimSpace(s)
+	f := strings.Fields(s)
+	if len(f) == 0 || len(f) > 3 {
+		return ""
+	}
+	switch f[0] {
+	case "a", "an", "the", "any", "relevant", "related", "appropriate", "another", "some", "one":
+		return ""
+	}
+	return s
 }
 
 var (
@@ -168,7 +265,7 @@ var entryRules = []entryRule{
 	{"route", "degree", regexp.MustCompile(`\b(degree|graduates?|university)\b`)},
 	{"route", "postgraduate", regexp.MustCompile(`\b(postgraduate|masters?'?s? degree|phd|doctorate)\b`)},
 	{"route", "college", regexp.MustCompile(`\b(college|further education|vocational (course|qualification)s?|btecs?|hnds?|hncs?|diploma|certificate|courses?)\b`)},
-	{"route", "on_the_job", regexp.MustCompile(`on.the.job|in[- ]house training|in[- ]service training|work[- ]based training|training (is )?(provided|given) (by|at) (the )?employer|experience gained`)},
+	{"route", "on_the_job", regexp.MustCompile(`on.the.job|student [a-z]+ (position|post|role)s?|trainee (position|post)s?|in[- ]house training|in[- ]service training|work[- ]based training|training (is )?(provided|given) (by|at) (the )?employer|experience gained`)},
 	{"route", "work_experience", regexp.MustCompile(`relevant experience|practical experience|work experience|with experience|previous experience|experience (in|as|of) `)},
 	{"route", "promotion_at_work", regexp.MustCompile(`\bpromotion\b|promoted from`)},
 	{"route", "training_scheme", regexp.MustCompile(`training (scheme|programme)s?|trainee scheme|graduate (training )?scheme`)},
@@ -176,7 +273,7 @@ var entryRules = []entryRule{
 	{"qual", "a_level", regexp.MustCompile(`\ba[- ]levels?\b|\bhighers\b|\bh grades?\b`)},
 	{"qual", "btec", regexp.MustCompile(`\bbtecs?\b`)},
 	{"qual", "hnc_hnd", regexp.MustCompile(`\bhn[cd]s?\b|higher national`)},
-	{"qual", "degree", regexp.MustCompile(`\bdegrees?\b`)},
+	{"qual", "degree", regexp.MustCompile(`\bdegrees?\b|\buniversity (course|programme)s?\b`)},
 	{"qual", "postgraduate", regexp.MustCompile(`\bpostgraduate\b|\bmasters?'?s?\b|\bphd\b|\bdoctorate\b`)},
 	{"qual", "professional_qualification", regexp.MustCompile(`professional (qualifications?|exams?|examinations?|certificat)`)},
 	{"qual", "none_required", regexp.MustCompile(`no (formal )?(academic )?(entry )?qualifications? (is |are )?(usually |normally )?(required|needed)|(academic )?qualifications (are )?(not|may not be) (always |usually )?(required|needed|necessary)|no formal (academic )?entry (requirements|qualifications)|no (formal )?(academic |educational )?(entry )?requirements|no minimum (academic )?(entry )?qualifications?`)},
@@ -201,7 +298,7 @@ type bodyRule struct {
 var bodyRules = []bodyRule{
 	{"GMC", regexp.MustCompile(`\bGMC\b|general medical council`), ""},
 	{"NMC", regexp.MustCompile(`\bNMC\b|nursing and midwifery council`), ""},
-	{"HCPC", regexp.MustCompile(`\bHCPC\b|health and care professions council`), ""},
+	{"HCPC", regexp.MustCompile(`\bHCPC\b|\bHPC\b|health (and care )?professions council`), ""},
 	{"GDC", regexp.MustCompile(`\bGDC\b|general dental council`), ""},
 	{"GPhC", regexp.MustCompile(`\bGPhC\b|general pharmaceutical council`), ""},
 	{"GOC", regexp.MustCompile(`\bGOC\b|general optical council`), ""},
@@ -212,7 +309,10 @@ var bodyRules = []bodyRule{
 	{"Engineering Council", regexp.MustCompile(`engineering council`), ""},
 	{"Gas Safe", regexp.MustCompile(`gas safe`), ""},
 	{"SIA", regexp.MustCompile(`\bSIA\b|security industry authority`), "licence"},
-	{"GTC", regexp.MustCompile(`general teaching council|\bGTCS\b|qualified teacher status|\bQTS\b`), ""},
+	// the General Teaching Council for England is gone: in England teachers need
+	// qualified teacher status; Scotland keeps its teaching council
+	{"QTS", regexp.MustCompile(`qualified teacher status|\bQTS\b`), ""},
+	{"GTCS", regexp.MustCompile(`general teaching council for scotland|\bGTCS\b`), ""},
 }
 
 var routeOrder = []string{"apprenticeship", "college", "degree", "postgraduate", "on_the_job", "training_scheme", "work_experience", "promotion_at_work"}

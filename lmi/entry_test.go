@@ -46,6 +46,15 @@ func TestExtractEntry(t *testing.T) {
 			got = ints(e.ApprenticeshipLevels)
 		case "nvq_levels":
 			got = ints(e.NVQLevels)
+		case "required":
+			got = e.Required
+		case "optional":
+			got = e.Optional
+		case "degree_subject":
+			got = nil
+			if e.DegreeSubject != "" {
+				got = []string{e.DegreeSubject}
+			}
 		case "degree_usual":
 			got = []string{map[bool]string{true: "yes", false: "no"}[e.DegreeUsual]}
 		default:

@@ -176,12 +176,24 @@ type Entry struct {
 	Qualifications       []string `json:"qualifications"` // "gcse","a_level","nvq","btec","hnc_hnd","degree","postgraduate","professional_qualification","none_required"
 	NVQLevels            []int    `json:"nvq_levels,omitempty"`
 	Registration         []string `json:"registration"`     // "professional_body","cscs_card","driving_licence","dbs_check","licence"
-	Bodies               []string `json:"bodies,omitempty"` // e.g. "GMC","NMC","HCPC"
+	Bodies               []string `json:"bodies,omitempty"` // e.g. "GMC","NMC","HCPC"; "QTS" is qualified teacher status (England), "GTCS" the teaching council in Scotland
 	Requirements         []string `json:"requirements"`     // "good_eyesight","colour_vision","fitness","medical","age_minimum"
 	// DegreeUsual is set when entry usually needs a degree ("entrants usually require
 	// a degree"), even if other routes such as degree apprenticeships exist.
-	DegreeUsual bool   `json:"degree_usual,omitempty"`
-	SourceID    string `json:"source"`
+	DegreeUsual bool `json:"degree_usual,omitempty"`
+	// DegreeSubject is the subject of a degree the text says entry needs
+	// ("veterinary science", "midwifery"); "" when it names none.
+	DegreeSubject string `json:"degree_subject,omitempty"`
+	// Required lists the facts above that the text states as required, not just
+	// usual ("must be registered", "is mandatory"): "degree", "postgraduate",
+	// "professional_body", "dbs_check", "driving_licence", "licence", "cscs_card".
+	Required []string `json:"required,omitempty"`
+	// Optional lists qualifications the text mentions only as available or as
+	// another way in ("postgraduate courses are available", "some entrants may
+	// have a degree"): they are not in Routes or Qualifications unless the text
+	// also gives them as usual. Codes as in Qualifications.
+	Optional []string `json:"optional,omitempty"`
+	SourceID string   `json:"source"`
 }
 
 // Texts is third-party prose loaded at run time from the official ONS file when it is
