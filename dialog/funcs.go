@@ -24,6 +24,7 @@ var viewFuncs = template.FuncMap{
 		return f
 	},
 	"lowerTitle":   func(s string) string { return lowerWords(s) },
+	"a":            article,
 	"join":         joinList,
 	"money":        func(v *View, f lmi.Figure) string { return v.Money(f) },
 	"annual":       func(v *View, f lmi.Figure) string { return v.Annual(f) },

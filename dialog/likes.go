@@ -222,3 +222,23 @@ var alsoWords = map[string][2]string{
 	IntentOutlook:  {"whether there will be jobs", "Will there be jobs?"},
 	IntentDescribe: {"what the job is like", "What is the job like?"},
 }
+
+// notWanted lists the jobs a message says the person does not want ("i like animals
+// but dont want to be a vet"): the top candidate of each mention after a negation.
+func notWanted(u *Understanding) (codes, names []string) {
+	t := strings.ToLower(u.Text)
+	for _, m := range u.Occupations {
+		if len(m.Candidates) == 0 || m.Start <= 0 || m.Start > len(t) {
+			continue
+		}
+		before := t[max(0, m.Start-30):m.Start]
+		for _, cue := range []string{"dont want", "don't want", "do not want", "not be", "not become", "not a ", "not an ", "hate", "rather not", "except", "apart from", "other than", "no "} {
+			if strings.Contains(before, cue) {
+				codes = append(codes, m.Candidates[0].SOC2020)
+				names = append(names, m.Text)
+				break
+			}
+		}
+	}
+	return codes, names
+}

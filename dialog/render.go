@@ -52,6 +52,8 @@ type View struct {
 	BestFiltered bool
 	// BestFilter narrows a best-paid list: "apprenticeship", "trade" or "".
 	BestFilter string
+	// NotJobs are jobs the person said they do not want (left out of suggestions).
+	NotJobs []string
 	// SameGroup is set when the jobs compared are in the same unit group.
 	SameGroup bool
 	// Apprentice is set when the person asked about apprentice pay.
@@ -280,8 +282,10 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		if len(q.Interests)+len(q.Subjects)+len(q.Skills) > 0 {
 			rows, err := e.suggest(ctx, q)
 			if err == nil {
+				notCodes, notNames := notWanted(&t.u)
+				v.NotJobs = notNames
 				for _, s := range rows {
-					if len(v.Suggestions) >= 5 || !suitsSuggestion(s.SOC2020, t.depth) {
+					if len(v.Suggestions) >= 5 || !suitsSuggestion(s.SOC2020, t.depth) || slices.Contains(notCodes, s.SOC2020) {
 						continue
 					}
 					because := s.Because

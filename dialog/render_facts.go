@@ -253,8 +253,12 @@ func (v *View) WorkType(o *OccView) string {
 	}
 	v.UseSource(o.Profile.SourceID)
 	var out []string
+	most := 2
+	if v.Young {
+		most = 1 // one kind of work reads easier
+	}
 	for i, in := range o.Profile.Interests {
-		if i >= 2 {
+		if i >= most {
 			break
 		}
 		if w := interestWords[in]; w != "" {
@@ -301,7 +305,7 @@ func (v *View) Everyday(o *OccView, n int) []string {
 	var cands []string
 	for _, r := range o.RelatedTitles {
 		lr := strings.ToLower(r)
-		if strings.ContainsAny(r, "()/&,.") || strings.Count(r, " ") > 2 || len(r) > 26 ||
+		if strings.ContainsAny(r, "()/&,.-") || strings.Count(r, " ") > 2 || len(r) > 26 ||
 			singular(lr) == name || singular(lr) == title || strings.Contains(lr, "n.e.c") {
 			continue
 		}
@@ -315,9 +319,8 @@ func (v *View) Everyday(o *OccView, n int) []string {
 			cands = append(cands, r)
 		}
 	}
-	// Shorter titles first: they are the everyday ones ("Gas engineer" before
-	// "Central heating engineer").
-	slices.SortStableFunc(cands, func(a, b string) int { return len(a) - len(b) })
+	// The store's order is kept: the group's typical titles (ONS Volume 1) come
+	// before the long tail of the coding index.
 	if len(cands) > n {
 		cands = cands[:n]
 	}
@@ -401,4 +404,18 @@ func (v *View) AskedPay(o *OccView) string {
 		}
 	}
 	return ""
+}
+
+// article puts "a" or "an" before a job name ("an optician", "a vet").
+func article(name string) string {
+	if name == "" {
+		return name
+	}
+	switch name[0] {
+	case 'a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U':
+		if !strings.HasPrefix(strings.ToLower(name), "uni") && !strings.HasPrefix(strings.ToLower(name), "euro") {
+			return "an " + name
+		}
+	}
+	return "a " + name
 }
