@@ -107,7 +107,7 @@ var ucInterestLexicon = []ucLexEntry{
 	{"law|justice|crime|police", "law"},
 	{"health|medicine|the body|hospitals|nursing", "health"},
 	{"acting|drama|theatre|films|film|movies|media", "performing"},
-	{"people|talking to people|meeting people|working with people", "people"},
+	{"talking to people|meeting people|working with people|being with people|chatting to people|dealing with people|people person|a people person", "people"},
 	{"planes|aircraft|flying|space|pilots", "flying"},
 	{"environment|climate|the planet|sustainability", "environment"},
 }

@@ -608,6 +608,9 @@ func ucLexWords(m *ucMatcher, toks []ucToken, dst []string) []string {
 			continue
 		}
 		covered = x.end
+		if ucDisliked(toks, x.start) {
+			continue // "good at art but bad at maths": not maths
+		}
 		w := m.phrases[x.phrase].label
 		dup := false
 		for _, d := range dst {
@@ -621,6 +624,26 @@ func ucLexWords(m *ucMatcher, toks []ucToken, dst []string) []string {
 		}
 	}
 	return dst
+}
+
+// ucDisliked reports whether the lexicon word at toks[start] is something the person
+// dislikes or is bad at: scanning back up to four words, a negative word ("hate", "bad
+// at", "not good at", "don't like") comes before any positive one or a "but".
+func ucDisliked(toks []ucToken, start int) bool {
+	for i := start - 1; i >= 0 && i >= start-4; i-- {
+		switch toks[i].s {
+		case "but", "whereas", "although", "though":
+			return false
+		case "hate", "hates", "hated", "dislike", "dislikes", "bad", "rubbish", "terrible", "awful",
+			"worst", "struggle", "struggling", "struggles", "useless", "crap", "cannot", "fail", "failing",
+			"failed", "boring", "bored":
+			return true
+		case "like", "likes", "love", "loves", "enjoy", "enjoys", "good", "great", "into", "best",
+			"interested", "passionate", "fan", "keen":
+			return i > 0 && (toks[i-1].s == "not" || toks[i-1].s == "never" || toks[i-1].s == "no")
+		}
+	}
+	return false
 }
 
 // ucFindAge finds a stated age: "i am 15", "15 years old", "aged 15", "i am fifteen",

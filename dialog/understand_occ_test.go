@@ -101,3 +101,37 @@ func TestUnderstandRealStoreOddText(t *testing.T) {
 		}
 	}
 }
+
+// Interests and subjects the person dislikes or is bad at are not kept; "people" on its
+// own ("jobs for people who like animals") is not an interest.
+func TestUnderstandDislikes(t *testing.T) {
+	u := NewUnderstander(ucRealStore(t))
+	tests := []struct {
+		text     string
+		want     []string // interests and subjects, in that order
+		notWants []string
+	}{
+		{"im good at art but bad at maths", []string{"art"}, []string{"maths"}},
+		{"i hate science but love music", []string{"music"}, []string{"science"}},
+		{"i don't like maths or science, i like drawing", []string{"art"}, []string{"maths", "science"}},
+		{"jobs for people who like animals", []string{"animals"}, []string{"people"}},
+		{"i'm a people person and love sport", []string{"people", "sport"}, nil},
+	}
+	for _, tt := range tests {
+		r := u.Understand(context.Background(), tt.text)
+		got := map[string]bool{}
+		for _, w := range append(append([]string(nil), r.Interests...), r.Subjects...) {
+			got[w] = true
+		}
+		for _, w := range tt.want {
+			if !got[w] {
+				t.Errorf("%q: interests %v subjects %v, want %q", tt.text, r.Interests, r.Subjects, w)
+			}
+		}
+		for _, w := range tt.notWants {
+			if got[w] {
+				t.Errorf("%q: interests %v subjects %v, do not want %q", tt.text, r.Interests, r.Subjects, w)
+			}
+		}
+	}
+}
