@@ -124,6 +124,10 @@ func (u *Understander) Understand(ctx context.Context, text string) Understandin
 			u.classify(ctoks, &out)
 		}
 	}
+	if out.Intent == IntentBestPaid && !out.NoDegree && ucAsksTrades(toks) {
+		// "best paid apprenticeships", "highest paying trades": jobs without a degree
+		out.NoDegree = true
+	}
 	if out.Safeguarding != nil {
 		out.Intent, out.Confidence = IntentSafeguarding, 1
 		out.Cues = append([]string{"safeguarding (" + out.Safeguarding.Category + "): \"" + out.Safeguarding.Matched + "\""}, out.Cues...)
@@ -624,6 +628,22 @@ func ucLexWords(m *ucMatcher, toks []ucToken, dst []string) []string {
 		}
 	}
 	return dst
+}
+
+// ucAsksTrades reports whether a message asks about apprenticeships or trades (not degree
+// apprenticeships).
+func ucAsksTrades(toks []ucToken) bool {
+	for i, t := range toks {
+		switch t.s {
+		case "apprenticeship", "apprenticeships", "apprentice", "apprentices", "trade", "trades",
+			"tradesman", "tradesmen", "tradespeople", "tradie", "tradies", "manual":
+			if i > 0 && toks[i-1].s == "degree" {
+				continue
+			}
+			return true
+		}
+	}
+	return false
 }
 
 // ucDisliked reports whether the lexicon word at toks[start] is something the person

@@ -135,3 +135,21 @@ func TestUnderstandDislikes(t *testing.T) {
 		}
 	}
 }
+
+func TestUnderstandBestPaidTrades(t *testing.T) {
+	u := NewUnderstander(ucRealStore(t))
+	for _, tt := range []struct {
+		text     string
+		noDegree bool
+	}{
+		{"highest paying apprenticeships", true},
+		{"which trades pay the most", true},
+		{"best paid degree apprenticeships", false},
+		{"best paid jobs", false},
+	} {
+		r := u.Understand(context.Background(), tt.text)
+		if r.Intent != IntentBestPaid || r.NoDegree != tt.noDegree {
+			t.Errorf("%q: %s no_degree=%v, want best_paid no_degree=%v", tt.text, r.Intent, r.NoDegree, tt.noDegree)
+		}
+	}
+}
