@@ -89,6 +89,16 @@ func dropNegatedLikes(u *Understanding) {
 		return out
 	}
 	u.Interests, u.Subjects, u.Skills = keep(u.Interests), keep(u.Subjects), keep(u.Skills)
+	// "people" kept on its own means liking people: the store's word for it is
+	// "talking to people" (unless "helping people" already says it).
+	if i := slices.Index(u.Interests, "people"); i >= 0 {
+		if slices.Contains(u.Interests, "helping people") || slices.Contains(u.Interests, "talking to people") {
+			u.Interests = slices.Delete(slices.Clone(u.Interests), i, i+1)
+		} else {
+			u.Interests = slices.Clone(u.Interests)
+			u.Interests[i] = "talking to people"
+		}
+	}
 }
 
 // riasecWords are the O*NET interest names a suggestion's reasons may carry in
@@ -100,6 +110,10 @@ func stripJargon(s string) string {
 		for _, j := range riasecJargon {
 			s = strings.ReplaceAll(s, j, "")
 		}
+	}
+	// Doubled words where the store's phrases meet ("mostly hands-on work work").
+	if strings.Contains(s, " work work") || strings.Contains(s, "mostly work ") {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, " work work", " work"), "mostly work ", "mostly ")
 	}
 	// "this job is creative work and it is mostly creative work": say it once.
 	if i := strings.LastIndex(s, " and it is mostly "); i > 0 {
