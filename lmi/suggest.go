@@ -102,19 +102,19 @@ type interest struct {
 }
 
 var interests = []interest{
-	{"animals", []string{"animal", "pet", "dog", "cat", "horse", "wildlife", "zoo"}, "R", []string{"Biology"}, []string{"animal", "veterinar", "zoo", "groom", "kennel", "farm", "horse", "equine", "pest"}, "works with animals"},
-	{"sport", []string{"sport", "football", "fitnes", "gym", "exercise", "pe", "running", "swimming", "rugby", "cricket", "athletic"}, "RS", nil, []string{"sport", "fitness", "leisure", "athlet", "football", "gym", "personal trainer", "lifeguard", "swimming"}, "is about sport and fitness"},
+	{"animals", []string{"animal", "pet", "dog", "cat", "horse", "wildlife", "zoo"}, "R", []string{"Biology"}, []string{"veterinar", "animal", "zoo", "groom", "kennel", "horse", "equine", "farm", "pest"}, "works with animals"},
+	{"sport", []string{"sport", "football", "fitnes", "gym", "exercise", "pe", "running", "swimming", "rugby", "cricket", "athletic", "netball", "basketball", "tennis", "boxing"}, "RS", nil, []string{"sports coach", "sports player", "fitness", "sport", "physiotherap", "athlet", "football", "gym", "personal trainer", "lifeguard", "swimming", "leisure", "physical education"}, "is about sport and fitness"},
 	{"drawing", []string{"drawing", "draw", "art", "painting", "sketching", "illustration"}, "A", []string{"Fine Arts", "Design"}, []string{"artist", "illustrat", "graphic", "animat", "design", "tattoo"}, "uses drawing and art"},
 	{"being creative", []string{"creative", "creativity", "design", "designing", "making", "craft", "crafts"}, "A", []string{"Fine Arts", "Design"}, []string{"design", "artist", "craft", "photograph", "maker"}, "is creative work"},
-	{"computers", []string{"computer", "computing", "coding", "code", "programming", "tech", "technology", "it", "gaming", "game", "games", "software", "ict"}, "IC", []string{"Computers and Electronics", "Programming"}, []string{"programmer", "software", "it ", "web", "data", "cyber", "computer", "network", "database", "information technology"}, "works with computers"},
+	{"computers", []string{"computer", "computing", "coding", "code", "programming", "tech", "technology", "it", "gaming", "game", "games", "software", "ict"}, "IC", []string{"Computers and Electronics", "Programming"}, []string{"programmer", "software", "web design", "cyber", "it user support", "it operations", "computer", "network", "database", "data", "web", "information technology", "it "}, "works with computers"},
 	{"helping people", []string{"helping", "help", "caring", "care", "others", "volunteering", "kind"}, "S", []string{"Therapy and Counseling", "Customer and Personal Service", "Psychology", "Service Orientation"}, []string{"care", "nurse", "social work", "support", "counsel", "youth", "therap", "welfare", "paramedic"}, "is about helping people"},
-	{"fixing things", []string{"fixing", "fix", "repair", "repairing", "mending", "tinkering", "engine", "engines", "machine", "machines", "hands"}, "R", []string{"Mechanical", "Repairing", "Equipment Maintenance", "Troubleshooting"}, []string{"mechanic", "repair", "fitter", "technician", "electrician", "engineer", "maintenance", "servic"}, "is hands-on work fixing things"},
+	{"fixing things", []string{"fixing", "fix", "repair", "repairing", "mending", "tinkering", "engine", "engines", "machine", "machines", "hands"}, "R", []string{"Mechanical", "Repairing", "Equipment Maintenance", "Troubleshooting"}, []string{"mechanic", "repair", "electrician", "technician", "fitter", "maintenance", "engineer", "servic"}, "is hands-on work fixing things"},
 	{"science", []string{"science", "sciences", "biology", "chemistry", "physics", "experiment", "experiments", "lab"}, "I", []string{"Biology", "Chemistry", "Physics"}, []string{"scien", "laborator", "chemi", "biolog", "physic", "research"}, "uses science"},
 	{"maths", []string{"math", "maths", "mathematics", "number", "numbers", "statistics", "puzzle", "puzzles"}, "IC", []string{"Mathematics"}, []string{"statistic", "actuar", "accountant", "economist", "analyst", "engineer", "finance"}, "uses maths"},
-	{"the outdoors", []string{"outdoor", "outdoors", "outside", "nature", "garden", "gardening", "plant", "plants", "environment", "countryside"}, "R", []string{"Biology", "Geography"}, []string{"garden", "farm", "forest", "conservation", "environment", "landscape", "groundsm", "tree", "horticult", "agricult"}, "is often outdoors"},
-	{"cars", []string{"car", "cars", "vehicle", "vehicles", "motorbike", "motorbikes", "driving", "engine"}, "R", []string{"Mechanical"}, []string{"vehicle", "mechanic", "motor", "driver", "garage"}, "works with cars and vehicles"},
+	{"the outdoors", []string{"outdoor", "outdoors", "outside", "nature", "garden", "gardening", "plant", "plants", "environment", "countryside"}, "R", []string{"Biology", "Geography"}, []string{"gardener", "farm worker", "groundsm", "conservation", "forest", "farm", "landscape", "tree", "horticult", "environment", "agricult"}, "is often outdoors"},
+	{"cars", []string{"car", "cars", "vehicle", "vehicles", "motorbike", "motorbikes", "driving", "engine"}, "R", []string{"Mechanical"}, []string{"vehicle technician", "mechanic", "vehicle body", "vehicle", "motor", "garage", "driver"}, "works with cars and vehicles"},
 	{"music", []string{"music", "musical", "singing", "sing", "guitar", "piano", "drum", "drums", "band"}, "A", []string{"Fine Arts"}, []string{"music", "sound", "singer", "entertainer"}, "involves music"},
-	{"kids", []string{"kid", "kids", "child", "children", "baby", "babies", "young"}, "S", []string{"Education and Training"}, []string{"child", "nursery", "teach", "play", "youth", "nann", "early education", "childminder"}, "works with children"},
+	{"kids", []string{"kid", "kids", "child", "children", "baby", "babies", "young"}, "S", []string{"Education and Training"}, []string{"childcare", "nursery", "early education", "childminder", "child", "primary", "teaching assistant", "youth", "nann", "play", "teach"}, "works with children"},
 	{"writing", []string{"writing", "write", "english", "reading", "stories", "books", "blog"}, "A", []string{"English Language", "Writing", "Communications and Media"}, []string{"author", "writer", "journalist", "editor", "librar", "translat"}, "uses writing"},
 	{"cooking", []string{"cooking", "cook", "baking", "bake", "food"}, "R", []string{"Food Production"}, []string{"chef", "cook", "baker", "catering", "food", "butcher"}, "is about food and cooking"},
 	{"business", []string{"business", "money", "selling", "sales", "enterprise", "economics"}, "E", []string{"Economics and Accounting", "Sales and Marketing", "Administration and Management"}, []string{"business", "sales", "finance", "marketing", "manager", "accountant"}, "is about business"},
@@ -124,12 +124,15 @@ var interests = []interest{
 	{"the law", []string{"law", "legal", "justice", "crime", "police"}, "E", []string{"Law and Government", "Public Safety and Security"}, []string{"solicitor", "lawyer", "legal", "barrister", "police", "judge", "prison"}, "is about the law"},
 	{"health", []string{"health", "medicine", "medical", "hospital", "body", "doctor"}, "IS", []string{"Medicine and Dentistry", "Biology"}, []string{"nurse", "medical", "health", "paramedic", "therap", "pharma", "dental", "radiograph"}, "is about health"},
 	{"building", []string{"building", "build", "construction", "lego", "diy"}, "R", []string{"Building and Construction"}, []string{"construction", "builder", "bricklayer", "carpenter", "plumber", "electrician", "roofer", "plasterer", "joiner"}, "is building work"},
-	{"fashion and beauty", []string{"fashion", "clothes", "beauty", "makeup", "hair", "nails"}, "A", []string{"Design"}, []string{"fashion", "clothing", "beaut", "hair", "tailor", "dressmaker"}, "is about fashion and beauty"},
+	{"fashion", []string{"fashion", "clothes", "clothing", "style", "sewing"}, "A", []string{"Design"}, []string{"fashion", "clothing", "tailor", "dressmaker", "visual merchandis", "textile"}, "is about fashion and clothes"},
+	{"hair and beauty", []string{"beauty", "makeup", "make-up", "hair", "nails", "hairdressing", "skincare"}, "A", nil, []string{"beautician", "beauty", "hairdress", "barber", "make-up", "nail"}, "is about hair and beauty"},
 	{"acting", []string{"acting", "drama", "theatre", "performing", "dance", "dancing", "film", "films", "tv"}, "A", []string{"Fine Arts", "Communications and Media"}, []string{"actor", "entertainer", "dancer", "presenter", "arts officer", "producer"}, "is performing work"},
-	{"travel", []string{"travel", "travelling", "abroad", "plane", "planes", "flying"}, "E", []string{"Transportation", "Geography"}, []string{"travel", "air", "pilot", "tour", "cabin"}, "involves travel"},
+	{"travel", []string{"travel", "travelling", "abroad", "plane", "planes", "flying", "holiday", "holidays"}, "E", nil, []string{"travel agent", "air travel", "cabin crew", "tour guide", "travel", "tour", "pilot", "cabin"}, "involves travel"},
 }
 
-var riasecNames = map[string]string{"R": "hands-on (Realistic)", "I": "finding things out (Investigative)", "A": "creative (Artistic)", "S": "helping people (Social)", "E": "leading and persuading (Enterprising)", "C": "organising (Conventional)"}
+// plain words for the RIASEC interest letters (never the letters or their jargon
+// names: these are read by 11 to 14 year olds)
+var riasecNames = map[string]string{"R": "hands-on work", "I": "work finding things out", "A": "creative work", "S": "work helping people", "E": "work leading and persuading people", "C": "organised work with information"}
 
 // Suggest ranks unit groups for a person's interests, subjects and skills, and says
 // why, deterministically.
@@ -187,35 +190,42 @@ func (e *Embedded) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, e
 		for _, in := range hit {
 			var s float64
 			kw := false
-			for _, k := range in.keywords {
+			// keywords are listed most typical first: an earlier one counts more
+			titleKW := false
+			for ki, k := range in.keywords {
 				if hasWordPrefix(title, k) {
-					kw = true
-					s += 4
+					kw, titleKW = true, true
+					s += 4 * (1 - 0.04*float64(min(ki, 10)))
 					break
 				}
 			}
 			if !kw {
-				for _, k := range in.keywords {
+				for ki, k := range in.keywords {
 					if hasWordPrefix(related, k) {
 						kw = true
-						s += 2
+						s += 2 * (1 - 0.04*float64(min(ki, 10)))
 						break
 					}
 				}
 			}
 			kn := 0.0
+			knName := ""
 			if u.Profile != nil {
 				for _, list := range [][]Skill{u.Profile.Knowledge, u.Profile.Skills} {
 					for _, sk := range list {
 						for _, name := range in.knowledge {
 							if sk.Name == name && sk.Importance > kn {
-								kn = sk.Importance
+								kn, knName = sk.Importance, name
 							}
 						}
 					}
 				}
 				if kn >= 3.5 {
-					s += (kn - 3) * 1.5
+					if titleKW {
+						s += (kn - 3) * 1.5
+					} else {
+						s += (kn - 3) * 0.75 // shared knowledge alone is weaker evidence than the job's name
+					}
 				}
 				for _, l := range in.riasec {
 					if v := u.Profile.RIASEC[string(l)]; v > 4 {
@@ -223,9 +233,13 @@ func (e *Embedded) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, e
 					}
 				}
 			}
-			if kw || kn >= 3.5 {
+			switch {
+			case kw:
 				because = append(because, fmt.Sprintf("you said you like %s, and this job %s", in.name, in.because))
-			} else {
+			case kn >= 3.5:
+				// only the O*NET profile links them: say what it shares, no more
+				because = append(because, fmt.Sprintf("you said you like %s, and this job uses %s", in.name, plainKnowledge(knName)))
+			default:
 				s *= 0.3
 			}
 			score += s
@@ -235,11 +249,21 @@ func (e *Embedded) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, e
 		}
 		if u.Profile != nil && len(u.Profile.Interests) > 0 {
 			if n, ok := riasecNames[u.Profile.Interests[0][:1]]; ok {
-				because = append(because, "it is mostly "+n+" work")
+				because = append(because, "it is mostly "+n)
 			}
 		}
 		if u.Pay["annual/full_time"][0] == nil {
 			score *= 0.9 // prefer jobs we can tell them more about
+		}
+		// young people start in jobs, not in charge of them: managers, directors and
+		// proprietors come lower unless the person asked about business
+		if !seen["business"] {
+			switch {
+			case strings.HasPrefix(u.SOC2020, "1"):
+				score *= 0.3
+			case strings.Contains(title, "manager") || strings.Contains(title, "director"):
+				score *= 0.7
+			}
 		}
 		if strings.HasSuffix(u.Title, "n.e.c.") || strings.HasSuffix(u.Title, "n.e.c") {
 			score *= 0.8
@@ -256,6 +280,19 @@ func (e *Embedded) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, e
 		}
 		return cands[i].s.SOC2020 < cands[j].s.SOC2020
 	})
+	// young people start in jobs, not in charge of them: leave managers, directors
+	// and proprietors out unless the person asked about business or little else fits
+	if !seen["business"] {
+		var jobs []cand
+		for _, c := range cands {
+			if !strings.HasPrefix(c.s.SOC2020, "1") {
+				jobs = append(jobs, c)
+			}
+		}
+		if len(jobs) >= 3 {
+			cands = jobs
+		}
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 10
@@ -290,4 +327,25 @@ func hasWordPrefix(text, prefix string) bool {
 		i = at + 1
 	}
 	return false
+}
+
+// plainKnowledge says an O*NET knowledge or skill area in everyday words.
+func plainKnowledge(name string) string {
+	if w, ok := plainKnowledgeNames[name]; ok {
+		return w
+	}
+	return strings.ToLower(name)
+}
+
+var plainKnowledgeNames = map[string]string{
+	"Fine Arts": "art and design", "Communications and Media": "media and communication", "Computers and Electronics": "computers",
+	"Therapy and Counseling": "helping people with their problems", "Customer and Personal Service": "looking after customers",
+	"Service Orientation": "helping people", "Mechanical": "machines and tools", "Repairing": "repairing things",
+	"Equipment Maintenance": "looking after equipment", "Troubleshooting": "finding what is wrong with things",
+	"Economics and Accounting": "money and accounts", "Sales and Marketing": "selling and marketing",
+	"Administration and Management": "running an organisation", "Speaking": "talking to people",
+	"History and Archeology": "history", "Foreign Language": "other languages", "Law and Government": "the law",
+	"Public Safety and Security": "keeping people safe", "Medicine and Dentistry": "medicine", "Building and Construction": "building",
+	"Food Production": "food", "Education and Training": "teaching", "English Language": "English", "Writing": "writing",
+	"Transportation": "transport", "Programming": "programming", "Psychology": "psychology",
 }
