@@ -21,7 +21,52 @@ type lmiCache struct {
 	local sync.Map // key -> *lmi.Outlook (nil: none)
 	place sync.Map // profile district or place -> *lmi.PlaceMatch (nil: none)
 	cards sync.Map // soc2020|depth[|c] -> *cardEntry
-	count atomic.Int64
+
+	openOnce sync.Once
+	open     []lmi.Match // jobs needing no set qualifications, most advertised first
+	count    atomic.Int64
+}
+
+// openJobs lists jobs whose entry facts say no set qualifications are needed, most
+// advertised (England) first, computed once from the store.
+func (e *Engine) openJobs(ctx context.Context) []lmi.Match {
+	e.cache.openOnce.Do(func() {
+		occs, err := e.store.Occupations(ctx)
+		if err != nil {
+			return
+		}
+		type row struct {
+			m   lmi.Match
+			ads float64
+		}
+		var rows []row
+		for _, o := range occs {
+			if !slices.Contains(o.Entry.Qualifications, "none_required") || o.Entry.DegreeUsual || strings.HasPrefix(o.SOC2020, "1") {
+				continue
+			}
+			r := row{m: lmi.Match{SOC2020: o.SOC2020, Title: o.Title, Score: 1}}
+			if len(o.SOC2010) > 0 {
+				r.m.SOC2010 = o.SOC2010[0]
+			}
+			if o.Demand != nil && !o.Demand.Adverts3mAvg.Missing {
+				r.ads = o.Demand.Adverts3mAvg.Value
+			}
+			rows = append(rows, r)
+		}
+		slices.SortStableFunc(rows, func(a, b row) int {
+			switch {
+			case a.ads > b.ads:
+				return -1
+			case a.ads < b.ads:
+				return 1
+			}
+			return 0
+		})
+		for _, r := range rows {
+			e.cache.open = append(e.cache.open, r.m)
+		}
+	})
+	return e.cache.open
 }
 
 const maxCached = 4096

@@ -52,6 +52,9 @@ type View struct {
 	BestFiltered bool
 	// BestFilter narrows a best-paid list: "apprenticeship", "trade" or "".
 	BestFilter string
+	// NoQualList is set when the suggestions are jobs needing no set
+	// qualifications (nothing was said about likes).
+	NoQualList bool
 	// NotJobs are jobs the person said they do not want (left out of suggestions).
 	NotJobs []string
 	// SameGroup is set when the jobs compared are in the same unit group.
@@ -279,7 +282,28 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 			NoDegree: v.NoDegree, Limit: 12,
 		}
 		q.Interests = dedupe(q.Interests)
-		if len(q.Interests)+len(q.Subjects)+len(q.Skills) > 0 {
+		if len(q.Interests)+len(q.Subjects)+len(q.Skills) == 0 && (t.u.NoDegree || t.u.QualLevel == "none") {
+			// "what jobs can i get with no qualifications": jobs whose entry facts
+			// need no set qualifications, the most advertised first.
+			for _, m := range e.openJobs(ctx) {
+				if len(v.Suggestions) >= 5 {
+					break
+				}
+				if !suitsSuggestion(m.SOC2020, t.depth) {
+					continue
+				}
+				why := "no set qualifications are needed to start"
+				v.Suggestions = append(v.Suggestions, SuggestionView{SOC2020: m.SOC2020, SOC2010: m.SOC2010, Title: m.Title,
+					Because: []string{why}, Why: why, More: why, First: "you do not need set exams to start"})
+				v.Extra = append(v.Extra, m)
+			}
+			if len(v.Suggestions) > 0 {
+				v.NoQualList = true
+				v.found = true
+				v.UseSource("soc2020")
+				v.UseSource("adverts")
+			}
+		} else if len(q.Interests)+len(q.Subjects)+len(q.Skills) > 0 {
 			rows, err := e.suggest(ctx, q)
 			if err == nil {
 				notCodes, notNames := notWanted(&t.u)
