@@ -60,6 +60,12 @@ var ucSpellings = map[string][]string{
 	"pd": {"paid"}, "skool": {"school"}, "skl": {"school"}, "jobb": {"job"}, "wrking": {"working"},
 	"teh": {"the"}, "hte": {"the"}, "wich": {"which"}, "whch": {"which"}, "becuase": {"because"},
 	"bcoz": {"because"}, "ppls": {"people"}, "somthing": {"something"}, "sumthing": {"something"},
+	"in2": {"into"}, "gr8": {"great"}, "2day": {"today"}, "2moro": {"tomorrow"}, "2nite": {"tonight"},
+	"4ever": {"forever"}, "h8": {"hate"}, "h8s": {"hates"}, "no1s": {"no", "one", "is"},
+	"payin": {"paying"}, "earnin": {"earning"}, "workin": {"working"}, "lookin": {"looking"},
+	"goin": {"going"}, "doin": {"doing"}, "gettin": {"getting"}, "trainin": {"training"},
+	"startin": {"starting"}, "thinkin": {"thinking"}, "compair": {"compare"}, "comparsion": {"comparison"},
+	"halp": {"help"}, "hlp": {"help"}, "hepl": {"help"},
 	"needa": {"need", "to"}, "hafto": {"have", "to"}, "wanted2": {"wanted", "to"},
 }
 
@@ -198,4 +204,8 @@ var ucEverydayWords = ucWordSet(
 	"tomorrow", "today", "yesterday", "maybe", "something", "nothing", "everything", "anything",
 	"someone", "anyone", "everyone", "because", "though", "although", "through", "thought",
 	"enough", "people", "person", "parents", "family", "friends", "school", "college", "money",
+	// conditions and looks asked about in "can i be a pilot with glasses"
+	"glasses", "contacts", "lenses", "tattoos", "tattoo", "piercings", "piercing", "braces",
+	"asthma", "allergies", "dyslexia", "dyspraxia", "adhd", "autism", "epilepsy", "diabetes",
+	"eyesight", "hearing", "nails", "hair", "beard", "height", "weight", "record", "records",
 )

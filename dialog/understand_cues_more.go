@@ -93,6 +93,9 @@ var ucCueSpecsMore = []ucPatternSpec{
 	{pattern: "any apprenticeships/apprenticeship for/in|are there apprenticeships for * in PLACE|apprenticeships/apprenticeship for OCC in/near/around", label: IntentVacancies, weight: 3.7},
 	{pattern: "OCC needed/wanted near|OCC wanted in/at/around|needed near PLACE|wanted near PLACE|needed near me|wanted near me", label: IntentVacancies, weight: 3.6},
 
+	// entry: "get in to the police"
+	{pattern: "get/getting/go/going in to|get in to the", label: IntentEntry, weight: 2.5},
+
 	// greetings written long
 	{pattern: "^heyy|^heyyy|^heey|^heyo|^hiyaa|^hiyaaa|^helloo|^hellooo|^hii|^hiii|^hiiii|^hey hey|^hi hi|^yoo|^yooo", label: IntentGreet, weight: 1.5},
 

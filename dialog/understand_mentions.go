@@ -102,13 +102,20 @@ func (u *Understander) moreMentions(ctx context.Context, text string, toks []ucT
 			j++
 		}
 		s, e := toks[i].start, toks[j-1].end
+		run := toks[i:j]
 		i = j
 		if s < 0 || e > len(text) || s >= e {
 			continue
 		}
 		res, err := u.store.SearchOccupations(ctx, text[s:e], 3)
-		if err != nil || len(res) == 0 || res[0].Score < ucMinRunScore || ucHasSOC(ms, res[0].SOC2020) {
+		if err != nil || len(res) == 0 || ucHasSOC(ms, res[0].SOC2020) {
 			continue
+		}
+		if res[0].Score < 1 && len(run) == 1 && ucEverydayWords[run[0].s] {
+			continue // "a pilot with glasses" is not about glass makers
+		}
+		if res[0].Score < ucMinRunScore {
+			continue // spelling corrections of leftover words are too often everyday words ("range")
 		}
 		ms = append(ms, lmi.Mention{Text: text[s:e], Start: s, End: e, Candidates: res})
 		added = true

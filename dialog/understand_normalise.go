@@ -128,6 +128,17 @@ func ucNormaliseMax(text string, max int) []ucToken {
 				continue
 			}
 		}
+		// texting words of letters and digits written together ("sum1", "in2", "h8")
+		if wi+1 < len(words) && words[wi+1].oStart == w.oEnd {
+			if exp, ok := ucSpellings[norm[w.bStart:words[wi+1].bEnd]]; ok {
+				n := words[wi+1]
+				for _, e := range exp {
+					out = append(out, ucToken{s: e, start: w.oStart, end: n.oEnd})
+				}
+				wi++
+				continue
+			}
+		}
 		if sw, ok := ucShortWords[s]; ok && len(out) > 0 && wi+1 < len(words) && sw.after[out[len(out)-1].s] {
 			out = append(out, ucToken{s: sw.word, start: w.oStart, end: w.oEnd})
 			continue

@@ -153,3 +153,17 @@ func TestUnderstandBestPaidTrades(t *testing.T) {
 		}
 	}
 }
+
+func TestUnderstandLeftoverEverydayWords(t *testing.T) {
+	u := NewUnderstander(ucRealStore(t))
+	for _, s := range []string{"can i become a pilot with glasses", "can you be a police officer with tattoos"} {
+		r := u.Understand(context.Background(), s)
+		if len(r.Occupations) != 1 {
+			var got []string
+			for _, m := range r.Occupations {
+				got = append(got, m.Text)
+			}
+			t.Errorf("%q: occupations %v, want one", s, got)
+		}
+	}
+}
