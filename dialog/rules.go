@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/expr-lang/expr"
@@ -82,7 +83,8 @@ type RuleSet struct {
 	// dirDefined are template names the rules directory defines itself: its plain
 	// "greet" then wins over an embedded "greet.13_and_under".
 	dirDefined map[string]bool
-	source     string // where it came from, for logs
+	source     string    // where it came from, for logs
+	bufs       sync.Pool // *bytes.Buffer for rendering
 }
 
 // Slots a rule may ask for. The engine knows how to offer and read each one.
@@ -580,16 +582,24 @@ func (rs *RuleSet) render(name, depth string, data any) (string, error) {
 	if t == nil {
 		return "", fmt.Errorf("template %q not found", name)
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
+	buf, _ := rs.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	defer rs.bufs.Put(buf)
+	if err := t.Execute(buf, data); err != nil {
 		return "", fmt.Errorf("template %q: %w", name, err)
 	}
-	return tidyText(buf.String()), nil
+	return tidyBytes(buf.Bytes()), nil
 }
 
 // tidyText collapses the blank lines and spaces templates leave behind: runs of
 // spaces become one, lines are trimmed, blank lines go. One pass, one allocation.
-func tidyText(s string) string {
+func tidyText(s string) string { return tidyBytes([]byte(s)) }
+
+// tidyBytes is tidyText over a rendering buffer (no copy of the buffer first).
+func tidyBytes(s []byte) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false   // a space is owed before the next word on this line
