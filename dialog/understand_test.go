@@ -169,6 +169,10 @@ func TestUnderstandNilStore(t *testing.T) {
 
 func TestNormalise(t *testing.T) {
 	tests := []struct{ in, want string }{
+		{"can i talk 2 sum1 real", "can i talk to someone real"},
+		{"how do i get in2 nursing", "how do i get into nursing"},
+		{"i h8 myself", "i hate myself"},
+		{"roofer pay LS6", "roofer pay ls 6"},
 		{"What's U R wage?", "what is you are wage"},
 		{"I’m 15yo", "i am 15 yo"},
 		{"self-harm", "self harm"},
