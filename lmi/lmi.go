@@ -252,7 +252,16 @@ type PlaceMatch struct {
 type BestPaidQuery struct {
 	Region   string // region name; "" for UK
 	Limit    int
-	NoDegree bool // exclude jobs that usually need a degree
+	NoDegree bool // exclude jobs that usually need a degree, and senior roles (see NoSenior)
+	// Apprenticeship keeps only unit groups whose entry facts name an apprenticeship
+	// route (senior roles left out).
+	Apprenticeship bool
+	// Trades keeps only skilled trades (SOC major group 5; senior roles left out).
+	Trades bool
+	// NoSenior leaves out roles reached after years of work rather than from school
+	// or training: corporate managers and directors (sub-major group 11) and unit
+	// groups whose only routes are experience and promotion (senior police officers).
+	NoSenior bool
 }
 
 // RankedOccupation is one row of a BestPaid answer.
@@ -261,6 +270,9 @@ type RankedOccupation struct {
 	SOC2010 string `json:"soc2010"`
 	Title   string `json:"title"`
 	Median  Figure `json:"median"` // full-time annual
+	// Entry is the unit group's entry facts, so a caller can say what the job needs
+	// (a licence for pilots, a degree...) beside its pay.
+	Entry Entry `json:"entry"`
 }
 
 // SuggestQuery describes a person's interests, school subjects and skills as words.

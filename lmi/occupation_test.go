@@ -3,6 +3,7 @@ package lmi
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -147,6 +148,32 @@ func TestBestPaid(t *testing.T) {
 	for _, r := range nd {
 		if r.SOC2020 == "2212" || r.SOC2020 == "2211" || r.SOC2020 == "2412" {
 			t.Errorf("no-degree list has %s %s", r.SOC2020, r.Title)
+		}
+		// chief executives, directors and senior officers are not reached without
+		// years of work
+		if strings.HasPrefix(r.SOC2020, "11") || r.SOC2020 == "1162" || (r.SOC2020[0] == '1' && strings.Contains(r.Title, "directors")) {
+			t.Errorf("no-degree list has senior role %s %s", r.SOC2020, r.Title)
+		}
+		if r.Entry.SourceID == "" {
+			t.Errorf("%s: no entry facts", r.SOC2020)
+		}
+	}
+	ap, err := st.BestPaid(ctx, BestPaidQuery{Apprenticeship: true, Limit: 30})
+	if err != nil || len(ap) < 10 {
+		t.Fatalf("apprenticeships: %v %v", ap, err)
+	}
+	for _, r := range ap {
+		if !slices.Contains(r.Entry.Routes, "apprenticeship") || strings.HasPrefix(r.SOC2020, "11") {
+			t.Errorf("apprenticeship list has %s %s %v", r.SOC2020, r.Title, r.Entry.Routes)
+		}
+	}
+	tr, err := st.BestPaid(ctx, BestPaidQuery{Trades: true, Region: "Wales", Limit: 10})
+	if err != nil || len(tr) != 10 {
+		t.Fatalf("trades: %v %v", tr, err)
+	}
+	for _, r := range tr {
+		if r.SOC2020[0] != '5' {
+			t.Errorf("trades list has %s %s", r.SOC2020, r.Title)
 		}
 	}
 	if _, err := st.BestPaid(ctx, BestPaidQuery{Region: "Narnia"}); !errors.Is(err, ErrNotFound) {

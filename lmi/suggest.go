@@ -3,6 +3,7 @@ package lmi
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -27,6 +28,32 @@ func needsDegree(u *snapUnit) bool {
 		return true
 	}
 	return u.Profile != nil && u.Profile.JobZone >= 5 && !has(e.Routes, "apprenticeship")
+}
+
+// seniorRole reports whether a unit group is reached after years of work rather
+// than from school, college or training: corporate managers and directors
+// (sub-major group 11, chief executives among them; directors and senior officers
+// elsewhere in major group 1) and unit groups whose entry
+// facts give only experience and promotion as routes.
+func seniorRole(u *snapUnit) bool {
+	if strings.HasPrefix(u.SOC2020, "11") {
+		return true
+	}
+	if strings.HasPrefix(u.SOC2020, "1") {
+		t := strings.ToLower(u.Title)
+		if strings.Contains(t, "director") || strings.Contains(t, "senior") {
+			return true
+		}
+	}
+	if len(u.Entry.Routes) == 0 {
+		return false
+	}
+	for _, r := range u.Entry.Routes {
+		if r != "work_experience" && r != "promotion_at_work" {
+			return false
+		}
+	}
+	return slices.Contains(u.Entry.Routes, "promotion_at_work")
 }
 
 // BestPaid ranks unit groups by full-time median annual pay (ASHE 2025; groups whose
@@ -61,6 +88,15 @@ func (e *Embedded) BestPaid(ctx context.Context, q BestPaidQuery) ([]RankedOccup
 		if q.NoDegree && needsDegree(u) {
 			continue
 		}
+		if (q.NoDegree || q.NoSenior || q.Apprenticeship || q.Trades) && seniorRole(u) {
+			continue
+		}
+		if q.Apprenticeship && !slices.Contains(u.Entry.Routes, "apprenticeship") {
+			continue
+		}
+		if q.Trades && !strings.HasPrefix(u.SOC2020, "5") {
+			continue
+		}
 		base := e.distribution(u, "annual/full_time").Median
 		fig := base
 		if region != "" {
@@ -69,7 +105,7 @@ func (e *Embedded) BestPaid(ctx context.Context, q BestPaidQuery) ([]RankedOccup
 				continue
 			}
 		}
-		ro := RankedOccupation{SOC2020: u.SOC2020, Title: u.Title, Median: fig}
+		ro := RankedOccupation{SOC2020: u.SOC2020, Title: u.Title, Median: fig, Entry: u.Entry}
 		if len(u.SOC2010) > 0 {
 			ro.SOC2010 = u.SOC2010[0]
 		}
