@@ -84,7 +84,10 @@ var sgCareersFrame = map[string]bool{
 	"solicitor": true, "police": true, "nurse": true, "doctor": true, "teacher": true, "adviser": true,
 	"forensic": true, "investigator": true, "investigators": true, "officers": true, "nurses": true,
 	"doctors": true, "teachers": true, "lawyers": true, "solicitors": true, "counsellors": true,
-	"therapists": true, "specialists": true, "advisers": true, "earnings": true, "wages": true, "wage": true, "specialist": true, "salary": true, "earn": true, "paid": true,
+	"therapists": true, "specialists": true, "advisers": true, "earnings": true, "wages": true, "wage": true,
+	"cv": true, "interview": true, "interviews": true, "retail": true, "office": true, "earns": true,
+	"apprentice": true, "apprentices": true, "internship": true, "placement": true, "uni": true,
+	"university": true, "gcses": true, "gcse": true, "actor": true, "actress": true, "shifts": true, "specialist": true, "salary": true, "earn": true, "paid": true,
 }
 
 // sgFirstPerson words tie a phrase to the speaker or someone close to them.
@@ -121,9 +124,18 @@ func sgCheckTokens(text string, toks []ucToken) *SafeguardingFlag {
 		return nil
 	}
 	careers := false
-	for _, tk := range toks {
+	for i, tk := range toks {
 		if sgCareersFrame[tk.s] {
 			careers = true
+			break
+		}
+		// "want to be an actor": a careers question, whatever the job
+		if (tk.s == "be" || tk.s == "become") && i+1 < len(toks) && (toks[i+1].s == "a" || toks[i+1].s == "an") {
+			careers = true
+			break
+		}
+		if tk.s == "what" && i+1 < len(toks) && toks[i+1].s == "else" {
+			careers = true // "what else is there"
 			break
 		}
 	}
