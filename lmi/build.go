@@ -322,13 +322,42 @@ func (b *builder) demand() error {
 		}
 		d := u.Demand
 		if month >= d.Month {
-			d.Month, d.Adverts3m, d.Growth = month, num(t.get(r, "adverts_3m_avg")), num(t.get(r, "growth_pct_since_jan2021"))
+			d.Month, d.Adverts3m = month, num(t.get(r, "adverts_3m_avg"))
+		}
+		if v := num(t.get(r, "adverts_3m_avg")); v != nil {
+			if d.avg3m == nil {
+				d.avg3m = map[string]float64{}
+			}
+			d.avg3m[month] = *v
 		}
 		if p := num(t.get(r, "adverts_12m_per_100_employed")); p != nil && month >= d.Per100Month {
 			d.Per100Month, d.Per100 = month, p
 		}
 	}
+	// the change over the last 12 months, from the 3-month averages (the source's
+	// own growth figure is since January 2021, a lockdown month: see Demand)
+	for _, u := range b.units {
+		d := u.Demand
+		if d == nil || d.Adverts3m == nil {
+			continue
+		}
+		if base, ok := d.avg3m[monthsBefore(d.Month, 12)]; ok && base >= 20 {
+			g := math.Round((*d.Adverts3m/base-1)*1000) / 10
+			d.Growth12m = &g
+		}
+		d.avg3m = nil
+	}
 	return nil
+}
+
+// monthsBefore returns the "YYYY-MM" month n months before m ("" if m is not one).
+func monthsBefore(m string, n int) string {
+	var y, mo int
+	if _, err := fmt.Sscanf(m, "%4d-%2d", &y, &mo); err != nil {
+		return ""
+	}
+	k := y*12 + (mo - 1) - n
+	return fmt.Sprintf("%04d-%02d", k/12, k%12+1)
 }
 
 func (b *builder) encode() (map[string][]byte, error) {

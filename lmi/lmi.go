@@ -142,7 +142,13 @@ type Outlook struct {
 type Demand struct {
 	Month          string `json:"month"`          // latest month, "2025-11"
 	Adverts3mAvg   Figure `json:"adverts_3m_avg"` // England, this unit group
-	GrowthPct      Figure `json:"growth_pct_since_jan2021"`
+	// GrowthPct (since January 2021) is left Missing with a reason: January 2021 was
+	// a lockdown month with very few adverts, so the change since then mostly shows
+	// the reopening (chefs +500%), not demand. Use GrowthPct12m.
+	GrowthPct Figure `json:"growth_pct_since_jan2021"`
+	// GrowthPct12m is the change in the 3-month average over the 12 months to Month
+	// (worked out here from the published 3-month averages; Estimate is set).
+	GrowthPct12m   Figure `json:"growth_pct_12m"`
 	Per100Employed Figure `json:"adverts_12m_per_100_employed"`
 }
 

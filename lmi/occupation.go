@@ -96,8 +96,11 @@ func demandOf(d *snapDemand) *Demand {
 	out := &Demand{
 		Month:        d.Month,
 		Adverts3mAvg: optFigure(d.Adverts3m, "adverts", d.Month, "England only", "online adverts are not vacancies; some jobs (trades, care) advertise less online", "3-month average of monthly advert counts"),
-		GrowthPct:    optFigure(d.Growth, "adverts", d.Month, "England only", "change in the 3-month average since January 2021"),
+		GrowthPct: Figure{Missing: true, SourceID: "adverts", Year: d.Month,
+			Reason: "not used: January 2021 was a lockdown month with very few adverts, so the change since then mostly shows the reopening, not demand"},
+		GrowthPct12m: optFigure(d.Growth12m, "adverts", d.Month, "England only", "change in the 3-month average of online adverts over the 12 months to "+d.Month+", worked out from the published averages", "online adverts are not vacancies"),
 	}
+	out.GrowthPct12m.Estimate = !out.GrowthPct12m.Missing
 	pm := d.Per100Month
 	if pm == "" {
 		pm = d.Month

@@ -27,7 +27,7 @@ func TestOccupationFigures(t *testing.T) {
 		{"hourly median", o.Pay.HourlyFullTime.Median, 19.20},
 		{"paid hours median", o.Pay.PaidHoursFullTime.Median, 40.0},
 		{"adverts 3m", o.Demand.Adverts3mAvg, 4396.7},
-		{"advert growth", o.Demand.GrowthPct, 26.64},
+		{"advert change over 12 months", o.Demand.GrowthPct12m, 19.8}, // 4396.7 / 3671.3 (Nov 2024)
 		{"adverts per 100", o.Demand.Per100Employed, 22.75},
 		{"outlook net change", o.Outlook.NetChangeK, -53.679},
 	}
@@ -308,5 +308,27 @@ func TestLoadTexts(t *testing.T) {
 	}
 	if _, err := st.LoadTexts("testdata/nope.csv"); err == nil {
 		t.Error("missing file: no error")
+	}
+}
+
+// TestDemandGrowth: the since-January-2021 growth is withheld (a lockdown base) and
+// the 12-month change is worked out from the 3-month averages.
+func TestDemandGrowth(t *testing.T) {
+	st := testStore(t)
+	o, err := st.Occupation(context.Background(), "5434")
+	if err != nil || o.Demand == nil {
+		t.Fatalf("chefs: %v %v", o, err)
+	}
+	if !o.Demand.GrowthPct.Missing || o.Demand.GrowthPct.Reason == "" {
+		t.Errorf("growth since Jan 2021 should be withheld with a reason: %+v", o.Demand.GrowthPct)
+	}
+	g := o.Demand.GrowthPct12m
+	if g.Missing || !g.Estimate || g.Value < -80 || g.Value > 200 || len(g.Caveats) == 0 {
+		t.Errorf("12-month change: %+v", g)
+	}
+	for _, tc := range []struct{ m, want string }{{"2025-11", "2024-11"}, {"2025-01", "2024-01"}, {"2021-12", "2020-12"}, {"bad", ""}} {
+		if got := monthsBefore(tc.m, 12); got != tc.want {
+			t.Errorf("monthsBefore(%q) = %q, want %q", tc.m, got, tc.want)
+		}
 	}
 }

@@ -59,7 +59,9 @@ type snapUnit struct {
 type snapDemand struct {
 	Month        string   `json:"month"`
 	Adverts3m    *float64 `json:"adverts_3m_avg"`
-	Growth       *float64 `json:"growth_pct"`
+	Growth       *float64 `json:"growth_pct,omitempty"` // since Jan 2021: no longer stored (lockdown base)
+	Growth12m    *float64 `json:"growth_12m,omitempty"` // change in the 3-month average over 12 months
+	avg3m        map[string]float64
 	Per100Month  string   `json:"per100_month,omitempty"`
 	Per100       *float64 `json:"per100_employed,omitempty"`
 	Per100kMonth string   `json:"-"`

@@ -240,8 +240,8 @@ func printOccupation(w io.Writer, o *lmi.Occupation, srcs []lmi.Source) error {
 		}
 	}
 	if o.Demand != nil {
-		p("online job adverts (England, %s): 3-month average %s; growth since Jan 2021 %s; per 100 employed %s",
-			o.Demand.Month, fig(o.Demand.Adverts3mAvg, ""), fig(o.Demand.GrowthPct, "%"), fig(o.Demand.Per100Employed, ""))
+		p("online job adverts (England, %s): 3-month average %s; change over 12 months %s; per 100 employed %s",
+			o.Demand.Month, fig(o.Demand.Adverts3mAvg, ""), fig(o.Demand.GrowthPct12m, "%"), fig(o.Demand.Per100Employed, ""))
 	}
 	if ol := o.Outlook; ol != nil {
 		p("outlook to 2035 (%s, group %s %s, thousands): %s in 2020, %s in 2035; net change %s; replacement demand %s",
