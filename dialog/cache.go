@@ -23,12 +23,14 @@ type lmiCache struct {
 	cards sync.Map // soc2020|depth[|c] -> *cardEntry
 
 	openOnce sync.Once
-	open     []lmi.Match // jobs needing no set qualifications, most advertised first
+	open     []lmi.Match            // jobs needing no set qualifications, most advertised first
+	groups   map[string][]lmi.Match // sub-major group -> its jobs, most advertised first
 	count    atomic.Int64
 }
 
 // openJobs lists jobs whose entry facts say no set qualifications are needed, most
-// advertised (England) first, computed once from the store.
+// advertised (England) first, computed once from the store (with the jobs of each
+// sub-major group, for groupJobs).
 func (e *Engine) openJobs(ctx context.Context) []lmi.Match {
 	e.cache.openOnce.Do(func() {
 		occs, err := e.store.Occupations(ctx)
@@ -36,15 +38,15 @@ func (e *Engine) openJobs(ctx context.Context) []lmi.Match {
 			return
 		}
 		type row struct {
-			m   lmi.Match
-			ads float64
+			m     lmi.Match
+			ads   float64
+			open  bool
+			group string
 		}
 		var rows []row
 		for _, o := range occs {
-			if !slices.Contains(o.Entry.Qualifications, "none_required") || o.Entry.DegreeUsual || strings.HasPrefix(o.SOC2020, "1") {
-				continue
-			}
-			r := row{m: lmi.Match{SOC2020: o.SOC2020, Title: o.Title, Score: 1}}
+			r := row{m: lmi.Match{SOC2020: o.SOC2020, Title: o.Title, Score: 1}, group: o.SubMajorGroup,
+				open: slices.Contains(o.Entry.Qualifications, "none_required") && !o.Entry.DegreeUsual && !strings.HasPrefix(o.SOC2020, "1")}
 			if len(o.SOC2010) > 0 {
 				r.m.SOC2010 = o.SOC2010[0]
 			}
@@ -62,11 +64,21 @@ func (e *Engine) openJobs(ctx context.Context) []lmi.Match {
 			}
 			return 0
 		})
+		e.cache.groups = map[string][]lmi.Match{}
 		for _, r := range rows {
-			e.cache.open = append(e.cache.open, r.m)
+			if r.open {
+				e.cache.open = append(e.cache.open, r.m)
+			}
+			e.cache.groups[r.group] = append(e.cache.groups[r.group], r.m)
 		}
 	})
 	return e.cache.open
+}
+
+// groupJobs lists the jobs in a sub-major group, most advertised first.
+func (e *Engine) groupJobs(ctx context.Context, subMajor string) []lmi.Match {
+	e.openJobs(ctx)
+	return e.cache.groups[subMajor]
 }
 
 const maxCached = 4096

@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"strings"
 	"text/template"
 
 	"github.com/careersbot/careersbot/lmi"
@@ -23,7 +24,7 @@ var viewFuncs = template.FuncMap{
 		}
 		return f
 	},
-	"lowerTitle":   func(s string) string { return lowerWords(s) },
+	"lowerTitle":   func(s string) string { return lowerWords(strings.TrimSuffix(s, " n.e.c.")) },
 	"a":            article,
 	"join":         joinList,
 	"money":        func(v *View, f lmi.Figure) string { return v.Money(f) },

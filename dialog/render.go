@@ -282,7 +282,30 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 			NoDegree: v.NoDegree, Limit: 12,
 		}
 		q.Interests = dedupe(q.Interests)
-		if len(q.Interests)+len(q.Subjects)+len(q.Skills) == 0 && (t.u.NoDegree || t.u.QualLevel == "none") {
+		notCodes, notNames := notWanted(&t.u)
+		if len(q.Interests)+len(q.Subjects)+len(q.Skills) == 0 && len(notCodes) > 0 {
+			// "i want to work in healthcare but not as a doctor": other jobs in the
+			// same area of work (sub-major group, outside the job's own minor group),
+			// the most advertised first.
+			v.NotJobs = notNames
+			if o, err := e.occupation(ctx, notCodes[0]); err == nil && o != nil {
+				for _, m := range e.groupJobs(ctx, o.SubMajorGroup) {
+					if len(v.Suggestions) >= 5 {
+						break
+					}
+					// not the same minor group either ("not a doctor": no specialist doctors)
+					if slices.Contains(notCodes, m.SOC2020) || m.SOC2020[:3] == o.SOC2020[:3] || !suitsSuggestion(m.SOC2020, t.depth) {
+						continue
+					}
+					why := "it is in the same area of work (" + lowerWords(o.SubMajorGroupTitle) + ")"
+					v.Suggestions = append(v.Suggestions, SuggestionView{SOC2020: m.SOC2020, SOC2010: m.SOC2010, Title: m.Title,
+						Because: []string{why}, Why: why, More: why, First: "it is a similar kind of work"})
+					v.Extra = append(v.Extra, m)
+				}
+				v.found = len(v.Suggestions) > 0
+				v.UseSource("soc2020")
+			}
+		} else if len(q.Interests)+len(q.Subjects)+len(q.Skills) == 0 && (t.u.NoDegree || t.u.QualLevel == "none") {
 			// "what jobs can i get with no qualifications": jobs whose entry facts
 			// need no set qualifications, the most advertised first.
 			for _, m := range e.openJobs(ctx) {
@@ -306,7 +329,6 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		} else if len(q.Interests)+len(q.Subjects)+len(q.Skills) > 0 {
 			rows, err := e.suggest(ctx, q)
 			if err == nil {
-				notCodes, notNames := notWanted(&t.u)
 				v.NotJobs = notNames
 				for _, s := range rows {
 					if len(v.Suggestions) >= 5 || !suitsSuggestion(s.SOC2020, t.depth) || slices.Contains(notCodes, s.SOC2020) {
