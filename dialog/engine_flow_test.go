@@ -233,6 +233,33 @@ func TestEveryOccupationEveryDepth(t *testing.T) {
 			}
 		}
 	}
+	// Suggestions and best-paid lists, whose titles come from many unit groups.
+	for _, like := range []string{"animals", "sport", "drawing", "computers", "helping people", "music", "cars",
+		"maths", "science", "fashion", "travel", "cooking", "building things", "being outdoors", "kids", "history",
+		"writing", "talking to people", "fixing things", "acting"} {
+		for _, d := range depths {
+			for _, text := range []string{"i like " + like, "i like " + like + " but i have no qualifications",
+				"best paid jobs for someone who likes " + like + " without a degree"} {
+				r, _, err := e.Respond(ctx, State{}, Input{Text: text, Age: d.age, Adviser: d.adviser})
+				n++
+				if err != nil {
+					t.Fatalf("%q: %v", text, err)
+				}
+				checkText(t, fmt.Sprintf("%q age %d", text, d.age), r.Text, bad, broken)
+			}
+		}
+	}
+	for _, text := range []string{"highest paying apprenticeships", "best paid trades", "best paid jobs without a degree",
+		"best paid jobs for 16 year olds", "what can i do with no qualifications", "i don't want to be a nurse, what else is there"} {
+		for _, d := range depths {
+			r, _, err := e.Respond(ctx, State{}, Input{Text: text, Age: d.age, Adviser: d.adviser, Location: "Cardiff"})
+			n++
+			if err != nil {
+				t.Fatalf("%q: %v", text, err)
+			}
+			checkText(t, fmt.Sprintf("%q age %d", text, d.age), r.Text, bad, broken)
+		}
+	}
 	t.Logf("%d replies rendered", n)
 	// Young replies about any of the 412 unit groups (some with long official titles)
 	// still read at grade 6 on average for each intent.
