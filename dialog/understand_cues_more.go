@@ -72,13 +72,13 @@ var ucCueSpecsMore = []ucPatternSpec{
 	{pattern: "forget everything|forget what i told/said/wrote|forget everything i told/said/wrote|forget all of it|forget all that|erase everything i said", label: IntentDeleteData, weight: 6},
 
 	// entry: is uni needed to be a journalist
-	{pattern: "needed/required/necessary to be/become|uni/university/degree/gcses/qualifications/grades/maths/english/science needed/required/necessary|is uni/university/a degree needed/required|need uni/university/a degree to", label: IntentEntry, weight: 3.5},
+	{pattern: "needed/required/necessary to be/become|uni/university/degree/gcses/qualifications/grades/maths/english/science needed/required/necessary|is uni/university needed/required|is a degree needed/required|need uni/university to|need a degree to", label: IntentEntry, weight: 3.5},
 
 	// hours: 9-5
 	{pattern: "9 5|9 till/til/until 5|nine till/til/until five|nine five|9 5 job", label: IntentHours, weight: 3},
 
 	// handoff: a person instead
-	{pattern: "can/could a/an person/human/adviser/advisor help|a person/human/adviser instead|someone else help|speak to someone else|talk to someone else|instead of a bot|instead of you|connect me to careers|connect me with careers|connect me to someone/a person/a human/an adviser", label: IntentHandoff, weight: 5},
+	{pattern: "can/could a/an person/human/adviser/advisor help|a person/human/adviser instead|someone else help|speak to someone else|talk to someone else|instead of a bot|instead of you|connect me to careers|connect me with careers|connect me to someone|connect me to a/an person/human/adviser", label: IntentHandoff, weight: 5},
 
 	// bye and help, short forms
 	{pattern: "^gtg|^g2g|^brb|^got to go|^see you|^gn$|^nite$|^night night", label: IntentBye, weight: 2.5},
