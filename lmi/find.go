@@ -211,8 +211,8 @@ func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scor
 	key := strings.Join(words, " ")
 	if id, ok := idx.lookup(key); ok {
 		p := &idx.phrases[id]
-		if single && !p.alias && !agentive(key) {
-			return
+		if single && !p.alias && !agentive(key) && !(morphOK && p.plain) {
+			return // an everyday noun, unless next to a work word ("become a clown")
 		}
 		if p.alias || p.plain || len(words) > 1 {
 			base := 0.95
@@ -235,8 +235,8 @@ func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scor
 			if a.word == w {
 				continue
 			}
-			if single && a.factor < 0.9 && (len(w) < 7 || a.word[0] != w[0]) {
-				continue // spelling fixes only for longer words in free text
+			if single && a.factor < 0.9 && (len(w) < 7 && !(morphOK && len(w) >= 5) || a.word[0] != w[0]) {
+				continue // spelling fixes only for longer words in free text, or next to a work word ("become a plumer")
 			}
 			if single && a.factor >= 0.9 && a.factor < 0.99 && !morphOK {
 				continue // "driving" is not "driver" unless the message is about that work

@@ -41,6 +41,8 @@ func TestFindOccupations(t *testing.T) {
 		{"bar jobs in leeds", []string{"9265"}},
 		{"police or army", []string{"3312", "3311"}},
 		{"army or police", []string{"3311", "3312"}},
+		{"how do i become a plumer", []string{"5315"}},
+		{"i want to become a clown", []string{"3413"}},
 		// filler words and everyday words must not become jobs
 		{"i want to join", nil},
 		{"loads of money", nil},
@@ -48,6 +50,8 @@ func TestFindOccupations(t *testing.T) {
 		{"i ate a chocolate bar", nil},
 		{"i went on a train", nil},
 		{"the army of fans", nil},
+		{"i want to become a better person", nil},
+		{"i need a plan", nil},
 		{"what jobs pay the most", nil},
 		{"i want to talk to a human", nil},
 		{"can i speak to an adviser", nil},
