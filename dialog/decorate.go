@@ -19,7 +19,7 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 			labels = append(labels, o.Title)
 			if v.Has(f) {
 				pay = append(pay, f.Value)
-				src = v.SrcID(f.SourceID, f.Year)
+				src = plainSrc(v.SrcID(f.SourceID, f.Year))
 			} else {
 				pay = append(pay, 0)
 			}
@@ -54,7 +54,7 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 				Unit:   "jobs",
 				AltText: "Jobs in " + ol.SubMajorGroupTitle + " (" + ol.Area + "): " + commas(roundTo(a, 1000)) +
 					" in 2020, " + commas(roundTo(b, 1000)) + " projected in 2035",
-				Source: v.SrcID(ol.Employment2035K.SourceID, ol.Employment2035K.Year),
+				Source: plainSrc(v.SrcID(ol.Employment2035K.SourceID, ol.Employment2035K.Year)),
 			})
 		}
 		for _, o := range v.Occs {
@@ -69,7 +69,7 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 			labels = append(labels, b.Title)
 			pay = append(pay, b.Median.Value)
 			alt = append(alt, b.Title+" £"+commas(b.Median.Value))
-			src = v.SrcID(b.Median.SourceID, b.Median.Year)
+			src = plainSrc(v.SrcID(b.Median.SourceID, b.Median.Year))
 		}
 		if len(labels) > 0 {
 			title := "Best-paid jobs (median full-time pay a year)"
@@ -247,4 +247,11 @@ func socialButtons(intent, depth string) []Button {
 		}
 	}
 	return nil
+}
+
+// plainSrc is a source label without its brackets or "Source: " (a chart's Source
+// field: channels add their own "Source: " before it).
+func plainSrc(label string) string {
+	label = strings.TrimSuffix(strings.TrimPrefix(label, "("), ")")
+	return strings.TrimPrefix(label, "Source: ")
 }
