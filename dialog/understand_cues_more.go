@@ -96,6 +96,13 @@ var ucCueSpecsMore = []ucPatternSpec{
 	// entry: "get in to the police"
 	{pattern: "get/getting/go/going in to|get in to the", label: IntentEntry, weight: 2.5},
 
+	// vacancies: a saturday job
+	{pattern: "saturday/weekend/summer/holiday/evening job|part time job|looking for a * job|looking for * work|looking for work", label: IntentVacancies, weight: 3.3},
+
+	// outlook: "a good job these days"
+	{pattern: "is being a/an? OCC a good job/career|is OCC a good job/career|a good job/career these days|still a good job/career", label: IntentOutlook, weight: 3, flags: ucNeedOcc},
+	{pattern: "these days|nowadays|now days", label: IntentOutlook, weight: 1.5, flags: ucNeedOcc},
+
 	// greetings written long
 	{pattern: "^heyy|^heyyy|^heey|^heyo|^hiyaa|^hiyaaa|^helloo|^hellooo|^hii|^hiii|^hiiii|^hey hey|^hi hi|^yoo|^yooo", label: IntentGreet, weight: 1.5},
 
