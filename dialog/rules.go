@@ -605,14 +605,15 @@ func tidyBytes(s []byte) string {
 	space := false   // a space is owed before the next word on this line
 	newlines := 0    // line breaks owed before the next word
 	started := false // a word was written
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
+	for i := 0; i < len(s); {
+		switch s[i] {
 		case ' ', '\t', '\r':
 			space = true
+			i++
 		case '\n':
 			newlines++
 			space = false
+			i++
 		default:
 			if started {
 				if newlines > 0 {
@@ -621,7 +622,12 @@ func tidyBytes(s []byte) string {
 					b.WriteByte(' ')
 				}
 			}
-			b.WriteByte(c)
+			j := i + 1 // the rest of the word, copied at once
+			for j < len(s) && s[j] != ' ' && s[j] != '\t' && s[j] != '\r' && s[j] != '\n' {
+				j++
+			}
+			b.Write(s[i:j])
+			i = j
 			started, space, newlines = true, false, 0
 		}
 	}
