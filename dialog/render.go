@@ -79,6 +79,7 @@ type View struct {
 	explained []string
 	newTerms  []string
 	sources   []string
+	labels    []string // source labels given so far in this reply
 }
 
 // OccView is one occupation as a template sees it. The fields are copied from the
@@ -612,6 +613,14 @@ func (v *View) Src(f lmi.Figure) string {
 
 // SrcID labels a source by id (year may be empty: the source's own year is used).
 func (v *View) SrcID(id, year string) string {
+	l := v.srcLabel(id, year)
+	if l != "" && !slices.Contains(v.labels, l) {
+		v.labels = append(v.labels, l)
+	}
+	return l
+}
+
+func (v *View) srcLabel(id, year string) string {
 	if id == "" {
 		return ""
 	}

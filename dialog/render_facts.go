@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/careersbot/careersbot/lmi"
 )
 
 // EntryView is an occupation's entry facts in words for the reply's depth, split so a
@@ -418,4 +420,14 @@ func article(name string) string {
 		}
 	}
 	return "a " + name
+}
+
+// SrcNew is Src, but "" when the same label was already given in this reply (a
+// second figure from the same source and year needs no second label).
+func (v *View) SrcNew(f lmi.Figure) string {
+	if slices.Contains(v.labels, v.srcLabel(f.SourceID, f.Year)) {
+		v.UseSource(f.SourceID)
+		return ""
+	}
+	return v.Src(f)
 }

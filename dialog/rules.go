@@ -598,6 +598,10 @@ func (rs *RuleSet) render(name, depth string, data any) (string, error) {
 // spaces become one, lines are trimmed, blank lines go. One pass, one allocation.
 func tidyText(s string) string { return tidyBytes([]byte(s)) }
 
+func closing(c byte) bool {
+	return c == '.' || c == ',' || c == ';' || c == ':' || c == '?' || c == '!' || c == ')'
+}
+
 // tidyBytes is tidyText over a rendering buffer (no copy of the buffer first).
 func tidyBytes(s []byte) string {
 	var b strings.Builder
@@ -618,8 +622,8 @@ func tidyBytes(s []byte) string {
 			if started {
 				if newlines > 0 {
 					b.WriteByte('\n') // blank lines left by empty sections go
-				} else if space {
-					b.WriteByte(' ')
+				} else if space && !closing(s[i]) {
+					b.WriteByte(' ') // no space before a full stop left by an empty part
 				}
 			}
 			j := i + 1 // the rest of the word, copied at once

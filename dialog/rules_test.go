@@ -102,6 +102,7 @@ func TestTidyText(t *testing.T) {
 		{"a \n b", "a\nb"},
 		{"x\t\ty\r\nz", "x y\nz"},
 		{"£35,000 a year (ONS, 2025).  \n  \n", "£35,000 a year (ONS, 2025)."},
+		{"about £22,000 a year . Next ,", "about £22,000 a year. Next,"}, // an empty source label
 	} {
 		if got := tidyText(tc.in); got != tc.want {
 			t.Errorf("tidyText(%q) = %q, want %q", tc.in, got, tc.want)
