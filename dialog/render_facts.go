@@ -334,6 +334,10 @@ func (v *View) Everyday(o *OccView, n int) []string {
 	return cands
 }
 
+// acronyms are written in capitals inside a sentence.
+var acronyms = map[string]bool{"hvac": true, "cad": true, "gp": true, "hgv": true, "lgv": true, "pcso": true,
+	"cctv": true, "ict": true, "hr": true, "tv": true, "dj": true, "mp": true, "nhs": true, "ecp": true, "cnc": true}
+
 // lowerWords lower-cases a title inside a sentence but keeps acronyms ("HVAC engineer").
 func lowerWords(s string) string {
 	words := strings.Fields(s)
@@ -346,6 +350,9 @@ func lowerWords(s string) string {
 		}
 		if up < 2 {
 			words[i] = strings.ToLower(w)
+		}
+		if acronyms[words[i]] {
+			words[i] = strings.ToUpper(words[i]) // "Hvac engineer" -> "HVAC engineer"
 		}
 	}
 	return strings.Join(words, " ")
