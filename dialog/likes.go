@@ -26,10 +26,26 @@ var likeAliases = map[string][]string{
 // person does NOT like or is bad at, and the filler "people" in "jobs for people who
 // like ...". What is left is what they said they like.
 func dropNegatedLikes(u *Understanding) {
-	if len(u.Interests)+len(u.Subjects)+len(u.Skills) == 0 {
-		return
+	u.Interests, u.Subjects, u.Skills = keepLiked(u.Text, u.Interests, true), keepLiked(u.Text, u.Subjects, true), keepLiked(u.Text, u.Skills, true)
+	// "people" kept on its own means liking people: the store's word for it is
+	// "talking to people" (unless "helping people" already says it).
+	if i := slices.Index(u.Interests, "people"); i >= 0 {
+		if slices.Contains(u.Interests, "helping people") || slices.Contains(u.Interests, "talking to people") {
+			u.Interests = slices.Delete(slices.Clone(u.Interests), i, i+1)
+		} else {
+			u.Interests = slices.Clone(u.Interests)
+			u.Interests[i] = "talking to people"
+		}
 	}
-	t := " " + strings.ToLower(u.Text) + " "
+}
+
+// keepLiked returns the likes a message does not negate (a new slice when any is
+// dropped; the input is never changed). filler also drops the filler "people".
+func keepLiked(text string, likes []string, filler bool) []string {
+	if len(likes) == 0 {
+		return likes
+	}
+	t := " " + strings.ToLower(text) + " "
 	var neg []string // words within three words after a negation cue
 	for _, cue := range likeCues {
 		for i := 0; ; {
@@ -64,9 +80,9 @@ func dropNegatedLikes(u *Understanding) {
 		}
 		return false
 	}
-	filler := func(like string) bool {
+	isFiller := func(like string) bool {
 		// "people" on its own from "jobs for people who like ..." says nothing.
-		if like != "people" {
+		if !filler || like != "people" {
 			return false
 		}
 		for _, c := range []string{"with people", "to people", "like people", "love people", "helping people", "help people", "meeting people", "people person"} {
@@ -76,29 +92,16 @@ func dropNegatedLikes(u *Understanding) {
 		}
 		return true
 	}
-	keep := func(in []string) []string {
-		if len(in) == 0 {
-			return in
-		}
-		out := make([]string, 0, len(in))
-		for _, w := range in {
-			if !negated(w) && !filler(w) {
-				out = append(out, w)
-			}
-		}
-		return out
+	if len(neg) == 0 && !slices.Contains(likes, "people") {
+		return likes
 	}
-	u.Interests, u.Subjects, u.Skills = keep(u.Interests), keep(u.Subjects), keep(u.Skills)
-	// "people" kept on its own means liking people: the store's word for it is
-	// "talking to people" (unless "helping people" already says it).
-	if i := slices.Index(u.Interests, "people"); i >= 0 {
-		if slices.Contains(u.Interests, "helping people") || slices.Contains(u.Interests, "talking to people") {
-			u.Interests = slices.Delete(slices.Clone(u.Interests), i, i+1)
-		} else {
-			u.Interests = slices.Clone(u.Interests)
-			u.Interests[i] = "talking to people"
+	out := make([]string, 0, len(likes))
+	for _, w := range likes {
+		if !negated(w) && !isFiller(w) {
+			out = append(out, w)
 		}
 	}
+	return out
 }
 
 // riasecWords are the O*NET interest names a suggestion's reasons may carry in

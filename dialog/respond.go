@@ -187,6 +187,10 @@ func (e *Engine) resolve(ctx context.Context, t *turn) {
 		prof.QualLevel = u.QualLevel
 	}
 	dropNegatedLikes(u)
+	// "actually i'm bad at maths": a like said earlier goes.
+	prof.Interests = keepLiked(u.Text, prof.Interests, false)
+	prof.Subjects = keepLiked(u.Text, prof.Subjects, false)
+	prof.Skills = keepLiked(u.Text, prof.Skills, false)
 	prof.Interests = addWords(prof.Interests, u.Interests)
 	prof.Subjects = addWords(prof.Subjects, u.Subjects)
 	prof.Skills = addWords(prof.Skills, u.Skills)
