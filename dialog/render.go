@@ -390,7 +390,7 @@ func (e *Engine) occName(title string, names []string, i int, v *View) string {
 		said = strings.ToLower(strings.TrimSpace(names[i]))
 	}
 	if (v.Young || v.Teen) && said != "" && len(said) < 40 {
-		return singular(said)
+		return lowerWords(singular(said)) // "pcso" -> "PCSO"
 	}
 	if v.Young || v.Teen {
 		return shortName(title)

@@ -221,10 +221,11 @@ func withoutIn(text string, noDegree bool) string {
 
 // ---- what a job involves, in plain words from structured facts ----
 
-// interestWords are plain words for the O*NET (RIASEC) interest areas.
+// interestWords are plain adjectives for the O*NET (RIASEC) interest areas ("it is
+// mostly hands-on and organised work").
 var interestWords = map[string]string{
-	"Realistic": "hands-on", "Investigative": "finding things out", "Artistic": "creative",
-	"Social": "helping people", "Enterprising": "leading and persuading", "Conventional": "organising",
+	"Realistic": "hands-on", "Investigative": "problem-solving", "Artistic": "creative",
+	"Social": "caring", "Enterprising": "enterprising", "Conventional": "organised",
 }
 
 // knowledgeWords are plain words for O*NET knowledge areas ("" leaves one out:
