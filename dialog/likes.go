@@ -39,6 +39,21 @@ func dropNegatedLikes(u *Understanding) {
 	}
 }
 
+// dropDisliked returns likes without the ones the Understander found disliked (a new
+// slice when any is dropped; the input is never changed).
+func dropDisliked(likes, dislikes []string) []string {
+	if len(likes) == 0 || len(dislikes) == 0 {
+		return likes
+	}
+	out := likes
+	for i := len(out) - 1; i >= 0; i-- {
+		if slices.Contains(dislikes, out[i]) {
+			out = slices.Delete(slices.Clone(out), i, i+1)
+		}
+	}
+	return out
+}
+
 // keepLiked returns the likes a message does not negate (a new slice when any is
 // dropped; the input is never changed). filler also drops the filler "people".
 func keepLiked(text string, likes []string, filler bool) []string {

@@ -171,10 +171,10 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 	v.Feedback = t.st.Slots["feedback"]
 	switch intent { // words that only change these answers
 	case IntentEntry:
-		v.Without = withoutIn(t.u.Text, t.u.NoDegree)
+		v.Without = t.u.Without
 	case IntentPay, IntentCompare:
-		v.Unit = payUnit(t.u.Text)
-		v.Apprentice = apprenticeIn(t.u.Text)
+		v.Unit = t.u.PayUnit
+		v.Apprentice = t.u.Apprentice
 	}
 	if v.Country == "" && v.Region != "" {
 		v.Country = e.regionByName(v.Region).Country

@@ -188,37 +188,6 @@ func (v *View) routeWord(o *OccView, r string) string {
 	return s
 }
 
-// withoutIn finds what a message asks to do without: "degree" (uni), "college" or
-// "a_level". It reads the person's words only to choose a sentence; they are never
-// evaluated.
-func withoutIn(text string, noDegree bool) string {
-	t := strings.ToLower(text)
-	i := strings.Index(t, "without")
-	if i < 0 {
-		for _, cue := range []string{"no ", "not go", "dont go", "don't go", "skip "} {
-			if j := strings.Index(t, cue); j >= 0 {
-				i = j
-				break
-			}
-		}
-	}
-	if i >= 0 {
-		rest := t[i:]
-		switch {
-		case strings.Contains(rest, "a level") || strings.Contains(rest, "a-level") || strings.Contains(rest, "alevel"):
-			return "a_level"
-		case strings.Contains(rest, "college"):
-			return "college"
-		case strings.Contains(rest, "uni") || strings.Contains(rest, "degree"):
-			return "degree"
-		}
-	}
-	if noDegree {
-		return "degree"
-	}
-	return ""
-}
-
 // ---- what a job involves, in plain words from structured facts ----
 
 // interestWords are plain adjectives for the O*NET (RIASEC) interest areas ("it is
@@ -358,34 +327,6 @@ func lowerWords(s string) string {
 	}
 	return strings.Join(words, " ")
 }
-
-// apprenticeIn says whether a message asks about apprentice pay.
-func apprenticeIn(text string) bool {
-	return strings.Contains(strings.ToLower(text), "apprentice")
-}
-
-// payUnit finds the pay period a message asks for ("per hour", "a week", "monthly"):
-// "hour", "week", "month" or "". Yearly is the default and is not reported.
-func payUnit(text string) string {
-	t := strings.ToLower(text)
-	for _, c := range []struct{ unit, cues string }{
-		{"hour", "per hour|an hour|a hour|hourly|p/h|per hr|an hr|hourly rate"},
-		{"week", "per week|a week|weekly|p/w|pw|each week|every week"},
-		{"month", "per month|a month|monthly|each month|every month|pcm|p/m"},
-	} {
-		for _, cue := range strings.Split(c.cues, "|") {
-			if i := strings.Index(t, cue); i >= 0 {
-				end := i + len(cue)
-				if (i == 0 || !isLetter(t[i-1])) && (end == len(t) || !isLetter(t[end])) {
-					return c.unit
-				}
-			}
-		}
-	}
-	return ""
-}
-
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
 
 // AskedPay is the full-time median for the pay period the person asked for (per
 // hour, week or month), with its source; "" when they did not ask for one or the

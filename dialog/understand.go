@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -124,6 +125,7 @@ func (u *Understander) Understand(ctx context.Context, text string) Understandin
 			u.classify(ctoks, &out)
 		}
 	}
+	out.PayUnit, out.Without, out.Apprentice = payUnit(text), withoutIn(text, out.NoDegree), apprenticeIn(text)
 	if out.Intent == IntentBestPaid && !out.NoDegree && ucAsksTrades(toks) {
 		// "best paid apprenticeships", "highest paying trades": jobs without a degree
 		out.NoDegree = true
@@ -381,7 +383,8 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		}
 	}
 	// Entity evidence.
-	hasInterest := len(out.Interests) > 0 || len(out.Subjects) > 0 || len(out.Skills) > 0
+	// a dislike said alone ("actually i'm bad at maths") also changes what suits them
+	hasInterest := len(out.Interests) > 0 || len(out.Subjects) > 0 || len(out.Skills) > 0 || len(out.Dislikes) > 0
 	if hasInterest && nOcc == 0 {
 		a := &scores[ucIntentIndex(IntentSuggest)]
 		a.sum += 0.5
@@ -572,10 +575,10 @@ func (u *Understander) entities(toks, ctoks []ucToken, out *Understanding) {
 	out.Choice = ucFindChoice(toks)
 
 	// Interests and subjects from words outside occupation mentions.
-	out.Interests = ucLexWords(u.interests, ctoks, out.Interests)
-	out.Subjects = ucLexWords(u.subjects, ctoks, out.Subjects)
+	out.Interests = ucLexWords(u.interests, ctoks, out.Interests, &out.Dislikes)
+	out.Subjects = ucLexWords(u.subjects, ctoks, out.Subjects, &out.Dislikes)
 	if skillFrom >= 0 && skillFrom < len(toks) {
-		out.Skills = ucLexWords(u.skills, toks[skillFrom:], out.Skills)
+		out.Skills = ucLexWords(u.skills, toks[skillFrom:], out.Skills, &out.Dislikes)
 	}
 }
 
@@ -592,8 +595,8 @@ func ucNoIsIdiom(toks []ucToken) bool {
 }
 
 // ucLexWords appends the lexicon words matched, longest match first, no overlaps, no
-// repeats.
-func ucLexWords(m *ucMatcher, toks []ucToken, dst []string) []string {
+// repeats; words the person dislikes or is bad at go to *dis instead.
+func ucLexWords(m *ucMatcher, toks []ucToken, dst []string, dis *[]string) []string {
 	var buf [16]ucMatch
 	ms := m.find(toks, buf[:0])
 	if len(ms) == 0 {
@@ -612,10 +615,14 @@ func ucLexWords(m *ucMatcher, toks []ucToken, dst []string) []string {
 			continue
 		}
 		covered = x.end
-		if ucDisliked(toks, x.start) {
-			continue // "good at art but bad at maths": not maths
-		}
 		w := m.phrases[x.phrase].label
+		if ucDisliked(toks, x.start) {
+			// "good at art but bad at maths": not maths
+			if !slices.Contains(*dis, w) {
+				*dis = append(*dis, w)
+			}
+			continue
+		}
 		dup := false
 		for _, d := range dst {
 			if d == w {

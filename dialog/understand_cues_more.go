@@ -6,6 +6,11 @@ package dialog
 // someone who", "what jobs can i get with no qualifications", "but not a doctor"), booking
 // an appointment, advertised jobs, and "wages for" as a pay question.
 var ucCueSpecsMore = []ucPatternSpec{
+	// suggest: a person describing themselves ("i'm sporty", "i'm really arty"); needs an
+	// interest or a dislike to reach the least score
+	{pattern: "i am|i am quite|i am really|i am very|i am pretty|i am so", label: IntentSuggest, weight: 0.75, flags: ucNoOcc},
+	// entry follow-ups: "can i do it without going to college", "how do i get in without a degree"
+	{pattern: "without going to uni/university/college/sixth|without uni/university/college/a levels/gcses|without a/an? degree|without doing a/an? degree/apprenticeship/course|without qualifications|without any qualifications|do it without|get in without|how do i/you get in|how can i/you get in|how to get in|way in|ways in|get in to it|get into it|do i need to go to college/uni/university|need a levels|need gcses|need college|straight from school|after my gcses|after a levels|leave school at 16", label: IntentEntry, weight: 2.6},
 	// hours: days of the week and holidays
 	{pattern: "saturdays|sundays|saturday|sunday|weekdays|mondays|fridays|bank holiday|bank holidays|christmas|new year|new years|boxing day|easter|overnight|overnights|nightshift|nightshifts|on call|unsociable hours|unsocial hours|anti social hours|12 hour|twelve hour|rota|rotas|days off|weekends off|week off|time off", label: IntentHours, weight: 2.5, flags: ucNeedOcc},
 	{pattern: "work/working saturdays/sundays/weekends/nights/evenings/christmas/holidays|work/working on/at/over saturdays/sundays/saturday/sunday/weekends/christmas/holidays/bank|what days|which days|how many shifts|what shifts|shift patterns|how early|how late|get weekends off|get holidays|get time off|how much holiday|holiday do * get|is it 9 to 5|is it nine to five|work 9 to 5|work from home|work from home|hours like|hours are like", label: IntentHours, weight: 3},

@@ -21,8 +21,17 @@ type Understanding struct {
 	Interests    []string          `json:"interests,omitempty"` // normalised: "animals", "sport", "art", "computers", "helping people", "fixing things", "science", "maths", ...
 	Subjects     []string          `json:"subjects,omitempty"`  // school subjects: "maths", "art", "biology", ...
 	Skills       []string          `json:"skills,omitempty"`
-	Yes          bool              `json:"yes,omitempty"` // "yes", "yeah", "it was"
-	No           bool              `json:"no,omitempty"`  // "no", "nope", "not really"
+	// Dislikes are interests, subjects and skills the person says they dislike or are
+	// bad at ("actually i'm bad at maths"), normalised like Interests and Subjects.
+	Dislikes []string `json:"dislikes,omitempty"`
+	// PayUnit is the pay period asked for: "hour", "week", "month" or "" (yearly).
+	PayUnit string `json:"pay_unit,omitempty"`
+	// Without is what the person asks to do without: "degree", "college", "a_level" or "".
+	Without string `json:"without,omitempty"`
+	// Apprentice says the message asks about apprentices (apprentice pay).
+	Apprentice bool `json:"apprentice,omitempty"`
+	Yes        bool `json:"yes,omitempty"` // "yes", "yeah", "it was"
+	No         bool `json:"no,omitempty"`  // "no", "nope", "not really"
 	// Choice is a 1-based pick from offered options ("the first one", "2"), 0 when none.
 	Choice int `json:"choice,omitempty"`
 	// Cues say what decided the intent ("pay: salary", "safeguarding: kill myself"), so
