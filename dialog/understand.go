@@ -262,6 +262,9 @@ func ucInterestFrame(toks []ucToken) bool {
 				continue // "get into the navy" is a way in, not a liking
 			}
 		}
+		if t.s == "good" && (i+1 >= len(toks) || toks[i+1].s != "at" && toks[i+1].s != "with") {
+			continue // "is a pilot's salary good": not a liking, unlike "good at", "good with"
+		}
 		switch t.s {
 		case "like", "likes", "liked", "love", "loves", "enjoy", "enjoys", "into", "interested",
 			"passionate", "good", "fan", "keen", "favourite", "hobby", "hobbies", "interests", "who":

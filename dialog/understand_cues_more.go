@@ -38,7 +38,7 @@ var ucCueSpecsMore = []ucPatternSpec{
 
 	// suggest: "good for a shy person", "jobs can you do with", "not a vet"
 	{pattern: "job is good for|jobs are good for|job good for|jobs good for|good for a/an? * person|good for someone|good for people|good job for|good jobs for|best job for me|best jobs for me|right job for|right career for|jobs can you do|jobs can you get|jobs you can do|jobs you can get|what can you do with|what could you do with", label: IntentSuggest, weight: 2.6, flags: ucNoOcc},
-	{pattern: "not a/an OCC|so not OCC", label: IntentSuggest, weight: 2.5, flags: ucNeedOcc},
+	{pattern: "not a/an OCC|so not OCC|not be/become a/an? OCC|not to be/become a/an? OCC|not being a/an? OCC|other than a/an? OCC|except a/an? OCC", label: IntentSuggest, weight: 2.5, flags: ucNeedOcc},
 
 	// compare: explicit words with two jobs named outweigh the pay or hours asked about
 	{pattern: "compare|comparing|comparison|compared|versus|vs|difference|differences|which pays more|which earns more|which is better|which one is better", label: IntentCompare, weight: 4, flags: ucNeed2Occ},
