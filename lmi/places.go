@@ -185,7 +185,6 @@ var placeAliases = []struct {
 	{"auld reekie", []string{"Scotland"}, "City of Edinburgh", ""},
 	{"the granite city", []string{"Scotland"}, "Aberdeen City", ""},
 	{"caerdydd", []string{"Wales"}, "Cardiff", ""},
-	{"the diff", []string{"Wales"}, "Cardiff", ""},
 	{"abertawe", []string{"Wales"}, "Swansea", ""},
 	{"the big smoke", []string{"London"}, "London", ""},
 	{"landan", []string{"London"}, "London", ""},

@@ -109,6 +109,7 @@ func TestFindPlace(t *testing.T) {
 		{"i got an A1", ""},
 		{"the M1 motorway", ""},
 		{"i love the MK2 golf", ""},
+		{"whats the diff between a nurse and a doctor", ""},
 		{"b12 vitamins", ""},
 		{"is M1 a good grade", ""},
 		// everyday words that are also place names
