@@ -39,9 +39,16 @@ func (e *Embedded) outlookFor(u *snapUnit, areaCode string) (*Outlook, error) {
 		}
 		for _, r := range a.Rows {
 			if r.Group == u.SubMajor {
-				return &Outlook{Area: a.Name, SubMajorGroup: r.Group, SubMajorGroupTitle: r.Title,
+				o := &Outlook{Area: a.Name, SubMajorGroup: r.Group, SubMajorGroupTitle: r.Title,
 					Employment2020K: outlookFigure(r.V[0]), Employment2035K: outlookFigure(r.V[1]), NetChangeK: outlookFigure(r.V[2]),
-					ReplacementK: outlookFigure(r.V[3]), TotalRequirementK: outlookFigure(r.V[4])}, nil
+					ReplacementK: outlookFigure(r.V[3]), TotalRequirementK: outlookFigure(r.V[4])}
+				// a total smaller than replacement demand reads as an error unless said
+				if r.V[2] < 0 {
+					o.TotalRequirementK.Caveats = append(o.TotalRequirementK.Caveats, "the total is replacement demand (people leaving or retiring) minus the jobs lost overall, so it is smaller than replacement demand")
+				} else {
+					o.TotalRequirementK.Caveats = append(o.TotalRequirementK.Caveats, "the total is replacement demand (people leaving or retiring) plus the new jobs")
+				}
+				return o, nil
 			}
 		}
 	}
