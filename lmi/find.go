@@ -44,6 +44,12 @@ physics chemistry biology photography animation journalism`)
 var findWorkNext = toSet(`job jobs work worker workers career careers industry sector course courses apprenticeship
 apprenticeships role roles vacancy vacancies salary salaries pay wage wages degree trade field profession
 earn earns earning paid make makes`)
+var findThings = toSet(`plant restaurant garment badger buffer paper newspaper water timer scanner popper fritter freezer
+wrapper filler flasher sniffer swinger stunner tracer photocopier wicker domestic process fitness graphic critic
+president spider`)
+
+var findDoNext = toSet(`do earn make get need have work study train start`)
+
 var findWorkPrev = toSet(`into as become becoming study studying in join joining joined`)
 
 // filler words that may still begin a longer title ("train driver", "head teacher",
@@ -118,7 +124,8 @@ func (idx *searchIndex) find(text string) []Mention {
 			for j := range wa {
 				wa[j] = altsAt(i + j)
 			}
-			idx.exact(words, wa, best, single, single && (hasWorkContext(toks, i) || findStrongFields[toks[i].raw]))
+			morphOK := single && (hasWorkContext(toks, i) || findStrongFields[toks[i].raw])
+			idx.exact(words, wa, best, single, morphOK, morphOK || (single && jobQuestion(toks, i)))
 			if len(best) == 0 {
 				continue
 			}
@@ -157,6 +164,11 @@ func (idx *searchIndex) singleOK(toks []token, i int) bool {
 	if findWeak[t.raw] || findWeak[t.norm] {
 		return findStrongFields[t.raw] || hasWorkContext(toks, i) || idx.coordinated(toks, i)
 	}
+	// everyday things whose names the index also has as job titles ("plants", "a
+	// restaurant", "water", "paper"): only next to a work word
+	if findThings[t.norm] || findThings[t.raw] {
+		return hasWorkContext(toks, i)
+	}
 	// "my teacher said...", "her doctor": a person the user knows, not a job asked about
 	if i > 0 && possessives[toks[i-1].raw] && !hasWorkContext(toks, i) {
 		return false
@@ -179,7 +191,7 @@ func (idx *searchIndex) coordinated(toks []token, i int) bool {
 			return false
 		}
 		best := map[string]scored{}
-		idx.exact([]string{t.norm}, nil, best, true, false)
+		idx.exact([]string{t.norm}, nil, best, true, false, false)
 		return len(best) > 0 && topScore(best) >= 0.9
 	}
 	conj := func(j int) bool { return j >= 0 && j < len(toks) && (toks[j].raw == "or" || toks[j].raw == "and") }
@@ -205,9 +217,21 @@ func hasWorkContext(toks []token, i int) bool {
 	return false
 }
 
+// jobQuestion reports whether the word at i sits where questions put a job ("what
+// does a plumbr do", "what do plumbrs do", "is being a vet hard"): enough to accept a
+// misspelt job name, not to read an everyday word as one by word form.
+func jobQuestion(toks []token, i int) bool {
+	if i > 1 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && (toks[i-2].raw == "does" || toks[i-2].raw == "being" || toks[i-2].raw == "becoming") {
+		return true
+	}
+	return i > 0 && i+1 < len(toks) && (toks[i-1].raw == "do" || toks[i-1].raw == "does") && findDoNext[toks[i+1].raw]
+}
+
 // exact looks the words up as a whole phrase (directly or through variants) only.
 // alts holds each word's variants when the caller has them (nil: worked out here).
-func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scored, single, morphOK bool) {
+// morphOK allows word-form variants and plain titles for a single word, spellOK
+// spelling fixes of shorter words.
+func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scored, single, morphOK, spellOK bool) {
 	key := strings.Join(words, " ")
 	if id, ok := idx.lookup(key); ok {
 		p := &idx.phrases[id]
@@ -235,7 +259,7 @@ func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scor
 			if a.word == w {
 				continue
 			}
-			if single && a.factor < 0.9 && (len(w) < 7 && !(morphOK && len(w) >= 5) || a.word[0] != w[0]) {
+			if single && a.factor < 0.9 && (len(w) < 7 && !(spellOK && len(w) >= 5) || a.word[0] != w[0]) {
 				continue // spelling fixes only for longer words in free text, or next to a work word ("become a plumer")
 			}
 			if single && a.factor >= 0.9 && a.factor < 0.99 && !morphOK {

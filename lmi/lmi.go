@@ -140,8 +140,8 @@ type Outlook struct {
 
 // Demand is online job advert data (England).
 type Demand struct {
-	Month          string `json:"month"`          // latest month, "2025-11"
-	Adverts3mAvg   Figure `json:"adverts_3m_avg"` // England, this unit group
+	Month        string `json:"month"`          // latest month, "2025-11"
+	Adverts3mAvg Figure `json:"adverts_3m_avg"` // England, this unit group
 	// GrowthPct (since January 2021) is left Missing with a reason: January 2021 was
 	// a lockdown month with very few adverts, so the change since then mostly shows
 	// the reopening (chefs +500%), not demand. Use GrowthPct12m.
