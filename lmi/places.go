@@ -525,6 +525,58 @@ func (g *placeIndex) find(text string) (PlaceMatch, bool) {
 	return best.m, true
 }
 
+// findMisspelt looks for a misspelt town after "in", "near"... ("jobs in birmingam",
+// "salary in edinburg"), for a word that is no known word (known: the job-title
+// index's vocabulary, so "jobs in beauty" is never Beauly and "working" never Woking).
+func (g *placeIndex) findMisspelt(text string, known func(string) bool) (PlaceMatch, bool) {
+	toks := tokenize(text)
+	for i := 1; i < len(toks) && i < 200; i++ {
+		t := toks[i]
+		if !placePrepositions[toks[i-1].raw] || len(t.raw) < 6 || hasDigit(t.raw) || placeCommonWords[t.raw] || known(t.raw) || known(t.norm) {
+			continue
+		}
+		if m, ok := g.fuzzyWord(t.raw, text, t.start, t.end); ok {
+			return m, true
+		}
+	}
+	return PlaceMatch{}, false
+}
+
+// words that follow "in" and the like but are not places, kept from spelling fixes
+var placeCommonWords = toSet(`school college university retail finance business london hospital hospitals
+marketing nursing engineering construction healthcare science computing teaching design media education
+general future summer winter person england scotland britain charge between advance return`)
+
+// fuzzyWord accepts a one-letter slip (two in long names) in a strong one-word place
+// name: a local authority, an LSIP area or a post town.
+func (g *placeIndex) fuzzyWord(w, text string, start, end int) (PlaceMatch, bool) {
+	maxD := 1
+	if len(w) >= 9 {
+		maxD = 2
+	}
+	var bestKey string
+	bestD, bestRank := 99, 99
+	for name, pe := range g.names {
+		if pe.weak || pe.rank > 5 || strings.IndexByte(name, ' ') >= 0 || name[0] != w[0] {
+			continue
+		}
+		if d := len(name) - len(w); d > maxD || -d > maxD {
+			continue
+		}
+		d := editDistance(w, name, maxD)
+		if d > maxD {
+			continue
+		}
+		if d < bestD || (d == bestD && (pe.rank < bestRank || (pe.rank == bestRank && name < bestKey))) {
+			bestKey, bestD, bestRank = name, d, pe.rank
+		}
+	}
+	if bestKey == "" {
+		return PlaceMatch{}, false
+	}
+	return g.match(g.names[bestKey], text, start, end), true
+}
+
 // words around a letters-and-digits token that make it a grade, level, year or
 // product rather than a postcode district ("got a B2", "B1 level", "year 10")
 var (
@@ -675,7 +727,14 @@ func (e *Embedded) FindPlace(ctx context.Context, text string) (PlaceMatch, bool
 	if len(text) > 20000 {
 		text = text[:20000]
 	}
-	return g.find(text)
+	if m, ok := g.find(text); ok {
+		return m, true
+	}
+	idx, err := e.index()
+	if err != nil {
+		return PlaceMatch{}, false
+	}
+	return g.findMisspelt(text, idx.known)
 }
 
 // Regions lists the 12 UK countries and English regions.

@@ -95,6 +95,15 @@ func TestFindPlace(t *testing.T) {
 		{"kernow jobs", "South West"},
 		{"glesga joiner pay", "Scotland"},
 		{"jobs in soton", "South East"},
+		// a misspelt town after "in", "near"...
+		{"jobs in birmingam", "West Midlands"},
+		{"plumber salary in edinburg", "Scotland"},
+		{"i live in sheffeild", "Yorkshire and The Humber"},
+		{"best paid jobs in cardif", "Wales"},
+		{"jobs in beauty", ""},
+		{"i am working in retail", ""},
+		{"jobs in survey work", ""},
+		{"jobs in france", ""},
 		// a bare postcode district
 		{"roofer pay LS6", "Yorkshire and The Humber"},
 		{"electrician salary NE6", "North East"},
