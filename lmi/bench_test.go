@@ -117,7 +117,7 @@ func BenchmarkFindOccupations(b *testing.B) {
 }
 
 var benchPlaces = []string{"chef wages in scotland", "architect pay in manchester", "top paying jobs in nottingham", "jobs near M1 1AE",
-	"best paid jobs in glasgow", "salary london", "how do i become a plumber", "i live in ls6"}
+	"best paid jobs in glasgow", "salary london", "how do i become a plumber", "i live in ls6", "roofer pay LS6", "jobs in birmingam", "jobs near pompey"}
 
 // BenchmarkFindPlace times scanning whole messages for places.
 func BenchmarkFindPlace(b *testing.B) {

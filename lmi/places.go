@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Place resolution: the 12 regions, postcode districts (a full postcode is cut to its
@@ -36,6 +37,9 @@ type placeIndex struct {
 	names    map[string]*placeEntry
 	maxWords int
 	lsips    []string
+
+	fuzzyOnce sync.Once
+	fuzzyKeys map[byte][]string // strong one-word names by first letter, sorted
 }
 
 func (e *Embedded) places() (*placeIndex, error) {
@@ -554,12 +558,21 @@ func (g *placeIndex) fuzzyWord(w, text string, start, end int) (PlaceMatch, bool
 	if len(w) >= 9 {
 		maxD = 2
 	}
+	g.fuzzyOnce.Do(func() {
+		g.fuzzyKeys = map[byte][]string{}
+		for name, pe := range g.names {
+			if !pe.weak && pe.rank <= 5 && name != "" && strings.IndexByte(name, ' ') < 0 {
+				g.fuzzyKeys[name[0]] = append(g.fuzzyKeys[name[0]], name)
+			}
+		}
+		for _, l := range g.fuzzyKeys {
+			sort.Strings(l)
+		}
+	})
 	var bestKey string
 	bestD, bestRank := 99, 99
-	for name, pe := range g.names {
-		if pe.weak || pe.rank > 5 || strings.IndexByte(name, ' ') >= 0 || name[0] != w[0] {
-			continue
-		}
+	for _, name := range g.fuzzyKeys[w[0]] {
+		pe := g.names[name]
 		if d := len(name) - len(w); d > maxD || -d > maxD {
 			continue
 		}
