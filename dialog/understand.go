@@ -514,7 +514,7 @@ const (
 
 var ucEntitySpecs = []ucPatternSpec{
 	{pattern: "near me|round here|around here|round my way|local|locally|in my area|my area|nearby|near by|near where i live|close to me|close by|near home|near my house|in my town|where i live|around me|near to me", label: ueNearMe},
-	{pattern: "without a/an? degree|without going to uni/university|without uni/university|no degree|no uni|no university|not go to uni/university|not going to uni/university|not want to go to uni/university|not want a degree|not wanting to go to uni|skip uni|instead of uni/university|not need a degree|do not have a degree|not do a degree|not doing a degree|degree not needed|no qualifications|dropped out", label: ueNoDegree},
+	{pattern: "without a/an? degree|without going to uni/university|without uni/university|no degree|no uni|no university|not go to uni/university|not going to uni/university|not want to go to uni/university|not want a degree|not wanting to go to uni|skip uni|instead of uni/university|not need a degree|not need uni/university|not need to go to uni/university|no need for uni/university|no need for a degree|not needing a degree|not needing uni|not require a degree|no degree needed|no degree required|do not have a degree|not do a degree|not doing a degree|degree not needed|no qualifications|dropped out", label: ueNoDegree},
 	{pattern: "at/in uni/university|uni/university student|first/second/third/final year of/at uni/university|undergrad|undergraduate|fresher|studying at uni/university|doing a/my degree", label: ueAgeUni},
 	{pattern: "sixth form|6th form|year 12|year 13|lower sixth|upper sixth", label: ueAgeSixth},
 	{pattern: "doing/taking/sitting/revising for? my/the? gcses/gcse|gcses/gcse|year 10|year 11", label: ueQualPrefix + "gcse"},

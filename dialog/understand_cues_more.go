@@ -6,11 +6,19 @@ package dialog
 // someone who", "what jobs can i get with no qualifications", "but not a doctor"), booking
 // an appointment, advertised jobs, and "wages for" as a pay question.
 var ucCueSpecsMore = []ucPatternSpec{
+	// entry: skills and qualities for a job ("what skills do i need to be a good mechanic")
+	{pattern: "what skills|which skills|skills do i/you need|skills needed|skills you need|skills for|skills to be|qualities do i/you need|what qualities|need to be good at|what do i need to be good at|what experience do i/you need", label: IntentEntry, weight: 3},
+	// hours: where and when the work happens ("do firefighters sleep at the station")
+	{pattern: "sleep at/in the? work/station/hospital/base/job|sleep there|stay overnight|stay over|live at the|live on site|away from home|time away|work away|weeks away|months at sea|at sea for", label: IntentHours, weight: 2.6, flags: ucNeedOcc},
+	// suggest: "i want to help animals", "i wanna work with kids"
+	{pattern: "want to help|like helping|help animals/people/kids/children/others|help the environment/planet|want to work with|want a job with|want a job working|want to work outside/outdoors|want to make a difference", label: IntentSuggest, weight: 1.5, flags: ucNoOcc},
+	// best_paid: "what are the best jobs in wales"
+	{pattern: "what are the best/top jobs/careers|what is the best job/career|best/top jobs/careers in PLACE|best/top jobs/careers in the uk/country/area|best/top jobs/careers around/near here|best/top jobs/careers$|best job/career$", label: IntentBestPaid, weight: 3.6, flags: ucNoOcc},
 	// suggest: a person describing themselves ("i'm sporty", "i'm really arty"); needs an
 	// interest or a dislike to reach the least score
 	{pattern: "i am|i am quite|i am really|i am very|i am pretty|i am so", label: IntentSuggest, weight: 0.75, flags: ucNoOcc},
 	// entry follow-ups: "can i do it without going to college", "how do i get in without a degree"
-	{pattern: "without going to uni/university/college/sixth|without uni/university/college/a levels/gcses|without a/an? degree|without doing a/an? degree/apprenticeship/course|without qualifications|without any qualifications|do it without|get in without|how do i/you get in|how can i/you get in|how to get in|way in|ways in|get in to it|get into it|do i need to go to college/uni/university|need a levels|need gcses|need college|straight from school|after my gcses|after a levels|leave school at 16", label: IntentEntry, weight: 2.6},
+	{pattern: "without going to uni/university/college/sixth|without uni/university/college/gcses|without a levels|without a/an? degree|without doing a/an? degree/apprenticeship/course|without qualifications|without any qualifications|do it without|get in without|how do i/you get in|how can i/you get in|how to get in|way in|ways in|get in to it|get into it|do i need to go to college/uni/university|need a levels|need gcses|need college|straight from school|after my gcses|after a levels|leave school at 16", label: IntentEntry, weight: 2.6},
 	// hours: days of the week and holidays
 	{pattern: "saturdays|sundays|saturday|sunday|weekdays|mondays|fridays|bank holiday|bank holidays|christmas|new year|new years|boxing day|easter|overnight|overnights|nightshift|nightshifts|on call|unsociable hours|unsocial hours|anti social hours|12 hour|twelve hour|rota|rotas|days off|weekends off|week off|time off", label: IntentHours, weight: 2.5, flags: ucNeedOcc},
 	{pattern: "work/working saturdays/sundays/weekends/nights/evenings/christmas/holidays|work/working on/at/over saturdays/sundays/saturday/sunday/weekends/christmas/holidays/bank|what days|which days|how many shifts|what shifts|shift patterns|how early|how late|get weekends off|get holidays|get time off|how much holiday|holiday do * get|is it 9 to 5|is it nine to five|work 9 to 5|work from home|work from home|hours like|hours are like", label: IntentHours, weight: 3},
