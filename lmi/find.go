@@ -44,6 +44,11 @@ physics chemistry biology photography animation journalism`)
 var findWorkNext = toSet(`job jobs work worker workers career careers industry sector course courses apprenticeship
 apprenticeships role roles vacancy vacancies salary salaries pay wage wages degree trade field profession
 earn earns earning paid make makes`)
+// field nouns that may come before the kind of work ("engineering aerospace",
+// "nursing children", "teaching primary")
+var findFieldHeads = toSet(`engineering engineer nursing nurse teaching teacher science scientist design designer
+law lawyer medicine doctor management manager technician`)
+
 var findThings = toSet(`plant restaurant garment badger buffer paper newspaper water timer scanner popper fritter freezer
 wrapper filler flasher sniffer swinger stunner tracer photocopier wicker domestic process fitness graphic critic
 president spider`)
@@ -126,6 +131,11 @@ func (idx *searchIndex) find(text string) []Mention {
 			}
 			morphOK := single && (hasWorkContext(toks, i) || findStrongFields[toks[i].raw])
 			idx.exact(words, wa, best, single, morphOK, morphOK || (single && jobQuestion(toks, i)))
+			// a field named before its kind: "engineering aerospace" is aerospace engineering
+			if len(best) == 0 && n == 2 && !findStop[toks[i+1].raw] && findFieldHeads[toks[i].raw] {
+				sw := []string{words[1], words[0]}
+				idx.exact(sw, [][]alt{wa[1], wa[0]}, best, false, false, false)
+			}
 			if len(best) == 0 {
 				continue
 			}

@@ -42,6 +42,8 @@ func TestFindOccupations(t *testing.T) {
 		{"police or army", []string{"3312", "3311"}},
 		{"army or police", []string{"3311", "3312"}},
 		{"how do i become a plumer", []string{"5315"}},
+		{"what subjects should i pick for engineering aerospace", []string{"2126"}},
+		{"teaching primary", []string{"2314"}},
 		{"i want to become a clown", []string{"3413"}},
 		// filler words and everyday words must not become jobs
 		{"i want to join", nil},
