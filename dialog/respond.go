@@ -92,7 +92,13 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 		text = in.Button
 	}
 	if in.Command == "" {
-		t.u = e.und.Understand(ctx, clipText(text))
+		ct := clipText(text)
+		// the gate above already read this very text: no need to run it twice
+		if uu, ok := e.und.(*Understander); ok {
+			t.u = uu.understand(ctx, ct, in.Button == "" && ct == in.Text)
+		} else {
+			t.u = e.und.Understand(ctx, ct)
+		}
 		if t.u.Safeguarding != nil {
 			return e.safeguarding(ctx, rs, t, t.u.Safeguarding)
 		}

@@ -78,11 +78,19 @@ func ucLexSpecs(lex []ucLexEntry) []ucPatternSpec {
 // Understand reads one message without any conversation state. The safeguarding gate runs
 // first; a flagged message has intent "safeguarding" whatever else it says.
 func (u *Understander) Understand(ctx context.Context, text string) Understanding {
+	return u.understand(ctx, text, false)
+}
+
+// understand is Understand; gated says the caller has already run CheckSafeguarding on
+// this very text and found nothing, so the gate is not run twice.
+func (u *Understander) understand(ctx context.Context, text string, gated bool) Understanding {
 	out := Understanding{Text: text, Intent: IntentUnknown}
 	toks := ucNormalise(text)
-	if len(text) > ucMaxText {
+	switch {
+	case gated:
+	case len(text) > ucMaxText:
 		out.Safeguarding = CheckSafeguarding(text) // the gate reads the whole message
-	} else {
+	default:
 		out.Safeguarding = sgCheckTokens(text, toks)
 	}
 	if len(toks) == 0 {
