@@ -213,12 +213,17 @@ func soundKey(w string) string {
 		switch {
 		case c < 'a' || c > 'z':
 			continue
-		case (c == 't' || c == 's' || c == 'c') && next == 'i' && isV(after) && i > 0:
+		case (c == 't' || c == 's' || c == 'c' || c == 'z') && next == 'i' && isV(after) && i > 0:
 			b = append(b, 'S') // -tion, -sion, -cian: "sh"
 			i++
-		case c == 's' && next == 'h', c == 'c' && next == 'h':
+		case c == 's' && next == 'h':
 			b = append(b, 'S')
 			i++
+		case c == 'c' && next == 'h':
+			b = append(b, 'k') // "chemist", "mechanic" ("chef" is left to spelling fixes)
+			i++
+		case c == 'p' && i == 0 && (next == 's' || next == 'n'):
+			// silent first letter: "psychologist", "pneumatic"
 		case c == 'd' && next == 'i' && isV(after) && i > 0, c == 'd' && next == 'g' && (after == 'e' || after == 'i'):
 			b = append(b, 'j') // "soldier", "judge"
 			i++

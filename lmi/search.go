@@ -688,9 +688,7 @@ func (idx *searchIndex) alternatives(w string) []alt {
 		}
 	}
 	if !known && len(out) == 0 {
-		for _, c := range idx.corrections(w) {
-			out = append(out, alt{c, 0.88})
-		}
+		out = append(out, idx.corrections(w)...)
 	}
 	if len(out) == 0 {
 		out = append(out, alt{w, 1})
@@ -749,12 +747,12 @@ func morphVariants(w string) []string {
 
 // corrections finds index words within a small edit distance of w (1, or 2 for long
 // words), most common first. Short words must keep their first letter.
-func (idx *searchIndex) corrections(w string) []string {
+func (idx *searchIndex) corrections(w string) []alt {
 	if len(w) < 4 || len(w) > 30 {
 		return nil
 	}
 	if c, ok := idx.corrCache.Load(w); ok {
-		return c.([]string)
+		return c.([]alt)
 	}
 	idx.bktOnce.Do(func() {
 		idx.buckets = make(map[bucketKey][]int32, 1024)
@@ -817,9 +815,9 @@ func (idx *searchIndex) corrections(w string) []string {
 		}
 		return list[i].w < list[j].w
 	})
-	out := []string{}
+	out := []alt{}
 	// words that sound the same come first ("soljer" -> "soldier", not "solder"),
-	// the most common of them
+	// the most common of them, and count a little more than other spellings
 	if len(w) >= 5 {
 		var snd []cd
 		for _, i := range idx.sounds[soundKey(w)] {
@@ -835,15 +833,15 @@ func (idx *searchIndex) corrections(w string) []string {
 			return snd[i].w < snd[j].w
 		})
 		for i := 0; i < len(snd) && i < 2; i++ {
-			out = append(out, snd[i].w)
+			out = append(out, alt{snd[i].w, 0.89})
 		}
 	}
 	for i, c := range list {
 		if i == 3 || c.d > list[0].d || len(out) >= 3 {
 			break
 		}
-		if !slices.Contains(out, c.w) {
-			out = append(out, c.w)
+		if !slices.ContainsFunc(out, func(a alt) bool { return a.word == c.w }) {
+			out = append(out, alt{c.w, 0.88})
 		}
 	}
 	if idx.corrN.Add(1) < 20000 { // bounded: arbitrary user words must not grow memory for ever
