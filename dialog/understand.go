@@ -18,7 +18,7 @@ import (
 // go to the one written first, other ties by ucIntentPrecedence. A cue right after "not"
 // ("don't want to be a vet") does not count for entry or compare. When the store's scan
 // misses a job or a place in a job question, leftover words are searched (moreMentions),
-// and place nicknames and bare postcode districts are tried (placeFallback). The cues
+// and place nicknames the store still lacks are tried (placeFallback). The cues
 // that decided are kept in Understanding.Cues.
 type Understander struct {
 	store     lmi.Store
