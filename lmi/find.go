@@ -36,7 +36,7 @@ a level a levels gcse gcses btec nvq t level
 var findWeak = toSet(`care caring sales sale security building construction business art music sport sports film
 law finance science dance drama cooking fashion banking cleaning marketing advertising admin retail hospitality beauty
 coach cook porter driver manager assistant worker officer operator technician consultant specialist analyst director
-pa pt ta ot pr hr kp it dev spark cop marine sailor navy army military forces gamer bar raf marines
+pa pt ta ot pr hr kp it dev spark cop marine sailor navy army military forces gamer bar raf marines qs
 computing engineering teaching nursing coding programming accounting accountancy economics psychology
 physics chemistry biology photography animation journalism`)
 
@@ -59,7 +59,7 @@ var findWorkPrev = toSet(`into as become becoming study studying in join joining
 
 // filler words that may still begin a longer title ("train driver", "head teacher",
 // "private investigator", "general practitioner", "human resources officer")
-var findLeadOK = toSet(`train training head team general private human customer model student trainee fan care
+var findLeadOK = toSet(`train training head team general private human customer model student trainee fan care make it
 security sales support new`)
 
 // fields that are strong enough on their own when the message is about work

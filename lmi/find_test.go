@@ -44,6 +44,9 @@ func TestFindOccupations(t *testing.T) {
 		{"how do i become a plumer", []string{"5315"}},
 		{"what subjects should i pick for engineering aerospace", []string{"2126"}},
 		{"teaching primary", []string{"2314"}},
+		{"how much does a make-up artist earn", []string{"6222"}},
+		{"it tech salary", []string{"3131"}},
+		{"lollipop ladies pay", []string{"9232"}},
 		{"i want to become a clown", []string{"3413"}},
 		// filler words and everyday words must not become jobs
 		{"i want to join", nil},
@@ -54,6 +57,8 @@ func TestFindOccupations(t *testing.T) {
 		{"the army of fans", nil},
 		{"i want to become a better person", nil},
 		{"i need a plan", nil},
+		{"make up your mind", nil},
+		{"is it hard", nil},
 		{"what do plants need", nil},
 		{"i had lunch at a restaurant", nil},
 		{"what do cats do", nil},
