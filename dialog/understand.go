@@ -17,8 +17,8 @@ import (
 // phrases score every intent. The best score wins; ties between two questions about a job
 // go to the one written first, other ties by ucIntentPrecedence. A cue right after "not"
 // ("don't want to be a vet") does not count for entry or compare. When the store's scan
-// misses a job or a place in a job question, leftover words are searched (moreMentions),
-// and place nicknames the store still lacks are tried (placeFallback). The cues
+// misses a place, place nicknames the store still lacks are tried (placeFallback). Job
+// titles are the store's alone (FindOccupations). The cues
 // that decided are kept in Understanding.Cues.
 type Understander struct {
 	store     lmi.Store
@@ -125,14 +125,6 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool) 
 	ctoks := ucCollapse(toks, out.Occupations, out.Place)
 	u.entities(toks, ctoks, &out)
 	u.classify(ctoks, &out)
-	if u.store != nil && ucOccIntents[out.Intent] && len(out.Occupations) < 3 && !ucInterestFrame(toks) {
-		if ms, ok := u.moreMentions(ctx, text, toks, out.Occupations, out.Place); ok {
-			out.Occupations = ms
-			ctoks = ucCollapse(toks, out.Occupations, out.Place)
-			out.Cues = out.Cues[:0]
-			u.classify(ctoks, &out)
-		}
-	}
 	out.PayUnit, out.Without, out.Apprentice = payUnit(text), withoutIn(text, out.NoDegree), apprenticeIn(text)
 	if out.Intent == IntentBestPaid && !out.NoDegree && ucAsksTrades(toks) {
 		// "best paid apprenticeships", "highest paying trades": jobs without a degree
