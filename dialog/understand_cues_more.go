@@ -6,6 +6,10 @@ package dialog
 // someone who", "what jobs can i get with no qualifications", "but not a doctor"), booking
 // an appointment, advertised jobs, and "wages for" as a pay question.
 var ucCueSpecsMore = []ucPatternSpec{
+	// outlook: how hard finding work is, how many people do a job
+	{pattern: "how hard/easy/difficult/tough is it to get/find a/any? job/jobs/work|hard/easy/difficult/tough is it to get/find a/any? job/jobs/work|how many people work as/in|how many people are OCC|how many OCC are there|how many people do this/that job|number of people working as/in|how many people are employed as/in", label: IntentOutlook, weight: 3.6},
+	// delete_data: "get rid of my info"
+	{pattern: "get rid of my data/info/information/details/account/messages/chat/chats/history/stuff|remove me from|take my data/info/details off", label: IntentDeleteData, weight: 6},
 	// entry: skills and qualities for a job ("what skills do i need to be a good mechanic")
 	{pattern: "what skills|which skills|skills do i/you need|skills needed|skills you need|skills for|skills to be|qualities do i/you need|what qualities|need to be good at|what do i need to be good at|what experience do i/you need", label: IntentEntry, weight: 3},
 	// hours: where and when the work happens ("do firefighters sleep at the station")
