@@ -26,17 +26,23 @@ func ExtractEntry(text string) Entry {
 	required := map[string]bool{}
 	for _, s := range splitSentences(text) {
 		l := strings.ToLower(s)
-		opt := reOptional.MatchString(l)
-		for _, q := range []string{"degree", "postgraduate"} {
-			re := entryQualRe[q]
-			if q == "degree" {
-				re = reDegreeWord
-			}
-			if re.MatchString(l) {
-				if opt || (q == "postgraduate" && reOrPostgrad.MatchString(l)) {
-					optional[q] = true
-				} else {
-					usual[q] = true
+		// clause by clause: "entrants usually possess a degree, although some roles
+		// may require a postgraduate qualification" gives a usual degree and an
+		// optional postgraduate one
+		marked := reClause.ReplaceAllStringFunc(l, func(m string) string { return "|" + m })
+		for _, cl := range strings.Split(marked, "|") {
+			opt := reOptional.MatchString(cl)
+			for _, q := range []string{"degree", "postgraduate"} {
+				re := entryQualRe[q]
+				if q == "degree" {
+					re = reDegreeWord
+				}
+				if re.MatchString(cl) {
+					if opt || (q == "postgraduate" && reOrPostgrad.MatchString(cl)) {
+						optional[q] = true
+					} else {
+						usual[q] = true
+					}
 				}
 			}
 		}
@@ -158,9 +164,10 @@ func ExtractEntry(text string) Entry {
 }
 
 var (
-	reOptional      = regexp.MustCompile(`\bavailable\b|\bmay (qualify|also|possess|posess|have|hold|take|study|undertake|complete|enter)\b|\bsome (entrants|graduates|candidates|people|employers|posts|roles)\b|\b(can|could) also\b|sometimes possible|also possible|are eligible|\boptional\b|further study`)
+	reOptional      = regexp.MustCompile(`\bavailable\b|\bmay\b|\bsome\b|\b(can|could) also\b|sometimes possible|also possible|are eligible|\boptional\b|further study`)
 	reOrPostgrad    = regexp.MustCompile(`degrees?,? (and/or|or) (a |an )?(relevant |appropriate )?(postgraduate|masters?)\b`)
 	reDegreeWord    = regexp.MustCompile(`\bdegrees?\b`)
+	reClause        = regexp.MustCompile(`,\s*(although|but|and|while|whereas)\s|\s(although|but|whereas)\s|\sand (some|many|other)\s`)
 	reRequired      = regexp.MustCompile(`\b(must|will require|requires?|required|essential|mandatory|compulsory|pre-?requisite|necessary)\b`)
 	reRequiredNot   = regexp.MustCompile(`\b(may|might|some|sometimes|often|not|no|can be|although|usually|normally|typically|generally)\b`)
 	reDegreeSubject = regexp.MustCompile(`(?:degree|university course|degree course) in ([a-z][a-z ]{2,60})`)

@@ -34,7 +34,7 @@ func needsDegree(u *snapUnit) bool {
 // than from school, college or training: corporate managers and directors
 // (sub-major group 11, chief executives among them; directors and senior officers
 // elsewhere in major group 1) and unit groups whose entry
-// facts give only experience and promotion as routes.
+// facts give only experience or promotion as routes.
 func seniorRole(u *snapUnit) bool {
 	if strings.HasPrefix(u.SOC2020, "11") {
 		return true
@@ -53,7 +53,7 @@ func seniorRole(u *snapUnit) bool {
 			return false
 		}
 	}
-	return slices.Contains(u.Entry.Routes, "promotion_at_work")
+	return true // only experience or promotion leads in
 }
 
 // BestPaid ranks unit groups by full-time median annual pay (ASHE 2025; groups whose
