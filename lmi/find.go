@@ -44,6 +44,7 @@ physics chemistry biology photography animation journalism`)
 var findWorkNext = toSet(`job jobs work worker workers career careers industry sector course courses apprenticeship
 apprenticeships role roles vacancy vacancies salary salaries pay wage wages degree trade field profession
 earn earns earning paid make makes`)
+
 // field nouns that may come before the kind of work ("engineering aerospace",
 // "nursing children", "teaching primary")
 var findFieldHeads = toSet(`engineering engineer nursing nurse teaching teacher science scientist design designer
