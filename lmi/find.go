@@ -27,7 +27,7 @@ compare vs versus or better worse difference between same different demand futur
 requirement requirements entry route routes way ways start starting student students trainee
 vacancy vacancies role roles position positions opportunity opportunities option options choice choices
 team leader member partner owner user customer fan general head private major professional official
-extra genius model monitor page reader runner guide counter boiler changer killer witness brother sister
+extra genius monitor page reader runner guide counter boiler changer killer witness brother sister
 mate hand help helper supporter follower lover viewer speaker player sitter sleeper
 a level a levels gcse gcses btec nvq t level
 `)
@@ -36,7 +36,8 @@ a level a levels gcse gcses btec nvq t level
 var findWeak = toSet(`care caring sales sale security building construction business art music sport sports film
 law finance science dance drama cooking fashion banking cleaning marketing advertising admin retail hospitality beauty
 coach cook porter driver manager assistant worker officer operator technician consultant specialist analyst director
-pa pt ta ot pr hr kp it dev spark cop marine sailor navy army military forces gamer bar raf marines qs
+pa pt ta ot pr hr kp it dev spark cop marine sailor navy army military forces gamer bar raf marines qs model
+boxer
 computing engineering teaching nursing coding programming accounting accountancy economics psychology
 physics chemistry biology photography animation journalism`)
 
@@ -218,7 +219,7 @@ func hasWorkContext(toks []token, i int) bool {
 	if i > 0 && findWorkPrev[toks[i-1].raw] && !(toks[i-1].raw == "in" && !(i > 1 && findWorkNext[toks[i-2].raw])) {
 		return true
 	}
-	if i > 1 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && (toks[i-2].raw == "be" || toks[i-2].raw == "become" || toks[i-2].raw == "as") {
+	if i > 1 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && (toks[i-2].raw == "be" || toks[i-2].raw == "become" || toks[i-2].raw == "as" || toks[i-2].raw == "being" || toks[i-2].raw == "becoming") {
 		return true
 	}
 	// "join the army", "get into the navy", "work in the police"

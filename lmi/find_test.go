@@ -47,6 +47,9 @@ func TestFindOccupations(t *testing.T) {
 		{"how much does a make-up artist earn", []string{"6222"}},
 		{"it tech salary", []string{"3131"}},
 		{"lollipop ladies pay", []string{"9232"}},
+		{"i want to be a model", []string{"3413"}},
+		{"is being a gamer a real job", []string{"3413"}},
+		{"how much do boxers earn", []string{"3431"}},
 		{"i want to become a clown", []string{"3413"}},
 		// filler words and everyday words must not become jobs
 		{"i want to join", nil},
@@ -59,6 +62,8 @@ func TestFindOccupations(t *testing.T) {
 		{"i need a plan", nil},
 		{"make up your mind", nil},
 		{"is it hard", nil},
+		{"he is my role model", nil},
+		{"my dog is a boxer", nil},
 		{"what do plants need", nil},
 		{"i had lunch at a restaurant", nil},
 		{"what do cats do", nil},
