@@ -6,27 +6,11 @@ import (
 	"strings"
 )
 
-// likeCues are words after which a like is negated ("bad at maths", "don't like
-// blood"). The person's words only choose which understood likes to keep.
-var likeCues = []string{"bad at ", "not good at ", "no good at ", "rubbish at ", "terrible at ", "awful at ",
-	"hate ", "hates ", "don't like ", "dont like ", "do not like ", "not into ", "can't stand ", "cant stand ",
-	"not a fan of ", "dislike ", "struggle with ", "worst at ", "can't do ", "cant do ", "not ",
-	"don't want to ", "dont want to ", "do not want to "}
-
-// likeAliases tie an understood like to other words for it.
-var likeAliases = map[string][]string{
-	"maths": {"math", "maths", "numbers", "sums"}, "numbers": {"maths", "math", "numbers"},
-	"art": {"art", "drawing", "painting"}, "drawing": {"art", "drawing"}, "creativity": {"art", "drawing", "creative"},
-	"science": {"science", "biology", "chemistry", "physics"}, "english": {"english", "writing", "reading"},
-	"writing": {"english", "writing"}, "sport": {"sport", "sports", "pe", "football"},
-	"people": {"people", "talking"}, "helping people": {"people", "helping"},
-}
-
-// dropNegatedLikes removes interests, subjects and skills the message says the
-// person does NOT like or is bad at, and the filler "people" in "jobs for people who
-// like ...". What is left is what they said they like.
+// dropNegatedLikes removes the filler "people" in "jobs for people who like ...".
+// Likes the person negates ("bad at maths") the Understander has already moved to
+// Understanding.Dislikes. What is left is what they said they like.
 func dropNegatedLikes(u *Understanding) {
-	u.Interests, u.Subjects, u.Skills = keepLiked(u.Text, u.Interests, true), keepLiked(u.Text, u.Subjects, true), keepLiked(u.Text, u.Skills, true)
+	u.Interests = dropFillerPeople(u.Text, u.Interests)
 	// "people" kept on its own means liking people: the store's word for it is
 	// "talking to people" (unless "helping people" already says it).
 	if i := slices.Index(u.Interests, "people"); i >= 0 {
@@ -54,69 +38,21 @@ func dropDisliked(likes, dislikes []string) []string {
 	return out
 }
 
-// keepLiked returns the likes a message does not negate (a new slice when any is
-// dropped; the input is never changed). filler also drops the filler "people".
-func keepLiked(text string, likes []string, filler bool) []string {
-	if len(likes) == 0 {
+// dropFillerPeople drops "people" when the message uses it only as a filler ("jobs for
+// people who like animals"), not as liking people (a new slice when dropped; the input
+// is never changed).
+func dropFillerPeople(text string, likes []string) []string {
+	i := slices.Index(likes, "people")
+	if i < 0 {
 		return likes
 	}
 	t := " " + strings.ToLower(text) + " "
-	var neg []string // words within three words after a negation cue
-	for _, cue := range likeCues {
-		for i := 0; ; {
-			j := strings.Index(t[i:], " "+cue)
-			if j < 0 {
-				break
-			}
-			rest := strings.Fields(t[i+j+1+len(cue):])
-			if len(rest) > 3 {
-				rest = rest[:3]
-			}
-			for _, w := range rest {
-				if w == "but" || w == "and" || w == "i" {
-					break
-				}
-				neg = append(neg, strings.Trim(w, ".,!?"))
-			}
-			i += j + 1 + len(cue)
+	for _, c := range []string{"with people", "to people", "like people", "love people", "helping people", "help people", "meeting people", "people person"} {
+		if strings.Contains(t, c) {
+			return likes
 		}
 	}
-	negated := func(like string) bool {
-		words := likeAliases[like]
-		if words == nil {
-			words = strings.Fields(like)
-		}
-		for _, w := range words {
-			if slices.Contains(neg, w) {
-				// negated unless it is also liked plainly ("i like maths but not physics")
-				return !strings.Contains(t, "like "+w) && !strings.Contains(t, "love "+w) && !strings.Contains(t, "good at "+w) ||
-					strings.Contains(t, "bad at "+w) || strings.Contains(t, "not good at "+w)
-			}
-		}
-		return false
-	}
-	isFiller := func(like string) bool {
-		// "people" on its own from "jobs for people who like ..." says nothing.
-		if !filler || like != "people" {
-			return false
-		}
-		for _, c := range []string{"with people", "to people", "like people", "love people", "helping people", "help people", "meeting people", "people person"} {
-			if strings.Contains(t, c) {
-				return false
-			}
-		}
-		return true
-	}
-	if len(neg) == 0 && !slices.Contains(likes, "people") {
-		return likes
-	}
-	out := make([]string, 0, len(likes))
-	for _, w := range likes {
-		if !negated(w) && !isFiller(w) {
-			out = append(out, w)
-		}
-	}
-	return out
+	return slices.Delete(slices.Clone(likes), i, i+1)
 }
 
 // riasecWords are the O*NET interest names a suggestion's reasons may carry in

@@ -193,10 +193,7 @@ func (e *Engine) resolve(ctx context.Context, t *turn) {
 		prof.QualLevel = u.QualLevel
 	}
 	dropNegatedLikes(u)
-	// "actually i'm bad at maths": a like said earlier goes.
-	prof.Interests = keepLiked(u.Text, prof.Interests, false)
-	prof.Subjects = keepLiked(u.Text, prof.Subjects, false)
-	prof.Skills = keepLiked(u.Text, prof.Skills, false)
+	// "actually i'm bad at maths": a like said earlier goes (Understanding.Dislikes).
 	prof.Interests = dropDisliked(prof.Interests, u.Dislikes)
 	prof.Subjects = dropDisliked(prof.Subjects, u.Dislikes)
 	prof.Skills = dropDisliked(prof.Skills, u.Dislikes)

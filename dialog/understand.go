@@ -660,8 +660,18 @@ func ucAsksTrades(toks []ucToken) bool {
 // dislikes or is bad at: scanning back up to four words, a negative word ("hate", "bad
 // at", "not good at", "don't like") comes before any positive one or a "but".
 func ucDisliked(toks []ucToken, start int) bool {
+	if start > 0 {
+		switch toks[start-1].s {
+		case "not", "no", "without", "except", "avoid", "avoids", "avoiding":
+			return true // "i like maths but not physics", "jobs with no maths"
+		}
+	}
 	for i := start - 1; i >= 0 && i >= start-4; i-- {
 		switch toks[i].s {
+		case "stand", "do": // "can't stand drawing", "can't do maths"
+			if i >= 1 && toks[i-1].s == "not" {
+				return true
+			}
 		case "but", "whereas", "although", "though":
 			return false
 		case "hate", "hates", "hated", "dislike", "dislikes", "bad", "rubbish", "terrible", "awful",
@@ -670,6 +680,9 @@ func ucDisliked(toks []ucToken, start int) bool {
 			return true
 		case "like", "likes", "love", "loves", "enjoy", "enjoys", "good", "great", "into", "best",
 			"interested", "passionate", "fan", "keen":
+			if i > 1 && toks[i-1].s == "a" && toks[i-2].s == "not" {
+				return true // "not a fan of science"
+			}
 			return i > 0 && (toks[i-1].s == "not" || toks[i-1].s == "never" || toks[i-1].s == "no")
 		}
 	}

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -116,6 +117,12 @@ func TestUnderstandDislikes(t *testing.T) {
 		{"i don't like maths or science, i like drawing", []string{"art"}, []string{"maths", "science"}},
 		{"jobs for people who like animals", []string{"animals"}, []string{"people"}},
 		{"i'm a people person and love sport", []string{"people", "sport"}, nil},
+		{"i like maths but not physics", []string{"maths"}, []string{"physics"}},
+		{"not a fan of science but i love animals", []string{"animals"}, []string{"science"}},
+		{"i can't stand drawing", nil, []string{"art"}},
+		{"jobs with no maths", nil, []string{"maths"}},
+		{"i struggle with english", nil, []string{"english"}},
+		{"i cant do maths at all", nil, []string{"maths"}},
 	}
 	for _, tt := range tests {
 		r := u.Understand(context.Background(), tt.text)
@@ -131,6 +138,9 @@ func TestUnderstandDislikes(t *testing.T) {
 		for _, w := range tt.notWants {
 			if got[w] {
 				t.Errorf("%q: interests %v subjects %v, do not want %q", tt.text, r.Interests, r.Subjects, w)
+			}
+			if w != "people" && !slices.Contains(r.Dislikes, w) {
+				t.Errorf("%q: dislikes %v, want %q", tt.text, r.Dislikes, w)
 			}
 		}
 	}
