@@ -477,14 +477,14 @@ func (idx *searchIndex) search(query string, limit int) []Match {
 		return []Match{}
 	}
 	best := map[string]scored{}
-	idx.collect(words, best)
+	idx.collect(words, best, false) // whole titles first; word overlap only if nothing better turns up
 	// "nurse at the hospital", "waiter in a restaurant": the job is what comes before
 	// the preposition
 	if topScore(best) < 0.9 {
 		for k := 1; k < len(words); k++ {
 			if placePreps[words[k]] {
 				sub := map[string]scored{}
-				idx.collect(words[:k], sub)
+				idx.collect(words[:k], sub, true)
 				for soc, sc := range sub {
 					put(best, soc, sc.score*0.9, sc.matched)
 				}
@@ -503,11 +503,14 @@ func (idx *searchIndex) search(query string, limit int) []Match {
 		}
 		if len(core) > 0 && len(core) < len(words) {
 			sub := map[string]scored{}
-			idx.collect(core, sub)
+			idx.collect(core, sub, true)
 			for soc, sc := range sub {
 				put(best, soc, sc.score*0.92, sc.matched)
 			}
 		}
+	}
+	if topScore(best) < 0.85 {
+		idx.collect(words, best, true)
 	}
 	return idx.rank(best, limit)
 }
@@ -573,7 +576,8 @@ func (idx *searchIndex) addPhrase(best map[string]scored, id int32, base float64
 }
 
 // collect fills best with candidates for the words of a query.
-func (idx *searchIndex) collect(words []string, best map[string]scored) {
+// partialOK allows scoring by word overlap when no whole title matched.
+func (idx *searchIndex) collect(words []string, best map[string]scored, partialOK bool) {
 	key := strings.Join(words, " ")
 	if id, ok := idx.lookup(key); ok {
 		base := 0.95
@@ -634,7 +638,7 @@ func (idx *searchIndex) collect(words []string, best map[string]scored) {
 			idx.addPhrase(best, id, base*0.95)
 		}
 	}
-	if len(best) > 0 && topScore(best) >= 0.85 {
+	if !partialOK || (len(best) > 0 && topScore(best) >= 0.85) {
 		return
 	}
 	idx.partial(words, alts, best)
