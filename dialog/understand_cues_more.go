@@ -6,6 +6,14 @@ package dialog
 // someone who", "what jobs can i get with no qualifications", "but not a doctor"), booking
 // an appointment, advertised jobs, and "wages for" as a pay question.
 var ucCueSpecsMore = []ucPatternSpec{
+	// outlook without a job: "the best jobs for the future", "jobs in demand"
+	{pattern: "jobs/careers/job/career for/of the future|jobs/careers that will be in demand|jobs/careers in demand|in demand jobs/careers|most in demand|growing jobs/careers/industries|jobs/careers that are growing|future proof jobs/careers|jobs/careers with a future", label: IntentOutlook, weight: 4},
+	// suggest: choosing school subjects ("what gcses to pick")
+	{pattern: "what/which gcses/subjects/options to pick/choose/take/do|what/which gcses/subjects/options should i pick/choose/take/do|what/which a levels to pick/choose/take/do|what/which a levels should i pick/choose/take/do|choose/choosing/pick/picking my gcses/options/subjects|choose/choosing/pick/picking my a levels|gcse options|a level options", label: IntentSuggest, weight: 3.5, flags: ucNoOcc},
+	// greet: "u there?"
+	{pattern: "^you there|^are you there|^anyone there|^is anyone there|^is anybody there|^anybody there|^hello anyone", label: IntentGreet, weight: 2},
+	// pay: overtime pay
+	{pattern: "paid overtime|overtime pay|pay overtime|paid for overtime|overtime rate|paid extra|get extra pay|extra pay", label: IntentPay, weight: 3.2},
 	// outlook: how hard finding work is, how many people do a job
 	{pattern: "how hard/easy/difficult/tough is it to get/find a/any? job/jobs/work|hard/easy/difficult/tough is it to get/find a/any? job/jobs/work|how many people work as/in|how many people are OCC|how many OCC are there|how many people do this/that job|number of people working as/in|how many people are employed as/in", label: IntentOutlook, weight: 3.6},
 	// delete_data: "get rid of my info"
