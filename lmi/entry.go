@@ -283,7 +283,7 @@ var entryRules = []entryRule{
 	{"qual", "degree", regexp.MustCompile(`\bdegrees?\b|\buniversity (course|programme)s?\b`)},
 	{"qual", "postgraduate", regexp.MustCompile(`\bpostgraduate\b|\bmasters?'?s?\b|\bphd\b|\bdoctorate\b`)},
 	{"qual", "professional_qualification", regexp.MustCompile(`professional (qualifications?|exams?|examinations?|certificat)`)},
-	{"qual", "none_required", regexp.MustCompile(`no (formal )?(academic )?(entry )?qualifications? (is |are )?(usually |normally )?(required|needed)|(academic )?qualifications (are )?(not|may not be) (always |usually )?(required|needed|necessary)|no formal (academic )?entry (requirements|qualifications)|no (formal )?(academic |educational )?(entry )?requirements|no minimum (academic )?(entry )?qualifications?`)},
+	{"qual", "none_required", regexp.MustCompile(`no (formal |specific |set |particular )?(academic )?(entry )?qualifications? (is |are )?(usually |normally )?(required|needed)|(academic )?qualifications (are )?(not|may not be) (always |usually )?(required|needed|necessary)|no formal (academic )?entry (requirements|qualifications)|no (formal )?(academic |educational )?(entry )?requirements|no minimum (academic )?(entry )?qualifications?`)},
 	{"reg", "cscs_card", regexp.MustCompile(`\bcscs\b|construction skills certification`)},
 	{"reg", "driving_licence", regexp.MustCompile(`driving licen[cs]e|\b(hgv|lgv|pcv)\b|driver cpc|full licen[cs]e`)},
 	{"reg", "dbs_check", regexp.MustCompile(`\bdbs\b|disclosure and barring|criminal records? (check|bureau)|\bpvg\b|background (security )?checks?|security (vetting|clearance)|vetting`)},

@@ -255,6 +255,16 @@ func printOccupation(w io.Writer, o *lmi.Occupation, srcs []lmi.Source) error {
 	if len(en.Registration)+len(en.Requirements) > 0 {
 		p("  registration: %s %s; requirements: %s", strings.Join(en.Registration, ", "), strings.Join(en.Bodies, ", "), strings.Join(en.Requirements, ", "))
 	}
+	if len(en.Required) > 0 || en.DegreeSubject != "" {
+		subj := ""
+		if en.DegreeSubject != "" {
+			subj = "; degree subject: " + en.DegreeSubject
+		}
+		p("  stated as required: %s%s", orNone(en.Required), subj)
+	}
+	if len(en.Optional) > 0 {
+		p("  available but not usual: %s", strings.Join(en.Optional, ", "))
+	}
 	if pr := o.Profile; pr != nil {
 		var sk []string
 		for _, s := range pr.Skills {
