@@ -163,6 +163,13 @@ var interests = []interest{
 	{"fashion", []string{"fashion", "clothes", "clothing", "style", "sewing"}, "A", []string{"Design"}, []string{"fashion", "clothing", "tailor", "dressmaker", "visual merchandis", "textile"}, "is about fashion and clothes"},
 	{"hair and beauty", []string{"beauty", "makeup", "make-up", "hair", "nails", "hairdressing", "skincare"}, "A", nil, []string{"beautician", "beauty", "hairdress", "barber", "make-up", "nail"}, "is about hair and beauty"},
 	{"acting", []string{"acting", "drama", "theatre", "performing", "dance", "dancing", "film", "films", "tv"}, "A", []string{"Fine Arts", "Communications and Media"}, []string{"actor", "entertainer", "dancer", "presenter", "arts officer", "producer"}, "is performing work"},
+	{"space", []string{"space", "astronomy", "planets", "stars", "rockets", "rocket", "astronaut"}, "I", []string{"Physics"}, []string{"aerospace", "physical scientist", "astronom", "aircraft"}, "is about space, flight and physics"},
+	{"planes", []string{"aeroplane", "aeroplanes", "aircraft", "aviation", "airport", "airports"}, "R", nil, []string{"aircraft", "pilot", "aerospace", "air transport", "air travel"}, "works with planes"},
+	{"trains", []string{"trains", "train", "railway", "railways", "trainspotting"}, "R", nil, []string{"train and tram", "rail transport", "rail travel", "rail", "rolling stock"}, "works with trains and railways"},
+	{"photography", []string{"photography", "photo", "photos", "camera", "cameras", "filming", "video", "videos"}, "A", nil, []string{"photograph", "camera", "audio-visual", "broadcasting", "film", "video"}, "uses cameras and images"},
+	{"social media", []string{"instagram", "tiktok", "youtube", "snapchat", "influencer", "influencers", "vlogging", "blogging", "media"}, "AE", nil, []string{"advertising and marketing", "marketing", "web content", "public relations", "presenter", "entertainer"}, "works with social media and online content"},
+	{"psychology", []string{"psychology", "mind", "minds", "feelings", "mental"}, "IS", []string{"Psychology", "Therapy and Counseling"}, []string{"psycholog", "counsel", "mental health", "psychotherap", "therap"}, "is about how people think and feel"},
+	{"politics", []string{"politics", "political", "government", "parliament", "debating", "debate"}, "E", []string{"Law and Government"}, []string{"government", "politic", "public relations", "policy", "non-governmental", "journalist"}, "is about government and public life"},
 	{"travel", []string{"travel", "travelling", "abroad", "plane", "planes", "flying", "holiday", "holidays"}, "E", nil, []string{"travel agent", "air travel", "cabin crew", "tour guide", "travel", "tour", "pilot", "cabin"}, "involves travel"},
 }
 
