@@ -126,6 +126,17 @@ var sgPatternsMore = []ucPatternSpec{
 	{pattern: "pay/paying/pays/paid the? rent in/another/other way/ways|pay/paying me? in other ways|pay/paying it off in other ways|other ways to pay|other ways of paying|pay/paying the? rent with sex/favours|rent in other ways", label: SafeguardExploitation},
 	{pattern: "mum/dad/mother/father/parents/stepdad/stepmum/mom/carer/carers drinks/drink/drinking/drunk/high/wasted every night/day|mum/dad/mother/father/parents/stepdad/stepmum/mom is/are drunk/high/wasted every night/day|passes/passed/pass out drunk|does/do not wake up in the morning", label: SafeguardAbuse},
 	{pattern: "one more run|do/doing/did a run/runs for|do/doing/did runs|or they/he/she will come for/after|come/coming for my sister/brother/mum/dad/family/little|come after my sister/brother/mum/dad/family/little", label: SafeguardExploitation, flags: sgOverIdiom},
+	// fourteenth round (helper B3): food withheld, "i work for them now", scared to tell,
+	// tired of living, better if i wasn't there, "goes for me", no one notices, jumping off
+	{pattern: "not allowed/let to eat|not let me eat|will/does not let me eat|no food until|can not eat until|not allowed food|not allowed any food", label: SafeguardAbuse},
+	{pattern: "i work for them/him now|i have to work for them/him|said/says i work for them/him|i belong to them/him", label: SafeguardExploitation},
+	{pattern: "scared/afraid/frightened/terrified/too scared to tell anyone/anybody/someone/somebody/my/what|scared/afraid/frightened to say what happened|what happened at my * house/flat|what he did to me|what she did to me|what they did to me", label: SafeguardAbuse},
+	{pattern: "wants/wanted/asked/asks/keeps asking me to visit/stay|wants/wanted/asked me to come round/over|says/said she/he loves me and|says/said he/she is in love with me", label: SafeguardGrooming, flags: sgCareersMoot},
+	{pattern: "happier/better/easier if i was/were not there/here/around/alive|happier/better/easier without me|tired/sick of living/existing/life|tired of being alive|sick of being alive", label: SafeguardSuicide},
+	{pattern: "goes/go/going/went/gone for me|comes/came/coming at me|when he/she/dad/mum/stepdad gets/is drunk|when my dad/mum/stepdad/stepmum/brother/uncle/mother/father gets/is drunk/angry", label: SafeguardAbuse, flags: sgNegatable},
+	{pattern: "nobody ** notices/notice/cares/care if i|no one ** notices/notice/cares/care if i|nobody at home notices/cares|no one at home notices/cares|nobody notices me|no one notices me", label: SafeguardAbuse},
+	{pattern: "jumping/jumped/jump off the/a * storey/car/tower/block/flats/balcony/motorway/bridge/building/roof/cliff|jumping/jumped/jump off the/a storey/car/tower/block/flats/balcony/motorway/bridge/building/roof/cliff|multi storey|jumping off|jumping in front", label: SafeguardSuicide},
+	{pattern: "kicked/kicking/kick off at/with|kicked off in class/lessons|kick off at", label: sgIdiom},
 	// idioms: careers questions about bullying, being thrown off a course
 	{pattern: "who are/were being bullied/abused/groomed/exploited|kicked/thrown/chucked off/out of? my/the/a * course/college/uni/university/school/team/apprenticeship/job|i got/get/was/been kicked/thrown/chucked off/out of? my/the/a course/college/uni/university/school/team/apprenticeship/job|i got/get/was/been kicked/thrown/chucked off/out of? my/the/a * course/college/uni/university/school/team/apprenticeship/job", label: sgIdiom},
 

@@ -18,8 +18,10 @@ var ucCueSpecsMore = []ucPatternSpec{
 	{pattern: "how hard/easy/difficult/tough is it to get/find a/any? job/jobs/work|hard/easy/difficult/tough is it to get/find a/any? job/jobs/work|how many people work as/in|how many people are OCC|how many OCC are there|how many people do this/that job|number of people working as/in|how many people are employed as/in", label: IntentOutlook, weight: 3.6},
 	// delete_data: "get rid of my info"
 	{pattern: "get rid of my data/info/information/details/account/messages/chat/chats/history/stuff|remove me from|take my data/info/details off", label: IntentDeleteData, weight: 6},
-	// entry: skills and qualities for a job ("what skills do i need to be a good mechanic")
-	{pattern: "what skills|which skills|skills do i/you need|skills needed|skills you need|skills for|skills to be|qualities do i/you need|what qualities|need to be good at|what do i need to be good at|what experience do i/you need", label: IntentEntry, weight: 3},
+	// describe: the skills and qualities a job takes ("what skills do i need to be a good
+	// mechanic"): the job's own skills and knowledge, as in the describe reply
+	{pattern: "what skills|which skills|skills do i/you need|skills needed|skills you need|skills for|skills to be|qualities do i/you need|what qualities", label: IntentDescribe, weight: 3, flags: ucNeedOcc},
+	{pattern: "what experience do i/you need", label: IntentEntry, weight: 3},
 	// hours: where and when the work happens ("do firefighters sleep at the station")
 	{pattern: "sleep at/in the? work/station/hospital/base/job|sleep there|stay overnight|stay over|live at the|live on site|away from home|time away|work away|weeks away|months at sea|at sea for", label: IntentHours, weight: 2.6, flags: ucNeedOcc},
 	// suggest: "i want to help animals", "i wanna work with kids"
