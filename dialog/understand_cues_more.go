@@ -6,6 +6,10 @@ package dialog
 // someone who", "what jobs can i get with no qualifications", "but not a doctor"), booking
 // an appointment, advertised jobs, and "wages for" as a pay question.
 var ucCueSpecsMore = []ucPatternSpec{
+	// pay while training ("do you get paid while training to be a nurse")
+	{pattern: "paid while/during/when training/studying/learning|paid while/when you/i train/study|paid to train/study/learn|paid for training|paid at uni/college|paid as an apprentice|paid as a trainee|earn while you learn|earn while i learn|earn while training|earn and learn|wage while training|get paid to learn", label: IntentPay, weight: 3.6},
+	// outlook: "will we always need hairdressers"
+	{pattern: "always need/needed|always be needed/wanted|always be in demand|will we/people/they still need|will we/people/they need|will there always be|will * always be needed", label: IntentOutlook, weight: 3},
 	// outlook without a job: "the best jobs for the future", "jobs in demand"
 	{pattern: "jobs/careers/job/career for/of the future|jobs/careers that will be in demand|jobs/careers in demand|in demand jobs/careers|most in demand|growing jobs/careers/industries|jobs/careers that are growing|future proof jobs/careers|jobs/careers with a future", label: IntentOutlook, weight: 4},
 	// suggest: choosing school subjects ("what gcses to pick")
