@@ -6,6 +6,14 @@ package dialog
 // someone who", "what jobs can i get with no qualifications", "but not a doctor"), booking
 // an appointment, advertised jobs, and "wages for" as a pay question.
 var ucCueSpecsMore = []ucPatternSpec{
+	// entry: "nursing degrees, do i need one"
+	{pattern: "do/would/will i/you need one|need one to|is one needed|is it needed|is it required|is it essential", label: IntentEntry, weight: 2.6, flags: ucNeedOcc},
+	// suggest: earning money soon with no job in mind ("want to earn money asap")
+	{pattern: "want/need/have to earn/make some? money|earn/make money asap/fast/quick/quickly/now|earn/make some money|start earning|start earning money", label: IntentSuggest, weight: 3.2, flags: ucNoOcc},
+	// vacancies: "electrician apprenticeships - any in cardiff?"
+	{pattern: "any in PLACE|any near/around PLACE|any going in/near/around|any round here|any near me|any around here|any available|any going", label: IntentVacancies, weight: 3.2},
+	// describe: "what do you know about architects"
+	{pattern: "know about|what do you know about|what can you tell me about|anything about|info about|facts about", label: IntentDescribe, weight: 2.6, flags: ucNeedOcc},
 	// pay while training ("do you get paid while training to be a nurse")
 	{pattern: "paid while/during/when training/studying/learning|paid while/when you/i train/study|paid to train/study/learn|paid for training|paid at uni/college|paid as an apprentice|paid as a trainee|earn while you learn|earn while i learn|earn while training|earn and learn|wage while training|get paid to learn", label: IntentPay, weight: 3.6},
 	// outlook: "will we always need hairdressers"
