@@ -6,6 +6,12 @@ package dialog
 // someone who", "what jobs can i get with no qualifications", "but not a doctor"), booking
 // an appointment, advertised jobs, and "wages for" as a pay question.
 var ucCueSpecsMore = []ucPatternSpec{
+	// handoff: frustration with the bot itself ("i hate this bot")
+	{pattern: "hate this bot|hate you|hate this chat|hate this thing|this bot is rubbish/useless/stupid/annoying|you are annoying|you are rubbish|you are stupid", label: IntentHandoff, weight: 2.5},
+	// describe, as a follow-up about the last job ("what's the day to day like")
+	{pattern: "day to day|typical day|day in the life|what is the job like|what does it involve|what would i do|what will i do|what do you do all day|what is involved|what are the duties", label: IntentDescribe, weight: 2, flags: ucNoOcc},
+	// suggest: a dislike said on its own changes what suits ("actually i don't like blood")
+	{pattern: "do not like|do not enjoy|can not stand|not a fan of|not into|hate|i am bad at|i am rubbish at|i am not good at|i am terrible at", label: IntentSuggest, weight: 1, flags: ucNoOcc},
 	// entry: "nursing degrees, do i need one"
 	{pattern: "do/would/will i/you need one|need one to|is one needed|is it needed|is it required|is it essential", label: IntentEntry, weight: 2.6, flags: ucNeedOcc},
 	// suggest: earning money soon with no job in mind ("want to earn money asap")
@@ -65,7 +71,7 @@ var ucCueSpecsMore = []ucPatternSpec{
 	{pattern: "what would/will/do/does/is/are/can * be on|what are OCC on|what is a/an? OCC on|be on a year|on a year|k|grand|quid|pounds|what do/does/would/will/can OCC make|what do/does/would/will/can a/an OCC make|OCC make$|OCC make a|normal pay|normal salary|decent pay|good pay|bad pay|low pay|underpaid|overpaid|paid enough|paid well|paid badly|paid much", label: IntentPay, weight: 2.6, flags: ucNeedOcc},
 
 	// outlook: how hard it is to find work
-	{pattern: "short supply|in short supply|hard/easy/difficult/tough to find/get work/jobs|hard/easy/difficult/tough to find/get a job|hard/easy/difficult/tough to get into|hard/easy/difficult/tough to get a job as/in|find work as|get work as|lots of competition|much competition|too many people|oversaturated|over saturated", label: IntentOutlook, weight: 3.5},
+	{pattern: "short supply|in short supply|hard/easy/difficult/tough to find/get work/jobs|hard/easy/difficult/tough to find/get a job|hard/easy/difficult/tough to get into|hard/easy/difficult/tough to get in$|hard/easy/difficult/tough to get a job as/in|find work as|get work as|lots of competition|much competition|too many people|oversaturated|over saturated", label: IntentOutlook, weight: 3.5},
 
 	// hours: part time in a job
 	{pattern: "OCC part time|part time OCC|part time as a/an? OCC|work part time|part time hours|full time hours|job share|term time|term time only", label: IntentHours, weight: 3, flags: ucNeedOcc},
