@@ -86,7 +86,7 @@ var sgCareersFrame = map[string]bool{
 	"doctors": true, "teachers": true, "lawyers": true, "solicitors": true, "counsellors": true,
 	"therapists": true, "specialists": true, "advisers": true, "earnings": true, "wages": true, "wage": true,
 	"cv": true, "interview": true, "interviews": true, "retail": true, "office": true, "earns": true,
-	"apprentice": true, "apprentices": true, "internship": true, "placement": true, "uni": true,
+	"apprentice": true, "apprentices": true, "internship": true, "placement": true, "uni": true, "college": true,
 	"university": true, "gcses": true, "gcse": true, "actor": true, "actress": true, "shifts": true, "specialist": true, "salary": true, "earn": true, "paid": true,
 }
 

@@ -115,9 +115,11 @@ var sgPatternsMore = []ucPatternSpec{
 	// twelfth round (helper B3): anger at home, being pushed around, nowhere tonight,
 	// not coping, a stranger's offer, fear of someone coming home, no point carrying on
 	{pattern: "i have/got/had bruises|have/got bruises on|covered in bruises|leaves/left/leaving bruises/marks|scared/afraid/frightened/terrified/worried of what ** will do|scared/afraid/frightened/terrified/worried about what ** will do|scared/afraid/frightened/terrified for when ** gets/comes home|dad/mum/mom/stepdad/stepmum/father/mother/uncle/brother/parents/carer/boyfriend/girlfriend/partner ** gets/get/got/getting * angry/violent/aggressive/rough/drunk and", label: SafeguardAbuse},
-	{pattern: "pushed/shoved/knocked/kicked/tripped around|get/getting/got/been pushed/shoved/tripped/spat/punched/kicked/slapped/hit every day|every day at school", label: SafeguardBullying, flags: sgNegatable},
+	{pattern: "get/getting/got/been pushed/shoved/tripped/spat/punched/kicked/slapped/hit every day|every day at school", label: SafeguardBullying, flags: sgNegatable},
+	{pattern: "pushed/shoved/knocked/kicked/tripped around", label: SafeguardBullying, flags: sgNegatable | sgCareersMoot},
 	{pattern: "not got/have anywhere/somewhere to stay/sleep/live/go|do not have/got anywhere/somewhere to stay/sleep/live/go|nowhere/anywhere to stay/sleep tonight|no bed tonight", label: SafeguardRunningAway, flags: sgNegatable},
-	{pattern: "can not cope|not coping|can not handle/take/do it/this/life any/no more|can not take it anymore|no point carrying/going on|no point in carrying/going on|no point to anything|point in anything|point of anything|can not go on like this", label: SafeguardSuicide},
+	{pattern: "can not cope|not coping", label: SafeguardSuicide, flags: sgCareersMoot},
+	{pattern: "can not handle/take/do it/this/life any/no more|can not take it anymore|no point carrying/going on|no point in carrying/going on|no point to anything|point in anything|point of anything|can not go on like this", label: SafeguardSuicide},
 	{pattern: "give/gives/gave/pay/pays/paid/offered/offers me money/cash/presents/gifts/stuff if i|give/gives/gave/offered/offers me a lift|go/get/come in/into/to his/her/their car/van/house/flat/room|come back to his/her/their house/flat/place/room", label: SafeguardGrooming},
 	// thirteenth round (helper B3): giving up on everything, starving to be thin, rent paid
 	// "in other ways", a parent drunk every night, drug runs under threat
@@ -129,13 +131,15 @@ var sgPatternsMore = []ucPatternSpec{
 	// fourteenth round (helper B3): food withheld, "i work for them now", scared to tell,
 	// tired of living, better if i wasn't there, "goes for me", no one notices, jumping off
 	{pattern: "not allowed/let to eat|not let me eat|will/does not let me eat|no food until|can not eat until|not allowed food|not allowed any food", label: SafeguardAbuse},
-	{pattern: "i work for them/him now|i have to work for them/him|said/says i work for them/him|i belong to them/him", label: SafeguardExploitation},
-	{pattern: "scared/afraid/frightened/terrified/too scared to tell anyone/anybody/someone/somebody/my/what|scared/afraid/frightened to say what happened|what happened at my * house/flat|what he did to me|what she did to me|what they did to me", label: SafeguardAbuse},
+	{pattern: "i have to work for them/him|said/says i work for them/him|i belong to them/him", label: SafeguardExploitation},
+	{pattern: "scared/afraid/frightened/terrified to tell my|too scared to tell my", label: SafeguardAbuse, flags: sgCareersMoot},
+	{pattern: "scared/afraid/frightened/terrified to tell anyone/anybody/someone/somebody/what|too scared to tell anyone/anybody/someone/somebody/what|scared/afraid/frightened to say what happened|what happened at my * house/flat|what he did to me|what she did to me|what they did to me", label: SafeguardAbuse},
 	{pattern: "wants/wanted/asked/asks/keeps asking me to visit/stay|wants/wanted/asked me to come round/over|says/said she/he loves me and|says/said he/she is in love with me", label: SafeguardGrooming, flags: sgCareersMoot},
 	{pattern: "happier/better/easier if i was/were not there/here/around/alive|happier/better/easier without me|tired/sick of living/existing/life|tired of being alive|sick of being alive", label: SafeguardSuicide},
 	{pattern: "goes/go/going/went/gone for me|comes/came/coming at me|when he/she/dad/mum/stepdad gets/is drunk|when my dad/mum/stepdad/stepmum/brother/uncle/mother/father gets/is drunk/angry", label: SafeguardAbuse, flags: sgNegatable},
 	{pattern: "nobody ** notices/notice/cares/care if i|no one ** notices/notice/cares/care if i|nobody at home notices/cares|no one at home notices/cares|nobody notices me|no one notices me", label: SafeguardAbuse},
-	{pattern: "jumping/jumped/jump off the/a * storey/car/tower/block/flats/balcony/motorway/bridge/building/roof/cliff|jumping/jumped/jump off the/a storey/car/tower/block/flats/balcony/motorway/bridge/building/roof/cliff|multi storey|jumping off|jumping in front", label: SafeguardSuicide},
+	{pattern: "jumping/jumped/jump off the/a * storey/car/tower/block/flats/balcony/motorway/bridge/building/roof/cliff|jumping/jumped/jump off the/a storey/car/tower/block/flats/balcony/motorway/bridge/building/roof/cliff|multi storey", label: SafeguardSuicide},
+	{pattern: "jumping off|jumping in front", label: SafeguardSuicide, flags: sgCareersMoot},
 	{pattern: "kicked/kicking/kick off at/with|kicked off in class/lessons|kick off at", label: sgIdiom},
 	// idioms: careers questions about bullying, being thrown off a course
 	{pattern: "who are/were being bullied/abused/groomed/exploited|kicked/thrown/chucked off/out of? my/the/a * course/college/uni/university/school/team/apprenticeship/job|i got/get/was/been kicked/thrown/chucked off/out of? my/the/a course/college/uni/university/school/team/apprenticeship/job|i got/get/was/been kicked/thrown/chucked off/out of? my/the/a * course/college/uni/university/school/team/apprenticeship/job", label: sgIdiom},
