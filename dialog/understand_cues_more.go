@@ -6,6 +6,10 @@ package dialog
 // someone who", "what jobs can i get with no qualifications", "but not a doctor"), booking
 // an appointment, advertised jobs, and "wages for" as a pay question.
 var ucCueSpecsMore = []ucPatternSpec{
+	// bye: "ta ra" is goodbye, not thanks
+	{pattern: "^ta ra$|^tara$|^ta ra for now|^ta ra then", label: IntentBye, weight: 3},
+	// outlook: "is there much call for translators"
+	{pattern: "much call for|any call for|a call for|big call for|much need for|much work for|much work around for", label: IntentOutlook, weight: 3},
 	// handoff: frustration with the bot itself ("i hate this bot")
 	{pattern: "hate this bot|hate you|hate this chat|hate this thing|this bot is rubbish/useless/stupid/annoying|you are annoying|you are rubbish|you are stupid", label: IntentHandoff, weight: 2.5},
 	// describe, as a follow-up about the last job ("what's the day to day like")
