@@ -52,6 +52,9 @@ type View struct {
 	BestFiltered bool
 	// BestFilter narrows a best-paid list: "apprenticeship", "trade" or "".
 	BestFilter string
+	// BestLikes says what the person likes when a best-paid list keeps only jobs that
+	// suit it ("jobs with animals that pay well"): "animals", "art and science".
+	BestLikes string
 	// NoQualList is set when the suggestions are jobs needing no set
 	// qualifications (nothing was said about likes).
 	NoQualList bool
@@ -262,17 +265,42 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		if filtered {
 			limit = 400 // filtered here: ask for the whole ranking
 		}
+		// "jobs with animals that pay well": only jobs that suit what they like, when at
+		// least two such jobs have pay figures
+		var suits map[string]bool
+		if likes := dedupe(append(append([]string(nil), t.u.Interests...), t.u.Subjects...)); len(likes) > 0 {
+			if sg, err := e.suggest(ctx, lmi.SuggestQuery{Interests: t.u.Interests, Subjects: t.u.Subjects, NoDegree: v.NoDegree, Limit: 40}); err == nil && len(sg) > 0 {
+				// only jobs that match well: the store ranks weaker, knowledge-only matches
+				// (doctors "use biology" for someone who likes animals) far below
+				suits = make(map[string]bool, len(sg))
+				for _, x := range sg {
+					if x.Score >= bestLikesMinShare*sg[0].Score {
+						suits[x.SOC2020] = true
+					}
+				}
+				v.BestLikes = joinList(likes)
+				limit = 400
+			}
+		}
 		rows, err := e.bestPaid(ctx, lmi.BestPaidQuery{Region: v.Region, Limit: limit, NoDegree: v.NoDegree})
 		if err == nil {
-			for _, r := range rows {
-				if len(v.Best) >= 5 {
-					break
+			pick := func(suits map[string]bool) {
+				v.Best, v.Extra = v.Best[:0], v.Extra[:0]
+				for _, r := range rows {
+					if len(v.Best) >= 5 {
+						break
+					}
+					if suits != nil && !suits[r.SOC2020] || filtered && !e.bestPaidFits(ctx, r.SOC2020, v) {
+						continue
+					}
+					v.Best = append(v.Best, BestView{SOC2020: r.SOC2020, SOC2010: r.SOC2010, Title: r.Title, Median: r.Median, Rank: len(v.Best) + 1})
+					v.Extra = append(v.Extra, lmi.Match{SOC2020: r.SOC2020, SOC2010: r.SOC2010, Title: r.Title, Score: 1})
 				}
-				if filtered && !e.bestPaidFits(ctx, r.SOC2020, v) {
-					continue
-				}
-				v.Best = append(v.Best, BestView{SOC2020: r.SOC2020, SOC2010: r.SOC2010, Title: r.Title, Median: r.Median, Rank: len(v.Best) + 1})
-				v.Extra = append(v.Extra, lmi.Match{SOC2020: r.SOC2020, SOC2010: r.SOC2010, Title: r.Title, Score: 1})
+			}
+			pick(suits)
+			if suits != nil && len(v.Best) < 2 {
+				v.BestLikes = ""
+				pick(nil)
 			}
 			v.found = len(v.Best) > 0
 		}
@@ -991,3 +1019,7 @@ func (v *View) MonthName(ym string) string {
 	}
 	return ym
 }
+
+// bestLikesMinShare is the least share of the best suggestion's score for a job to count
+// as suiting what the person likes in a best-paid list.
+const bestLikesMinShare = 0.4
