@@ -6,6 +6,14 @@ package dialog
 // someone who", "what jobs can i get with no qualifications", "but not a doctor"), booking
 // an appointment, advertised jobs, and "wages for" as a pay question.
 var ucCueSpecsMore = []ucPatternSpec{
+	// hours: working in all weathers ("do builders work when it's snowing")
+	{pattern: "when it is snowing/raining/cold/hot/freezing|in the snow/rain/cold/heat|in bad weather|in all weathers|all weathers", label: IntentHours, weight: 2.6, flags: ucNeedOcc},
+	// entry: a subject needed for a job ("do i need maths for accounting")
+	{pattern: "do i/you need|need maths/english/science/physics/chemistry/biology/art/gcses for|need a levels for|need to be good at maths/english/science", label: IntentEntry, weight: 2.6, flags: ucNeedOcc},
+	// best_paid: "which jobs pay best"
+	{pattern: "pay/pays/paid best|earn/earns best|pay the most money", label: IntentBestPaid, weight: 4, flags: ucNoOcc},
+	// vacancies: finding part-time or weekend work
+	{pattern: "find/get part time work/job/jobs|find/get a part time job|find/get weekend/saturday/summer/holiday/evening work/jobs/job|find/get a weekend/saturday/summer/holiday/evening job", label: IntentVacancies, weight: 3.5},
 	// bye: "ta ra" is goodbye, not thanks
 	{pattern: "^ta ra$|^tara$|^ta ra for now|^ta ra then", label: IntentBye, weight: 3},
 	// outlook: "is there much call for translators"
@@ -42,7 +50,7 @@ var ucCueSpecsMore = []ucPatternSpec{
 	{pattern: "get rid of my data/info/information/details/account/messages/chat/chats/history/stuff|remove me from|take my data/info/details off", label: IntentDeleteData, weight: 6},
 	// describe: the skills and qualities a job takes ("what skills do i need to be a good
 	// mechanic"): the job's own skills and knowledge, as in the describe reply
-	{pattern: "what skills|which skills|skills do i/you need|skills needed|skills you need|skills for|skills to be|qualities do i/you need|what qualities", label: IntentDescribe, weight: 3, flags: ucNeedOcc},
+	{pattern: "what skills|which skills|skills do i/you need|skills needed|skills you need|skills for|skills to be|qualities do i/you need|what qualities", label: IntentDescribe, weight: 3.6, flags: ucNeedOcc},
 	{pattern: "what experience do i/you need", label: IntentEntry, weight: 3},
 	// hours: where and when the work happens ("do firefighters sleep at the station")
 	{pattern: "sleep at/in the? work/station/hospital/base/job|sleep there|stay overnight|stay over|live at the|live on site|away from home|time away|work away|weeks away|months at sea|at sea for", label: IntentHours, weight: 2.6, flags: ucNeedOcc},
