@@ -94,7 +94,7 @@ type ucLexEntry struct {
 var ucInterestLexicon = []ucLexEntry{
 	{"animal|animals|pets|pet|dogs|dog|cats|cat|horses|horse|wildlife|puppies|zoo|zoos", "animals"},
 	{"sport|sports|football|footy|rugby|cricket|tennis|netball|basketball|athletics|swimming|gym|fitness|boxing|running|exercise|dance|dancing|sporty|athletic|active|sportsy|sporting", "sport"},
-	{"art|arts|drawing|draw|painting|paint|sketching|creative|design|designing|illustration|photography|photos|arty|artsy|artistic", "art"},
+	{"art|arts|drawing|draw|painting|paint|sketching|creative|design|designing|illustration|arty|artsy|artistic", "art"},
 	{"computers|computer|gaming|games|video games|coding|code|programming|tech|technology|laptops|robots|robotics|ai|techy|techie|geeky|computer games|pc", "computers"},
 	{"helping people|helping others|help people|help others|helping|caring for people|looking after people|caring", "helping people"},
 	{"fixing things|fix things|fixing|repairing|repairing things|taking things apart|mending things|engines", "fixing things"},
@@ -114,7 +114,13 @@ var ucInterestLexicon = []ucLexEntry{
 	{"health|medicine|the body|hospitals|nursing|medical", "health"},
 	{"acting|drama|theatre|films|film|movies|media", "performing"},
 	{"talking to people|meeting people|working with people|being with people|chatting to people|dealing with people|people person|a people person|chatty|sociable|outgoing|talkative", "people"},
-	{"planes|aircraft|flying|space|pilots", "flying"},
+	{"planes|aircraft|aeroplanes|aviation|airports|flying|pilots", "aircraft"},
+	{"space|astronomy|planets|the stars|rockets|astronauts|astronaut", "space"},
+	{"trains|railways|railway|trainspotting", "trains"},
+	{"photography|photos|taking photos|taking pictures|cameras|filming|making videos", "photography"},
+	{"social media|instagram|tiktok|youtube|influencer|influencers|vlogging|blogging|content creation", "social media"},
+	{"psychology|how people think|the mind|how the mind works", "psychology"},
+	{"politics|government|parliament|debating|debate", "politics"},
 	{"environment|climate|the planet|sustainability", "environment"},
 }
 
