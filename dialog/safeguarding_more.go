@@ -141,6 +141,16 @@ var sgPatternsMore = []ucPatternSpec{
 	{pattern: "jumping/jumped/jump off the/a * storey/car/tower/block/flats/balcony/motorway/bridge/building/roof/cliff|jumping/jumped/jump off the/a storey/car/tower/block/flats/balcony/motorway/bridge/building/roof/cliff|multi storey", label: SafeguardSuicide},
 	{pattern: "jumping off|jumping in front", label: SafeguardSuicide, flags: sgCareersMoot},
 	{pattern: "kicked/kicking/kick off at/with|kicked off in class/lessons|kick off at", label: sgIdiom},
+	// fifteenth round (helper B3): "if i loved him i'd send a pic", going back to that
+	// house, told they wish i was never born, "they know where i live", not able to keep
+	// going, a group chat slagging me off, waking up not remembering
+	{pattern: "if i loved/love/liked him/her/them|if you loved/love me you|send/sending/sent him/her/them a pic/picture/photo/nude/video|send/sending/sent a pic/picture/photo/nude/video of/to", label: SafeguardGrooming},
+	{pattern: "go/going back to that house/flat/place/home|have to go back there|do not want to go back there/home|do not want to go back to that", label: SafeguardAbuse},
+	{pattern: "wishes/wished/says/said i was/were never born|told me i was/were never born|wishes/wished i was/were dead/gone|wishes/wished i did not exist|wishes/wished she/he never had me|never wanted me", label: SafeguardAbuse},
+	{pattern: "know/knows/knew where i live/sleep|know/knows/knew where i go to school|found out where i live|know my address|knows my address|got my address", label: SafeguardDanger},
+	{pattern: "do not think i can keep going/living|do not think i can go on|do not think i can carry on|not sure i can keep going/living|not sure i can go on|keep going like this|go on like this|carry on like this|can not keep going", label: SafeguardSuicide},
+	{pattern: "slag/slags/slagged/slagging me off|group chat about me|group chat where they|group chats about me|talk/talking/talks about me behind my back|behind my back|made a page about me|fake account of me", label: SafeguardBullying, flags: sgNegatable},
+	{pattern: "do not remember getting home|do not remember how i got home|do not remember what happened|can not remember what happened|woke up somewhere|woke up in a strange|ended up in a car with|in a car with some/older/two/three men/lads/guys", label: SafeguardAbuse},
 	// idioms: careers questions about bullying, being thrown off a course
 	{pattern: "who are/were being bullied/abused/groomed/exploited|kicked/thrown/chucked off/out of? my/the/a * course/college/uni/university/school/team/apprenticeship/job|i got/get/was/been kicked/thrown/chucked off/out of? my/the/a course/college/uni/university/school/team/apprenticeship/job|i got/get/was/been kicked/thrown/chucked off/out of? my/the/a * course/college/uni/university/school/team/apprenticeship/job", label: sgIdiom},
 
