@@ -36,8 +36,8 @@ func TestUnderstandOwnCasesRealStore(t *testing.T) {
 	cases := ucReadCases(t, filepath.Join("testdata", "understanding", "cases.jsonl"))
 	acc := ucAccuracy(t, NewUnderstander(ucRealStore(t)), cases)
 	t.Logf("own cases (embedded store): intent accuracy %.3f over %d", acc, len(cases))
-	if acc < 0.93 {
-		t.Errorf("intent accuracy %.3f < 0.93", acc)
+	if acc < 0.98 {
+		t.Errorf("intent accuracy %.3f < 0.98", acc)
 	}
 }
 
