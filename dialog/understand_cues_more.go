@@ -6,6 +6,8 @@ package dialog
 // someone who", "what jobs can i get with no qualifications", "but not a doctor"), booking
 // an appointment, advertised jobs, and "wages for" as a pay question.
 var ucCueSpecsMore = []ucPatternSpec{
+	// entry: age and eligibility ("can i work as a waiter at 14", "am i old enough")
+	{pattern: "can/could i work as a/an? OCC|am i old enough|old enough to work/be/become/join|how old do i/you have to be|how old do i/you need to be|minimum age|age limit|too old to|too young to", label: IntentEntry, weight: 2.8},
 	// hours: working in all weathers ("do builders work when it's snowing")
 	{pattern: "when it is snowing/raining/cold/hot/freezing|in the snow/rain/cold/heat|in bad weather|in all weathers|all weathers", label: IntentHours, weight: 2.6, flags: ucNeedOcc},
 	// entry: a subject needed for a job ("do i need maths for accounting")
