@@ -81,20 +81,91 @@ func (e *Embedded) FindOccupations(ctx context.Context, text string) ([]Mention,
 	if len(text) > 20000 {
 		text = text[:20000]
 	}
-	return idx.find(text), nil
+	g, _ := e.places() // without places, job titles are still found
+	return idx.find(text, g), nil
 }
 
-func (idx *searchIndex) find(text string) []Mention {
+// placeSpans marks the words of toks that name a place: block (a place after "in",
+// "near", "from"... that is no job name itself, as in "nurse jobs in stoke" or
+// "chef jobs in stoke-on-trent": never part of a job mention) and noFix (a strong
+// place name, or any place after such a word: never spelling-corrected into a job
+// title, so "stoke" is never "stoker"). "jobs in law" keeps law, a job field that
+// is also a Scottish locality.
+func (idx *searchIndex) placeSpans(g *placeIndex, toks []token) (block, noFix []bool) {
+	block = make([]bool, len(toks))
+	noFix = make([]bool, len(toks))
+	if g == nil {
+		return block, noFix
+	}
+	for i := 0; i < len(toks); i++ {
+		prep := i > 0 && placePrepositions[toks[i-1].raw]
+		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
+			prep = true
+		}
+		for n := min(g.maxWords, len(toks)-i); n >= 1; n-- {
+			parts := make([]string, n)
+			words := make([]string, n)
+			for j := 0; j < n; j++ {
+				parts[j] = toks[i+j].raw
+				words[j] = toks[i+j].norm
+			}
+			pe, ok := g.names[strings.Join(parts, " ")]
+			if !ok || (pe.weak && !prep) {
+				continue
+			}
+			for j := i; j < i+n; j++ {
+				noFix[j] = true
+			}
+			if prep && !(pe.weak && !placeOverField[parts[0]] && idx.jobPhrase(words)) {
+				for j := i; j < i+n; j++ {
+					block[j] = true
+				}
+			}
+			i += n - 1
+			break
+		}
+	}
+	return block, noFix
+}
+
+// weak place names that are also job words but after "in" mean the place ("retail
+// jobs in sale")
+var placeOverField = toSet("sale deans dent whitesmith banks")
+
+// jobPhrase reports whether words are a job title or field as written (no
+// spelling fixes): "law", "sale", "glass".
+func (idx *searchIndex) jobPhrase(words []string) bool {
+	best := map[string]scored{}
+	idx.exact(words, nil, best, len(words) == 1, true, false)
+	return len(best) > 0 && topScore(best) >= 0.9
+}
+
+func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
 	toks := tokenize(text)
 	if len(toks) > 400 {
 		toks = toks[:400]
 	}
 	out := []Mention{}
+	block, noFix := idx.placeSpans(g, toks)
 	// each word's variants are worked out once per message, not once per window
 	altCache := make([][]alt, len(toks))
 	altsAt := func(j int) []alt {
 		if altCache[j] == nil {
-			altCache[j] = idx.alternatives(toks[j].norm)
+			as := idx.alternatives(toks[j].norm)
+			if noFix[j] {
+				// a place name keeps its own spelling: only word forms and itself
+				kept := []alt{}
+				for _, a := range as {
+					if a.factor >= 0.9 {
+						kept = append(kept, a)
+					}
+				}
+				if len(kept) == 0 {
+					kept = append(kept, alt{toks[j].norm, 1})
+				}
+				as = kept
+			}
+			altCache[j] = as
 		}
 		return altCache[j]
 	}
@@ -112,6 +183,9 @@ func (idx *searchIndex) find(text string) []Mention {
 			maxN = 1 // no title starts with this word (in any of its forms)
 		}
 		for n := maxN; n >= minN; n-- {
+			if spans(block, i, n) {
+				continue
+			}
 			last := toks[i+n-1]
 			words := make([]string, n)
 			for j := 0; j < n; j++ {
@@ -162,6 +236,16 @@ func (idx *searchIndex) find(text string) []Mention {
 		_ = found
 	}
 	return out
+}
+
+// spans reports whether any of the n words from i is marked.
+func spans(marks []bool, i, n int) bool {
+	for j := i; j < i+n; j++ {
+		if marks[j] {
+			return true
+		}
+	}
+	return false
 }
 
 // singleOK says whether the single word at i may be a mention by itself.

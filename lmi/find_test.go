@@ -158,3 +158,48 @@ func TestFindOccupationsDev(t *testing.T) {
 	}
 	t.Logf("dev mentions %d/%d, spurious %d", ok, n, spurious)
 }
+
+// TestFindOccupationsPlaces: a place named in the message is never read as a job
+// (not even by a spelling fix: "stoke" is no "stoker"), and a town whose name is a
+// job word still finds both.
+func TestFindOccupationsPlaces(t *testing.T) {
+	st := testStore(t)
+	data, err := os.ReadFile(filepath.Join("testdata", "find_place_cases.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for n, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			t.Fatalf("testdata/find_place_cases.tsv:%d: want 3 tab-separated fields, got %d", n+1, len(f))
+		}
+		text, wantJobs, wantPlace := f[0], f[1], f[2]
+		ms, err := st.FindOccupations(ctx, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, m := range ms {
+			got = append(got, m.Candidates[0].SOC2020)
+		}
+		gotJobs := strings.Join(got, ",")
+		if gotJobs == "" {
+			gotJobs = "-"
+		}
+		if gotJobs != wantJobs {
+			t.Errorf("line %d: FindOccupations(%q) = %s, want %s", n+1, text, gotJobs, wantJobs)
+		}
+		p, ok := st.FindPlace(ctx, text)
+		gotPlace := "-"
+		if ok {
+			gotPlace = strings.ToLower(p.Text)
+		}
+		if gotPlace != wantPlace {
+			t.Errorf("line %d: FindPlace(%q) = %s, want %s", n+1, text, gotPlace, wantPlace)
+		}
+	}
+}
