@@ -70,8 +70,10 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 	}
 
 	// 1. Safeguarding first, on the whole text, whatever else it says.
-	if in.Command == "" {
-		if flag := CheckSafeguarding(in.Text); flag != nil {
+	var gateToks []ucToken
+	if in.Command == "" && in.Text != "" {
+		gateToks = ucNormaliseMax(in.Text, sgMaxText) // CheckSafeguarding, keeping its words
+		if flag := sgCheckTokens(in.Text, gateToks); flag != nil {
 			return e.safeguarding(ctx, rs, t, flag)
 		}
 	}
@@ -95,7 +97,12 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 		ct := clipText(text)
 		// the gate above already read this very text: no need to run it twice
 		if uu, ok := e.und.(*Understander); ok {
-			t.u = uu.understand(ctx, ct, in.Button == "" && ct == in.Text)
+			gated := in.Button == "" && ct == in.Text
+			var toks []ucToken
+			if gated && len(ct) <= ucMaxText {
+				toks = gateToks
+			}
+			t.u = uu.understand(ctx, ct, gated, toks)
 		} else {
 			t.u = e.und.Understand(ctx, ct)
 		}

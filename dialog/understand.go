@@ -78,14 +78,18 @@ func ucLexSpecs(lex []ucLexEntry) []ucPatternSpec {
 // Understand reads one message without any conversation state. The safeguarding gate runs
 // first; a flagged message has intent "safeguarding" whatever else it says.
 func (u *Understander) Understand(ctx context.Context, text string) Understanding {
-	return u.understand(ctx, text, false)
+	return u.understand(ctx, text, false, nil)
 }
 
-// understand is Understand; gated says the caller has already run CheckSafeguarding on
-// this very text and found nothing, so the gate is not run twice.
-func (u *Understander) understand(ctx context.Context, text string, gated bool) Understanding {
+// understand is Understand; gated says the caller has already run the safeguarding gate
+// on this very text and found nothing, so the gate is not run twice, and toks, when not
+// nil, are the gate's words for it (the text is then no longer than ucMaxText), so the
+// text is not normalised twice either.
+func (u *Understander) understand(ctx context.Context, text string, gated bool, toks []ucToken) Understanding {
 	out := Understanding{Text: text, Intent: IntentUnknown}
-	toks := ucNormalise(text)
+	if toks == nil || !gated || len(text) > ucMaxText {
+		toks = ucNormalise(text)
+	}
 	switch {
 	case gated:
 	case len(text) > ucMaxText:
