@@ -37,7 +37,7 @@ var findWeak = toSet(`care caring sales sale security building construction busi
 law finance science dance drama cooking fashion banking cleaning marketing advertising admin retail hospitality beauty
 coach cook porter driver manager assistant worker officer operator technician consultant specialist analyst director
 pa pt ta ot pr hr kp it dev spark cop marine sailor navy army military forces gamer bar raf marines qs model
-boxer
+boxer doc
 computing engineering teaching nursing coding programming accounting accountancy economics psychology
 physics chemistry biology photography animation journalism`)
 
@@ -61,7 +61,7 @@ var findWorkPrev = toSet(`into as become becoming study studying in join joining
 
 // filler words that may still begin a longer title ("train driver", "head teacher",
 // "private investigator", "general practitioner", "human resources officer")
-var findLeadOK = toSet(`train training head team general private human customer model student trainee fan care make it
+var findLeadOK = toSet(`careers career train training head team general private human customer model student trainee fan care make it
 security sales support new`)
 
 // fields that are strong enough on their own when the message is about work
@@ -186,6 +186,9 @@ func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
 			if spans(block, i, n) {
 				continue
 			}
+			if (toks[i].norm == "career") && askingForAdviser(toks, i) {
+				continue // "can i speak to a careers adviser": a hand-off, not a job asked about
+			}
 			last := toks[i+n-1]
 			words := make([]string, n)
 			for j := 0; j < n; j++ {
@@ -236,6 +239,21 @@ func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
 		_ = found
 	}
 	return out
+}
+
+var speakVerbs = toSet("speak talk chat speaking talking chatting contact message see ask get want need")
+
+// askingForAdviser reports whether the words before i ask for a person ("speak to a",
+// "talk with my", "see a", "need a").
+func askingForAdviser(toks []token, i int) bool {
+	j := i - 1
+	if j >= 0 && (toks[j].raw == "a" || toks[j].raw == "an" || toks[j].raw == "the" || toks[j].raw == "my" || toks[j].raw == "our") {
+		j--
+	}
+	if j >= 0 && (toks[j].raw == "to" || toks[j].raw == "with") {
+		j--
+	}
+	return j >= 0 && speakVerbs[toks[j].raw]
 }
 
 // spans reports whether any of the n words from i is marked.

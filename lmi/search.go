@@ -445,6 +445,16 @@ func splitUnitTitle(t string) []string {
 // query words that carry no job meaning at the edges of a search
 var searchEdgeWords = map[string]bool{"a": true, "an": true, "the": true, "job": true, "career": true, "role": true, "position": true, "work": false}
 
+// startsTitle reports whether some title begins with the given words.
+func (idx *searchIndex) startsTitle(words []string) bool {
+	k := strings.Join(words, " ")
+	if _, ok := idx.lookup(k); ok {
+		return true
+	}
+	_, ok := idx.lookupPrefix(k + " ")
+	return ok
+}
+
 type scored struct {
 	soc     string
 	score   float64
@@ -461,7 +471,8 @@ func (idx *searchIndex) search(query string, limit int) []Match {
 	for _, t := range toks {
 		words = append(words, t.norm)
 	}
-	for len(words) > 1 && searchEdgeWords[words[0]] {
+	// "careers adviser", "job centre worker": a filler that begins a title stays
+	for len(words) > 1 && searchEdgeWords[words[0]] && !idx.startsTitle(words[:2]) {
 		words = words[1:]
 	}
 	for len(words) > 1 && searchEdgeWords[words[len(words)-1]] {
