@@ -130,7 +130,7 @@ func (idx *searchIndex) placeSpans(g *placeIndex, toks []token) (block, noFix []
 
 // weak place names that are also job words but after "in" mean the place ("retail
 // jobs in sale")
-var placeOverField = toSet("sale deans dent whitesmith banks")
+var placeOverField = toSet("sale deans dent whitesmith")
 
 // jobPhrase reports whether words are a job title or field as written (no
 // spelling fixes): "law", "sale", "glass".
