@@ -37,10 +37,12 @@ type EntryView struct {
 	Needed bool
 }
 
-// bodyChecks replace registration with a body whose initials alone would mislead
-// ("GTC" is not the route in England).
+// bodyChecks replace "register with" a body for statuses that are not bodies to
+// register with: teachers gain QTS in England and register with a teaching council
+// elsewhere.
 var bodyChecks = map[string]string{
-	"GTC": "Qualified Teacher Status (QTS) in England, or registration with the teaching council in Wales, Scotland or Northern Ireland",
+	"QTS":  "Qualified Teacher Status (QTS) in England, or registration with the teaching council in Wales, Scotland or Northern Ireland",
+	"GTCS": "registration with the General Teaching Council for Scotland",
 }
 
 // bodyNames are what to call a body after "register with" when "the" + initials
