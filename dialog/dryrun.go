@@ -74,19 +74,7 @@ func sampleFigure(v float64) lmi.Figure {
 
 func sampleView(depth string, full bool) *View {
 	v := &View{Depth: depth, Intent: IntentPay, Category: "bullying", Feedback: "yes", Said: "nurse"}
-	switch depth {
-	case DepthYoung:
-		v.Young = true
-	case DepthTeen:
-		v.Teen = true
-	case DepthOlder:
-		v.Older = true
-	case DepthAdult:
-		v.Adult = true
-	case DepthAdviser:
-		v.Adviser = true
-	}
-	v.Detailed = v.Older || v.Adult || v.Adviser
+	v.setDepth(depth)
 	if !full {
 		return v
 	}

@@ -183,19 +183,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		v.Country = e.regionByName(v.Region).Country
 	}
 	v.England = v.Country == "England" || v.Country == "" && v.Region != "" && !slices.Contains([]string{"Wales", "Scotland", "Northern Ireland"}, v.Region)
-	switch t.depth {
-	case DepthYoung:
-		v.Young = true
-	case DepthTeen:
-		v.Teen = true
-	case DepthOlder:
-		v.Older = true
-	case DepthAdult:
-		v.Adult = true
-	case DepthAdviser:
-		v.Adviser = true
-	}
-	v.Detailed = v.Older || v.Adult || v.Adviser
+	v.setDepth(t.depth)
 	v.OutsideEngland = v.Region != "" && !v.England
 	v.Interests = dedupe(append(append([]string(nil), t.st.Profile.Interests...), t.st.Profile.Subjects...))
 	if len(t.u.Occupations) > 0 {
@@ -1023,3 +1011,20 @@ func (v *View) MonthName(ym string) string {
 // bestLikesMinShare is the least share of the best suggestion's score for a job to count
 // as suiting what the person likes in a best-paid list.
 const bestLikesMinShare = 0.4
+
+// setDepth sets the view's depth flags from a Depth* value.
+func (v *View) setDepth(depth string) {
+	switch depth {
+	case DepthYoung:
+		v.Young = true
+	case DepthTeen:
+		v.Teen = true
+	case DepthOlder:
+		v.Older = true
+	case DepthAdult:
+		v.Adult = true
+	case DepthAdviser:
+		v.Adviser = true
+	}
+	v.Detailed = v.Older || v.Adult || v.Adviser
+}
