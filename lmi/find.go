@@ -97,26 +97,28 @@ func (idx *searchIndex) placeSpans(g *placeIndex, toks []token) (block, noFix []
 	if g == nil {
 		return block, noFix
 	}
+	var key []byte // the candidate name, rebuilt for each window in one buffer
 	for i := 0; i < len(toks); i++ {
 		prep := i > 0 && placePrepositions[toks[i-1].raw]
 		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
 			prep = true
 		}
 		for n := min(g.maxWords, len(toks)-i); n >= 1; n-- {
-			parts := make([]string, n)
-			words := make([]string, n)
+			key = key[:0]
 			for j := 0; j < n; j++ {
-				parts[j] = toks[i+j].raw
-				words[j] = toks[i+j].norm
+				if j > 0 {
+					key = append(key, ' ')
+				}
+				key = append(key, toks[i+j].raw...)
 			}
-			pe, ok := g.names[strings.Join(parts, " ")]
+			pe, ok := g.names[string(key)] // no allocation: the compiler looks up the bytes
 			if !ok || (pe.weak && !prep) {
 				continue
 			}
 			for j := i; j < i+n; j++ {
 				noFix[j] = true
 			}
-			if prep && !(pe.weak && !placeOverField[parts[0]] && idx.jobPhrase(words)) {
+			if prep && !(pe.weak && !placeOverField[toks[i].raw] && idx.jobPhrase(normWords(toks[i:i+n]))) {
 				for j := i; j < i+n; j++ {
 					block[j] = true
 				}
@@ -126,6 +128,15 @@ func (idx *searchIndex) placeSpans(g *placeIndex, toks []token) (block, noFix []
 		}
 	}
 	return block, noFix
+}
+
+// normWords is the normalised words of toks.
+func normWords(toks []token) []string {
+	words := make([]string, len(toks))
+	for i, t := range toks {
+		words[i] = t.norm
+	}
+	return words
 }
 
 // weak place names that are also job words but after "in" mean the place ("retail
