@@ -30,24 +30,11 @@ func newAdapter(t *testing.T, srv *discordtest.Server) *Adapter {
 // start runs the adapter and waits for READY.
 func start(t *testing.T, a *Adapter, h bot.Handler) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx, h) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Errorf("Run did not stop")
-		}
-	})
+	ended := bottest.Run(t, a, h, 5*time.Second)
 	select {
 	case <-a.Ready():
-	case err := <-done:
-		t.Fatalf("Run ended early: %v", err)
+	case <-ended:
+		t.Fatal("Run ended early")
 	case <-time.After(3 * time.Second):
 		t.Fatal("no READY")
 	}

@@ -35,20 +35,7 @@ func newAdapter(t *testing.T, srv *slacktest.Server, mod func(*Options)) *Adapte
 
 func run(t *testing.T, a *Adapter, h bot.Handler) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx, h) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(3 * time.Second):
-			t.Errorf("Run did not stop")
-		}
-	})
+	bottest.Run(t, a, h, 3*time.Second)
 }
 
 func waitCtx(t *testing.T) context.Context {

@@ -60,20 +60,7 @@ func newAdapter(t *testing.T, srv *telegramtest.Server, mod func(*Options)) *Ada
 
 func run(t *testing.T, a *Adapter, h bot.Handler) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx, h) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(3 * time.Second):
-			t.Errorf("Run did not stop")
-		}
-	})
+	bottest.Run(t, a, h, 3*time.Second)
 }
 
 // pending reads the fake's unconfirmed updates with a short getUpdates.

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"testing"
+	"time"
 
 	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/dialog"
@@ -60,4 +62,30 @@ func (r *Replier) Messages() []bot.Message {
 func Reply(channel string, m bot.Message) bot.Message {
 	return bot.Message{Channel: channel, Conversation: m.Conversation, Text: "You said: " + m.Text,
 		Buttons: []dialog.Button{{Label: "Pay", Value: "pay"}, {Label: "Talk to an adviser", Value: "handoff"}}}
+}
+
+// Run runs a.Run(ctx, h) in the background until the test ends, then cancels it and
+// fails the test if Run returned an error or did not stop within stopWithin. The
+// returned channel is closed when Run returns (an adapter that stops early shows it).
+func Run(t testing.TB, a bot.Adapter, h bot.Handler, stopWithin time.Duration) <-chan struct{} {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ended := make(chan struct{})
+	var err error
+	go func() {
+		err = a.Run(ctx, h)
+		close(ended)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-ended:
+			if err != nil {
+				t.Errorf("%s: Run: %v", a.Name(), err)
+			}
+		case <-time.After(stopWithin):
+			t.Errorf("%s: Run did not stop within %v", a.Name(), stopWithin)
+		}
+	})
+	return ended
 }
