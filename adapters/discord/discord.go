@@ -14,12 +14,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/careersbot/careersbot/adapters/internal/partial"
 	"github.com/careersbot/careersbot/adapters/internal/seen"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -96,8 +96,7 @@ type Adapter struct {
 	idMu sync.Mutex
 	ids  map[string]string // hashed custom_id -> value
 
-	progMu   sync.Mutex
-	progress map[string]int
+	progress partial.Progress // parts of each outbound message already delivered
 }
 
 // New prepares the session (it connects in Run).
@@ -136,7 +135,7 @@ func New(o Options) (*Adapter, error) {
 	s.Client = o.HTTPClient
 	s.LogLevel = discordgo.LogError
 	a := &Adapter{opts: o, s: s, log: o.Logger.With("channel", Name), seen: seen.New(o.DedupSize), ready: make(chan struct{}),
-		ids: map[string]string{}, progress: map[string]int{}}
+		ids: map[string]string{}}
 	return a, nil
 }
 
@@ -445,28 +444,13 @@ func (a *Adapter) Send(ctx context.Context, m bot.Message) error {
 	if err != nil {
 		return &bot.SendError{Err: err}
 	}
-	k := ""
-	if m.Seq != 0 {
-		k = m.Conversation + "#" + strconv.FormatInt(m.Seq, 10)
-	}
-	a.progMu.Lock()
-	done := a.progress[k]
-	a.progMu.Unlock()
-	for i := done; i < len(msgs); i++ {
+	for i := a.progress.Next(m); i < len(msgs); i++ {
 		if _, err := a.s.ChannelMessageSendComplex(channel, msgs[i], discordgo.WithContext(ctx)); err != nil {
-			if k != "" {
-				a.progMu.Lock()
-				a.progress[k] = i
-				a.progMu.Unlock()
-			}
 			return classify(err)
 		}
+		a.progress.Delivered(m, i)
 	}
-	if k != "" {
-		a.progMu.Lock()
-		delete(a.progress, k)
-		a.progMu.Unlock()
-	}
+	a.progress.Finished(m)
 	return nil
 }
 

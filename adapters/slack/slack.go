@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/careersbot/careersbot/adapters/internal/partial"
 	"github.com/careersbot/careersbot/adapters/internal/seen"
 	"io"
 	"log/slog"
@@ -94,8 +95,7 @@ type Adapter struct {
 	thMu    sync.Mutex
 	threads map[string]bool // channel/thread_ts the bot takes part in
 
-	progMu   sync.Mutex
-	progress map[string]int
+	progress partial.Progress // parts of each outbound message already delivered
 
 	charts *chartCache
 }
@@ -161,7 +161,7 @@ func New(ctx context.Context, o Options) (*Adapter, error) {
 		return nil, fmt.Errorf("slack: auth.test: %w", err)
 	}
 	a := &Adapter{opts: o, api: api, log: o.Logger.With("channel", Name), botID: auth.UserID, seen: seen.New(o.DedupSize),
-		threads: map[string]bool{}, progress: map[string]int{}, charts: newChartCache(256),
+		threads: map[string]bool{}, charts: newChartCache(256),
 		mention: regexp.MustCompile(`<@` + regexp.QuoteMeta(auth.UserID) + `(\|[^>]*)?>`)}
 	return a, nil
 }
@@ -584,35 +584,20 @@ func (a *Adapter) Send(ctx context.Context, m bot.Message) error {
 		return &bot.SendError{Err: fmt.Errorf("slack: empty conversation")}
 	}
 	msgs := a.blocks(m)
-	k := ""
-	if m.Seq != 0 {
-		k = m.Conversation + "#" + strconv.FormatInt(m.Seq, 10)
-	}
-	a.progMu.Lock()
-	done := a.progress[k]
-	a.progMu.Unlock()
-	for i := done; i < len(msgs); i++ {
+	for i := a.progress.Next(m); i < len(msgs); i++ {
 		opts := []slack.MsgOption{slack.MsgOptionBlocks(msgs[i].Blocks...), slack.MsgOptionText(msgs[i].Fallback, false)}
 		if thread != "" {
 			opts = append(opts, slack.MsgOptionTS(thread))
 		}
 		if _, _, err := a.api.PostMessageContext(ctx, channel, opts...); err != nil {
-			if k != "" {
-				a.progMu.Lock()
-				a.progress[k] = i
-				a.progMu.Unlock()
-			}
 			return classify(err)
 		}
+		a.progress.Delivered(m, i)
 	}
 	if thread != "" {
 		a.joinThread(channel, thread)
 	}
-	if k != "" {
-		a.progMu.Lock()
-		delete(a.progress, k)
-		a.progMu.Unlock()
-	}
+	a.progress.Finished(m)
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/careersbot/careersbot/adapters/internal/partial"
 	"github.com/careersbot/careersbot/adapters/internal/seen"
 	"io"
 	"log/slog"
@@ -120,8 +121,7 @@ type Adapter struct {
 	cbMu   sync.Mutex
 	cbData map[string]string // hashed callback_data -> button value, for long values
 
-	progMu   sync.Mutex
-	progress map[string]int // conversation/seq -> parts already delivered
+	progress partial.Progress // parts of each outbound message already delivered
 
 	hMu sync.Mutex
 	h   bot.Handler // set while Run runs (webhook mode)
@@ -172,7 +172,7 @@ func New(ctx context.Context, o Options) (*Adapter, error) {
 		o.DedupSize = 1024
 	}
 	a := &Adapter{opts: o, log: o.Logger.With("channel", Name), clock: o.Clock,
-		seen: seen.New(o.DedupSize), next: map[int64]time.Time{}, cbData: map[string]string{}, progress: map[string]int{}}
+		seen: seen.New(o.DedupSize), next: map[int64]time.Time{}, cbData: map[string]string{}}
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	api, err := tgbotapi.NewBotAPIWithClient(o.Token, o.APIEndpoint, &ctxClient{ctx: cctx, c: o.HTTPClient})
@@ -579,15 +579,8 @@ func (a *Adapter) Send(ctx context.Context, m bot.Message) error {
 	if len(parts) == 0 {
 		return nil
 	}
-	key := ""
-	if m.Seq != 0 {
-		key = m.Conversation + "/" + strconv.FormatInt(m.Seq, 10)
-	}
-	a.progMu.Lock()
-	done := a.progress[key]
-	a.progMu.Unlock()
 	kb := a.keyboard(m.Buttons)
-	for i := done; i < len(parts); i++ {
+	for i := a.progress.Next(m); i < len(parts); i++ {
 		p := parts[i]
 		if err := a.wait(ctx, chat); err != nil {
 			return &bot.SendError{Retry: true, Err: err}
@@ -612,19 +605,11 @@ func (a *Adapter) Send(ctx context.Context, m bot.Message) error {
 			chattable = mc
 		}
 		if _, err := api.Request(chattable); err != nil {
-			if key != "" {
-				a.progMu.Lock()
-				a.progress[key] = i
-				a.progMu.Unlock()
-			}
 			return classify(err, c)
 		}
+		a.progress.Delivered(m, i)
 	}
-	if key != "" {
-		a.progMu.Lock()
-		delete(a.progress, key)
-		a.progMu.Unlock()
-	}
+	a.progress.Finished(m)
 	return nil
 }
 
