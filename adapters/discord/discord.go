@@ -9,13 +9,12 @@ package discord
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/careersbot/careersbot/adapters/internal/partial"
 	"github.com/careersbot/careersbot/adapters/internal/seen"
+	"github.com/careersbot/careersbot/adapters/internal/shortid"
 	"log/slog"
 	"net"
 	"net/http"
@@ -93,8 +92,7 @@ type Adapter struct {
 	// readyOnce closes ready on the first READY of the adapter's life.
 	readyOnce sync.Once
 
-	idMu sync.Mutex
-	ids  map[string]string // hashed custom_id -> value
+	ids shortid.Table // hashed custom_ids of long button values
 
 	progress partial.Progress // parts of each outbound message already delivered
 }
@@ -134,8 +132,7 @@ func New(o Options) (*Adapter, error) {
 	s.MaxRestRetries = 1
 	s.Client = o.HTTPClient
 	s.LogLevel = discordgo.LogError
-	a := &Adapter{opts: o, s: s, log: o.Logger.With("channel", Name), seen: seen.New(o.DedupSize), ready: make(chan struct{}),
-		ids: map[string]string{}}
+	a := &Adapter{opts: o, s: s, log: o.Logger.With("channel", Name), seen: seen.New(o.DedupSize), ready: make(chan struct{})}
 	return a, nil
 }
 
@@ -403,31 +400,9 @@ func label(msg *discordgo.Message, customID string) string {
 	return ""
 }
 
-func (a *Adapter) customID(v string) string {
-	if len(v) <= maxCustomID {
-		return v
-	}
-	sum := sha256.Sum256([]byte(v))
-	id := "h:" + hex.EncodeToString(sum[:16])
-	a.idMu.Lock()
-	if len(a.ids) > 10000 {
-		clear(a.ids)
-	}
-	a.ids[id] = v
-	a.idMu.Unlock()
-	return id
-}
+func (a *Adapter) customID(v string) string { return a.ids.ID(v, maxCustomID) }
 
-func (a *Adapter) value(id string) string {
-	if strings.HasPrefix(id, "h:") {
-		a.idMu.Lock()
-		defer a.idMu.Unlock()
-		if v, ok := a.ids[id]; ok {
-			return v
-		}
-	}
-	return id
-}
+func (a *Adapter) value(id string) string { return a.ids.Value(id) }
 
 // ---- outbound ----
 

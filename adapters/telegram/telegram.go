@@ -8,13 +8,12 @@ package telegram
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/careersbot/careersbot/adapters/internal/partial"
 	"github.com/careersbot/careersbot/adapters/internal/seen"
+	"github.com/careersbot/careersbot/adapters/internal/shortid"
 	"io"
 	"log/slog"
 	"net/http"
@@ -118,8 +117,7 @@ type Adapter struct {
 	limMu sync.Mutex
 	next  map[int64]time.Time // per chat: earliest time of the next send
 
-	cbMu   sync.Mutex
-	cbData map[string]string // hashed callback_data -> button value, for long values
+	cbData shortid.Table // hashed callback_data of long button values
 
 	progress partial.Progress // parts of each outbound message already delivered
 
@@ -172,7 +170,7 @@ func New(ctx context.Context, o Options) (*Adapter, error) {
 		o.DedupSize = 1024
 	}
 	a := &Adapter{opts: o, log: o.Logger.With("channel", Name), clock: o.Clock,
-		seen: seen.New(o.DedupSize), next: map[int64]time.Time{}, cbData: map[string]string{}}
+		seen: seen.New(o.DedupSize), next: map[int64]time.Time{}}
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	api, err := tgbotapi.NewBotAPIWithClient(o.Token, o.APIEndpoint, &ctxClient{ctx: cctx, c: o.HTTPClient})
@@ -716,33 +714,14 @@ func (a *Adapter) keyboard(bs []dialog.Button) *tgbotapi.InlineKeyboardMarkup {
 		if data == "" {
 			data = b.Label
 		}
-		if len(data) > maxCallbackData {
-			sum := sha256.Sum256([]byte(data))
-			h := "h:" + hex.EncodeToString(sum[:16])
-			a.cbMu.Lock()
-			if len(a.cbData) > 10000 {
-				clear(a.cbData)
-			}
-			a.cbData[h] = data
-			a.cbMu.Unlock()
-			data = h
-		}
+		data = a.cbData.ID(data, maxCallbackData)
 		rows = append(rows, tgbotapi.NewInlineKeyboardRow(tgbotapi.NewInlineKeyboardButtonData(b.Label, data)))
 	}
 	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
 	return &kb
 }
 
-func (a *Adapter) buttonValue(data string) string {
-	if strings.HasPrefix(data, "h:") {
-		a.cbMu.Lock()
-		defer a.cbMu.Unlock()
-		if v, ok := a.cbData[data]; ok {
-			return v
-		}
-	}
-	return data
-}
+func (a *Adapter) buttonValue(data string) string { return a.cbData.Value(data) }
 
 // wait applies the per-chat limiter: it reserves the chat's next slot and sleeps until
 // it. Slots are handed out in call order, so one chat's parts keep their order.
