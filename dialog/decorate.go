@@ -28,7 +28,7 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 			alt := make([]string, len(labels))
 			for i := range labels {
 				if pay[i] > 0 {
-					alt[i] = labels[i] + " £" + commas(pay[i])
+					alt[i] = labels[i] + " £" + Commas(pay[i])
 				} else {
 					alt[i] = labels[i] + " no figure"
 				}
@@ -52,8 +52,8 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 				Labels: []string{"2020", "2035"},
 				Series: []Series{{Name: ol.SubMajorGroupTitle, Values: []float64{a, b}}},
 				Unit:   "jobs",
-				AltText: "Jobs in " + ol.SubMajorGroupTitle + " (" + ol.Area + "): " + commas(roundTo(a, 1000)) +
-					" in 2020, " + commas(roundTo(b, 1000)) + " projected in 2035",
+				AltText: "Jobs in " + ol.SubMajorGroupTitle + " (" + ol.Area + "): " + Commas(roundTo(a, 1000)) +
+					" in 2020, " + Commas(roundTo(b, 1000)) + " projected in 2035",
 				Source: plainSrc(v.SrcID(ol.Employment2035K.SourceID, ol.Employment2035K.Year)),
 			})
 		}
@@ -68,7 +68,7 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 		for _, b := range v.Best {
 			labels = append(labels, b.Title)
 			pay = append(pay, b.Median.Value)
-			alt = append(alt, b.Title+" £"+commas(b.Median.Value))
+			alt = append(alt, b.Title+" £"+Commas(b.Median.Value))
 			src = plainSrc(v.SrcID(b.Median.SourceID, b.Median.Year))
 		}
 		if len(labels) > 0 {

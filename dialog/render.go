@@ -498,9 +498,9 @@ func (v *View) Annual(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about £" + commas(roundTo(f.Value, 1000)) + " a year"
+		return "about £" + Commas(roundTo(f.Value, 1000)) + " a year"
 	}
-	return "£" + commas(math.Round(f.Value)) + " a year"
+	return "£" + Commas(math.Round(f.Value)) + " a year"
 }
 
 // Money formats an amount of pounds without "a year" (exact for older readers).
@@ -510,9 +510,9 @@ func (v *View) Money(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about £" + commas(roundTo(f.Value, 1000))
+		return "about £" + Commas(roundTo(f.Value, 1000))
 	}
-	return "£" + commas(math.Round(f.Value))
+	return "£" + Commas(math.Round(f.Value))
 }
 
 // Weekly formats weekly pay.
@@ -522,9 +522,9 @@ func (v *View) Weekly(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about £" + commas(roundTo(f.Value, 10)) + " a week"
+		return "about £" + Commas(roundTo(f.Value, 10)) + " a week"
 	}
-	return "£" + commas(math.Round(f.Value)) + " a week"
+	return "£" + Commas(math.Round(f.Value)) + " a week"
 }
 
 // Hourly formats hourly pay.
@@ -559,9 +559,9 @@ func (v *View) Jobs(f lmi.Figure) string {
 	v.use(f)
 	n := f.Value * 1000
 	if v.Young || v.Teen {
-		return "about " + commas(roundSig(n))
+		return "about " + Commas(roundSig(n))
 	}
-	return commas(roundTo(n, 100))
+	return Commas(roundTo(n, 100))
 }
 
 // Count formats a plain count ("about 1,200").
@@ -571,9 +571,9 @@ func (v *View) Count(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about " + commas(roundSig(f.Value))
+		return "about " + Commas(roundSig(f.Value))
 	}
-	return commas(math.Round(f.Value))
+	return Commas(math.Round(f.Value))
 }
 
 // Percent formats a percentage figure.
@@ -940,8 +940,8 @@ func roundSig(x float64) float64 {
 	return math.Round(x/mag) * mag
 }
 
-// commas formats a whole number with thousands separators.
-func commas(x float64) string {
+// Commas formats a whole number with thousands separators: 39647.4 -> "39,647".
+func Commas(x float64) string {
 	n := int64(math.Round(x))
 	neg := n < 0
 	if neg {

@@ -351,9 +351,9 @@ func (v *View) AskedPay(o *OccView) string {
 		if f := o.Pay.AnnualFullTime.Median; v.Has(f) {
 			v.use(f)
 			if v.Young || v.Teen {
-				return "about £" + commas(roundTo(f.Value/12, 100)) + " a month " + v.Src(f)
+				return "about £" + Commas(roundTo(f.Value/12, 100)) + " a month " + v.Src(f)
 			}
-			return "£" + commas(math.Round(f.Value/12)) + " a month (the yearly median divided by 12) " + v.Src(f)
+			return "£" + Commas(math.Round(f.Value/12)) + " a month (the yearly median divided by 12) " + v.Src(f)
 		}
 	}
 	return ""

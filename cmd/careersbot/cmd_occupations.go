@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/careersbot/careersbot/dialog"
 	"io"
 	"os"
 	"strconv"
@@ -185,7 +186,7 @@ func fig(f lmi.Figure, unit string) string {
 	var v string
 	switch unit {
 	case "£":
-		v = "£" + commas(f.Value)
+		v = "£" + dialog.Commas(f.Value)
 	case "£.2":
 		v = fmt.Sprintf("£%.2f", f.Value)
 	case "h":
@@ -200,23 +201,6 @@ func fig(f lmi.Figure, unit string) string {
 		s += ", estimate"
 	}
 	return s + ")"
-}
-
-func commas(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 0, 64)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 func printOccupation(w io.Writer, o *lmi.Occupation, srcs []lmi.Source) error {
