@@ -281,25 +281,13 @@ func (s *Service) Process(ctx context.Context, m Message) (Result, error) {
 	if m.Time.IsZero() {
 		m.Time = s.opts.Now()
 	}
-	j := &job{ctx: ctx, msg: m, queued: time.Now(), done: make(chan jobResult, 1)}
-	if err := s.enqueue(m.Key(), j); err != nil {
-		return Result{}, err
-	}
-	select {
-	case r := <-j.done:
-		return r.res, r.err
-	case <-ctx.Done():
-		// The lane skips a job whose context ended before it started; one already
-		// running completes and commits.
-		return Result{}, ctx.Err()
-	}
+	return s.submit(ctx, m.Key(), &job{ctx: ctx, msg: m, queued: time.Now(), done: make(chan jobResult, 1)})
 }
 
-// Do runs fn on a conversation's lane (in order with its messages), for adviser
-// actions and other changes to a conversation. fn gets the conversation (loaded or
-// new) and returns the turn to commit, or nil for none.
-func (s *Service) Do(ctx context.Context, key, channel string, fn func(c Conversation) (*Turn, error)) (Result, error) {
-	j := &job{ctx: ctx, fn: fn, key: key, channel: channel, done: make(chan jobResult, 1)}
+// submit queues j on key's lane and waits for its result or for ctx to end. The lane
+// skips a job whose context ended before it started; one already running completes and
+// commits.
+func (s *Service) submit(ctx context.Context, key string, j *job) (Result, error) {
 	if err := s.enqueue(key, j); err != nil {
 		return Result{}, err
 	}
@@ -309,6 +297,13 @@ func (s *Service) Do(ctx context.Context, key, channel string, fn func(c Convers
 	case <-ctx.Done():
 		return Result{}, ctx.Err()
 	}
+}
+
+// Do runs fn on a conversation's lane (in order with its messages), for adviser
+// actions and other changes to a conversation. fn gets the conversation (loaded or
+// new) and returns the turn to commit, or nil for none.
+func (s *Service) Do(ctx context.Context, key, channel string, fn func(c Conversation) (*Turn, error)) (Result, error) {
+	return s.submit(ctx, key, &job{ctx: ctx, fn: fn, key: key, channel: channel, done: make(chan jobResult, 1)})
 }
 
 type job struct {
