@@ -572,17 +572,24 @@ func (idx *searchIndex) addPhrase(best map[string]scored, id int32, base float64
 	if !p.alias && !p.plain {
 		base *= 0.95
 	}
+	idx.spread(best, id, base)
+}
+
+// spread scores every unit group of phrase id: s for the group with the most evidence,
+// less for the others by the square root of their share, and a little less again.
+func (idx *searchIndex) spread(best map[string]scored, id int32, s float64) {
 	ev := idx.socs(id)
 	if len(ev) == 0 {
 		return
 	}
+	shown := idx.phrases[id].shown()
 	top := ev[0].w
 	for i, e := range ev {
-		s := base * math.Sqrt(e.w/top)
+		ss := s * math.Sqrt(e.w/top)
 		if i > 0 {
-			s *= 0.95
+			ss *= 0.95
 		}
-		put(best, e.soc, s, p.shown())
+		put(best, e.soc, ss, shown)
 	}
 }
 
@@ -952,18 +959,7 @@ func (idx *searchIndex) partial(words []string, alts [][]alt, best map[string]sc
 		if s < 0.2 {
 			continue
 		}
-		ev := idx.socs(id)
-		if len(ev) == 0 {
-			continue
-		}
-		top := ev[0].w
-		for i, e := range ev {
-			ss := s * math.Sqrt(e.w/top)
-			if i > 0 {
-				ss *= 0.95
-			}
-			put(best, e.soc, ss, p.shown())
-		}
+		idx.spread(best, id, s)
 	}
 }
 
