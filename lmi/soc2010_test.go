@@ -15,7 +15,7 @@ func TestSOCRelationship(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		soc2010, want2020 string
-		split            bool // the SOC 2010 group splits (a caveat is due)
+		split             bool // the SOC 2010 group splits (a caveat is due)
 	}{
 		{"4135", "4135", false},
 		{"5314", "5315", false},

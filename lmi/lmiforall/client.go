@@ -58,19 +58,27 @@ func (e *APIError) Unwrap() error {
 	return nil
 }
 
-// Client calls the API. The zero value is not usable; use New.
+// Client calls the API. The zero value is not usable; use New. It retries transient
+// failures with jittered backoff, stops calling for a while after repeated failures
+// (circuit breaker), caches answers per series and merges identical concurrent calls.
 type Client struct {
-	base   string
-	http   *http.Client
-	keyID  string
-	secret []byte
-	now    func() time.Time
+	base    string
+	http    *http.Client
+	keyID   string
+	secret  []byte
+	now     func() time.Time
+	res     Resilience
+	cache   *cache
+	breaker *breaker
+	flight  flight
+	n       counters
 }
 
 // Option configures a Client.
 type Option func(*Client)
 
-// WithHTTPClient sets the HTTP client (default: one with a 15 s timeout).
+// WithHTTPClient sets the HTTP client (default: one with a 15 s timeout; each attempt
+// is also bounded by Resilience.Timeout).
 func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
 
 // WithHMAC signs requests as registered clients do: a Date header and
@@ -79,6 +87,9 @@ func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h
 func WithHMAC(keyID, secret string) Option {
 	return func(c *Client) { c.keyID, c.secret = keyID, []byte(secret) }
 }
+
+// WithResilience sets timeouts, retries, the breaker and the cache.
+func WithResilience(r Resilience) Option { return func(c *Client) { c.res = r } }
 
 // New returns a client for baseURL ("" for DefaultBaseURL).
 func New(baseURL string, opts ...Option) (*Client, error) {
@@ -93,17 +104,131 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	for _, o := range opts {
 		o(c)
 	}
+	c.res = c.res.withDefaults()
+	c.cache = newCache(c.res.CacheEntries, func() time.Time { return c.now() })
+	c.breaker = &breaker{limit: c.res.BreakerFailures, cooldown: c.res.BreakerCooldown, now: func() time.Time { return c.now() }}
 	return c, nil
 }
 
+// Stats returns the client's counters and breaker state.
+func (c *Client) Stats() Stats {
+	return Stats{CacheHits: c.n.hits.Load(), CacheMisses: c.n.misses.Load(), Shared: c.n.shared.Load(),
+		Requests: c.n.requests.Load(), Retries: c.n.retries.Load(), Failures: c.n.failures.Load(),
+		ShortCircuit: c.n.short.Load(), Breaker: c.breaker.state()}
+}
+
 func (c *Client) get(ctx context.Context, path string, q url.Values, v any) error {
+	body, err := c.fetch(ctx, path, q)
+	if err != nil {
+		return err
+	}
+	// LFS and others answer 200 with an "error" key when data are too thin
+	if len(body) > 0 && body[0] == '{' {
+		var eb struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(body, &eb) == nil && eb.Error != "" {
+			return &APIError{Status: http.StatusOK, URL: path, Message: eb.Error}
+		}
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("lmiforall: %s: bad JSON: %w", path, err)
+	}
+	return nil
+}
+
+// fetch returns a 2xx body that is valid JSON, from the cache or the API.
+func (c *Client) fetch(ctx context.Context, path string, q url.Values) ([]byte, error) {
 	u := c.base + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
+	if b, ok := c.cache.get(u); ok {
+		c.n.hits.Add(1)
+		return b, nil
+	}
+	c.n.misses.Add(1)
+	body, shared, err := c.flight.do(ctx, u, func() ([]byte, error) { return c.call(ctx, path, u) })
+	if shared {
+		c.n.shared.Add(1)
+	}
+	return body, err
+}
+
+// call asks the API, retrying transient failures, through the breaker.
+func (c *Client) call(ctx context.Context, path, u string) ([]byte, error) {
+	if !c.breaker.allow() {
+		c.n.short.Add(1)
+		return nil, fmt.Errorf("lmiforall: %s: %w", path, ErrCircuitOpen)
+	}
+	for attempt := 0; ; attempt++ {
+		c.n.requests.Add(1)
+		body, resp, err := c.attempt(ctx, u)
+		if ctx.Err() != nil {
+			c.breaker.done(true) // the caller gave up: not the service's fault
+			return nil, fmt.Errorf("lmiforall: %s: %w", path, ctx.Err())
+		}
+		var failure error
+		switch {
+		case err != nil:
+			failure = fmt.Errorf("lmiforall: %s: %w", path, err)
+		case resp.StatusCode >= 200 && resp.StatusCode <= 299:
+			if json.Valid(body) {
+				c.breaker.done(true)
+				c.cache.put(u, body, c.res.ttlFor(path))
+				return body, nil
+			}
+			var je error = errors.New("truncated or malformed body")
+			var tmp any
+			if e := json.Unmarshal(body, &tmp); e != nil {
+				je = e
+			}
+			failure = fmt.Errorf("lmiforall: %s: bad JSON: %w", path, je)
+		default:
+			ae := &APIError{Status: resp.StatusCode, URL: path}
+			var eb struct {
+				Error string `json:"error"`
+			}
+			if json.Unmarshal(body, &eb) == nil {
+				ae.Message = eb.Error
+			}
+			if !ae.temporary() {
+				c.breaker.done(true) // the service answered: a 4xx is about the request
+				return nil, ae
+			}
+			failure = ae
+		}
+		retry, after := true, time.Duration(0)
+		if resp != nil {
+			retry, after = retryable(nil, resp)
+			if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+				retry = true // a body cut short may be transient
+			}
+		}
+		if !retry || attempt >= c.res.Retries || after > c.res.MaxBackoff {
+			c.n.failures.Add(1)
+			c.breaker.done(false)
+			return nil, failure
+		}
+		delay := c.res.backoff(attempt)
+		if after > 0 {
+			delay = after
+		}
+		c.n.retries.Add(1)
+		if err := sleep(ctx, delay); err != nil {
+			c.breaker.done(true)
+			return nil, fmt.Errorf("lmiforall: %s: %w", path, err)
+		}
+	}
+}
+
+// attempt sends one request bounded by the attempt timeout and reads the body.
+func (c *Client) attempt(ctx context.Context, u string) ([]byte, *http.Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.res.Timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return fmt.Errorf("lmiforall: %w", err)
+		return nil, nil, err
 	}
 	req.Header.Set("Accept", "application/json")
 	if c.keyID != "" {
@@ -115,36 +240,14 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, v any) erro
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("lmiforall: %s: %w", path, err)
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if err != nil {
-		return fmt.Errorf("lmiforall: %s: reading body: %w", path, err)
+		return nil, resp, fmt.Errorf("reading body: %w", err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := &APIError{Status: resp.StatusCode, URL: path}
-		var eb struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(body, &eb) == nil {
-			e.Message = eb.Error
-		}
-		return e
-	}
-	// LFS and others answer 200 with an "error" key when data are too thin
-	if len(body) > 0 && body[0] == '{' {
-		var eb struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(body, &eb) == nil && eb.Error != "" {
-			return &APIError{Status: resp.StatusCode, URL: path, Message: eb.Error}
-		}
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("lmiforall: %s: bad JSON: %w", path, err)
-	}
-	return nil
+	return body, resp, nil
 }
 
 // SOC is one SOC 2010 unit group as the API describes it.
