@@ -349,15 +349,33 @@ func (e Estimate) Latest() (Point, bool) {
 
 // EstimatePay returns weekly gross pay (£) by year. Annual pay is about 52 times it.
 func (c *Client) EstimatePay(ctx context.Context, code string, coarse bool) (Estimate, error) {
-	return c.estimate(ctx, "/ashe/estimatePay", "estpay", code, coarse)
+	return c.estimate(ctx, "/ashe/estimatePay", "estpay", code, EstimateQuery{Coarse: coarse})
 }
 
 // EstimateHours returns weekly hours by year.
 func (c *Client) EstimateHours(ctx context.Context, code string, coarse bool) (Estimate, error) {
-	return c.estimate(ctx, "/ashe/estimateHours", "hours", code, coarse)
+	return c.estimate(ctx, "/ashe/estimateHours", "hours", code, EstimateQuery{Coarse: coarse})
 }
 
-func (c *Client) estimate(ctx context.Context, path, field, code string, coarse bool) (Estimate, error) {
+// EstimateQuery narrows an ASHE estimate.
+type EstimateQuery struct {
+	Coarse bool // answer for the 2-digit sub-major group
+	// Filters restricts the estimate, "name:value|name:value" with the names and
+	// codings of /ashe/filters/all (e.g. "status:1" full-time, "region:11").
+	Filters string
+}
+
+// EstimatePayFor is EstimatePay with filters.
+func (c *Client) EstimatePayFor(ctx context.Context, code string, q EstimateQuery) (Estimate, error) {
+	return c.estimate(ctx, "/ashe/estimatePay", "estpay", code, q)
+}
+
+// EstimateHoursFor is EstimateHours with filters.
+func (c *Client) EstimateHoursFor(ctx context.Context, code string, q EstimateQuery) (Estimate, error) {
+	return c.estimate(ctx, "/ashe/estimateHours", "hours", code, q)
+}
+
+func (c *Client) estimate(ctx context.Context, path, field, code string, eq EstimateQuery) (Estimate, error) {
 	n, err := socInt(code)
 	if err != nil {
 		return Estimate{}, err
@@ -366,7 +384,10 @@ func (c *Client) estimate(ctx context.Context, path, field, code string, coarse 
 		SOC    int                          `json:"soc"`
 		Series []map[string]json.RawMessage `json:"series"`
 	}
-	q := url.Values{"soc": {strconv.Itoa(n)}, "coarse": {strconv.FormatBool(coarse)}}
+	q := url.Values{"soc": {strconv.Itoa(n)}, "coarse": {strconv.FormatBool(eq.Coarse)}}
+	if eq.Filters != "" {
+		q.Set("filters", eq.Filters)
+	}
 	if err := c.get(ctx, path, q, &raw); err != nil {
 		return Estimate{}, err
 	}

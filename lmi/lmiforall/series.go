@@ -260,3 +260,24 @@ func (c *Client) Vacancies(ctx context.Context, keywords, location string, limit
 	}
 	return out, nil
 }
+
+// Coding is one value of an ASHE filter.
+type Coding struct {
+	Name  string `json:"name"`
+	Value int    `json:"value"`
+}
+
+// Filter is an ASHE filter with its codings.
+type Filter struct {
+	Name    string   `json:"name"`
+	Codings []Coding `json:"codings"`
+}
+
+// ASHEFilters returns the ASHE filters and their codings (region codes and so on).
+func (c *Client) ASHEFilters(ctx context.Context) ([]Filter, error) {
+	var out []Filter
+	if err := c.get(ctx, "/ashe/filters/all", nil, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
