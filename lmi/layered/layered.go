@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/careersbot/careersbot/lmi"
+	"github.com/careersbot/careersbot/lmi/lmiforall"
 )
 
 // Layer is one store with the name replies use for it ("LMI for All").
@@ -74,6 +75,10 @@ func (s *Store) failed(i int, op string, err error) {
 		return
 	}
 	s.n[i].failed.Add(1)
+	if errors.Is(err, lmiforall.ErrCircuitOpen) {
+		s.log.Debug("lmi layer not asked: circuit open", "layer", s.layers[i].Name, "op", op)
+		return
+	}
 	s.log.Warn("lmi layer failed; asking the next", "layer", s.layers[i].Name, "op", op, "err", err)
 }
 
@@ -198,11 +203,23 @@ func merge(dst, src *lmi.Occupation, note string) bool {
 			used = true
 		}
 	}
+	// A distribution is one publication: a layer's median is not mixed with another
+	// source's or year's percentiles. An empty one is taken whole; a partial one only
+	// takes figures of the same source and year.
 	dd, sd := dists(&dst.Pay), dists(&src.Pay)
 	for i := range dd {
 		df, sf := figs(dd[i]), figs(sd[i])
+		src, year, any := "", "", false
+		for _, f := range df {
+			if !f.Missing {
+				src, year, any = f.SourceID, f.Year, true
+				break
+			}
+		}
 		for j := range df {
-			fill(df[j], *sf[j])
+			if !any || sf[j].SourceID == src && sf[j].Year == year {
+				fill(df[j], *sf[j])
+			}
 		}
 	}
 	have := map[string]int{}

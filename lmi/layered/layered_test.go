@@ -114,8 +114,11 @@ func TestLiveFirst(t *testing.T) {
 	if a := o.Pay.AnnualFullTime.Median; a.SourceID != lmiforall.SourceASHE || a.Value != 36500 {
 		t.Errorf("annual %+v, want LMI for All's", a)
 	}
-	if p := o.Pay.AnnualFullTime.P25; p.Missing || p.SourceID != "ashe2025p" {
-		t.Errorf("p25 %+v, want the snapshot's", p)
+	if p := o.Pay.AnnualFullTime.P25; !p.Missing {
+		t.Errorf("p25 %+v: the snapshot's percentiles mixed into LMI for All's distribution", p)
+	}
+	if h := o.Pay.HourlyFullTime.Median; h.Missing || h.SourceID != "ashe2025p" {
+		t.Errorf("hourly %+v, want the snapshot's (LMI for All has none)", h)
 	}
 	regions := map[string]string{}
 	for _, r := range o.RegionalPay {
