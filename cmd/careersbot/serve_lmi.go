@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/careersbot/careersbot/lmi"
+	"github.com/careersbot/careersbot/lmi/layered"
+	"github.com/careersbot/careersbot/lmi/lmiforall"
+)
+
+// lmiBackend is the Store the service answers from, as lmi.backend chose it.
+type lmiBackend struct {
+	store   lmi.Store
+	layered *layered.Store   // nil for the embedded backend
+	live    *lmiforall.Store // nil unless LMI for All is a layer
+}
+
+const (
+	layerEmbedded  = "careersbot's embedded snapshot"
+	layerLMIForAll = "LMI for All"
+)
+
+// openLMIBackend builds the backend over the embedded store.
+func openLMIBackend(cfg lmiConfig, emb *lmi.Embedded, log *slog.Logger) (*lmiBackend, error) {
+	if cfg.Backend == "" || cfg.Backend == "embedded" {
+		return &lmiBackend{store: emb}, nil
+	}
+	lf := cfg.LMIForAll
+	ttl := map[string]time.Duration{}
+	for k, v := range lf.TTL {
+		ttl[k] = time.Duration(v)
+	}
+	opts := []lmiforall.Option{lmiforall.WithResilience(lmiforall.Resilience{
+		Timeout: time.Duration(lf.Timeout), Retries: lf.Retries, BreakerFailures: lf.BreakerFailures,
+		BreakerCooldown: time.Duration(lf.BreakerCooldown), CacheEntries: lf.CacheEntries, TTL: ttl})}
+	if lf.KeyID != "" {
+		opts = append(opts, lmiforall.WithHMAC(lf.KeyID, lf.Secret))
+	}
+	c, err := lmiforall.New(lf.BaseURL, opts...)
+	if err != nil {
+		return nil, err
+	}
+	live := lmiforall.NewStore(c, emb)
+	var layers []layered.Layer
+	if cfg.Backend == "lmiforall" {
+		layers = []layered.Layer{{Name: layerLMIForAll, Store: live}}
+	} else {
+		for _, name := range cfg.Order {
+			switch name {
+			case "embedded":
+				layers = append(layers, layered.Layer{Name: layerEmbedded, Store: emb})
+			case "lmiforall":
+				layers = append(layers, layered.Layer{Name: layerLMIForAll, Store: live})
+			}
+		}
+	}
+	ls, err := layered.New(log.With("component", "lmi"), layers...)
+	if err != nil {
+		return nil, err
+	}
+	return &lmiBackend{store: ls, layered: ls, live: live}, nil
+}
+
+// lmiHealth is the backend part of /readyz.
+type lmiHealth struct {
+	Backend string                `json:"backend"`
+	Ready   bool                  `json:"ready"`
+	Layers  []layered.LayerHealth `json:"layers,omitempty"`
+	Client  *lmiforall.Stats      `json:"lmiforall,omitempty"`
+}
+
+// health checks the backend; ready stays true while some layer can answer.
+func (b *lmiBackend) health(ctx context.Context, backend string) lmiHealth {
+	h := lmiHealth{Backend: backend, Ready: true}
+	if b.layered == nil {
+		return h
+	}
+	h.Layers, h.Ready = b.layered.Health(ctx)
+	if b.live != nil {
+		st := b.live.Client().Stats()
+		h.Client = &st
+	}
+	return h
+}
+
+// ready is the readiness check: an error only when no layer can answer.
+func (b *lmiBackend) ready(ctx context.Context, backend string) error {
+	if h := b.health(ctx, backend); !h.Ready {
+		return fmt.Errorf("lmi backend %s: no layer can answer", backend)
+	}
+	return nil
+}
