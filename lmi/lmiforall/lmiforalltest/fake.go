@@ -8,6 +8,7 @@ package lmiforalltest
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -197,4 +198,58 @@ func SharedFixtures(t testing.TB, depth int) string {
 		return ""
 	}
 	return d
+}
+
+// Recorded is one recorded request: the API path (under /api/v1), its query, the
+// status and body recorded.
+type Recorded struct {
+	Name   string
+	Path   string
+	Query  url.Values
+	Status int
+	Body   []byte
+}
+
+var (
+	reSearch   = regexp.MustCompile(`^soc-search_q-(.*?)(\.status\d{3})?\.json$`)
+	reCode     = regexp.MustCompile(`^soc-code_(\d+)\.json$`)
+	reEstimate = regexp.MustCompile(`^ashe-(estimatePay|estimateHours)_soc-(\d+)_coarse-(true|false)\.json$`)
+)
+
+// RecordedRequests lists the requests behind the SOC and ASHE fixture files in dir
+// (the calls an LMI for All widget makes), rebuilt from their names.
+func RecordedRequests(dir string) ([]Recorded, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []Recorded
+	for _, e := range ents {
+		n := e.Name()
+		rec := Recorded{Name: n, Query: url.Values{}, Status: http.StatusOK}
+		switch {
+		case reSearch.MatchString(n):
+			m := reSearch.FindStringSubmatch(n)
+			q := m[1]
+			if q == "EMPTY" {
+				q = ""
+			}
+			rec.Path, rec.Query["q"] = "/soc/search", []string{q}
+		case reCode.MatchString(n):
+			rec.Path = "/soc/code/" + reCode.FindStringSubmatch(n)[1]
+		case reEstimate.MatchString(n):
+			m := reEstimate.FindStringSubmatch(n)
+			rec.Path, rec.Query["soc"], rec.Query["coarse"] = "/ashe/"+m[1], []string{m[2]}, []string{m[3]}
+		default:
+			continue
+		}
+		if m := statusIn.FindStringSubmatch(n); m != nil {
+			rec.Status, _ = strconv.Atoi(m[1])
+		}
+		if rec.Body, err = os.ReadFile(filepath.Join(dir, n)); err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, nil
 }
