@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
+	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/lmi"
+	"github.com/careersbot/careersbot/lmi/lmiapi"
 	"github.com/careersbot/careersbot/lmi/layered"
 	"github.com/careersbot/careersbot/lmi/lmiforall"
 )
@@ -91,5 +94,26 @@ func (b *lmiBackend) ready(ctx context.Context, backend string) error {
 	if h := b.health(ctx, backend); !h.Ready {
 		return fmt.Errorf("lmi backend %s: no layer can answer", backend)
 	}
+	return nil
+}
+
+// mountLMIAPI serves the backend as /lmi/v1 and the LMI for All compatible routes,
+// unless lmi.api.enabled is false.
+func mountLMIAPI(mux *http.ServeMux, cfg serveConfig, be *lmiBackend, log *slog.Logger, noLimits bool) error {
+	if en := cfg.LMI.API.Enabled; en != nil && !*en {
+		return nil
+	}
+	o := lmiapi.Options{Logger: log.With("component", "lmiapi")}
+	if !noLimits {
+		lim := bot.NewLimiter(bot.RateLimit{Rate: cfg.LMI.API.PerIP.Rate, Burst: cfg.LMI.API.PerIP.Burst})
+		o.Limit = func(r *http.Request) (bool, time.Duration) {
+			return lim.Allow(bot.ClientIP(r, cfg.Server.TrustProxy), time.Now())
+		}
+	}
+	a, err := lmiapi.New(be.store, o)
+	if err != nil {
+		return err
+	}
+	a.Mount(mux)
 	return nil
 }

@@ -81,3 +81,48 @@ func TestReadyzReportsLMIBackend(t *testing.T) {
 		t.Errorf("embedded: %d %+v", code, h)
 	}
 }
+
+func TestServeMountsLMIAPI(t *testing.T) {
+	s, fake := lmiServer(t, "layered", "lmiforall", "embedded")
+	pay := func() (int, string) {
+		rec := httptest.NewRecorder()
+		s.mux.ServeHTTP(rec, httptest.NewRequest("GET", "/lmi/v1/occupations/2253/pay", nil))
+		var body struct {
+			Pay struct {
+				Annual struct {
+					Median struct {
+						Source string `json:"source"`
+					} `json:"median"`
+				} `json:"annual_full_time"`
+			} `json:"pay"`
+		}
+		json.Unmarshal(rec.Body.Bytes(), &body)
+		return rec.Code, body.Pay.Annual.Median.Source
+	}
+	if code, src := pay(); code != 200 || src != "lmiforall_ashe" {
+		t.Errorf("live: %d %q", code, src)
+	}
+	fake.SetMode(lmiforalltest.Down)
+	rec := httptest.NewRecorder()
+	s.mux.ServeHTTP(rec, httptest.NewRequest("GET", "/lmi/v1/occupations/2134/pay", nil))
+	if rec.Code != 200 || !json.Valid(rec.Body.Bytes()) {
+		t.Errorf("LMI for All down: %d %s", rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	s.mux.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/soc/code/5241", nil))
+	if rec.Code != 200 || rec.Header().Get("ETag") == "" {
+		t.Errorf("compat route: %d %v", rec.Code, rec.Header())
+	}
+	off := false
+	cfg := defaultServeConfig()
+	cfg.LMI.API.Enabled = &off
+	mux := http.NewServeMux()
+	if err := mountLMIAPI(mux, cfg, s.lmi, slog.New(slog.NewTextHandler(io.Discard, nil)), true); err != nil {
+		t.Fatal(err)
+	}
+	rec = httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/lmi/v1/regions", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("api disabled: %d", rec.Code)
+	}
+}

@@ -127,3 +127,25 @@ func TestCompatContractCommitted(t *testing.T) {
 		t.Errorf("only %d committed requests replayed", n)
 	}
 }
+
+func TestShapeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		recorded, got string
+		errs          int
+	}{
+		{`{"soc":41,"series":[{"year":2015,"estpay":490}]}`, `{"soc":52,"series":[{"year":2025,"estpay":793}],"source":"x"}`, 0},
+		{`{"soc":41}`, `{"soc":"41"}`, 1},
+		{`{"soc":41,"title":"x"}`, `{"soc":41}`, 1},
+		{`[{"soc":1,"add_titles":["a"]}]`, `[{"soc":2,"add_titles":[]},{"soc":3,"add_titles":[7]}]`, 1},
+		{`[]`, `[{"anything":1}]`, 0},
+		{`{"a":null}`, `{"a":3}`, 0},
+		{`{"a":[1]}`, `{"a":{}}`, 1},
+	} {
+		var r, g any
+		json.Unmarshal([]byte(tc.recorded), &r)
+		json.Unmarshal([]byte(tc.got), &g)
+		if errs := shapeErrors("$", r, g); len(errs) != tc.errs {
+			t.Errorf("%s vs %s: %v", tc.recorded, tc.got, errs)
+		}
+	}
+}
