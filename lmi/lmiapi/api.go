@@ -18,6 +18,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -75,7 +76,24 @@ func New(st Store, o Options) (*API, error) {
 
 // Mount adds the routes to mux.
 func (a *API) Mount(mux *http.ServeMux) {
-	for path, h := range map[string]func(r *http.Request) (any, error){
+	for path, h := range a.routes() {
+		mux.Handle("GET "+path, a.handler(h))
+		mux.Handle("OPTIONS "+path, a.handler(nil))
+	}
+}
+
+// Paths lists the routes Mount adds (for documentation checks).
+func Paths() []string {
+	var out []string
+	for p := range (&API{}).routes() {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (a *API) routes() map[string]func(r *http.Request) (any, error) {
+	return map[string]func(r *http.Request) (any, error){
 		"/lmi/v1/occupations":                a.search,
 		"/lmi/v1/occupations/{code}":         a.occupation,
 		"/lmi/v1/occupations/{code}/pay":     a.pay,
@@ -91,9 +109,6 @@ func (a *API) Mount(mux *http.ServeMux) {
 		"/api/v1/ashe/estimatePay":           a.compatPay,
 		"/api/v1/ashe/estimateHours":         a.compatHours,
 		"/api/v1/ashe/filters/all":           a.compatFilters,
-	} {
-		mux.Handle("GET "+path, a.handler(h))
-		mux.Handle("OPTIONS "+path, a.handler(nil))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/lmi"
 )
 
@@ -187,5 +188,19 @@ func TestRateLimit(t *testing.T) {
 	r := get(mux, "/lmi/v1/regions")
 	if r.Code != http.StatusTooManyRequests || r.Header().Get("Retry-After") != "2" || !strings.Contains(r.Body.String(), "error") {
 		t.Errorf("over the limit: %d %v %s", r.Code, r.Header(), r.Body)
+	}
+}
+
+func TestOpenAPIDocumentsRoutes(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(bot.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range Paths() {
+		if doc.Paths[p]["get"] == nil {
+			t.Errorf("bot/openapi.json does not document GET %s", p)
+		}
 	}
 }
