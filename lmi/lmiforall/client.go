@@ -143,8 +143,11 @@ func (c *Client) fetch(ctx context.Context, path string, q url.Values) ([]byte, 
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	if b, ok := c.cache.get(u); ok {
+	if b, status, ok := c.cache.get(u); ok {
 		c.n.hits.Add(1)
+		if status != http.StatusOK {
+			return nil, apiError(path, status, b)
+		}
 		return b, nil
 	}
 	c.n.misses.Add(1)
@@ -175,7 +178,7 @@ func (c *Client) call(ctx context.Context, path, u string) ([]byte, error) {
 		case resp.StatusCode >= 200 && resp.StatusCode <= 299:
 			if json.Valid(body) {
 				c.breaker.done(true)
-				c.cache.put(u, body, c.res.ttlFor(path))
+				c.cache.put(u, body, http.StatusOK, c.res.ttlFor(path))
 				return body, nil
 			}
 			var je error = errors.New("truncated or malformed body")
@@ -185,15 +188,12 @@ func (c *Client) call(ctx context.Context, path, u string) ([]byte, error) {
 			}
 			failure = fmt.Errorf("lmiforall: %s: bad JSON: %w", path, je)
 		default:
-			ae := &APIError{Status: resp.StatusCode, URL: path}
-			var eb struct {
-				Error string `json:"error"`
-			}
-			if json.Unmarshal(body, &eb) == nil {
-				ae.Message = eb.Error
-			}
+			ae := apiError(path, resp.StatusCode, body)
 			if !ae.temporary() {
 				c.breaker.done(true) // the service answered: a 4xx is about the request
+				if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusBadRequest {
+					c.cache.put(u, body, resp.StatusCode, c.res.negativeTTL(path))
+				}
 				return nil, ae
 			}
 			failure = ae
@@ -469,4 +469,16 @@ func (c *Client) Predict(ctx context.Context, code string, minYear, maxYear int)
 	}
 	sort.Slice(p.Years, func(i, j int) bool { return p.Years[i].Year < p.Years[j].Year })
 	return p, nil
+}
+
+// apiError is the error for a non-2xx answer, with the body's "error" message.
+func apiError(path string, status int, body []byte) *APIError {
+	ae := &APIError{Status: status, URL: path}
+	var eb struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(body, &eb) == nil {
+		ae.Message = eb.Error
+	}
+	return ae
 }

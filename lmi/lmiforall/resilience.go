@@ -86,6 +86,12 @@ func (r Resilience) withDefaults() Resilience {
 	return r
 }
 
+// negativeTTL is how long a "no such thing" (400, 404) is remembered: a quarter of
+// the series' TTL, at most an hour.
+func (r Resilience) negativeTTL(path string) time.Duration {
+	return min(r.ttlFor(path)/4, time.Hour)
+}
+
 func (r Resilience) ttlFor(path string) time.Duration {
 	seg, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	if d, ok := r.TTL[seg]; ok {
@@ -220,6 +226,7 @@ type cache struct {
 type cacheEntry struct {
 	key     string
 	body    []byte
+	status  int // 200, or the 4xx of a cached "no such thing"
 	expires time.Time
 }
 
@@ -230,38 +237,39 @@ func newCache(max int, now func() time.Time) *cache {
 	return &cache{max: max, ll: list.New(), items: map[string]*list.Element{}, now: now}
 }
 
-func (c *cache) get(key string) ([]byte, bool) {
+func (c *cache) get(key string) ([]byte, int, bool) {
 	if c == nil {
-		return nil, false
+		return nil, 0, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[key]
 	if !ok {
-		return nil, false
+		return nil, 0, false
 	}
 	ent := el.Value.(*cacheEntry)
 	if c.now().After(ent.expires) {
 		c.ll.Remove(el)
 		delete(c.items, key)
-		return nil, false
+		return nil, 0, false
 	}
 	c.ll.MoveToFront(el)
-	return ent.body, true
+	return ent.body, ent.status, true
 }
 
-func (c *cache) put(key string, body []byte, ttl time.Duration) {
+func (c *cache) put(key string, body []byte, status int, ttl time.Duration) {
 	if c == nil || ttl <= 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
-		el.Value.(*cacheEntry).body, el.Value.(*cacheEntry).expires = body, c.now().Add(ttl)
+		ent := el.Value.(*cacheEntry)
+		ent.body, ent.status, ent.expires = body, status, c.now().Add(ttl)
 		c.ll.MoveToFront(el)
 		return
 	}
-	c.items[key] = c.ll.PushFront(&cacheEntry{key: key, body: body, expires: c.now().Add(ttl)})
+	c.items[key] = c.ll.PushFront(&cacheEntry{key: key, body: body, status: status, expires: c.now().Add(ttl)})
 	for c.ll.Len() > c.max {
 		old := c.ll.Back()
 		c.ll.Remove(old)

@@ -165,13 +165,31 @@ func TestCache(t *testing.T) {
 	if n.Load() != 5 {
 		t.Errorf("LRU: %d requests, want 5", n.Load())
 	}
-	// errors are not cached
+	// a 404 is remembered (for a quarter of the TTL); a 503 is not
 	srv2, n2 := scriptedServer(t, step{status: 404})
 	c2, _ := New(srv2.URL, WithResilience(res))
-	c2.SOCCode(ctx, "5241")
+	c2.now = func() time.Time { return now }
+	for i := 0; i < 2; i++ {
+		if _, err := c2.SOCCode(ctx, "5241"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("cached 404: %v", err)
+		}
+	}
+	if n2.Load() != 1 {
+		t.Errorf("404 not cached: %d requests", n2.Load())
+	}
+	now = now.Add(16 * time.Minute)
 	c2.SOCCode(ctx, "5241")
 	if n2.Load() != 2 {
-		t.Errorf("404 was cached: %d requests", n2.Load())
+		t.Errorf("negative entry outlived a quarter of the TTL: %d requests", n2.Load())
+	}
+	srv3, n3 := scriptedServer(t, step{status: 503})
+	res3 := res
+	res3.Retries = -1
+	c3, _ := New(srv3.URL, WithResilience(res3))
+	c3.SOCCode(ctx, "5241")
+	c3.SOCCode(ctx, "5241")
+	if n3.Load() != 2 {
+		t.Errorf("503 was cached: %d requests", n3.Load())
 	}
 }
 
