@@ -9,8 +9,8 @@ import (
 
 	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/lmi"
-	"github.com/careersbot/careersbot/lmi/lmiapi"
 	"github.com/careersbot/careersbot/lmi/layered"
+	"github.com/careersbot/careersbot/lmi/lmiapi"
 	"github.com/careersbot/careersbot/lmi/lmiforall"
 )
 
