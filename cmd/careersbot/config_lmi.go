@@ -14,7 +14,8 @@ type lmiForAllConfig struct {
 	// KeyID and Secret sign requests (HMAC) for registered clients; both or neither.
 	KeyID           string              `yaml:"key_id"`
 	Secret          string              `yaml:"secret"`
-	Timeout         duration            `yaml:"timeout"`          // per attempt, default 3s
+	Timeout         duration            `yaml:"timeout"`          // per attempt, default 2s
+	Budget          duration            `yaml:"budget"`           // per call with retries, default 4s
 	Retries         int                 `yaml:"retries"`          // default 2
 	BreakerFailures int                 `yaml:"breaker_failures"` // default 5
 	BreakerCooldown duration            `yaml:"breaker_cooldown"` // default 30s

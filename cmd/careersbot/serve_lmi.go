@@ -37,7 +37,7 @@ func openLMIBackend(cfg lmiConfig, emb *lmi.Embedded, log *slog.Logger) (*lmiBac
 		ttl[k] = time.Duration(v)
 	}
 	opts := []lmiforall.Option{lmiforall.WithResilience(lmiforall.Resilience{
-		Timeout: time.Duration(lf.Timeout), Retries: lf.Retries, BreakerFailures: lf.BreakerFailures,
+		Timeout: time.Duration(lf.Timeout), Budget: time.Duration(lf.Budget), Retries: lf.Retries, BreakerFailures: lf.BreakerFailures,
 		BreakerCooldown: time.Duration(lf.BreakerCooldown), CacheEntries: lf.CacheEntries, TTL: ttl})}
 	if lf.KeyID != "" {
 		opts = append(opts, lmiforall.WithHMAC(lf.KeyID, lf.Secret))

@@ -164,12 +164,15 @@ func (c *Client) call(ctx context.Context, path, u string) ([]byte, error) {
 		c.n.short.Add(1)
 		return nil, fmt.Errorf("lmiforall: %s: %w", path, ErrCircuitOpen)
 	}
+	caller := ctx
+	ctx, cancel := context.WithTimeout(ctx, c.res.Budget)
+	defer cancel()
 	for attempt := 0; ; attempt++ {
 		c.n.requests.Add(1)
 		body, resp, err := c.attempt(ctx, u)
-		if ctx.Err() != nil {
+		if caller.Err() != nil {
 			c.breaker.done(true) // the caller gave up: not the service's fault
-			return nil, fmt.Errorf("lmiforall: %s: %w", path, ctx.Err())
+			return nil, fmt.Errorf("lmiforall: %s: %w", path, caller.Err())
 		}
 		var failure error
 		switch {
@@ -205,7 +208,7 @@ func (c *Client) call(ctx context.Context, path, u string) ([]byte, error) {
 				retry = true // a body cut short may be transient
 			}
 		}
-		if !retry || attempt >= c.res.Retries || after > c.res.MaxBackoff {
+		if !retry || attempt >= c.res.Retries || after > c.res.MaxBackoff || ctx.Err() != nil {
 			c.n.failures.Add(1)
 			c.breaker.done(false)
 			return nil, failure
@@ -216,8 +219,13 @@ func (c *Client) call(ctx context.Context, path, u string) ([]byte, error) {
 		}
 		c.n.retries.Add(1)
 		if err := sleep(ctx, delay); err != nil {
-			c.breaker.done(true)
-			return nil, fmt.Errorf("lmiforall: %s: %w", path, err)
+			if caller.Err() != nil {
+				c.breaker.done(true)
+				return nil, fmt.Errorf("lmiforall: %s: %w", path, caller.Err())
+			}
+			c.n.failures.Add(1)
+			c.breaker.done(false)
+			return nil, fmt.Errorf("%w (gave up after %v)", failure, c.res.Budget)
 		}
 	}
 }

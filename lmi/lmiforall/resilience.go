@@ -20,8 +20,11 @@ var ErrCircuitOpen = errors.New("lmiforall: circuit open: the service failed rep
 // Resilience configures how the client copes with a slow or failing service.
 // The zero value of a field takes the default shown.
 type Resilience struct {
-	// Timeout bounds one attempt (default 3s).
+	// Timeout bounds one attempt (default 2s).
 	Timeout time.Duration
+	// Budget bounds a whole call, retries and backoff included (default 4s), so a
+	// slow service costs a conversation at most this before another layer answers.
+	Budget time.Duration
 	// Retries is how many times a 5xx, 429, timeout or network error is retried
 	// (default 2; negative for none).
 	Retries int
@@ -50,7 +53,10 @@ var defaultTTLs = map[string]time.Duration{
 
 func (r Resilience) withDefaults() Resilience {
 	if r.Timeout <= 0 {
-		r.Timeout = 3 * time.Second
+		r.Timeout = 2 * time.Second
+	}
+	if r.Budget <= 0 {
+		r.Budget = 2 * r.Timeout
 	}
 	if r.Retries == 0 {
 		r.Retries = 2

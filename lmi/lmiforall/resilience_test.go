@@ -46,7 +46,7 @@ func scriptedServer(t *testing.T, steps ...step) (*httptest.Server, *atomic.Int6
 	return srv, &n
 }
 
-var fastRes = Resilience{Timeout: 100 * time.Millisecond, Retries: 2, Backoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, BreakerFailures: 3, BreakerCooldown: time.Minute}
+var fastRes = Resilience{Timeout: 100 * time.Millisecond, Budget: time.Second, Retries: 2, Backoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, BreakerFailures: 3, BreakerCooldown: time.Minute}
 
 const okSOC = `{"soc":5241,"title":"Electricians and electrical fitters","description":"d","qualifications":"q","tasks":" a;\n b","add_titles":["Electrician"]}`
 
@@ -242,5 +242,23 @@ func TestRetryAfter(t *testing.T) {
 	}
 	if d := retryAfter(time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)); d < 59*time.Minute {
 		t.Errorf("http-date: %v", d)
+	}
+}
+
+// TestBudget: a slow service costs a call at most the budget, however many retries.
+func TestBudget(t *testing.T) {
+	srv, n := scriptedServer(t, step{status: 200, body: okSOC, delay: time.Second})
+	res := fastRes
+	res.Retries, res.Budget = 10, 250*time.Millisecond
+	c, _ := New(srv.URL, WithResilience(res))
+	_, err := c.SOCCode(context.Background(), "5241")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %v", err)
+	}
+	if got := n.Load(); got >= 11 { // without the budget: 1 + 10 retries
+		t.Errorf("%d attempts: the budget did not stop the retries", got)
+	}
+	if st := c.Stats(); st.Failures != 1 {
+		t.Errorf("stats %+v", st)
 	}
 }
