@@ -142,22 +142,34 @@ func figureCaveats(l lmi.SOCLink, extra ...string) []string {
 	return append(out, extra...)
 }
 
-// estimate asks for a 4-digit full-time estimate, then the 2-digit one.
-func (s *Store) estimate(ctx context.Context, l lmi.SOCLink, hours bool) (Point, int, error) {
+// estimated is an ASHE estimate the store found: the point, the SOC the service
+// answered for (2 digits when coarse) and whether it is for full-time employees.
+type estimated struct {
+	Point
+	soc      int
+	fullTime bool
+}
+
+// estimate asks for a 4-digit full-time estimate, then the 2-digit one; when the
+// service has neither (or rejects the status filter), the same without the filter,
+// which is for all employees.
+func (s *Store) estimate(ctx context.Context, l lmi.SOCLink, hours bool) (estimated, error) {
 	get := s.c.EstimatePayFor
 	if hours {
 		get = s.c.EstimateHoursFor
 	}
-	for _, coarse := range []bool{false, true} {
-		e, err := get(ctx, l.SOC2010, EstimateQuery{Coarse: coarse, Filters: "status:1"})
-		if err != nil && !gone(err) {
-			return Point{}, 0, err
-		}
-		if p, ok := e.Latest(); err == nil && ok && p.Value > 0 && !math.IsInf(p.Value, 0) {
-			return p, e.SOC, nil
+	for _, filter := range []string{"status:1", ""} {
+		for _, coarse := range []bool{false, true} {
+			e, err := get(ctx, l.SOC2010, EstimateQuery{Coarse: coarse, Filters: filter})
+			if err != nil && !gone(err) {
+				return estimated{}, err
+			}
+			if p, ok := e.Latest(); err == nil && ok && p.Value > 0 && !math.IsInf(p.Value, 0) {
+				return estimated{Point: p, soc: e.SOC, fullTime: filter != ""}, nil
+			}
 		}
 	}
-	return Point{}, 0, nil
+	return estimated{}, nil
 }
 
 // Occupation returns the unit group with LMI for All's pay, hours and regional pay.
@@ -188,8 +200,7 @@ func (s *Store) Occupation(ctx context.Context, soc2020 string) (*lmi.Occupation
 
 	var (
 		wg             sync.WaitGroup
-		pay, hrs       Point
-		paySOC, hrsSOC int
+		pay, hrs       estimated
 		payErr, hrsErr error
 		regional       []lmi.RegionalPay
 		regErr         error
@@ -197,8 +208,8 @@ func (s *Store) Occupation(ctx context.Context, soc2020 string) (*lmi.Occupation
 		recErr         error
 	)
 	wg.Add(4)
-	go func() { defer wg.Done(); pay, paySOC, payErr = s.estimate(ctx, l, false) }()
-	go func() { defer wg.Done(); hrs, hrsSOC, hrsErr = s.estimate(ctx, l, true) }()
+	go func() { defer wg.Done(); pay, payErr = s.estimate(ctx, l, false) }()
+	go func() { defer wg.Done(); hrs, hrsErr = s.estimate(ctx, l, true) }()
 	go func() { defer wg.Done(); regional, regErr = s.regionalPay(ctx, l) }()
 	go func() { defer wg.Done(); rec, recErr = s.c.SOCCode(ctx, l.SOC2010) }()
 	wg.Wait()
@@ -215,14 +226,22 @@ func (s *Store) Occupation(ctx context.Context, soc2020 string) (*lmi.Occupation
 	}
 	if pay.Value > 0 {
 		yr := strconv.Itoa(pay.Year)
-		cav := figureCaveats(l, append(level(paySOC), "a modelled ASHE estimate, full-time employees")...)
-		o.Pay.WeeklyFullTime.Median = lmi.Figure{Value: pay.Value, SourceID: SourceASHE, Year: yr, Estimate: true, Caveats: cav}
-		o.Pay.AnnualFullTime.Median = lmi.Figure{Value: math.Round(pay.Value*52/100) * 100, SourceID: SourceASHE, Year: yr, Estimate: true,
+		weekly, annual, who := &o.Pay.WeeklyFullTime, &o.Pay.AnnualFullTime, "full-time employees"
+		if !pay.fullTime {
+			weekly, annual, who = &o.Pay.WeeklyAll, &o.Pay.AnnualAll, "all employees, full- and part-time"
+		}
+		cav := figureCaveats(l, append(level(pay.soc), "a modelled ASHE estimate, "+who)...)
+		weekly.Median = lmi.Figure{Value: pay.Value, SourceID: SourceASHE, Year: yr, Estimate: true, Caveats: cav}
+		annual.Median = lmi.Figure{Value: math.Round(pay.Value*52/100) * 100, SourceID: SourceASHE, Year: yr, Estimate: true,
 			Caveats: append(append([]string{}, cav...), "weekly pay times 52, rounded to £100")}
 	}
 	if hrs.Value > 0 {
-		o.Pay.PaidHoursFullTime.Median = lmi.Figure{Value: hrs.Value, SourceID: SourceASHE, Year: strconv.Itoa(hrs.Year), Estimate: true,
-			Caveats: figureCaveats(l, append(level(hrsSOC), "a modelled ASHE estimate of weekly hours, full-time employees")...)}
+		hours, who := &o.Pay.PaidHoursFullTime, "full-time employees"
+		if !hrs.fullTime {
+			hours, who = &o.Pay.PaidHoursAll, "all employees, full- and part-time"
+		}
+		hours.Median = lmi.Figure{Value: hrs.Value, SourceID: SourceASHE, Year: strconv.Itoa(hrs.Year), Estimate: true,
+			Caveats: figureCaveats(l, append(level(hrs.soc), "a modelled ASHE estimate of weekly hours, "+who)...)}
 	}
 	o.RegionalPay = regional
 	if rec != nil && l.Share >= 0.9 && l.Back >= 0.9 {

@@ -2,6 +2,7 @@ package lmiforall
 
 import (
 	"context"
+	"sort"
 	"strconv"
 
 	"github.com/careersbot/careersbot/lmi"
@@ -100,8 +101,13 @@ func (s *Store) Courses(ctx context.Context, soc2020 string, minPercent float64)
 	return out, nil
 }
 
-// Skills returns O*NET skills (level scale, 0-7) for the group's first O*NET code.
-func (s *Store) Skills(ctx context.Context, soc2020 string) ([]lmi.Skill, error) {
+// ONet returns an O*NET descriptor for the group's first O*NET code, highest first:
+// kind "skills" (level scale, 0-7), "abilities" (level) or "interests" (RIASEC, 1-7).
+func (s *Store) ONet(ctx context.Context, soc2020, kind string) ([]lmi.Skill, error) {
+	scale := map[string]string{"skills": "LV", "abilities": "LV", "interests": "OI"}[kind]
+	if scale == "" {
+		return nil, &APIError{Status: 400, URL: "/o-net/" + kind, Message: "unknown O*NET descriptor"}
+	}
 	l, err := s.link(ctx, soc2020)
 	if err != nil {
 		return nil, err
@@ -110,13 +116,50 @@ func (s *Store) Skills(ctx context.Context, soc2020 string) ([]lmi.Skill, error)
 	if err != nil || len(codes) == 0 {
 		return nil, err
 	}
-	items, err := s.c.ONet(ctx, "skills", codes[0], "LV")
+	items, err := s.c.ONet(ctx, kind, codes[0], scale)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]lmi.Skill, 0, len(items))
 	for _, it := range items {
 		out = append(out, lmi.Skill{Name: it.Name, Importance: it.Value})
+	}
+	return out, nil
+}
+
+// Skills returns O*NET skills (level scale, 0-7), highest first.
+func (s *Store) Skills(ctx context.Context, soc2020 string) ([]lmi.Skill, error) {
+	return s.ONet(ctx, soc2020, "skills")
+}
+
+// Share is one category's projected employment in a breakdown year.
+type Share struct {
+	Code   int        `json:"code"`
+	Name   string     `json:"name"`
+	Figure lmi.Figure `json:"employment"`
+}
+
+// ProjectionBreakdown returns Working Futures employment by region, industry,
+// status, gender or qualification for each projected year, largest first.
+func (s *Store) ProjectionBreakdown(ctx context.Context, soc2020, dimension string) (map[string][]Share, error) {
+	l, err := s.link(ctx, soc2020)
+	if err != nil {
+		return nil, err
+	}
+	years, err := s.c.PredictBreakdown(ctx, l.SOC2010, dimension, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	cav := figureCaveats(l, "a projection from past trends, not a forecast", "people employed, by "+dimension)
+	out := map[string][]Share{}
+	for _, y := range years {
+		yr := strconv.Itoa(y.Year)
+		var row []Share
+		for _, v := range y.Values {
+			row = append(row, Share{Code: v.Code, Name: v.Name, Figure: lmi.Figure{Value: v.Employment, Estimate: true, SourceID: SourceWF, Year: yr, Caveats: cav}})
+		}
+		sort.SliceStable(row, func(i, j int) bool { return row[i].Figure.Value > row[j].Figure.Value })
+		out[yr] = row
 	}
 	return out, nil
 }

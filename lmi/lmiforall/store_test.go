@@ -3,6 +3,10 @@ package lmiforall_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +166,19 @@ func TestStoreSeries(t *testing.T) {
 	if err != nil || len(sk) != 2 || sk[0].Name != "Troubleshooting" {
 		t.Errorf("skills %+v %v", sk, err)
 	}
+	bd, err := st.ProjectionBreakdown(ctx, "5241", "region")
+	if err != nil || len(bd["2027"]) != 2 || bd["2027"][0].Name != "London" || bd["2027"][0].Figure.Year != "2027" || len(bd["2021"]) != 1 {
+		t.Errorf("breakdown %+v %v", bd, err)
+	}
+	if _, err := st.ProjectionBreakdown(ctx, "5241", "shoe size"); err == nil {
+		t.Error("unknown breakdown accepted")
+	}
+	if _, err := st.ONet(ctx, "5241", "interests"); err == nil || !strings.Contains(err.Error(), "bad interests list") {
+		t.Errorf("interests with a wrong-typed value: %v", err)
+	}
+	if _, err := st.ONet(ctx, "5241", "knowledge"); err == nil {
+		t.Error("unknown O*NET descriptor accepted")
+	}
 	rd, err := st.Client().Replacement(ctx, "2136") // the nested shape
 	if err != nil || rd.Openings != 61000 || rd.EndYear != 2027 || rd.SOC != 2136 {
 		t.Errorf("nested replacement %+v %v", rd, err)
@@ -193,5 +210,40 @@ func TestStoreOutage(t *testing.T) {
 		if err := st.Health(context.Background()); err == nil {
 			t.Errorf("mode %d: healthy", m)
 		}
+	}
+}
+
+// TestStoreWithoutStatusFilter: a service that rejects the full-time filter still
+// gives pay, for all employees, filed and labelled as such.
+func TestStoreWithoutStatusFilter(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("filters") != "" {
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(`{"error":"Unknown filter"}`))
+			return
+		}
+		b, err := os.ReadFile(filepath.Join("testdata", "bodies", lmiforalltest.FileName(r.URL.Path, r.URL.Query())))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(b)
+	}))
+	defer srv.Close()
+	c, _ := lmiforall.New(srv.URL, lmiforall.WithResilience(testRes))
+	emb, _ := lmi.LoadEmbedded()
+	o, err := lmiforall.NewStore(c, emb).Occupation(context.Background(), "5241")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.Pay.AnnualFullTime.Median.Missing {
+		t.Errorf("full-time median filled from an unfiltered estimate: %+v", o.Pay.AnnualFullTime.Median)
+	}
+	a := o.Pay.AnnualAll.Median
+	if a.Value != 36500 || !hasCaveat(a, "all employees") {
+		t.Errorf("all-employee median %+v", a)
+	}
+	if h := o.Pay.PaidHoursAll.Median; h.Value != 41.5 {
+		t.Errorf("all-employee hours %+v", h)
 	}
 }

@@ -106,6 +106,8 @@ func FileName(path string, q map[string][]string) string {
 		return "ashe-filters-all.json"
 	case strings.HasPrefix(p, "hesa/courses/"):
 		return "hesa-courses_" + clean(strings.TrimPrefix(p, "hesa/courses/")) + ".json"
+	case strings.HasPrefix(p, "wf/predict/breakdown/"):
+		return "wf-predict-breakdown-" + clean(strings.TrimPrefix(p, "wf/predict/breakdown/")) + "_soc-" + clean(get("soc")) + ".json"
 	case p == "wf/predict" || p == "wf/replacement_demand" || p == "lfs/unemployment":
 		return strings.ReplaceAll(p, "/", "-") + "_soc-" + clean(get("soc")) + ".json"
 	case strings.HasPrefix(p, "o-net/"):
