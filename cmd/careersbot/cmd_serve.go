@@ -147,6 +147,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		ho.IPLimit, ho.ConversationLimit = bot.RateLimit{}, bot.RateLimit{}
 	}
 	s.svc.Mount(s.mux, ho)
+	registerLMIMetrics(s.svc.Metrics().Registry, be)
 	if err := mountLMIAPI(s.mux, cfg, be, log, tw.noRateLimits); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("lmi api: %w", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/careersbot/careersbot/lmi/layered"
 	"github.com/careersbot/careersbot/lmi/lmiapi"
 	"github.com/careersbot/careersbot/lmi/lmiforall"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // lmiBackend is the Store the service answers from, as lmi.backend chose it.
@@ -116,4 +117,30 @@ func mountLMIAPI(mux *http.ServeMux, cfg serveConfig, be *lmiBackend, log *slog.
 	}
 	a.Mount(mux)
 	return nil
+}
+
+// registerLMIMetrics exports the LMI for All client's counters and the layers' health
+// on /metrics.
+func registerLMIMetrics(reg *prometheus.Registry, be *lmiBackend) {
+	if be.live == nil {
+		return
+	}
+	c := be.live.Client()
+	counter := func(name, help string, v func(lmiforall.Stats) int64) {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(v(c.Stats())) }))
+	}
+	counter("careersbot_lmiforall_cache_hits_total", "LMI for All calls answered from the cache", func(s lmiforall.Stats) int64 { return s.CacheHits })
+	counter("careersbot_lmiforall_cache_misses_total", "LMI for All calls not in the cache", func(s lmiforall.Stats) int64 { return s.CacheMisses })
+	counter("careersbot_lmiforall_requests_total", "HTTP requests sent to LMI for All, retries included", func(s lmiforall.Stats) int64 { return s.Requests })
+	counter("careersbot_lmiforall_retries_total", "LMI for All requests retried", func(s lmiforall.Stats) int64 { return s.Retries })
+	counter("careersbot_lmiforall_failures_total", "LMI for All calls that failed after their retries", func(s lmiforall.Stats) int64 { return s.Failures })
+	counter("careersbot_lmiforall_short_circuits_total", "LMI for All calls refused by the open circuit breaker", func(s lmiforall.Stats) int64 { return s.ShortCircuit })
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "careersbot_lmiforall_breaker_open", Help: "1 while the LMI for All circuit breaker is open"},
+		func() float64 {
+			if c.Stats().Breaker == "open" {
+				return 1
+			}
+			return 0
+		}))
 }

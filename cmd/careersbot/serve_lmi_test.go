@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,6 +65,13 @@ func TestReadyzReportsLMIBackend(t *testing.T) {
 	for _, code := range []string{"2136", "2231", "9223"} { // real traffic opens the breaker
 		if _, err := s.lmi.store.Occupation(context.Background(), code); err != nil {
 			t.Fatalf("%s with LMI for All down: %v", code, err)
+		}
+	}
+	mrec := httptest.NewRecorder()
+	s.mux.ServeHTTP(mrec, httptest.NewRequest("GET", "/metrics", nil))
+	for _, m := range []string{"careersbot_lmiforall_breaker_open 1", "careersbot_lmiforall_failures_total", "careersbot_lmiforall_cache_hits_total"} {
+		if !strings.Contains(mrec.Body.String(), m) {
+			t.Errorf("/metrics lacks %q", m)
 		}
 	}
 	code, h = readyz(t, s)
