@@ -244,7 +244,8 @@ func (a *API) compatEstimate(r *http.Request, field string, pick func(*lmi.Pay) 
 	type acc struct{ sum, w float64 }
 	var uk acc
 	regional := map[int]*acc{}
-	year, src := 0, ""
+	year := 0
+	var srcIDs []string
 	for _, p := range parts {
 		f := pick(&p.occ.Pay)
 		if f.Missing || f.Value <= 0 || p.w <= 0 {
@@ -255,8 +256,8 @@ func (a *API) compatEstimate(r *http.Request, field string, pick func(*lmi.Pay) 
 		if y, err := strconv.Atoi(f.Year); err == nil && y > year {
 			year = y
 		}
-		if src == "" {
-			src = f.SourceID
+		if !contains(srcIDs, f.SourceID) {
+			srcIDs = append(srcIDs, f.SourceID)
 		}
 		for _, c := range f.Caveats {
 			if !contains(caveats, c) {
@@ -280,9 +281,19 @@ func (a *API) compatEstimate(r *http.Request, field string, pick func(*lmi.Pay) 
 		}
 	}
 	out := Estimate{SOC: ansSOC, Series: []EstimatePoint{}, Caveats: caveats}
-	if s, ok := a.srcs[src]; ok {
-		out.Source = s.Name + ", " + s.Year
+	var names []string
+	for _, id := range srcIDs {
+		s, ok := a.srcs[id]
+		switch {
+		case ok && s.Year != "":
+			names = append(names, s.Name+", "+s.Year)
+		case ok:
+			names = append(names, s.Name)
+		default:
+			names = append(names, id)
+		}
 	}
+	out.Source = strings.Join(names, "; ")
 	if uk.w == 0 {
 		return out, nil // LMI for All gives an empty series when it has no estimate
 	}

@@ -61,9 +61,8 @@ type Store struct {
 	c   *Client
 	cat Catalogue
 
-	regionsOnce sync.Once
-	regionCodes map[string]int // lmi region name -> ASHE region code
-	regionsErr  error
+	regionsMu   sync.Mutex
+	regionCodes map[string]int // lmi region name -> ASHE region code; nil until loaded
 }
 
 var (
@@ -250,20 +249,21 @@ func (s *Store) Occupation(ctx context.Context, soc2020 string) (*lmi.Occupation
 	return o, nil
 }
 
-// regionCode finds LMI for All's ASHE region codes by name, from /ashe/filters/all.
+// regionCode finds LMI for All's ASHE region codes by name, from /ashe/filters/all
+// (loaded once; a failed load is tried again on the next call).
 func (s *Store) regionCode(ctx context.Context, region string) (int, error) {
-	s.regionsOnce.Do(func() {
+	s.regionsMu.Lock()
+	defer s.regionsMu.Unlock()
+	if s.regionCodes == nil {
 		fs, err := s.c.ASHEFilters(ctx)
 		if err != nil {
-			s.regionsErr = err
-			return
+			return 0, err
 		}
 		regs, err := s.cat.Regions(ctx)
 		if err != nil {
-			s.regionsErr = err
-			return
+			return 0, err
 		}
-		s.regionCodes = map[string]int{}
+		codes := map[string]int{}
 		for _, f := range fs {
 			if f.Name != "region" {
 				continue
@@ -271,18 +271,12 @@ func (s *Store) regionCode(ctx context.Context, region string) (int, error) {
 			for _, cd := range f.Codings {
 				for _, r := range regs {
 					if regionKey(r.Name) == regionKey(cd.Name) {
-						s.regionCodes[r.Name] = cd.Value
+						codes[r.Name] = cd.Value
 					}
 				}
 			}
 		}
-	})
-	if s.regionsErr != nil {
-		err := s.regionsErr
-		if Transient(err) {
-			s.regionsOnce = sync.Once{} // try again next time
-		}
-		return 0, err
+		s.regionCodes = codes
 	}
 	c, ok := s.regionCodes[region]
 	if !ok {
