@@ -50,6 +50,8 @@ type HTTPOptions struct {
 	// Ready reports whether the service can serve (engine loaded); the database is
 	// pinged as well.
 	Ready func(ctx context.Context) error
+	// ReadyDetails adds fields to the /readyz body (e.g. the LMI backend's health).
+	ReadyDetails func(ctx context.Context) map[string]any
 	// StatsSince is how far back the stats page looks by default (default 30 days).
 	StatsSince time.Duration
 }
@@ -396,7 +398,15 @@ func (h *httpAPI) ready(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	body := map[string]any{"status": "ready"}
+	if h.o.ReadyDetails != nil {
+		for k, v := range h.o.ReadyDetails(ctx) {
+			if k != "status" {
+				body[k] = v
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // admin checks the admin token: "Authorization: Bearer TOKEN", or HTTP Basic with the

@@ -124,7 +124,14 @@ func BuildFiles(ctx context.Context, from string) (map[string][]byte, error) {
 			return nil, err
 		}
 	}
-	return b.encode()
+	out, err := b.encode()
+	if err != nil {
+		return nil, err
+	}
+	if out[fileSOC2010], err = buildSOC2010Table(from); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 type builder struct {

@@ -55,6 +55,10 @@ type Embedded struct {
 	leo     []snapLEO
 	leoErr  error
 
+	socOnce sync.Once
+	soc     *socTable
+	socErr  error
+
 	searchRaw string // the search table when already in memory (the embedded one)
 
 	textsMu sync.RWMutex

@@ -84,6 +84,7 @@ type server struct {
 	store    *bot.SQLiteStorage
 	svc      *bot.Service
 	engine   *dialog.Engine
+	lmi      *lmiBackend
 	mux      *http.ServeMux
 	adapters []bot.Adapter
 }
@@ -96,10 +97,15 @@ type serverTweaks struct {
 }
 
 func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string, log *slog.Logger, stderr io.Writer, tw serverTweaks) (*server, error) {
-	st, err := openLMI(cfg.LMI.SocVolume1, stderr)
+	emb, err := openLMI(cfg.LMI.SocVolume1, stderr)
 	if err != nil {
 		return nil, fmt.Errorf("lmi: %w", err)
 	}
+	be, err := openLMIBackend(cfg.LMI, emb, log)
+	if err != nil {
+		return nil, fmt.Errorf("lmi: %w", err)
+	}
+	st := be.store
 	eng, err := dialog.New(st, dialog.Options{RulesDir: cfg.Rules.Dir, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
@@ -108,7 +114,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 	if err != nil {
 		return nil, err
 	}
-	s := &server{cfg: cfg, log: log, store: store, engine: eng, mux: http.NewServeMux()}
+	s := &server{cfg: cfg, log: log, store: store, engine: eng, lmi: be, mux: http.NewServeMux()}
 	var responder bot.Responder = eng
 	if tw.responder != nil {
 		responder = tw.responder
@@ -131,13 +137,21 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 			if s.engine == nil {
 				return errors.New("engine not loaded")
 			}
-			return nil
+			return be.ready(ctx, cfg.LMI.Backend)
+		},
+		ReadyDetails: func(ctx context.Context) map[string]any {
+			return map[string]any{"lmi": be.health(ctx, cfg.LMI.Backend)}
 		},
 	}
 	if tw.noRateLimits {
 		ho.IPLimit, ho.ConversationLimit = bot.RateLimit{}, bot.RateLimit{}
 	}
 	s.svc.Mount(s.mux, ho)
+	registerLMIMetrics(s.svc.Metrics().Registry, be)
+	if err := mountLMIAPI(s.mux, cfg, be, log, tw.noRateLimits); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("lmi api: %w", err)
+	}
 
 	wc, err := webchat.New(webchat.Options{
 		Title:           cfg.Webchat.Title,

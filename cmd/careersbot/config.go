@@ -71,6 +71,12 @@ type rulesConfig struct {
 
 type lmiConfig struct {
 	SocVolume1 string `yaml:"soc_volume1"`
+	// Backend is where LMI comes from: embedded (the snapshot), lmiforall (the LMI for
+	// All API, with the snapshot's classification) or layered (both, in Order).
+	Backend   string          `yaml:"backend"`
+	Order     []string        `yaml:"order"`
+	LMIForAll lmiForAllConfig `yaml:"lmiforall"`
+	API       lmiAPIConfig    `yaml:"api"`
 }
 
 type adminConfig struct {
@@ -187,6 +193,9 @@ func decodeServeConfig(b []byte, file string, c *serveConfig, knownChannels []st
 		return nil
 	}
 	if err := decodeStrict(file, root, reflect.ValueOf(c).Elem()); err != nil {
+		return err
+	}
+	if err := checkLMIConfig(file, root, c); err != nil {
 		return err
 	}
 	// Channel names must be known.
@@ -424,6 +433,10 @@ var serveEnv = []struct {
 	{"CAREERSBOT_EXPORT_SALT", "transcripts.export_salt", func(c *serveConfig, v string) error { c.Transcripts.ExportSalt = v; return nil }},
 	{"CAREERSBOT_RULES_DIR", "rules.dir", func(c *serveConfig, v string) error { c.Rules.Dir = v; return nil }},
 	{"CAREERSBOT_SOC_VOLUME1", "lmi.soc_volume1", func(c *serveConfig, v string) error { c.LMI.SocVolume1 = v; return nil }},
+	{"CAREERSBOT_LMI_BACKEND", "lmi.backend", func(c *serveConfig, v string) error { c.LMI.Backend = v; return nil }},
+	{"CAREERSBOT_LMIFORALL_URL", "lmi.lmiforall.base_url", func(c *serveConfig, v string) error { c.LMI.LMIForAll.BaseURL = v; return nil }},
+	{"CAREERSBOT_LMIFORALL_KEY_ID", "lmi.lmiforall.key_id", func(c *serveConfig, v string) error { c.LMI.LMIForAll.KeyID = v; return nil }},
+	{"CAREERSBOT_LMIFORALL_SECRET", "lmi.lmiforall.secret", func(c *serveConfig, v string) error { c.LMI.LMIForAll.Secret = v; return nil }},
 	{"CAREERSBOT_ADMIN_TOKEN", "admin.token", func(c *serveConfig, v string) error { c.Admin.Token = v; return nil }},
 	{"CAREERSBOT_LOG_FORMAT", "log.format", func(c *serveConfig, v string) error { c.Log.Format = v; return nil }},
 	{"CAREERSBOT_LOG_LEVEL", "log.level", func(c *serveConfig, v string) error { c.Log.Level = v; return nil }},
@@ -477,5 +490,5 @@ func (c *serveConfig) finish() error {
 	if c.Server.Addr == "" {
 		return fmt.Errorf("%s: server.addr is empty", where)
 	}
-	return nil
+	return c.LMI.finish(where)
 }

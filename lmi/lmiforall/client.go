@@ -58,19 +58,27 @@ func (e *APIError) Unwrap() error {
 	return nil
 }
 
-// Client calls the API. The zero value is not usable; use New.
+// Client calls the API. The zero value is not usable; use New. It retries transient
+// failures with jittered backoff, stops calling for a while after repeated failures
+// (circuit breaker), caches answers per series and merges identical concurrent calls.
 type Client struct {
-	base   string
-	http   *http.Client
-	keyID  string
-	secret []byte
-	now    func() time.Time
+	base    string
+	http    *http.Client
+	keyID   string
+	secret  []byte
+	now     func() time.Time
+	res     Resilience
+	cache   *cache
+	breaker *breaker
+	flight  flight
+	n       counters
 }
 
 // Option configures a Client.
 type Option func(*Client)
 
-// WithHTTPClient sets the HTTP client (default: one with a 15 s timeout).
+// WithHTTPClient sets the HTTP client (default: one with a 15 s timeout; each attempt
+// is also bounded by Resilience.Timeout).
 func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
 
 // WithHMAC signs requests as registered clients do: a Date header and
@@ -79,6 +87,9 @@ func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h
 func WithHMAC(keyID, secret string) Option {
 	return func(c *Client) { c.keyID, c.secret = keyID, []byte(secret) }
 }
+
+// WithResilience sets timeouts, retries, the breaker and the cache.
+func WithResilience(r Resilience) Option { return func(c *Client) { c.res = r } }
 
 // New returns a client for baseURL ("" for DefaultBaseURL).
 func New(baseURL string, opts ...Option) (*Client, error) {
@@ -93,17 +104,139 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	for _, o := range opts {
 		o(c)
 	}
+	c.res = c.res.withDefaults()
+	c.cache = newCache(c.res.CacheEntries, func() time.Time { return c.now() })
+	c.breaker = &breaker{limit: c.res.BreakerFailures, cooldown: c.res.BreakerCooldown, now: func() time.Time { return c.now() }}
 	return c, nil
 }
 
+// Stats returns the client's counters and breaker state.
+func (c *Client) Stats() Stats {
+	return Stats{CacheHits: c.n.hits.Load(), CacheMisses: c.n.misses.Load(), Shared: c.n.shared.Load(),
+		Requests: c.n.requests.Load(), Retries: c.n.retries.Load(), Failures: c.n.failures.Load(),
+		ShortCircuit: c.n.short.Load(), Breaker: c.breaker.state()}
+}
+
 func (c *Client) get(ctx context.Context, path string, q url.Values, v any) error {
+	body, err := c.fetch(ctx, path, q)
+	if err != nil {
+		return err
+	}
+	// LFS and others answer 200 with an "error" key when data are too thin
+	if len(body) > 0 && body[0] == '{' {
+		var eb struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(body, &eb) == nil && eb.Error != "" {
+			return &APIError{Status: http.StatusOK, URL: path, Message: eb.Error}
+		}
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("lmiforall: %s: bad JSON: %w", path, err)
+	}
+	return nil
+}
+
+// fetch returns a 2xx body that is valid JSON, from the cache or the API.
+func (c *Client) fetch(ctx context.Context, path string, q url.Values) ([]byte, error) {
 	u := c.base + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
+	if b, status, ok := c.cache.get(u); ok {
+		c.n.hits.Add(1)
+		if status != http.StatusOK {
+			return nil, apiError(path, status, b)
+		}
+		return b, nil
+	}
+	c.n.misses.Add(1)
+	body, shared, err := c.flight.do(ctx, u, func() ([]byte, error) { return c.call(ctx, path, u) })
+	if shared {
+		c.n.shared.Add(1)
+	}
+	return body, err
+}
+
+// call asks the API, retrying transient failures, through the breaker.
+func (c *Client) call(ctx context.Context, path, u string) ([]byte, error) {
+	if !c.breaker.allow() {
+		c.n.short.Add(1)
+		return nil, fmt.Errorf("lmiforall: %s: %w", path, ErrCircuitOpen)
+	}
+	caller := ctx
+	ctx, cancel := context.WithTimeout(ctx, c.res.Budget)
+	defer cancel()
+	for attempt := 0; ; attempt++ {
+		c.n.requests.Add(1)
+		body, resp, err := c.attempt(ctx, u)
+		if caller.Err() != nil {
+			c.breaker.done(true) // the caller gave up: not the service's fault
+			return nil, fmt.Errorf("lmiforall: %s: %w", path, caller.Err())
+		}
+		var failure error
+		switch {
+		case err != nil:
+			failure = fmt.Errorf("lmiforall: %s: %w", path, err)
+		case resp.StatusCode >= 200 && resp.StatusCode <= 299:
+			if json.Valid(body) {
+				c.breaker.done(true)
+				c.cache.put(u, body, http.StatusOK, c.res.ttlFor(path))
+				return body, nil
+			}
+			var je error = errors.New("truncated or malformed body")
+			var tmp any
+			if e := json.Unmarshal(body, &tmp); e != nil {
+				je = e
+			}
+			failure = fmt.Errorf("lmiforall: %s: bad JSON: %w", path, je)
+		default:
+			ae := apiError(path, resp.StatusCode, body)
+			if !ae.temporary() {
+				c.breaker.done(true) // the service answered: a 4xx is about the request
+				if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusBadRequest {
+					c.cache.put(u, body, resp.StatusCode, c.res.negativeTTL(path))
+				}
+				return nil, ae
+			}
+			failure = ae
+		}
+		retry, after := true, time.Duration(0)
+		if resp != nil {
+			retry, after = retryable(nil, resp)
+			if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+				retry = true // a body cut short may be transient
+			}
+		}
+		if !retry || attempt >= c.res.Retries || after > c.res.MaxBackoff || ctx.Err() != nil {
+			c.n.failures.Add(1)
+			c.breaker.done(false)
+			return nil, failure
+		}
+		delay := c.res.backoff(attempt)
+		if after > 0 {
+			delay = after
+		}
+		c.n.retries.Add(1)
+		if err := sleep(ctx, delay); err != nil {
+			if caller.Err() != nil {
+				c.breaker.done(true)
+				return nil, fmt.Errorf("lmiforall: %s: %w", path, caller.Err())
+			}
+			c.n.failures.Add(1)
+			c.breaker.done(false)
+			return nil, fmt.Errorf("%w (gave up after %v)", failure, c.res.Budget)
+		}
+	}
+}
+
+// attempt sends one request bounded by the attempt timeout and reads the body.
+func (c *Client) attempt(ctx context.Context, u string) ([]byte, *http.Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.res.Timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return fmt.Errorf("lmiforall: %w", err)
+		return nil, nil, err
 	}
 	req.Header.Set("Accept", "application/json")
 	if c.keyID != "" {
@@ -115,36 +248,14 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, v any) erro
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("lmiforall: %s: %w", path, err)
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if err != nil {
-		return fmt.Errorf("lmiforall: %s: reading body: %w", path, err)
+		return nil, resp, fmt.Errorf("reading body: %w", err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := &APIError{Status: resp.StatusCode, URL: path}
-		var eb struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(body, &eb) == nil {
-			e.Message = eb.Error
-		}
-		return e
-	}
-	// LFS and others answer 200 with an "error" key when data are too thin
-	if len(body) > 0 && body[0] == '{' {
-		var eb struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(body, &eb) == nil && eb.Error != "" {
-			return &APIError{Status: resp.StatusCode, URL: path, Message: eb.Error}
-		}
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("lmiforall: %s: bad JSON: %w", path, err)
-	}
-	return nil
+	return body, resp, nil
 }
 
 // SOC is one SOC 2010 unit group as the API describes it.
@@ -246,15 +357,33 @@ func (e Estimate) Latest() (Point, bool) {
 
 // EstimatePay returns weekly gross pay (£) by year. Annual pay is about 52 times it.
 func (c *Client) EstimatePay(ctx context.Context, code string, coarse bool) (Estimate, error) {
-	return c.estimate(ctx, "/ashe/estimatePay", "estpay", code, coarse)
+	return c.estimate(ctx, "/ashe/estimatePay", "estpay", code, EstimateQuery{Coarse: coarse})
 }
 
 // EstimateHours returns weekly hours by year.
 func (c *Client) EstimateHours(ctx context.Context, code string, coarse bool) (Estimate, error) {
-	return c.estimate(ctx, "/ashe/estimateHours", "hours", code, coarse)
+	return c.estimate(ctx, "/ashe/estimateHours", "hours", code, EstimateQuery{Coarse: coarse})
 }
 
-func (c *Client) estimate(ctx context.Context, path, field, code string, coarse bool) (Estimate, error) {
+// EstimateQuery narrows an ASHE estimate.
+type EstimateQuery struct {
+	Coarse bool // answer for the 2-digit sub-major group
+	// Filters restricts the estimate, "name:value|name:value" with the names and
+	// codings of /ashe/filters/all (e.g. "status:1" full-time, "region:11").
+	Filters string
+}
+
+// EstimatePayFor is EstimatePay with filters.
+func (c *Client) EstimatePayFor(ctx context.Context, code string, q EstimateQuery) (Estimate, error) {
+	return c.estimate(ctx, "/ashe/estimatePay", "estpay", code, q)
+}
+
+// EstimateHoursFor is EstimateHours with filters.
+func (c *Client) EstimateHoursFor(ctx context.Context, code string, q EstimateQuery) (Estimate, error) {
+	return c.estimate(ctx, "/ashe/estimateHours", "hours", code, q)
+}
+
+func (c *Client) estimate(ctx context.Context, path, field, code string, eq EstimateQuery) (Estimate, error) {
 	n, err := socInt(code)
 	if err != nil {
 		return Estimate{}, err
@@ -263,7 +392,10 @@ func (c *Client) estimate(ctx context.Context, path, field, code string, coarse 
 		SOC    int                          `json:"soc"`
 		Series []map[string]json.RawMessage `json:"series"`
 	}
-	q := url.Values{"soc": {strconv.Itoa(n)}, "coarse": {strconv.FormatBool(coarse)}}
+	q := url.Values{"soc": {strconv.Itoa(n)}, "coarse": {strconv.FormatBool(eq.Coarse)}}
+	if eq.Filters != "" {
+		q.Set("filters", eq.Filters)
+	}
 	if err := c.get(ctx, path, q, &raw); err != nil {
 		return Estimate{}, err
 	}
@@ -345,4 +477,16 @@ func (c *Client) Predict(ctx context.Context, code string, minYear, maxYear int)
 	}
 	sort.Slice(p.Years, func(i, j int) bool { return p.Years[i].Year < p.Years[j].Year })
 	return p, nil
+}
+
+// apiError is the error for a non-2xx answer, with the body's "error" message.
+func apiError(path string, status int, body []byte) *APIError {
+	ae := &APIError{Status: status, URL: path}
+	var eb struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(body, &eb) == nil {
+		ae.Message = eb.Error
+	}
+	return ae
 }
