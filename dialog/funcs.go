@@ -52,6 +52,7 @@ var viewFuncs = template.FuncMap{
 	"related":      func(v *View, o *OccView, n int) []string { return v.Related(o, n) },
 	"hasRoutes":    func(v *View, o *OccView) bool { return v.HasRoutes(o) },
 	"entryFacts":   func(v *View, o *OccView) EntryView { return v.EntryFacts(o) },
+	"entrySrc":     func(v *View, o *OccView) string { return v.EntrySrc(o) },
 	"workType":     func(v *View, o *OccView) string { return v.WorkType(o) },
 	"knows":        func(v *View, o *OccView, n int) []string { return v.Knows(o, n) },
 	"askedPay":     func(v *View, o *OccView) string { return v.AskedPay(o) },

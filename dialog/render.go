@@ -750,14 +750,13 @@ func (v *View) Routes(o *OccView) []string {
 		if w == [2]string{} {
 			w = [2]string{strings.ReplaceAll(r, "_", " "), strings.ReplaceAll(r, "_", " ")}
 		}
-		if v.Young || v.Teen {
+		switch {
+		case r == "apprenticeship":
+			out = append(out, v.apprenticeshipWord(o.Entry))
+		case v.Young || v.Teen:
 			out = append(out, w[0])
-		} else {
-			s := w[1]
-			if r == "apprenticeship" && len(o.Entry.ApprenticeshipLevels) > 0 {
-				s += " (level " + joinInts(o.Entry.ApprenticeshipLevels) + ")"
-			}
-			out = append(out, s)
+		default:
+			out = append(out, w[1])
 		}
 	}
 	if len(out) > 0 {
@@ -818,6 +817,7 @@ var qualWords = map[string][2]string{
 	"postgraduate":               {"more study after a degree", "a postgraduate qualification"},
 	"none_required":              {"no set exams", "no formal qualifications required"},
 	"professional_qualification": {"a work qualification", "a professional qualification"},
+	"am2":                        {"the AM2 (the final practical test for electricians)", "the AM2 assessment"},
 }
 
 // Registration lists registrations and checks in words.

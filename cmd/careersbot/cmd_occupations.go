@@ -232,7 +232,20 @@ func printOccupation(w io.Writer, o *lmi.Occupation, srcs []lmi.Source) error {
 			ol.Area, ol.SubMajorGroup, ol.SubMajorGroupTitle, fig(ol.Employment2020K, ""), fig(ol.Employment2035K, ""), fig(ol.NetChangeK, ""), fig(ol.ReplacementK, ""))
 	}
 	en := o.Entry
-	p("entry: routes %s; qualifications %s", orNone(en.Routes), orNone(en.Qualifications))
+	if en.Reviewed {
+		p("entry (reviewed; checked against %s): routes %s; qualifications %s", strings.Join(en.CheckedAgainst, "; "), orNone(en.Routes), orNone(en.Qualifications))
+	} else {
+		p("entry (unreviewed: extracted by rules from ONS SOC 2020 Volume 1): routes %s; qualifications %s", orNone(en.Routes), orNone(en.Qualifications))
+	}
+	for _, st := range en.Standards {
+		p("  apprenticeship standard: %s (level %d)", st.Name, st.Level)
+	}
+	if en.Licence != "" || len(en.DrivingCategories) > 0 || en.MinAge > 0 {
+		p("  licence: %s; driving categories: %s; minimum age: %d", orNone(nonEmptyList(en.Licence)), orNone(en.DrivingCategories), en.MinAge)
+	}
+	for k, w := range en.OnlyFor {
+		p("  %s: only for %s", k, w)
+	}
 	if len(en.ApprenticeshipLevels) > 0 {
 		p("  apprenticeship levels: %v", en.ApprenticeshipLevels)
 	}
@@ -323,4 +336,12 @@ func orNone(list []string) string {
 		return "none found"
 	}
 	return strings.Join(list, ", ")
+}
+
+// nonEmptyList is s as a one-item list, or an empty list when s is "".
+func nonEmptyList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }

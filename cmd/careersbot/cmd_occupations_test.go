@@ -118,3 +118,33 @@ func TestOccupationsShowAndPlaces(t *testing.T) {
 		t.Errorf("ambiguous: %d %s", code, out)
 	}
 }
+
+// TestOccupationsShowMarksReviewed: `occupations show` says whose entry facts they
+// are: the reviewed table (with its sources and standards) or the rules, unreviewed.
+func TestOccupationsShowMarksReviewed(t *testing.T) {
+	cases := []struct {
+		code string
+		want []string
+		not  []string
+	}{
+		{"2237", []string{"entry (reviewed; checked against NMC", "Registered nurse degree (NMC 2018) (level 6)"}, []string{"unreviewed"}},
+		{"5315", []string{"entry (reviewed", "Gas Safe: only for work on gas appliances"}, []string{"unreviewed"}},
+		{"1111", []string{"entry (unreviewed: extracted by rules"}, []string{"entry (reviewed"}},
+	}
+	for _, c := range cases {
+		code, out, errs := runCmd(t, "occupations", "show", c.code)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.code, code, errs)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: output lacks %q:\n%s", c.code, w, out)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(out, w) {
+				t.Errorf("%s: output has %q", c.code, w)
+			}
+		}
+	}
+}
