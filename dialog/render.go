@@ -422,8 +422,15 @@ var genericNames = map[string]bool{
 	"care": true, "elementary": true, "administrative": true, "secretarial": true, "customer": true,
 }
 
+// fixedPairs are "x and y" phrases that name one thing, not two kinds of one head.
+var fixedPairs = map[string]bool{"health and safety": true, "bed and breakfast": true, "research and development": true}
+
+// genericHeads are head nouns too vague for a job's name on their own.
+var genericHeads = map[string]bool{"trade": true, "occupation": true, "professional": true}
+
 // shortName is an everyday name for a SOC title, for young readers who did not name
 // the job themselves: "Electricians and electrical fitters" -> "electrician",
+// "Speech and language therapists" -> "speech therapist",
 // "Police officers (sergeant and below)" -> "police officer".
 func shortName(title string) string {
 	t := strings.ToLower(title)
@@ -437,6 +444,27 @@ func shortName(title string) string {
 		first = first[:i]
 	}
 	if i := strings.Index(first, " and "); i > 0 {
+		// "speech and language therapists", "heavy and large goods vehicle drivers":
+		// a one-word modifier before "and" shares the head noun after it, so the
+		// name is the modifier with the rest of that phrase ("speech therapist",
+		// "heavy goods vehicle driver"), unless the two make a fixed pair.
+		a, rest := first[:i], first[i+len(" and "):]
+		if j := strings.Index(rest, " and "); j > 0 {
+			rest = rest[:j]
+		}
+		words := strings.Fields(rest)
+		if len(words) > 0 && fixedPairs[a+" and "+words[0]] {
+			return t
+		}
+		if !strings.Contains(a, " ") && !strings.HasSuffix(a, "s") && len(words) >= 2 {
+			head := singular(words[len(words)-1])
+			if len(words) > 2 || genericHeads[head] {
+				// which words the modifier stands beside is unclear ("child and
+				// early years officers"): the whole title is safe
+				return t
+			}
+			return a + " " + head
+		}
 		first = first[:i]
 	}
 	// "officers in armed forces": the head noun is before "in", "of" or "for".

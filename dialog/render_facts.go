@@ -165,8 +165,11 @@ func (v *View) EntryFacts(o *OccView) EntryView {
 					continue
 				}
 				name := "the " + b
-				if w, ok := bodyNames[b]; ok && (!v.Young || b == "Gas Safe" || b == "Ofsted") {
+				if w, ok := bodyNames[b]; ok {
 					name = w
+					if v.Young && strings.HasSuffix(w, "("+b+")") {
+						name = "the " + b // short for young readers: "the NMC"
+					}
 				}
 				if v.Young && b == "Ofsted" {
 					name = "Ofsted"
@@ -385,10 +388,17 @@ func (v *View) degreeLine(o *OccView) string {
 		if en.DegreeApprenticeship() {
 			b.WriteString(" Or you can do a degree apprenticeship. You work, get paid and study.")
 		}
+		if slices.Contains(en.Required, "postgraduate") {
+			b.WriteString(" Then you need more study after it (a postgraduate course).")
+		}
 		return b.String()
 	case v.Teen:
+		then := ""
+		if slices.Contains(en.Required, "postgraduate") {
+			then = " Then you need a postgraduate qualification too."
+		}
 		if required {
-			return "To become " + article(o.Name) + " you need " + degree + how + "."
+			return "To become " + article(o.Name) + " you need " + degree + how + "." + then
 		}
 		return "Most people in " + o.Name + " jobs have " + degree + how + "."
 	}
