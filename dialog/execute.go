@@ -103,6 +103,7 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 		r.Occupations = v.Extra
 	}
 	r.Sources = v.sourceIDs()
+	r.figs = v.figs
 	if r.Occupations == nil {
 		r.Occupations = []lmi.Match{}
 	}

@@ -15,7 +15,7 @@ var viewFuncs = template.FuncMap{
 	"has":       func(v *View, f lmi.Figure) bool { return v.Has(f) },
 	"src":       func(v *View, f lmi.Figure) string { return v.Src(f) },
 	"srcNew":    func(v *View, f lmi.Figure) string { return v.SrcNew(f) },
-	"srcID":     func(v *View, id, year string) string { return v.SrcID(id, year) },
+	"srcID":     func(v *View, id, year string) string { return v.SrcOnce(id, year) },
 	"useSource": func(v *View, id string) string { return v.UseSource(id) },
 	"list":      func(v *View, items []string) string { return v.List(items) },
 	"negative":  func(f lmi.Figure) bool { return !f.Missing && f.Value < 0 },

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/careersbot/careersbot/lmi"
 )
@@ -83,6 +84,50 @@ type View struct {
 	newTerms  []string
 	sources   []string
 	labels    []string // source labels given so far in this reply
+	// last is the source label the reader met last: a figure whose own label is the
+	// same needs none, any other figure gets its label right after it (tag).
+	last string
+	figs []figUse // every figure shown, with its own label, in reading order
+}
+
+// figUse is one figure as a reply shows it, with the label from the figure itself.
+type figUse struct {
+	text  string
+	label string
+	fig   lmi.Figure
+}
+
+// tag puts a figure's own label (source and year, from the figure) right after its
+// text unless the label the reader met last is the same one. Every formatter of a
+// figure goes through it, so no template can leave a figure under another's label.
+func (v *View) tag(f lmi.Figure, text string) string {
+	l := v.srcLabel(f.SourceID, f.Year)
+	if l == "" {
+		return text
+	}
+	v.figs = append(v.figs, figUse{text: text, label: l, fig: f})
+	if l == v.last {
+		return text
+	}
+	v.met(l)
+	return text + " " + l
+}
+
+// met records a label the reader has now read.
+func (v *View) met(l string) {
+	v.last = l
+	if !slices.Contains(v.labels, l) {
+		v.labels = append(v.labels, l)
+	}
+}
+
+// labelOnce returns a label for the text unless the reader has just met it.
+func (v *View) labelOnce(l string) string {
+	if l == "" || l == v.last {
+		return ""
+	}
+	v.met(l)
+	return l
 }
 
 // OccView is one occupation as a template sees it. The fields are copied from the
@@ -526,9 +571,9 @@ func (v *View) Annual(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about £" + Commas(roundTo(f.Value, 1000)) + " a year"
+		return v.tag(f, "about £"+Commas(roundTo(f.Value, 1000))+" a year")
 	}
-	return "£" + Commas(math.Round(f.Value)) + " a year"
+	return v.tag(f, "£"+Commas(math.Round(f.Value))+" a year")
 }
 
 // Money formats an amount of pounds without "a year" (exact for older readers).
@@ -538,9 +583,9 @@ func (v *View) Money(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about £" + Commas(roundTo(f.Value, 1000))
+		return v.tag(f, "about £"+Commas(roundTo(f.Value, 1000)))
 	}
-	return "£" + Commas(math.Round(f.Value))
+	return v.tag(f, "£"+Commas(math.Round(f.Value)))
 }
 
 // Weekly formats weekly pay.
@@ -550,9 +595,9 @@ func (v *View) Weekly(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about £" + Commas(roundTo(f.Value, 10)) + " a week"
+		return v.tag(f, "about £"+Commas(roundTo(f.Value, 10))+" a week")
 	}
-	return "£" + Commas(math.Round(f.Value)) + " a week"
+	return v.tag(f, "£"+Commas(math.Round(f.Value))+" a week")
 }
 
 // Hourly formats hourly pay.
@@ -562,9 +607,9 @@ func (v *View) Hourly(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about £" + strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64) + " an hour"
+		return v.tag(f, "about £"+strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64)+" an hour")
 	}
-	return "£" + strconv.FormatFloat(f.Value, 'f', 2, 64) + " an hour"
+	return v.tag(f, "£"+strconv.FormatFloat(f.Value, 'f', 2, 64)+" an hour")
 }
 
 // Hours formats paid hours a week.
@@ -574,9 +619,9 @@ func (v *View) Hours(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about " + strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64) + " hours a week"
+		return v.tag(f, "about "+strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64)+" hours a week")
 	}
-	return strconv.FormatFloat(f.Value, 'f', 1, 64) + " hours a week"
+	return v.tag(f, strconv.FormatFloat(f.Value, 'f', 1, 64)+" hours a week")
 }
 
 // Jobs formats a count given in thousands ("about 120,000 jobs").
@@ -587,9 +632,9 @@ func (v *View) Jobs(f lmi.Figure) string {
 	v.use(f)
 	n := f.Value * 1000
 	if v.Young || v.Teen {
-		return "about " + Commas(roundSig(n))
+		return v.tag(f, "about "+Commas(roundSig(n)))
 	}
-	return Commas(roundTo(n, 100))
+	return v.tag(f, Commas(roundTo(n, 100)))
 }
 
 // Count formats a plain count ("about 1,200").
@@ -599,9 +644,9 @@ func (v *View) Count(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about " + Commas(roundSig(f.Value))
+		return v.tag(f, "about "+Commas(roundSig(f.Value)))
 	}
-	return Commas(math.Round(f.Value))
+	return v.tag(f, Commas(math.Round(f.Value)))
 }
 
 // Percent formats a percentage figure.
@@ -611,9 +656,9 @@ func (v *View) Percent(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64) + "%"
+		return v.tag(f, strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64)+"%")
 	}
-	return strconv.FormatFloat(f.Value, 'f', 1, 64) + "%"
+	return v.tag(f, strconv.FormatFloat(f.Value, 'f', 1, 64)+"%")
 }
 
 // Change describes the projected change of an outlook in words and numbers.
@@ -631,14 +676,14 @@ func (v *View) Change(o *lmi.Outlook) string {
 	}
 	if v.Young || v.Teen {
 		if word == "stay about the same" {
-			return "stay about the same"
+			return v.tag(o.Employment2035K, "stay about the same")
 		}
-		return fmt.Sprintf("%s by about %.0f%%", word, math.Abs(pct))
+		return v.tag(o.Employment2035K, fmt.Sprintf("%s by about %.0f%%", word, math.Abs(pct)))
 	}
 	if word == "stay about the same" {
-		return fmt.Sprintf("stay about the same (%+.1f%%)", pct)
+		return v.tag(o.Employment2035K, fmt.Sprintf("stay about the same (%+.1f%%)", pct))
 	}
-	return fmt.Sprintf("%s by %.1f%%", word, math.Abs(pct))
+	return v.tag(o.Employment2035K, fmt.Sprintf("%s by %.1f%%", word, math.Abs(pct)))
 }
 
 // Growing says whether the outlook is growth (more than 1%).
@@ -651,8 +696,15 @@ func (v *View) Growing(o *lmi.Outlook) bool {
 
 // Src labels where a figure comes from: short for young readers "(ONS, 2025)", full
 // for adults "Source: ONS ASHE 2025 provisional, Table 14".
+// A label the reader has just met (the figure before was tagged with it) is not
+// given again.
 func (v *View) Src(f lmi.Figure) string {
-	return v.SrcID(f.SourceID, f.Year)
+	return v.labelOnce(v.srcLabel(f.SourceID, f.Year))
+}
+
+// SrcOnce is SrcID for templates: "" when the reader has just met the label.
+func (v *View) SrcOnce(id, year string) string {
+	return v.labelOnce(v.srcLabel(id, year))
 }
 
 // SrcID labels a source by id (year may be empty: the source's own year is used).
@@ -681,7 +733,11 @@ func (v *View) srcLabel(id, year string) string {
 		year = s.Year
 	}
 	y4 := year
-	if len(y4) > 4 && !(len(y4) == 9 && y4[4] == '-') { // keep "2020-2035"
+	if m, ok := monthYear(year); ok {
+		y4, year = m, m // advert counts are for one month: "November 2025"
+	} else if i := strings.Index(y4, " and "); i == 4 && len(y4) >= 13 {
+		y4 = y4[:13] // keep "2023 and 2025": an estimate from figures of two years
+	} else if len(y4) > 4 && !(len(y4) == 9 && y4[4] == '-') { // keep "2020-2035"
 		y4 = y4[:4]
 	}
 	pub := s.Publisher
@@ -707,6 +763,19 @@ func (v *View) srcLabel(id, year string) string {
 		}
 		return "(Source: " + name + ")"
 	}
+}
+
+// monthYear turns "2025-11" into "November 2025".
+func monthYear(s string) (string, bool) {
+	if len(s) != 7 || s[4] != '-' {
+		return "", false
+	}
+	y, err1 := strconv.Atoi(s[:4])
+	m, err2 := strconv.Atoi(s[5:])
+	if err1 != nil || err2 != nil || m < 1 || m > 12 {
+		return "", false
+	}
+	return time.Month(m).String() + " " + strconv.Itoa(y), true
 }
 
 func nonEmpty(a, b string) string {

@@ -429,7 +429,7 @@ func (v *View) EntrySrc(o *OccView) string {
 	}
 	en := o.Entry
 	if !en.Reviewed || len(en.CheckedAgainst) == 0 {
-		return v.SrcID(en.SourceID, "")
+		return v.SrcOnce(en.SourceID, "")
 	}
 	v.UseSource(en.SourceID)
 	var short []string
@@ -445,16 +445,16 @@ func (v *View) EntrySrc(o *OccView) string {
 	}
 	switch {
 	case v.Young:
-		return "(checked with " + short[0] + ")"
+		return v.labelOnce("(checked with " + short[0] + ")")
 	case v.Teen:
 		if len(short) > 3 {
 			short = short[:3]
 		}
-		return "(checked with " + joinList(short) + ")"
+		return v.labelOnce("(checked with " + joinList(short) + ")")
 	case v.Older:
-		return "(careersbot entry facts, checked with " + joinList(short) + ")"
+		return v.labelOnce("(careersbot entry facts, checked with " + joinList(short) + ")")
 	}
-	return "(Source: careersbot reviewed entry facts, checked against " + strings.Join(en.CheckedAgainst, "; ") + ")"
+	return v.labelOnce("(Source: careersbot reviewed entry facts, checked against " + strings.Join(en.CheckedAgainst, "; ") + ")")
 }
 
 // ---- what a job involves, in plain words from structured facts ----
@@ -608,19 +608,19 @@ func (v *View) AskedPay(o *OccView) string {
 	switch v.Unit {
 	case "hour":
 		if f := o.Pay.HourlyFullTime.Median; v.Has(f) {
-			return v.Hourly(f) + " " + v.Src(f)
+			return v.Hourly(f)
 		}
 	case "week":
 		if f := o.Pay.WeeklyFullTime.Median; v.Has(f) {
-			return v.Weekly(f) + " " + v.Src(f)
+			return v.Weekly(f)
 		}
 	case "month":
 		if f := o.Pay.AnnualFullTime.Median; v.Has(f) {
 			v.use(f)
 			if v.Young || v.Teen {
-				return "about £" + Commas(roundTo(f.Value/12, 100)) + " a month " + v.Src(f)
+				return v.tag(f, "about £"+Commas(roundTo(f.Value/12, 100))+" a month")
 			}
-			return "£" + Commas(math.Round(f.Value/12)) + " a month (the yearly median divided by 12) " + v.Src(f)
+			return v.tag(f, "£"+Commas(math.Round(f.Value/12))+" a month (the yearly median divided by 12)")
 		}
 	}
 	return ""
@@ -643,9 +643,6 @@ func article(name string) string {
 // SrcNew is Src, but "" when the same label was already given in this reply (a
 // second figure from the same source and year needs no second label).
 func (v *View) SrcNew(f lmi.Figure) string {
-	if slices.Contains(v.labels, v.srcLabel(f.SourceID, f.Year)) {
-		v.UseSource(f.SourceID)
-		return ""
-	}
+	v.UseSource(f.SourceID)
 	return v.Src(f)
 }

@@ -158,7 +158,13 @@ func regionalFigure(g *placeIndex, u *snapUnit, base Figure, region string) Regi
 	if region == "Northern Ireland" {
 		cav = append(cav, "ONS publishes no occupation pay for Northern Ireland, so this uses the all-occupations ratio")
 	}
-	return RegionalPay{Region: region, Basis: basis, Median: Figure{Value: math.Round(base.Value*ratio/10) * 10, Estimate: true, SourceID: "ashe2025p_region", Year: base.Year, Caveats: cav}}
+	// the estimate is as old as its oldest part: a 2023 UK figure scaled by a 2025
+	// regional ratio is "2023 and 2025", never "2023" under the 2025 table's name
+	year := base.Year
+	if !strings.HasPrefix(year, "2025") && len(year) >= 4 {
+		year = year[:4] + " and 2025"
+	}
+	return RegionalPay{Region: region, Basis: basis, Median: Figure{Value: math.Round(base.Value*ratio/10) * 10, Estimate: true, SourceID: "ashe2025p_region", Year: year, Caveats: cav}}
 }
 
 // RegionalMedian is one unit group's estimated full-time annual median in a region.
