@@ -88,6 +88,21 @@ type View struct {
 	// same needs none, any other figure gets its label right after it (tag).
 	last string
 	figs []figUse // every figure shown, with its own label, in reading order
+	// ashe2025 is set once a figure from ASHE 2025 is shown (see CautionNote).
+	ashe2025 bool
+}
+
+// CautionNote is said once in a reply (from 17 on) that shows ASHE 2025 figures:
+// ONS marks some 2025 estimates "use with caution", and the published file does
+// not say which, so no single figure can carry the warning.
+func (v *View) CautionNote() string {
+	if !v.ashe2025 || v.Young || v.Teen {
+		return ""
+	}
+	if v.Adviser {
+		return "Note: ONS flags some ASHE 2025 (provisional) estimates \"use with caution\" (a coefficient of variation over 10% and up to 20%); the published table does not mark which, so treat each ASHE 2025 figure as approximate."
+	}
+	return "Note: ONS says some of its 2025 pay estimates should be used with caution, and its file does not say which ones, so treat these pay figures as a guide."
 }
 
 // figUse is one figure as a reply shows it, with the label from the figure itself.
@@ -106,6 +121,9 @@ func (v *View) tag(f lmi.Figure, text string) string {
 		return text
 	}
 	v.figs = append(v.figs, figUse{text: text, label: l, fig: f})
+	if f.SourceID == "ashe2025p" {
+		v.ashe2025 = true
+	}
 	if l == v.last {
 		return text
 	}

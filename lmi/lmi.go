@@ -116,6 +116,10 @@ type Pay struct {
 	HourlyAll         Distribution `json:"hourly_all"`
 	PaidHoursFullTime Distribution `json:"paid_hours_full_time"` // total paid hours a week
 	PaidHoursAll      Distribution `json:"paid_hours_all"`
+	// Covers says, in plain words, who a group's pay figures include when that
+	// changes what they mean (doctors: trainees as well as GPs and consultants);
+	// "" for most groups.
+	Covers string `json:"covers,omitempty"`
 }
 
 // RegionalPay is a unit group's full-time annual median for one region: the UK figure

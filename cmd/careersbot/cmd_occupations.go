@@ -9,6 +9,7 @@ import (
 	"github.com/careersbot/careersbot/dialog"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -217,6 +218,12 @@ func printOccupation(w io.Writer, o *lmi.Occupation, srcs []lmi.Source) error {
 	p("  median a week: %s", fig(o.Pay.WeeklyFullTime.Median, "£"))
 	p("  median an hour: %s", fig(o.Pay.HourlyFullTime.Median, "£.2"))
 	p("  paid hours a week (median): %s", fig(o.Pay.PaidHoursFullTime.Median, "h"))
+	if years := payYears(o.Pay); len(years) > 1 {
+		p("  note: these figures come from different years (%s): each is labelled with its own", strings.Join(years, " and "))
+	}
+	if o.Pay.Covers != "" {
+		p("  covers: %s", o.Pay.Covers)
+	}
 	if len(o.RegionalPay) > 0 {
 		p("pay by region (estimates, full-time median a year):")
 		for _, r := range o.RegionalPay {
@@ -344,4 +351,21 @@ func nonEmptyList(s string) []string {
 		return nil
 	}
 	return []string{s}
+}
+
+// payYears lists the years of the pay block's published figures, oldest first.
+func payYears(pay lmi.Pay) []string {
+	seen := map[string]bool{}
+	for _, f := range []lmi.Figure{pay.AnnualFullTime.Median, pay.AnnualFullTime.P25, pay.AnnualFullTime.P75,
+		pay.WeeklyFullTime.Median, pay.HourlyFullTime.Median, pay.PaidHoursFullTime.Median} {
+		if !f.Missing && len(f.Year) >= 4 {
+			seen[f.Year[:4]] = true
+		}
+	}
+	var out []string
+	for y := range seen {
+		out = append(out, y)
+	}
+	sort.Strings(out)
+	return out
 }
