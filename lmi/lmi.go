@@ -308,8 +308,12 @@ type PlaceMatch struct {
 	LSIP      string   `json:"lsip,omitempty"`     // LSIP area (England), for outlook and adverts
 	Ambiguous bool     `json:"ambiguous,omitempty"`
 	Options   []Region `json:"options,omitempty"` // when ambiguous
-	Start     int      `json:"start,omitempty"`   // byte span in the scanned text (FindPlace)
-	End       int      `json:"end,omitempty"`
+	// Choices are the places an ambiguous town name can be ("Kingston upon
+	// Thames", "Kingston upon Hull"), each with its area, LSIP and region, and a
+	// postcode district (District) that resolves to it exactly.
+	Choices []PlaceMatch `json:"choices,omitempty"`
+	Start   int          `json:"start,omitempty"` // byte span in the scanned text (FindPlace)
+	End     int          `json:"end,omitempty"`
 }
 
 // BestPaidQuery asks for the best-paid unit groups.
