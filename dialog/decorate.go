@@ -133,6 +133,10 @@ func (v *View) cachedCard(o *OccView, compare bool) Card {
 
 // occCard is a summary of one occupation.
 func (v *View) occCard(o *OccView, compare bool) Card {
+	// a card is read on its own: its first figure is labelled, and any figure whose
+	// label differs from the one before it (tag); the reply's text is not affected
+	defer func(last string, n int) { v.last, v.figs = last, v.figs[:n] }(v.last, len(v.figs))
+	v.last = ""
 	c := Card{Title: o.Title, Subtitle: "SOC 2020 " + o.SOC2020}
 	var foot []string
 	addSrc := func(s string) {

@@ -102,7 +102,11 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 	if len(v.Extra) > 0 {
 		r.Occupations = v.Extra
 	}
+	if note := v.CautionNote(); note != "" && informative {
+		r.Text += "\n" + note
+	}
 	r.Sources = v.sourceIDs()
+	r.figs = v.figs
 	if r.Occupations == nil {
 		r.Occupations = []lmi.Match{}
 	}

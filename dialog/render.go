@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/careersbot/careersbot/lmi"
 )
@@ -83,6 +84,68 @@ type View struct {
 	newTerms  []string
 	sources   []string
 	labels    []string // source labels given so far in this reply
+	// last is the source label the reader met last: a figure whose own label is the
+	// same needs none, any other figure gets its label right after it (tag).
+	last string
+	figs []figUse // every figure shown, with its own label, in reading order
+	// ashe2025 is set once a figure from ASHE 2025 is shown (see CautionNote).
+	ashe2025 bool
+}
+
+// CautionNote is said once in a reply (from 17 on) that shows ASHE 2025 figures:
+// ONS marks some 2025 estimates "use with caution", and the published file does
+// not say which, so no single figure can carry the warning.
+func (v *View) CautionNote() string {
+	if !v.ashe2025 || v.Young || v.Teen {
+		return ""
+	}
+	if v.Adviser {
+		return "Note: ONS flags some ASHE 2025 (provisional) estimates \"use with caution\" (a coefficient of variation over 10% and up to 20%); the published table does not mark which, so treat each ASHE 2025 figure as approximate."
+	}
+	return "Note: ONS says some of its 2025 pay estimates should be used with caution, and its file does not say which ones, so treat these pay figures as a guide."
+}
+
+// figUse is one figure as a reply shows it, with the label from the figure itself.
+type figUse struct {
+	text  string
+	label string
+	fig   lmi.Figure
+}
+
+// tag puts a figure's own label (source and year, from the figure) right after its
+// text unless the label the reader met last is the same one. Every formatter of a
+// figure goes through it, so no template can leave a figure under another's label.
+func (v *View) tag(f lmi.Figure, text string) string {
+	l := v.srcLabel(f.SourceID, f.Year)
+	if l == "" {
+		return text
+	}
+	v.figs = append(v.figs, figUse{text: text, label: l, fig: f})
+	if f.SourceID == "ashe2025p" {
+		v.ashe2025 = true
+	}
+	if l == v.last {
+		return text
+	}
+	v.met(l)
+	return text + " " + l
+}
+
+// met records a label the reader has now read.
+func (v *View) met(l string) {
+	v.last = l
+	if !slices.Contains(v.labels, l) {
+		v.labels = append(v.labels, l)
+	}
+}
+
+// labelOnce returns a label for the text unless the reader has just met it.
+func (v *View) labelOnce(l string) string {
+	if l == "" || l == v.last {
+		return ""
+	}
+	v.met(l)
+	return l
 }
 
 // OccView is one occupation as a template sees it. The fields are copied from the
@@ -422,8 +485,15 @@ var genericNames = map[string]bool{
 	"care": true, "elementary": true, "administrative": true, "secretarial": true, "customer": true,
 }
 
+// fixedPairs are "x and y" phrases that name one thing, not two kinds of one head.
+var fixedPairs = map[string]bool{"health and safety": true, "bed and breakfast": true, "research and development": true}
+
+// genericHeads are head nouns too vague for a job's name on their own.
+var genericHeads = map[string]bool{"trade": true, "occupation": true, "professional": true}
+
 // shortName is an everyday name for a SOC title, for young readers who did not name
 // the job themselves: "Electricians and electrical fitters" -> "electrician",
+// "Speech and language therapists" -> "speech therapist",
 // "Police officers (sergeant and below)" -> "police officer".
 func shortName(title string) string {
 	t := strings.ToLower(title)
@@ -437,6 +507,27 @@ func shortName(title string) string {
 		first = first[:i]
 	}
 	if i := strings.Index(first, " and "); i > 0 {
+		// "speech and language therapists", "heavy and large goods vehicle drivers":
+		// a one-word modifier before "and" shares the head noun after it, so the
+		// name is the modifier with the rest of that phrase ("speech therapist",
+		// "heavy goods vehicle driver"), unless the two make a fixed pair.
+		a, rest := first[:i], first[i+len(" and "):]
+		if j := strings.Index(rest, " and "); j > 0 {
+			rest = rest[:j]
+		}
+		words := strings.Fields(rest)
+		if len(words) > 0 && fixedPairs[a+" and "+words[0]] {
+			return t
+		}
+		if !strings.Contains(a, " ") && !strings.HasSuffix(a, "s") && len(words) >= 2 {
+			head := singular(words[len(words)-1])
+			if len(words) > 2 || genericHeads[head] {
+				// which words the modifier stands beside is unclear ("child and
+				// early years officers"): the whole title is safe
+				return t
+			}
+			return a + " " + head
+		}
 		first = first[:i]
 	}
 	// "officers in armed forces": the head noun is before "in", "of" or "for".
@@ -498,9 +589,9 @@ func (v *View) Annual(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about £" + Commas(roundTo(f.Value, 1000)) + " a year"
+		return v.tag(f, "about £"+Commas(roundTo(f.Value, 1000))+" a year")
 	}
-	return "£" + Commas(math.Round(f.Value)) + " a year"
+	return v.tag(f, "£"+Commas(math.Round(f.Value))+" a year")
 }
 
 // Money formats an amount of pounds without "a year" (exact for older readers).
@@ -510,9 +601,9 @@ func (v *View) Money(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about £" + Commas(roundTo(f.Value, 1000))
+		return v.tag(f, "about £"+Commas(roundTo(f.Value, 1000)))
 	}
-	return "£" + Commas(math.Round(f.Value))
+	return v.tag(f, "£"+Commas(math.Round(f.Value)))
 }
 
 // Weekly formats weekly pay.
@@ -522,9 +613,9 @@ func (v *View) Weekly(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about £" + Commas(roundTo(f.Value, 10)) + " a week"
+		return v.tag(f, "about £"+Commas(roundTo(f.Value, 10))+" a week")
 	}
-	return "£" + Commas(math.Round(f.Value)) + " a week"
+	return v.tag(f, "£"+Commas(math.Round(f.Value))+" a week")
 }
 
 // Hourly formats hourly pay.
@@ -534,9 +625,9 @@ func (v *View) Hourly(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about £" + strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64) + " an hour"
+		return v.tag(f, "about £"+strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64)+" an hour")
 	}
-	return "£" + strconv.FormatFloat(f.Value, 'f', 2, 64) + " an hour"
+	return v.tag(f, "£"+strconv.FormatFloat(f.Value, 'f', 2, 64)+" an hour")
 }
 
 // Hours formats paid hours a week.
@@ -546,9 +637,9 @@ func (v *View) Hours(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about " + strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64) + " hours a week"
+		return v.tag(f, "about "+strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64)+" hours a week")
 	}
-	return strconv.FormatFloat(f.Value, 'f', 1, 64) + " hours a week"
+	return v.tag(f, strconv.FormatFloat(f.Value, 'f', 1, 64)+" hours a week")
 }
 
 // Jobs formats a count given in thousands ("about 120,000 jobs").
@@ -559,9 +650,9 @@ func (v *View) Jobs(f lmi.Figure) string {
 	v.use(f)
 	n := f.Value * 1000
 	if v.Young || v.Teen {
-		return "about " + Commas(roundSig(n))
+		return v.tag(f, "about "+Commas(roundSig(n)))
 	}
-	return Commas(roundTo(n, 100))
+	return v.tag(f, Commas(roundTo(n, 100)))
 }
 
 // Count formats a plain count ("about 1,200").
@@ -571,9 +662,9 @@ func (v *View) Count(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return "about " + Commas(roundSig(f.Value))
+		return v.tag(f, "about "+Commas(roundSig(f.Value)))
 	}
-	return Commas(math.Round(f.Value))
+	return v.tag(f, Commas(math.Round(f.Value)))
 }
 
 // Percent formats a percentage figure.
@@ -583,9 +674,9 @@ func (v *View) Percent(f lmi.Figure) string {
 	}
 	v.use(f)
 	if v.Young || v.Teen {
-		return strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64) + "%"
+		return v.tag(f, strconv.FormatFloat(math.Round(f.Value), 'f', 0, 64)+"%")
 	}
-	return strconv.FormatFloat(f.Value, 'f', 1, 64) + "%"
+	return v.tag(f, strconv.FormatFloat(f.Value, 'f', 1, 64)+"%")
 }
 
 // Change describes the projected change of an outlook in words and numbers.
@@ -603,14 +694,14 @@ func (v *View) Change(o *lmi.Outlook) string {
 	}
 	if v.Young || v.Teen {
 		if word == "stay about the same" {
-			return "stay about the same"
+			return v.tag(o.Employment2035K, "stay about the same")
 		}
-		return fmt.Sprintf("%s by about %.0f%%", word, math.Abs(pct))
+		return v.tag(o.Employment2035K, fmt.Sprintf("%s by about %.0f%%", word, math.Abs(pct)))
 	}
 	if word == "stay about the same" {
-		return fmt.Sprintf("stay about the same (%+.1f%%)", pct)
+		return v.tag(o.Employment2035K, fmt.Sprintf("stay about the same (%+.1f%%)", pct))
 	}
-	return fmt.Sprintf("%s by %.1f%%", word, math.Abs(pct))
+	return v.tag(o.Employment2035K, fmt.Sprintf("%s by %.1f%%", word, math.Abs(pct)))
 }
 
 // Growing says whether the outlook is growth (more than 1%).
@@ -623,8 +714,15 @@ func (v *View) Growing(o *lmi.Outlook) bool {
 
 // Src labels where a figure comes from: short for young readers "(ONS, 2025)", full
 // for adults "Source: ONS ASHE 2025 provisional, Table 14".
+// A label the reader has just met (the figure before was tagged with it) is not
+// given again.
 func (v *View) Src(f lmi.Figure) string {
-	return v.SrcID(f.SourceID, f.Year)
+	return v.labelOnce(v.srcLabel(f.SourceID, f.Year))
+}
+
+// SrcOnce is SrcID for templates: "" when the reader has just met the label.
+func (v *View) SrcOnce(id, year string) string {
+	return v.labelOnce(v.srcLabel(id, year))
 }
 
 // SrcID labels a source by id (year may be empty: the source's own year is used).
@@ -653,7 +751,11 @@ func (v *View) srcLabel(id, year string) string {
 		year = s.Year
 	}
 	y4 := year
-	if len(y4) > 4 && !(len(y4) == 9 && y4[4] == '-') { // keep "2020-2035"
+	if m, ok := monthYear(year); ok {
+		y4, year = m, m // advert counts are for one month: "November 2025"
+	} else if i := strings.Index(y4, " and "); i == 4 && len(y4) >= 13 {
+		y4 = y4[:13] // keep "2023 and 2025": an estimate from figures of two years
+	} else if len(y4) > 4 && !(len(y4) == 9 && y4[4] == '-') { // keep "2020-2035"
 		y4 = y4[:4]
 	}
 	pub := s.Publisher
@@ -679,6 +781,19 @@ func (v *View) srcLabel(id, year string) string {
 		}
 		return "(Source: " + name + ")"
 	}
+}
+
+// monthYear turns "2025-11" into "November 2025".
+func monthYear(s string) (string, bool) {
+	if len(s) != 7 || s[4] != '-' {
+		return "", false
+	}
+	y, err1 := strconv.Atoi(s[:4])
+	m, err2 := strconv.Atoi(s[5:])
+	if err1 != nil || err2 != nil || m < 1 || m > 12 {
+		return "", false
+	}
+	return time.Month(m).String() + " " + strconv.Itoa(y), true
 }
 
 func nonEmpty(a, b string) string {
@@ -750,14 +865,13 @@ func (v *View) Routes(o *OccView) []string {
 		if w == [2]string{} {
 			w = [2]string{strings.ReplaceAll(r, "_", " "), strings.ReplaceAll(r, "_", " ")}
 		}
-		if v.Young || v.Teen {
+		switch {
+		case r == "apprenticeship":
+			out = append(out, v.apprenticeshipWord(o.Entry))
+		case v.Young || v.Teen:
 			out = append(out, w[0])
-		} else {
-			s := w[1]
-			if r == "apprenticeship" && len(o.Entry.ApprenticeshipLevels) > 0 {
-				s += " (level " + joinInts(o.Entry.ApprenticeshipLevels) + ")"
-			}
-			out = append(out, s)
+		default:
+			out = append(out, w[1])
 		}
 	}
 	if len(out) > 0 {
@@ -818,6 +932,7 @@ var qualWords = map[string][2]string{
 	"postgraduate":               {"more study after a degree", "a postgraduate qualification"},
 	"none_required":              {"no set exams", "no formal qualifications required"},
 	"professional_qualification": {"a work qualification", "a professional qualification"},
+	"am2":                        {"the AM2 (the final practical test for electricians)", "the AM2 assessment"},
 }
 
 // Registration lists registrations and checks in words.

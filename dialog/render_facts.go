@@ -3,6 +3,7 @@ package dialog
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/careersbot/careersbot/lmi"
@@ -35,6 +36,19 @@ type EntryView struct {
 	Other []string
 	// Needed is set when the usual way in needs what they asked to do without.
 	Needed bool
+	// ViaApprenticeship is set when a needed degree can be taken through a degree
+	// apprenticeship (nurses, midwives): working and paid, not full time at uni.
+	ViaApprenticeship bool
+
+	// MoreRoutes are the ways in besides the degree DegreeLine names.
+	MoreRoutes []string
+	// DegreeLine says what degree the work needs and how it can be taken, for a
+	// reviewed unit group that needs or usually has one; "" otherwise.
+	DegreeLine string
+	// MinAge is the youngest age to start (0 when not recorded).
+	MinAge int
+	// Reviewed is set when the facts come from the reviewed table.
+	Reviewed bool
 }
 
 // bodyChecks replace "register with" a body for statuses that are not bodies to
@@ -45,9 +59,35 @@ var bodyChecks = map[string]string{
 	"GTCS": "registration with the General Teaching Council for Scotland",
 }
 
-// bodyNames are what to call a body after "register with" when "the" + initials
-// would read oddly.
-var bodyNames = map[string]string{"Gas Safe": "the Gas Safe Register"}
+// bodyNames are what to call a body after "register with": its full name, so a
+// young reader knows who it is, with the initials people will meet.
+var bodyNames = map[string]string{
+	"Gas Safe": "the Gas Safe Register",
+	"GMC":      "the General Medical Council (GMC)",
+	"NMC":      "the Nursing and Midwifery Council (NMC)",
+	"HCPC":     "the Health and Care Professions Council (HCPC)",
+	"GDC":      "the General Dental Council (GDC)",
+	"GPhC":     "the General Pharmaceutical Council (GPhC)",
+	"GOC":      "the General Optical Council (GOC)",
+	"RCVS":     "the Royal College of Veterinary Surgeons (RCVS)",
+	"SWE":      "Social Work England (or the social care council in Wales, Scotland or Northern Ireland)",
+	"SRA":      "the Solicitors Regulation Authority (SRA)",
+	"BSB":      "the Bar Standards Board (BSB)",
+	"ARB":      "the Architects Registration Board (ARB)",
+	"Ofsted":   "Ofsted (in England; the care inspectorate elsewhere in the UK)",
+	"SIA":      "the Security Industry Authority (SIA)",
+	"CAA":      "the Civil Aviation Authority (CAA)",
+	"DVSA":     "the Driver and Vehicle Standards Agency (DVSA)",
+}
+
+// checkWords are the cards, tests and checks a job needs, in words.
+// The first words are for young readers (13 and under).
+var checkWords = map[string][2]string{
+	"cscs_card":  {"a CSCS card (to work on building sites)", "a CSCS card (for building sites)"},
+	"ecs_card":   {"an ECS card (to work on building sites)", "an ECS card (the electrician's card for building sites, from the JIB)"},
+	"driver_cpc": {"a Driver CPC (a test for work drivers)", "a Driver CPC (the professional driver's qualification)"},
+	"dbs_check":  {"a DBS check", "a DBS check"},
+}
 
 // EntryFacts turns an occupation's entry facts into an EntryView.
 func (v *View) EntryFacts(o *OccView) EntryView {
@@ -90,39 +130,100 @@ func (v *View) EntryFacts(o *OccView) EntryView {
 		x.NoQuals = false // others help even when none are strictly required
 	}
 	x.Known = len(en.Routes)+len(en.Qualifications) > 0
+	x.Reviewed, x.MinAge = en.Reviewed, en.MinAge
+	onlyFor := func(key, s string) string {
+		if w := en.OnlyFor[key]; w != "" {
+			return s + " (only if you " + w + ")"
+		}
+		return s
+	}
 	for _, r := range en.Registration {
 		switch r {
-		case "professional_body":
-			if len(en.Bodies) == 0 {
+		case "professional_body", "licence":
+			if r == "professional_body" && len(en.Bodies) == 0 {
 				x.RegisterBody = true
+			}
+			if r == "licence" {
+				if en.Licence != "" {
+					x.Checks = append(x.Checks, onlyFor("licence", en.Licence))
+				} else if len(en.Bodies) == 0 || !slices.Contains(en.Registration, "professional_body") {
+					x.Checks = append(x.Checks, "a licence")
+				}
+				if slices.Contains(en.Registration, "professional_body") {
+					continue // the bodies are listed once, under professional_body
+				}
+				if en.Licence != "" {
+					continue // the licence's words name its body
+				}
 			}
 			for _, b := range en.Bodies {
 				if w, ok := bodyChecks[b]; ok {
+					if v.Young && b == "QTS" {
+						w = "QTS (the teaching licence in England)"
+					}
 					x.Checks = append(x.Checks, w)
 					continue
 				}
+				name := "the " + b
 				if w, ok := bodyNames[b]; ok {
-					b = w
-				} else {
-					b = "the " + b
+					name = w
+					if v.Young && strings.HasSuffix(w, "("+b+")") {
+						name = "the " + b // short for young readers: "the NMC"
+					}
 				}
-				x.Bodies = append(x.Bodies, b)
+				if v.Young && b == "Ofsted" {
+					name = "Ofsted"
+				}
+				x.Bodies = append(x.Bodies, onlyFor(b, name))
 			}
-		case "cscs_card":
-			x.Checks = append(x.Checks, "a CSCS card (for building sites)")
 		case "driving_licence":
-			x.Checks = append(x.Checks, "a driving licence")
-		case "dbs_check":
-			x.Checks = append(x.Checks, "a DBS check")
-		case "licence":
-			x.Checks = append(x.Checks, "a licence")
+			w := "a driving licence"
+			if cats := en.DrivingCategories; len(cats) > 0 {
+				w = "a category " + strings.Join(cats, " or ") + " driving licence"
+			}
+			x.Checks = append(x.Checks, onlyFor(r, w))
 		default:
-			x.Checks = append(x.Checks, strings.ReplaceAll(r, "_", " "))
+			w := strings.ReplaceAll(r, "_", " ")
+			if cw, ok := checkWords[r]; ok {
+				w = cw[1]
+				if v.Young {
+					w = cw[0]
+				}
+			}
+			x.Checks = append(x.Checks, onlyFor(r, w))
 		}
 	}
 	x.Requirements = v.Requirements(o)
+	if x.MinAge > 0 {
+		// the age itself is said; "a minimum age" would repeat it
+		x.Requirements = slices.DeleteFunc(x.Requirements, func(s string) bool { return s == "a minimum age" })
+	}
 	if x.Known || len(x.Bodies)+len(x.Checks) > 0 {
 		v.UseSource(en.SourceID)
+	}
+	x.DegreeLine = v.degreeLine(o)
+	if x.DegreeLine != "" {
+		// the line already says where the degree is taken: the other ways in follow
+		// it, and "a degree" is not repeated as a qualification that helps
+		x.MoreRoutes = []string{}
+		for _, r := range en.Routes {
+			if r == "degree" || r == "postgraduate" || r == "apprenticeship" && en.OnlyDegreeApprenticeships() {
+				continue
+			}
+			if r == "apprenticeship" && en.DegreeApprenticeship() {
+				// the degree apprenticeship is in the line: the others are below degree level
+				x.MoreRoutes = append(x.MoreRoutes, v.apprenticeshipWord(belowDegree(en)))
+				continue
+			}
+			x.MoreRoutes = append(x.MoreRoutes, v.routeWord(o, r))
+		}
+		degree := qualWords["degree"]
+		x.Quals = slices.DeleteFunc(x.Quals, func(q string) bool { return q == degree[0] || q == degree[1] })
+	}
+	// the AM2 is the electrician's end test: needed, not a qualification that helps
+	if am2 := qualWords["am2"]; slices.Contains(en.Qualifications, "am2") {
+		x.Quals = slices.DeleteFunc(x.Quals, func(q string) bool { return q == am2[0] || q == am2[1] })
+		x.Checks = append([]string{am2[0]}, x.Checks...)
 	}
 
 	// What the person asked to do without.
@@ -131,10 +232,17 @@ func (v *View) EntryFacts(o *OccView) EntryView {
 		x.Without = "a degree"
 		has := slices.Contains(en.Routes, "degree") || slices.Contains(en.Qualifications, "degree")
 		x.Needed = en.DegreeUsual || has && !slices.ContainsFunc(en.Routes, nonDegreeRoute)
+		required := slices.Contains(en.Required, "degree")
+		x.ViaApprenticeship = x.Needed && en.DegreeApprenticeship()
 		for _, r := range en.Routes {
 			// When a degree is usually needed, only an apprenticeship (often a degree
-			// apprenticeship, without going to uni) is a real way round it.
+			// apprenticeship, without going to uni) is a real way round it; when the
+			// degree is required, or every apprenticeship is a degree one, the
+			// apprenticeship is a way to the degree, not round it.
 			if en.DegreeUsual && r != "apprenticeship" || !nonDegreeRoute(r) {
+				continue
+			}
+			if r == "apprenticeship" && (required || en.OnlyDegreeApprenticeships()) {
 				continue
 			}
 			x.Other = append(x.Other, v.routeWord(o, r))
@@ -180,14 +288,173 @@ func (v *View) routeWord(o *OccView, r string) string {
 	if w == [2]string{} {
 		w = [2]string{strings.ReplaceAll(r, "_", " "), strings.ReplaceAll(r, "_", " ")}
 	}
+	if r == "apprenticeship" {
+		return v.apprenticeshipWord(o.Entry)
+	}
 	if v.Young || v.Teen {
 		return w[0]
 	}
-	s := w[1]
-	if r == "apprenticeship" && len(o.Entry.ApprenticeshipLevels) > 0 {
-		s += " (level " + joinInts(o.Entry.ApprenticeshipLevels) + ")"
+	return w[1]
+}
+
+// apprenticeshipWord is the apprenticeship route in words: a degree apprenticeship
+// when that is the only kind, the standards' names and levels at older depths.
+func (v *View) apprenticeshipWord(en *lmi.Entry) string {
+	only := en.OnlyDegreeApprenticeships()
+	if v.Young || v.Teen {
+		switch {
+		case only:
+			return "a degree apprenticeship (work and study for a degree)"
+		case en.DegreeApprenticeship() && v.Teen:
+			return "an apprenticeship (work and learn, up to degree level)"
+		}
+		return routeWords["apprenticeship"][0]
+	}
+	s := "an apprenticeship"
+	if only {
+		s = "a degree apprenticeship"
+	}
+	if len(en.Standards) > 0 {
+		var names []string
+		for _, st := range en.Standards {
+			names = append(names, st.Name+", level "+strconv.Itoa(st.Level))
+		}
+		return s + " (" + strings.Join(names, "; or ") + ")"
+	}
+	if len(en.ApprenticeshipLevels) > 0 {
+		s += " (level " + joinInts(en.ApprenticeshipLevels) + ")"
 	}
 	return s
+}
+
+// belowDegree is a copy of the entry facts keeping only the apprenticeships below
+// degree level (levels 2 to 5).
+func belowDegree(en *lmi.Entry) *lmi.Entry {
+	c := *en
+	c.Standards, c.ApprenticeshipLevels = nil, nil
+	for _, st := range en.Standards {
+		if st.Level < 6 {
+			c.Standards = append(c.Standards, st)
+		}
+	}
+	for _, lv := range en.ApprenticeshipLevels {
+		if lv < 6 {
+			c.ApprenticeshipLevels = append(c.ApprenticeshipLevels, lv)
+		}
+	}
+	return &c
+}
+
+// degreeLine says, for a reviewed unit group, what degree the work needs (or most
+// people in it have) and the ways to take it; "" when no degree is needed or the
+// facts are the rules' (the template then says what it always said).
+func (v *View) degreeLine(o *OccView) string {
+	en := o.Entry
+	if !en.Reviewed || !en.DegreeUsual {
+		return ""
+	}
+	degree := "a degree"
+	if en.DegreeSubject != "" {
+		degree = "a degree in " + en.DegreeSubject
+	}
+	var ways []string
+	if slices.Contains(en.Routes, "degree") {
+		ways = append(ways, map[bool]string{true: "at uni", false: "at university"}[v.Young || v.Teen])
+	}
+	if en.DegreeApprenticeship() {
+		if v.Young || v.Teen {
+			ways = append(ways, "through a degree apprenticeship, where you work, get paid and study at the same time")
+		} else {
+			ways = append(ways, "through a degree apprenticeship")
+		}
+	}
+	how := ""
+	if len(ways) > 0 {
+		how = ", " + strings.Join(ways, " or ")
+	}
+	required := slices.Contains(en.Required, "degree")
+	switch {
+	case v.Young:
+		// short sentences: one fact each
+		var b strings.Builder
+		if required {
+			b.WriteString("To be " + article(o.Name) + ", you need " + degree + ".")
+		} else {
+			b.WriteString("Most people in this job have " + degree + ".")
+		}
+		if slices.Contains(en.Routes, "degree") {
+			b.WriteString(" You can get it at uni.")
+		}
+		if en.DegreeApprenticeship() {
+			b.WriteString(" Or you can do a degree apprenticeship. You work, get paid and study.")
+		}
+		if slices.Contains(en.Required, "postgraduate") {
+			b.WriteString(" Then you need more study after it (a postgraduate course).")
+		}
+		return b.String()
+	case v.Teen:
+		then := ""
+		if slices.Contains(en.Required, "postgraduate") {
+			then = " Then you need a postgraduate qualification too."
+		}
+		if required {
+			return "To become " + article(o.Name) + " you need " + degree + how + "." + then
+		}
+		return "Most people in " + o.Name + " jobs have " + degree + how + "."
+	}
+	if required {
+		return upperFirst(degree) + " is required" + how + "."
+	}
+	return upperFirst(degree) + " is usual" + how + "."
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// checkedNames spell out, for young readers, the sources a reviewed row names.
+var checkedNames = map[string]string{
+	"NCS":   "the National Careers Service",
+	"IfATE": "the apprenticeship standards",
+}
+
+// EntrySrc labels an occupation's entry facts: the reviewed table with the public
+// sources its row was checked against, or ONS SOC 2020 for the rules' facts.
+func (v *View) EntrySrc(o *OccView) string {
+	if o == nil || o.Entry == nil {
+		return ""
+	}
+	en := o.Entry
+	if !en.Reviewed || len(en.CheckedAgainst) == 0 {
+		return v.SrcOnce(en.SourceID, "")
+	}
+	v.UseSource(en.SourceID)
+	var short []string
+	for _, c := range en.CheckedAgainst {
+		name, _, _ := strings.Cut(c, ":")
+		name = strings.TrimSpace(name)
+		if w, ok := checkedNames[name]; ok && v.Teen {
+			name = w
+		}
+		if name != "" && !slices.Contains(short, name) {
+			short = append(short, name)
+		}
+	}
+	switch {
+	case v.Young:
+		return v.labelOnce("(checked with " + short[0] + ")")
+	case v.Teen:
+		if len(short) > 3 {
+			short = short[:3]
+		}
+		return v.labelOnce("(checked with " + joinList(short) + ")")
+	case v.Older:
+		return v.labelOnce("(careersbot entry facts, checked with " + joinList(short) + ")")
+	}
+	return v.labelOnce("(Source: careersbot reviewed entry facts, checked against " + strings.Join(en.CheckedAgainst, "; ") + ")")
 }
 
 // ---- what a job involves, in plain words from structured facts ----
@@ -341,19 +608,19 @@ func (v *View) AskedPay(o *OccView) string {
 	switch v.Unit {
 	case "hour":
 		if f := o.Pay.HourlyFullTime.Median; v.Has(f) {
-			return v.Hourly(f) + " " + v.Src(f)
+			return v.Hourly(f)
 		}
 	case "week":
 		if f := o.Pay.WeeklyFullTime.Median; v.Has(f) {
-			return v.Weekly(f) + " " + v.Src(f)
+			return v.Weekly(f)
 		}
 	case "month":
 		if f := o.Pay.AnnualFullTime.Median; v.Has(f) {
 			v.use(f)
 			if v.Young || v.Teen {
-				return "about £" + Commas(roundTo(f.Value/12, 100)) + " a month " + v.Src(f)
+				return v.tag(f, "about £"+Commas(roundTo(f.Value/12, 100))+" a month")
 			}
-			return "£" + Commas(math.Round(f.Value/12)) + " a month (the yearly median divided by 12) " + v.Src(f)
+			return v.tag(f, "£"+Commas(math.Round(f.Value/12))+" a month (the yearly median divided by 12)")
 		}
 	}
 	return ""
@@ -376,9 +643,6 @@ func article(name string) string {
 // SrcNew is Src, but "" when the same label was already given in this reply (a
 // second figure from the same source and year needs no second label).
 func (v *View) SrcNew(f lmi.Figure) string {
-	if slices.Contains(v.labels, v.srcLabel(f.SourceID, f.Year)) {
-		v.UseSource(f.SourceID)
-		return ""
-	}
+	v.UseSource(f.SourceID)
 	return v.Src(f)
 }

@@ -123,6 +123,13 @@ func TestShortName(t *testing.T) {
 		{"Secretaries", "secretary"},
 		{"Officers in armed forces", "officer in armed forces"},
 		{"Public relations and communications directors", "public relations"},
+		{"Speech and language therapists", "speech therapist"},
+		{"Train and tram drivers", "train driver"},
+		{"Taxi and cab drivers and chauffeurs", "taxi driver"},
+		{"Heavy and large goods vehicle drivers", "heavy and large goods vehicle drivers"},
+		{"Child and early years officers", "child and early years officers"},
+		{"Bed and breakfast and guest house owners and proprietors", "bed and breakfast and guest house owners and proprietors"},
+		{"Construction and building trades n.e.c.", "construction and building trades"},
 	} {
 		if got := shortName(tc.in); got != tc.want {
 			t.Errorf("shortName(%q) = %q, want %q", tc.in, got, tc.want)

@@ -105,4 +105,6 @@ type Reply struct {
 	Feedback string `json:"feedback,omitempty"`
 	// Pending is the slot the reply asks for ("occupation", "place", ...), if any.
 	Pending string `json:"pending,omitempty"`
+
+	figs []figUse // the figures in Text with their own labels (checked by tests)
 }

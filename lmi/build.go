@@ -176,6 +176,18 @@ func (b *builder) volume1() error {
 	if len(b.order) != 412 {
 		return fmt.Errorf("lmi build: %s: %d unit groups, want 412", t.path, len(b.order))
 	}
+	// the reviewed entry table replaces the rules' facts for its unit groups
+	reviewed, err := parseReviewed(reviewedTSV, ReviewedEntryFile)
+	if err != nil {
+		return fmt.Errorf("lmi build: %w", err)
+	}
+	for code, r := range reviewed {
+		u := b.units[code]
+		if u == nil {
+			return fmt.Errorf("lmi build: %s:%d:1: %s is not a SOC 2020 unit group in %s", ReviewedEntryFile, r.line, code, t.path)
+		}
+		u.Entry = ApplyReviewed(u.Entry, r.entry)
+	}
 	return nil
 }
 

@@ -85,8 +85,15 @@ func ExtractEntry(text string) Entry {
 		}
 		for _, r := range entryRules {
 			target := l
-			if r.value == "licence" {
+			switch r.value {
+			case "licence":
 				target = reDrivingLicence.ReplaceAllString(l, "")
+			case "college":
+				target = reCollegeBody.ReplaceAllString(l, "")
+			case "work_experience":
+				// "apprenticeships combining practical work experience and technical
+				// training" describe the apprenticeship, not experience needed first
+				target = reWorkAndTraining.ReplaceAllString(l, "")
 			}
 			if r.re.MatchString(target) {
 				switch r.kind {
@@ -207,15 +214,17 @@ func degreeSubject(s string) string {
 }
 
 var (
-	reApprentice     = regexp.MustCompile(`\bapprentice(ship)?s?\b`)
-	reNVQ            = regexp.MustCompile(`\b(s/)?nvqs?\b|\bsvqs?\b`)
-	reLevels         = regexp.MustCompile(`\blevels? ((?:[1-8](?:\s*(?:,|and|or|to|-)\s*)?)+)`)
-	reDigit          = regexp.MustCompile(`[1-8]`)
-	reSentence       = regexp.MustCompile(`[.;]\s+`)
-	reDrivingLicence = regexp.MustCompile(`driving licen[cs]es?|full licen[cs]es?|(hgv|lgv|pcv|c1|d1)(/(hgv|lgv|pcv))? licen[cs]es?`)
-	reDegreeApp      = regexp.MustCompile(`degree apprenticeships?`)
-	reDegreeUsual    = regexp.MustCompile(`(usually|normally|typically|generally|must|will) (require|need|hold|possess|have)s?( obtained)? (a |an |an appropriate |a relevant |a recognised |a qualifying |a first |a good )?([a-z]+ ){0,3}degree|(require|need|requires|needs) (a |an )?([a-z]+ ){0,3}(university )?degree|(entry|entrants) (is|are|will be)? ?(usually |normally |typically )?(with|via|by|through) (a )?([a-z]+ ){0,2}degree|degree (is|are) (usually |normally |typically )?(required|needed|necessary)`)
-	reDegreeNot      = regexp.MustCompile(`(not|rarely|no) (usually |always |normally )?(require|need|required|needed)|may (require|need)|some (posts|employers|entrants)|although|also possible|also available|degree or (gcse|a level|btec|hnd|vocational)|\bmany\b`)
+	reApprentice      = regexp.MustCompile(`\bapprentice(ship)?s?\b`)
+	reNVQ             = regexp.MustCompile(`\b(s/)?nvqs?\b|\bsvqs?\b`)
+	reLevels          = regexp.MustCompile(`\blevels? ((?:[1-8](?:\s*(?:,|and|or|to|-)\s*)?)+)`)
+	reDigit           = regexp.MustCompile(`[1-8]`)
+	reSentence        = regexp.MustCompile(`[.;]\s+`)
+	reDrivingLicence  = regexp.MustCompile(`driving licen[cs]es?|full licen[cs]es?|(hgv|lgv|pcv|c1|d1)(/(hgv|lgv|pcv))? licen[cs]es?`)
+	reDegreeApp       = regexp.MustCompile(`degree apprenticeships?`)
+	reCollegeBody     = regexp.MustCompile(`\b(royal )?college of [a-z]+|open college network`)
+	reWorkAndTraining = regexp.MustCompile(`(combining|combine|combines|with|and) (practical )?work experience (and|with)`)
+	reDegreeUsual     = regexp.MustCompile(`(usually|normally|typically|generally|must|will) (require|need|hold|possess|have)s?( obtained)? (a |an |an appropriate |a relevant |a recognised |a qualifying |a first |a good )?([a-z]+ ){0,3}degree|(require|need|requires|needs) (a |an )?([a-z]+ ){0,3}(university )?degree|(entry|entrants) (is|are|will be)? ?(usually |normally |typically )?(with|via|by|through) (a )?([a-z]+ ){0,2}degree|degree (is|are) (usually |normally |typically )?(required|needed|necessary)`)
+	reDegreeNot       = regexp.MustCompile(`(not|rarely|no) (usually |always |normally )?(require|need|required|needed)|may (require|need)|some (posts|employers|entrants)|although|also possible|also available|degree or (gcse|a level|btec|hnd|vocational)|\bmany\b`)
 )
 
 func splitSentences(text string) []string {
@@ -271,7 +280,12 @@ type entryRule struct {
 var entryRules = []entryRule{
 	{"route", "degree", regexp.MustCompile(`\b(degree|graduates?|university)\b`)},
 	{"route", "postgraduate", regexp.MustCompile(`\b(postgraduate|masters?'?s? degree|phd|doctorate)\b`)},
-	{"route", "college", regexp.MustCompile(`\b(college|further education|vocational (course|qualification)s?|btecs?|hnds?|hncs?|diploma|certificate|courses?)\b`)},
+	// A college route needs college wording: a course, diploma or certificate alone
+	// can be a university, professional or employer's course, and "vocational
+	// qualifications" (NVQs) are mostly taken at work. Bodies named "College"
+	// (the Royal College of Veterinary Surgeons, the College of Policing) are
+	// removed from the sentence first (reCollegeBody).
+	{"route", "college", regexp.MustCompile(`\b(colleges?|further education|btecs?|hnds?|hncs?|higher national|t levels?)\b`)},
 	{"route", "on_the_job", regexp.MustCompile(`on.the.job|student [a-z]+ (position|post|role)s?|trainee (position|post)s?|in[- ]house training|in[- ]service training|work[- ]based training|training (is )?(provided|given) (by|at) (the )?employer|experience gained`)},
 	{"route", "work_experience", regexp.MustCompile(`relevant experience|practical experience|work experience|with experience|previous experience|experience (in|as|of) `)},
 	{"route", "promotion_at_work", regexp.MustCompile(`\bpromotion\b|promoted from`)},

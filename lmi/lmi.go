@@ -116,6 +116,10 @@ type Pay struct {
 	HourlyAll         Distribution `json:"hourly_all"`
 	PaidHoursFullTime Distribution `json:"paid_hours_full_time"` // total paid hours a week
 	PaidHoursAll      Distribution `json:"paid_hours_all"`
+	// Covers says, in plain words, who a group's pay figures include when that
+	// changes what they mean (doctors: trainees as well as GPs and consultants);
+	// "" for most groups.
+	Covers string `json:"covers,omitempty"`
 }
 
 // RegionalPay is a unit group's full-time annual median for one region: the UK figure
@@ -200,6 +204,60 @@ type Entry struct {
 	// also gives them as usual. Codes as in Qualifications.
 	Optional []string `json:"optional,omitempty"`
 	SourceID string   `json:"source"`
+
+	// The fields below come only from the reviewed entry table (entry_reviewed.tsv);
+	// a unit group without a reviewed row has the rules' facts and Reviewed unset.
+
+	// Reviewed is set when the facts above were written and checked by hand against
+	// public sources (SourceID is then "entry_reviewed"), not extracted by rules.
+	Reviewed bool `json:"reviewed,omitempty"`
+	// CheckedAgainst names the public sources a reviewed row was checked against
+	// ("NMC", "National Careers Service: nurse").
+	CheckedAgainst []string `json:"checked_against,omitempty"`
+	// Standards are apprenticeship standards in England that lead to the work, with
+	// their levels (6 and 7 are degree apprenticeships).
+	Standards []Standard `json:"standards,omitempty"`
+	// DrivingCategories are the driving licence categories the work needs ("C", "D").
+	DrivingCategories []string `json:"driving_categories,omitempty"`
+	// Licence names, in words, a licence or card the work needs ("an SIA licence").
+	Licence string `json:"licence,omitempty"`
+	// OnlyFor limits a body, licence or check to part of the work, in words: the
+	// Gas Safe Register is "work on gas appliances" for plumbers.
+	OnlyFor map[string]string `json:"only_for,omitempty"`
+	// MinAge is the youngest age at which the work (or its licence) can start; 0
+	// when the table records none.
+	MinAge int `json:"min_age,omitempty"`
+}
+
+// Standard is one apprenticeship standard (England): its name and level.
+type Standard struct {
+	Name  string `json:"name"`
+	Level int    `json:"level"`
+}
+
+// DegreeApprenticeship reports whether a route in is a degree apprenticeship
+// (a standard or apprenticeship level of 6 or more).
+func (e *Entry) DegreeApprenticeship() bool {
+	for _, lv := range e.ApprenticeshipLevels {
+		if lv >= 6 {
+			return true
+		}
+	}
+	return false
+}
+
+// OnlyDegreeApprenticeships reports whether every apprenticeship into the work is a
+// degree apprenticeship (nurses, midwives), so "an apprenticeship" is no way round a degree.
+func (e *Entry) OnlyDegreeApprenticeships() bool {
+	if len(e.ApprenticeshipLevels) == 0 {
+		return false
+	}
+	for _, lv := range e.ApprenticeshipLevels {
+		if lv < 6 {
+			return false
+		}
+	}
+	return true
 }
 
 // Texts is third-party prose loaded at run time from the official ONS file when it is
@@ -250,8 +308,12 @@ type PlaceMatch struct {
 	LSIP      string   `json:"lsip,omitempty"`     // LSIP area (England), for outlook and adverts
 	Ambiguous bool     `json:"ambiguous,omitempty"`
 	Options   []Region `json:"options,omitempty"` // when ambiguous
-	Start     int      `json:"start,omitempty"`   // byte span in the scanned text (FindPlace)
-	End       int      `json:"end,omitempty"`
+	// Choices are the places an ambiguous town name can be ("Kingston upon
+	// Thames", "Kingston upon Hull"), each with its area, LSIP and region, and a
+	// postcode district (District) that resolves to it exactly.
+	Choices []PlaceMatch `json:"choices,omitempty"`
+	Start   int          `json:"start,omitempty"` // byte span in the scanned text (FindPlace)
+	End     int          `json:"end,omitempty"`
 }
 
 // BestPaidQuery asks for the best-paid unit groups.

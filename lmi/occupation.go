@@ -43,6 +43,15 @@ func (e *Embedded) distribution(u *snapUnit, key string) Distribution {
 	return d
 }
 
+// payCovers are the unit groups whose pay figures mix people at very different
+// stages, as the ONS coding index shows: 2211 holds house officers (doctors in
+// their first years) with GPs, 2212 registrars (doctors in specialty training)
+// with consultants. ASHE publishes no figure for the stages apart.
+var payCovers = map[string]string{
+	"2211": "This figure includes doctors in their first years of training as well as GPs, so fully trained GPs usually earn more. Specialist doctors, such as consultants, have their own, higher figure: ask me about consultants.",
+	"2212": "This figure includes doctors still training as specialists (registrars) as well as consultants, so consultants usually earn more.",
+}
+
 func (e *Embedded) occupation(u *snapUnit) *Occupation {
 	o := &Occupation{
 		SOC2020: u.SOC2020, SOC2010: append([]string{}, u.SOC2010...), Title: u.Title,
@@ -57,6 +66,7 @@ func (e *Embedded) occupation(u *snapUnit) *Occupation {
 		WeeklyFullTime: e.distribution(u, "weekly/full_time"), WeeklyAll: e.distribution(u, "weekly/all"),
 		HourlyFullTime: e.distribution(u, "hourly/full_time"), HourlyAll: e.distribution(u, "hourly/all"),
 		PaidHoursFullTime: e.distribution(u, "hours/full_time"), PaidHoursAll: e.distribution(u, "hours/all"),
+		Covers: payCovers[u.SOC2020],
 	}
 	if rp, err := e.regionalPay(u); err == nil {
 		o.RegionalPay = rp
@@ -158,7 +168,13 @@ func regionalFigure(g *placeIndex, u *snapUnit, base Figure, region string) Regi
 	if region == "Northern Ireland" {
 		cav = append(cav, "ONS publishes no occupation pay for Northern Ireland, so this uses the all-occupations ratio")
 	}
-	return RegionalPay{Region: region, Basis: basis, Median: Figure{Value: math.Round(base.Value*ratio/10) * 10, Estimate: true, SourceID: "ashe2025p_region", Year: base.Year, Caveats: cav}}
+	// the estimate is as old as its oldest part: a 2023 UK figure scaled by a 2025
+	// regional ratio is "2023 and 2025", never "2023" under the 2025 table's name
+	year := base.Year
+	if !strings.HasPrefix(year, "2025") && len(year) >= 4 {
+		year = year[:4] + " and 2025"
+	}
+	return RegionalPay{Region: region, Basis: basis, Median: Figure{Value: math.Round(base.Value*ratio/10) * 10, Estimate: true, SourceID: "ashe2025p_region", Year: year, Caveats: cav}}
 }
 
 // RegionalMedian is one unit group's estimated full-time annual median in a region.

@@ -49,8 +49,10 @@ func TestOccupationFigures(t *testing.T) {
 	if !has(e.Routes, "apprenticeship") || !has(e.Requirements, "colour_vision") || !has(e.Qualifications, "gcse") {
 		t.Errorf("entry facts: %+v", e)
 	}
-	if len(e.ApprenticeshipLevels) != 2 || e.ApprenticeshipLevels[0] != 2 || e.ApprenticeshipLevels[1] != 3 {
-		t.Errorf("apprenticeship levels %v, want [2 3]", e.ApprenticeshipLevels)
+	// electricians have a reviewed row: the level 3 standard, the AM2 and the ECS card
+	if !e.Reviewed || e.SourceID != "entry_reviewed" || len(e.ApprenticeshipLevels) != 1 || e.ApprenticeshipLevels[0] != 3 ||
+		!has(e.Qualifications, "am2") || !has(e.Registration, "ecs_card") || has(e.Routes, "work_experience") {
+		t.Errorf("reviewed entry facts: %+v", e)
 	}
 	// regional estimates: labelled, scaled by the sub-major group ratio
 	if len(o.RegionalPay) != 12 {

@@ -26,6 +26,7 @@ type placeEntry struct {
 	lsip     string
 	weak     bool
 	options  []int
+	choices  []placeChoice // the places an ambiguous name can be
 	rank     int
 	size     int
 }
@@ -101,6 +102,12 @@ var placeAliases = []struct {
 	via     string // a local authority in the area, for its LSIP (default: area)
 }{
 	{"brum", []string{"West Midlands"}, "Birmingham", ""},
+	{"mcr", []string{"North West"}, "Manchester", ""},
+	{"manc", []string{"North West"}, "Manchester", ""},
+	{"tyneside", []string{"North East"}, "Tyneside", ""}, // four authorities in two LSIP areas: no one LSIP
+	{"the fens", []string{"East of England", "East Midlands"}, "", ""},
+	{"fens", []string{"East of England", "East Midlands"}, "", ""},
+	{"fenland", []string{"East of England"}, "Fenland", ""},
 	{"the midlands", []string{"East Midlands", "West Midlands"}, "", ""},
 	{"midlands", []string{"East Midlands", "West Midlands"}, "", ""},
 	{"up north", []string{"North East", "North West", "Yorkshire and The Humber"}, "", ""},
@@ -417,6 +424,23 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 			}
 		}
 	}
+	lads := localAuthorityFacts(g)
+	alignToAuthority(p, lads)
+	firstWordNames(p, lads)
+	for k, cs := range ambiguousPlaces(g, lads) {
+		pe := &placeEntry{kind: "town", name: titleWords(k), region: -1, rank: placeRank["alias"], choices: cs}
+		if cur := p.names[k]; cur != nil {
+			pe.weak = cur.weak
+		}
+		seen := map[int]bool{}
+		for _, c := range cs {
+			if !seen[c.facts.region] {
+				seen[c.facts.region] = true
+				pe.options = append(pe.options, c.facts.region)
+			}
+		}
+		p.names[k] = pe
+	}
 	return p
 }
 
@@ -460,6 +484,10 @@ func (g *placeIndex) match(pe *placeEntry, text string, start, end int) PlaceMat
 		for _, i := range pe.options {
 			m.Options = append(m.Options, g.regions[i])
 		}
+	}
+	for _, c := range pe.choices {
+		m.Choices = append(m.Choices, PlaceMatch{Text: c.label, Kind: "local_authority", Region: g.regions[c.facts.region],
+			District: c.district, Area: c.lad, LSIP: c.facts.lsip})
 	}
 	return m
 }

@@ -19,7 +19,17 @@ func TestResolvePlace(t *testing.T) {
 		{"BT1 1AA", "Northern Ireland", "BT1", "postcode_district", false},
 		{"Leeds", "Yorkshire and The Humber", "", "local_authority", false},
 		{"glasgow", "Scotland", "", "", false},
-		{"newcastle", "North East", "", "alias", false},
+		{"newcastle", "", "", "town", true}, // upon Tyne or under Lyme (or County Down)
+		{"newcastle upon tyne", "North East", "", "", false},
+		{"kingston", "", "", "town", true}, // upon Thames or upon Hull
+		{"richmond", "", "", "town", true}, // upon Thames or North Yorkshire
+		{"newport", "", "", "town", true},  // Wales, Isle of Wight, Shropshire...
+		{"gateshead", "North East", "", "local_authority", false},
+		{"boston", "East Midlands", "", "local_authority", false}, // one Boston in the UK data
+		{"mcr", "North West", "", "alias", false},
+		{"tyneside", "North East", "", "alias", false},
+		{"the fens", "", "", "alias", true},
+		{"Merthyr", "Wales", "", "local_authority", false},
 		{"brum", "West Midlands", "", "alias", false},
 		{"pompey", "South East", "", "alias", false},
 		{"glesga", "Scotland", "", "alias", false},

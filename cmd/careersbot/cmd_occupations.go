@@ -9,6 +9,7 @@ import (
 	"github.com/careersbot/careersbot/dialog"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -217,6 +218,12 @@ func printOccupation(w io.Writer, o *lmi.Occupation, srcs []lmi.Source) error {
 	p("  median a week: %s", fig(o.Pay.WeeklyFullTime.Median, "£"))
 	p("  median an hour: %s", fig(o.Pay.HourlyFullTime.Median, "£.2"))
 	p("  paid hours a week (median): %s", fig(o.Pay.PaidHoursFullTime.Median, "h"))
+	if years := payYears(o.Pay); len(years) > 1 {
+		p("  note: these figures come from different years (%s): each is labelled with its own", strings.Join(years, " and "))
+	}
+	if o.Pay.Covers != "" {
+		p("  covers: %s", o.Pay.Covers)
+	}
 	if len(o.RegionalPay) > 0 {
 		p("pay by region (estimates, full-time median a year):")
 		for _, r := range o.RegionalPay {
@@ -232,7 +239,20 @@ func printOccupation(w io.Writer, o *lmi.Occupation, srcs []lmi.Source) error {
 			ol.Area, ol.SubMajorGroup, ol.SubMajorGroupTitle, fig(ol.Employment2020K, ""), fig(ol.Employment2035K, ""), fig(ol.NetChangeK, ""), fig(ol.ReplacementK, ""))
 	}
 	en := o.Entry
-	p("entry: routes %s; qualifications %s", orNone(en.Routes), orNone(en.Qualifications))
+	if en.Reviewed {
+		p("entry (reviewed; checked against %s): routes %s; qualifications %s", strings.Join(en.CheckedAgainst, "; "), orNone(en.Routes), orNone(en.Qualifications))
+	} else {
+		p("entry (unreviewed: extracted by rules from ONS SOC 2020 Volume 1): routes %s; qualifications %s", orNone(en.Routes), orNone(en.Qualifications))
+	}
+	for _, st := range en.Standards {
+		p("  apprenticeship standard: %s (level %d)", st.Name, st.Level)
+	}
+	if en.Licence != "" || len(en.DrivingCategories) > 0 || en.MinAge > 0 {
+		p("  licence: %s; driving categories: %s; minimum age: %d", orNone(nonEmptyList(en.Licence)), orNone(en.DrivingCategories), en.MinAge)
+	}
+	for k, w := range en.OnlyFor {
+		p("  %s: only for %s", k, w)
+	}
 	if len(en.ApprenticeshipLevels) > 0 {
 		p("  apprenticeship levels: %v", en.ApprenticeshipLevels)
 	}
@@ -323,4 +343,29 @@ func orNone(list []string) string {
 		return "none found"
 	}
 	return strings.Join(list, ", ")
+}
+
+// nonEmptyList is s as a one-item list, or an empty list when s is "".
+func nonEmptyList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// payYears lists the years of the pay block's published figures, oldest first.
+func payYears(pay lmi.Pay) []string {
+	seen := map[string]bool{}
+	for _, f := range []lmi.Figure{pay.AnnualFullTime.Median, pay.AnnualFullTime.P25, pay.AnnualFullTime.P75,
+		pay.WeeklyFullTime.Median, pay.HourlyFullTime.Median, pay.PaidHoursFullTime.Median} {
+		if !f.Missing && len(f.Year) >= 4 {
+			seen[f.Year[:4]] = true
+		}
+	}
+	var out []string
+	for y := range seen {
+		out = append(out, y)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -118,3 +118,35 @@ func TestOccupationsShowAndPlaces(t *testing.T) {
 		t.Errorf("ambiguous: %d %s", code, out)
 	}
 }
+
+// TestOccupationsShowMarksReviewed: `occupations show` says whose entry facts they
+// are: the reviewed table (with its sources and standards) or the rules, unreviewed.
+func TestOccupationsShowMarksReviewed(t *testing.T) {
+	cases := []struct {
+		code string
+		want []string
+		not  []string
+	}{
+		{"2237", []string{"entry (reviewed; checked against NMC", "Registered nurse degree (NMC 2018) (level 6)"}, []string{"unreviewed"}},
+		{"5315", []string{"entry (reviewed", "Gas Safe: only for work on gas appliances"}, []string{"unreviewed"}},
+		{"1111", []string{"entry (unreviewed: extracted by rules"}, []string{"entry (reviewed"}},
+		{"2226", []string{"median a year: £35,311 (ashe2023p 2023)", "note: these figures come from different years (2023 and 2025)", "(ashe2025p_region 2023 and 2025, estimate)"}, nil},
+		{"2211", []string{"covers: This figure includes doctors in their first years"}, []string{"different years"}},
+	}
+	for _, c := range cases {
+		code, out, errs := runCmd(t, "occupations", "show", c.code)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.code, code, errs)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: output lacks %q:\n%s", c.code, w, out)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(out, w) {
+				t.Errorf("%s: output has %q", c.code, w)
+			}
+		}
+	}
+}
