@@ -52,6 +52,11 @@ type HTTPOptions struct {
 	Ready func(ctx context.Context) error
 	// StatsSince is how far back the stats page looks by default (default 30 days).
 	StatsSince time.Duration
+	// APIKeys checks the REST channel's "Authorization: Bearer" keys; each app's
+	// conversations are its own. OpenREST instead lets anyone use any conversation id
+	// (local development only: rest.open).
+	APIKeys  APIKeyStore
+	OpenREST bool
 }
 
 type httpAPI struct {
@@ -119,7 +124,7 @@ func (h *httpAPI) cors(next http.HandlerFunc) http.HandlerFunc {
 			w.Header().Set("Access-Control-Allow-Origin", origin)
 			w.Header().Add("Vary", "Origin")
 			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key")
+			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key")
 			w.Header().Set("Access-Control-Max-Age", "600")
 		}
 		next(w, r)
@@ -262,7 +267,11 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "conversation id must be 1-128 letters, digits, '.', '_', '~' or '-'")
 		return
 	}
-	if h.limited(w, h.ipLim, ClientIP(r, h.o.TrustProxy)) || h.limited(w, h.convLim, id) {
+	scoped, ok := h.restScope(w, r, id)
+	if !ok {
+		return
+	}
+	if h.limited(w, h.ipLim, ClientIP(r, h.o.TrustProxy)) || h.limited(w, h.convLim, scoped) {
 		return
 	}
 	limit := int64(h.s.opts.MaxMessageBytes)*6 + 1024 // room for JSON escapes
@@ -295,11 +304,14 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "age must be between 0 and 120")
 		return
 	}
-	m := Message{ID: r.Header.Get("Idempotency-Key"), Channel: RESTChannel, Conversation: id, Text: req.Text,
+	m := Message{ID: r.Header.Get("Idempotency-Key"), Channel: RESTChannel, Conversation: scoped, Text: req.Text,
 		Button: req.Button, Command: req.Command, Age: req.Age, Location: req.Location, Time: time.Now()}
 	if len(m.ID) > 200 {
 		writeError(w, http.StatusBadRequest, "Idempotency-Key too long")
 		return
+	}
+	if m.ID != "" && scoped != id {
+		m.ID = scoped[:len(scoped)-len(id)] + m.ID // one app's keys never dedup another's
 	}
 	res, err := h.s.Process(r.Context(), m)
 	if err != nil {
@@ -377,10 +389,14 @@ func (h *httpAPI) getEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad conversation id")
 		return
 	}
+	scoped, ok := h.restScope(w, r, id)
+	if !ok {
+		return
+	}
 	if h.limited(w, h.ipLim, ClientIP(r, h.o.TrustProxy)) {
 		return
 	}
-	h.events(w, r, RESTChannel+":"+id)
+	h.events(w, r, RESTChannel+":"+scoped)
 }
 
 func (h *httpAPI) ready(w http.ResponseWriter, r *http.Request) {

@@ -176,6 +176,9 @@ func NewSQLiteStorage(ctx context.Context, db *transcripts.SQLite) (*SQLiteStora
 		return nil, fmt.Errorf("bot: create tables: %w", err)
 	}
 	s := &SQLiteStorage{SQLite: db}
+	if err := s.initHandoffTables(ctx); err != nil {
+		return nil, err
+	}
 	r := db.ReadDB()
 	var err error
 	prep := func(d *sql.DB, q string) *sql.Stmt {

@@ -127,12 +127,17 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		ConversationLimit: cfg.Server.RateLimits.PerConversation,
 		AdminToken:        cfg.Admin.Token,
 		TrustProxy:        cfg.Server.TrustProxy,
+		APIKeys:           store,
+		OpenREST:          cfg.REST.Open,
 		Ready: func(ctx context.Context) error {
 			if s.engine == nil {
 				return errors.New("engine not loaded")
 			}
 			return nil
 		},
+	}
+	if cfg.REST.Open {
+		log.Warn("rest.open is set: any client can use any REST conversation without an API key; for local development only")
 	}
 	if tw.noRateLimits {
 		ho.IPLimit, ho.ConversationLimit = bot.RateLimit{}, bot.RateLimit{}

@@ -31,6 +31,7 @@ type serveConfig struct {
 	Log         logConfig            `yaml:"log"`
 	Webchat     webchatConfig        `yaml:"webchat"`
 	Advisers    advisersConfig       `yaml:"advisers"`
+	REST        restConfig           `yaml:"rest"`
 	Channels    map[string]yaml.Node `yaml:"channels"`
 
 	file string // where it was read from, "" for none
@@ -86,6 +87,12 @@ type advisersConfig struct {
 	// HandoffTimeout gives a handed-off conversation back to the bot when no adviser
 	// joined in time (not for safeguarding). 0: wait for ever.
 	HandoffTimeout duration `yaml:"handoff_timeout"`
+}
+
+type restConfig struct {
+	// Open lets any client use any REST conversation without an API key (local
+	// development only; serve warns at start).
+	Open bool `yaml:"open"`
 }
 
 type webchatConfig struct {
@@ -425,6 +432,14 @@ var serveEnv = []struct {
 	{"CAREERSBOT_RULES_DIR", "rules.dir", func(c *serveConfig, v string) error { c.Rules.Dir = v; return nil }},
 	{"CAREERSBOT_SOC_VOLUME1", "lmi.soc_volume1", func(c *serveConfig, v string) error { c.LMI.SocVolume1 = v; return nil }},
 	{"CAREERSBOT_ADMIN_TOKEN", "admin.token", func(c *serveConfig, v string) error { c.Admin.Token = v; return nil }},
+	{"CAREERSBOT_REST_OPEN", "rest.open", func(c *serveConfig, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("want true or false, got %q", v)
+		}
+		c.REST.Open = b
+		return nil
+	}},
 	{"CAREERSBOT_LOG_FORMAT", "log.format", func(c *serveConfig, v string) error { c.Log.Format = v; return nil }},
 	{"CAREERSBOT_LOG_LEVEL", "log.level", func(c *serveConfig, v string) error { c.Log.Level = v; return nil }},
 }

@@ -1,0 +1,145 @@
+package bot
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/careersbot/careersbot/transcripts"
+)
+
+// handoffSchema holds the tables of the REST API keys, the advisers' accounts and
+// sessions and the canned replies, beside the service's other tables. Conversation
+// state (the queue) stays in the conversations table, so a handoff commits in the same
+// transaction as its events.
+const handoffSchema = `
+CREATE INDEX IF NOT EXISTS conversations_state ON conversations(state);
+CREATE TABLE IF NOT EXISTS api_keys(
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	hash BLOB NOT NULL,
+	created INTEGER NOT NULL,
+	revoked INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS advisers(
+	name TEXT PRIMARY KEY,
+	display TEXT NOT NULL,
+	role TEXT NOT NULL,
+	hash TEXT NOT NULL,
+	disabled INTEGER NOT NULL DEFAULT 0,
+	created INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS adviser_sessions(
+	id_hash BLOB PRIMARY KEY,
+	adviser TEXT NOT NULL,
+	csrf TEXT NOT NULL,
+	created INTEGER NOT NULL,
+	seen INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS adviser_sessions_adviser ON adviser_sessions(adviser);
+CREATE TABLE IF NOT EXISTS canned_replies(
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	title TEXT NOT NULL,
+	text TEXT NOT NULL,
+	updated INTEGER NOT NULL
+);
+`
+
+func (s *SQLiteStorage) initHandoffTables(ctx context.Context) error {
+	if _, err := s.WriteDB().ExecContext(ctx, handoffSchema); err != nil {
+		return fmt.Errorf("bot: create handoff tables: %w", err)
+	}
+	return nil
+}
+
+// write runs fn in the store's group-committed write transaction.
+func (s *SQLiteStorage) write(ctx context.Context, fn func(ctx context.Context, q *sql.Tx) error) error {
+	return s.Batch(ctx, func(tx *transcripts.Tx) error { return fn(tx.Context(), tx.SQL()) })
+}
+
+// CreateAPIKey implements APIKeyStore.
+func (s *SQLiteStorage) CreateAPIKey(ctx context.Context, name string) (string, APIKey, error) {
+	token, id, hash, err := NewAPIToken()
+	if err != nil {
+		return "", APIKey{}, err
+	}
+	k := APIKey{ID: id, Name: name, Created: time.Now().UTC().Truncate(time.Microsecond)}
+	err = s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		_, err := q.ExecContext(ctx, `INSERT INTO api_keys(id,name,hash,created) VALUES(?,?,?,?)`, id, name, hash, k.Created.UnixMicro())
+		return err
+	})
+	if err != nil {
+		return "", APIKey{}, fmt.Errorf("bot: create API key: %w", err)
+	}
+	return token, k, nil
+}
+
+// APIKeys implements APIKeyStore.
+func (s *SQLiteStorage) APIKeys(ctx context.Context) ([]APIKey, error) {
+	rows, err := s.ReadDB().QueryContext(ctx, `SELECT id, name, created, revoked FROM api_keys ORDER BY created, id`)
+	if err != nil {
+		return nil, fmt.Errorf("bot: API keys: %w", err)
+	}
+	defer rows.Close()
+	var out []APIKey
+	for rows.Next() {
+		var k APIKey
+		var created, revoked int64
+		if err := rows.Scan(&k.ID, &k.Name, &created, &revoked); err != nil {
+			return nil, fmt.Errorf("bot: API keys: %w", err)
+		}
+		k.Created = time.UnixMicro(created).UTC()
+		if revoked != 0 {
+			k.Revoked = time.UnixMicro(revoked).UTC()
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// RevokeAPIKey implements APIKeyStore.
+func (s *SQLiteStorage) RevokeAPIKey(ctx context.Context, id string) error {
+	var n int64
+	err := s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		res, err := q.ExecContext(ctx, `UPDATE api_keys SET revoked=? WHERE id=? AND revoked=0`, time.Now().UnixMicro(), id)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		if n == 0 {
+			var one int
+			if err := q.QueryRowContext(ctx, `SELECT 1 FROM api_keys WHERE id=?`, id).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+				return ErrNoAPIKey
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, ErrNoAPIKey) {
+		return fmt.Errorf("bot: revoke API key: %w", err)
+	}
+	return err
+}
+
+// APIKeyByID implements APIKeyStore.
+func (s *SQLiteStorage) APIKeyByID(ctx context.Context, id string) (APIKey, []byte, bool, error) {
+	var k APIKey
+	var hash []byte
+	var created, revoked int64
+	err := s.ReadDB().QueryRowContext(ctx, `SELECT id, name, hash, created, revoked FROM api_keys WHERE id=?`, id).
+		Scan(&k.ID, &k.Name, &hash, &created, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return APIKey{}, nil, false, nil
+	}
+	if err != nil {
+		return APIKey{}, nil, false, fmt.Errorf("bot: API key: %w", err)
+	}
+	k.Created = time.UnixMicro(created).UTC()
+	if revoked != 0 {
+		k.Revoked = time.UnixMicro(revoked).UTC()
+	}
+	return k, hash, true, nil
+}
+
+var _ APIKeyStore = (*SQLiteStorage)(nil)
