@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -143,3 +144,58 @@ func (s *SQLiteStorage) APIKeyByID(ctx context.Context, id string) (APIKey, []by
 }
 
 var _ APIKeyStore = (*SQLiteStorage)(nil)
+
+// HandoffConversations lists the conversations on the advisers' desk: queued, held by
+// an adviser, or with messages left for them.
+func (s *SQLiteStorage) HandoffConversations(ctx context.Context) ([]Conversation, error) {
+	rows, err := s.ReadDB().QueryContext(ctx, `SELECT data FROM conversations WHERE state IN ('queued','with_adviser')
+		OR (state='bot' AND COALESCE(json_extract(CAST(data AS TEXT), '$.handoff.messages'), 0) > 0)`)
+	if err != nil {
+		return nil, fmt.Errorf("bot: handoff queue: %w", err)
+	}
+	defer rows.Close()
+	var out []Conversation
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, fmt.Errorf("bot: handoff queue: %w", err)
+		}
+		var c Conversation
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("bot: handoff queue: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// VisibleHistory is a transcript reader for the young person's own channel (the web
+// chat's resume): advisers' actions and private notes are left out.
+type VisibleHistory struct {
+	Store interface {
+		EventsAfter(ctx context.Context, conversation string, after int64, limit int) ([]transcripts.Event, error)
+	}
+}
+
+// EventsAfter returns up to limit visible events after a sequence number.
+func (v VisibleHistory) EventsAfter(ctx context.Context, conversation string, after int64, limit int) ([]transcripts.Event, error) {
+	var out []transcripts.Event
+	for {
+		evs, err := v.Store.EventsAfter(ctx, conversation, after, limit)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range evs {
+			after = e.Seq
+			if transcripts.VisibleToUser(e.Kind) {
+				out = append(out, e)
+			}
+		}
+		if limit <= 0 || len(evs) < limit || len(out) >= limit {
+			if limit > 0 && len(out) > limit {
+				out = out[:limit]
+			}
+			return out, nil
+		}
+	}
+}

@@ -345,6 +345,12 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *httpAPI) events(w http.ResponseWriter, r *http.Request, key string) {
+	h.eventsFor(w, r, key, false)
+}
+
+// eventsFor writes a conversation's events; the young person's own app (all=false)
+// never sees advisers' actions and notes.
+func (h *httpAPI) eventsFor(w http.ResponseWriter, r *http.Request, key string, all bool) {
 	after, limit := int64(0), 500
 	if v := r.URL.Query().Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -378,7 +384,9 @@ func (h *httpAPI) events(w http.ResponseWriter, r *http.Request, key string) {
 	}
 	out := EventsResponse{Events: []EventView{}}
 	for _, e := range evs {
-		out.Events = append(out.Events, EventOf(e))
+		if all || transcripts.VisibleToUser(e.Kind) {
+			out.Events = append(out.Events, EventOf(e))
+		}
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -582,5 +590,5 @@ func (h *httpAPI) adminErase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *httpAPI) adminEvents(w http.ResponseWriter, r *http.Request) {
-	h.events(w, r, r.PathValue("key"))
+	h.eventsFor(w, r, r.PathValue("key"), true)
 }

@@ -261,8 +261,8 @@ func TestAdminAuthAndStats(t *testing.T) {
 		t.Errorf("adviser message: %d %s", c.status, c.body)
 	}
 	c = do(t, "GET", srv.URL+"/v1/conversations/a/events?after=4", "", nil)
-	if evs := decode[EventsResponse](t, c).Events; len(evs) != 1 || evs[0].Kind != "adviser" {
-		t.Errorf("events after adviser message: %s", c.body)
+	if evs := decode[EventsResponse](t, c).Events; len(evs) != 2 || evs[0].Kind != "system" || evs[1].Kind != "adviser" {
+		t.Errorf("events after adviser message (the queue notice, the adviser; no actions): %s", c.body)
 	}
 	if c := do(t, "DELETE", srv.URL+"/v1/admin/conversations/rest:a", "", auth); c.status != 200 {
 		t.Errorf("erase: %d", c.status)

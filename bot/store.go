@@ -32,6 +32,8 @@ type Conversation struct {
 	// Flagged is set once the safeguarding gate flagged a message; such a conversation
 	// waits for an adviser however long it takes.
 	Flagged bool `json:"flagged,omitempty"`
+	// Handoff is the advisers' side of the conversation (bot/handoff.go).
+	Handoff HandoffInfo `json:"handoff,omitzero"`
 }
 
 // StateStore keeps conversation state.

@@ -238,7 +238,7 @@ func (t *Tx) Append(e Event) (Event, error) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
-	if e.Kind == KindUser || e.Kind == KindAdviser {
+	if e.Kind == KindUser || e.Kind == KindAdviser || e.Kind == KindNote {
 		e.Text = t.s.redact.Redact(e.Text)
 	}
 	last, err := t.lastSeq(e.Conversation)
