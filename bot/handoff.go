@@ -37,11 +37,11 @@ const (
 
 // Handoff triggers (Action.Trigger).
 const (
-	TriggerUser           = "user"           // asked: words, /adviser, the button
-	TriggerRule           = "rule"           // a rule's handoff action
-	TriggerMisunderstood  = "misunderstood"  // accepted the offer after two misunderstandings
-	TriggerSafeguarding   = "safeguarding"   // the gate or the engine flagged a risk
-	TriggerTransfer       = "transfer"       // an adviser passed it on
+	TriggerUser           = "user"            // asked: words, /adviser, the button
+	TriggerRule           = "rule"            // a rule's handoff action
+	TriggerMisunderstood  = "misunderstood"   // accepted the offer after two misunderstandings
+	TriggerSafeguarding   = "safeguarding"    // the gate or the engine flagged a risk
+	TriggerTransfer       = "transfer"        // an adviser passed it on
 	TriggerAdviserOffline = "adviser_offline" // the holding adviser went offline
 )
 
