@@ -120,6 +120,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		Retention:       time.Duration(cfg.Transcripts.Retention),
 		DedupWindow:     time.Duration(cfg.Transcripts.DedupWindow),
 		HandoffTimeout:  time.Duration(cfg.Advisers.HandoffTimeout),
+		Handoff:         bot.HandoffOptions{Hours: cfg.Advisers.hours, Outcomes: cfg.Advisers.Outcomes},
 	})
 	ho := bot.HTTPOptions{
 		AllowedOrigins:    cfg.Server.AllowedOrigins,
@@ -151,7 +152,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		AllowedOrigins:  cfg.Server.AllowedOrigins,
 		MaxMessageBytes: cfg.Server.MaxMessageBytes*6 + 1024,
 		Logger:          log.With("channel", webchat.ChannelName),
-	}, store)
+	}, bot.VisibleHistory{Store: store})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("webchat: %w", err)
