@@ -199,3 +199,228 @@ func (v VisibleHistory) EventsAfter(ctx context.Context, conversation string, af
 		}
 	}
 }
+
+// Adviser is a console account. Role is "adviser" or "admin".
+type Adviser struct {
+	Name     string    `json:"name"`
+	Display  string    `json:"display"`
+	Role     string    `json:"role"`
+	Disabled bool      `json:"disabled,omitempty"`
+	Created  time.Time `json:"created"`
+}
+
+// Adviser roles.
+const (
+	RoleAdviser = "adviser"
+	RoleAdmin   = "admin"
+)
+
+// Errors of the adviser store.
+var (
+	ErrNoAdviser     = errors.New("bot: no such adviser")
+	ErrAdviserExists = errors.New("bot: an adviser with that name exists")
+)
+
+// AddAdviser stores a new account with its password hash.
+func (s *SQLiteStorage) AddAdviser(ctx context.Context, a Adviser, hash string) error {
+	err := s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		var one int
+		if err := q.QueryRowContext(ctx, `SELECT 1 FROM advisers WHERE name=?`, a.Name).Scan(&one); err == nil {
+			return ErrAdviserExists
+		}
+		_, err := q.ExecContext(ctx, `INSERT INTO advisers(name,display,role,hash,created) VALUES(?,?,?,?,?)`,
+			a.Name, a.Display, a.Role, hash, time.Now().UnixMicro())
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrAdviserExists) {
+		return fmt.Errorf("bot: add adviser: %w", err)
+	}
+	return err
+}
+
+// Advisers lists the accounts.
+func (s *SQLiteStorage) Advisers(ctx context.Context) ([]Adviser, error) {
+	rows, err := s.ReadDB().QueryContext(ctx, `SELECT name, display, role, disabled, created FROM advisers ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("bot: advisers: %w", err)
+	}
+	defer rows.Close()
+	var out []Adviser
+	for rows.Next() {
+		var a Adviser
+		var created int64
+		if err := rows.Scan(&a.Name, &a.Display, &a.Role, &a.Disabled, &created); err != nil {
+			return nil, fmt.Errorf("bot: advisers: %w", err)
+		}
+		a.Created = time.UnixMicro(created).UTC()
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AdviserByName returns an account and its password hash.
+func (s *SQLiteStorage) AdviserByName(ctx context.Context, name string) (Adviser, string, bool, error) {
+	var a Adviser
+	var hash string
+	var created int64
+	err := s.ReadDB().QueryRowContext(ctx, `SELECT name, display, role, disabled, created, hash FROM advisers WHERE name=?`, name).
+		Scan(&a.Name, &a.Display, &a.Role, &a.Disabled, &created, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Adviser{}, "", false, nil
+	}
+	if err != nil {
+		return Adviser{}, "", false, fmt.Errorf("bot: adviser: %w", err)
+	}
+	a.Created = time.UnixMicro(created).UTC()
+	return a, hash, true, nil
+}
+
+func (s *SQLiteStorage) updateAdviser(ctx context.Context, q string, args ...any) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNoAdviser
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, ErrNoAdviser) {
+		return fmt.Errorf("bot: update adviser: %w", err)
+	}
+	return err
+}
+
+// SetAdviserPassword replaces an account's password hash and ends its sessions.
+func (s *SQLiteStorage) SetAdviserPassword(ctx context.Context, name, hash string) error {
+	if err := s.updateAdviser(ctx, `UPDATE advisers SET hash=? WHERE name=?`, hash, name); err != nil {
+		return err
+	}
+	return s.DeleteAdviserSessions(ctx, name)
+}
+
+// DisableAdviser stops an account logging in and ends its sessions.
+func (s *SQLiteStorage) DisableAdviser(ctx context.Context, name string) error {
+	if err := s.updateAdviser(ctx, `UPDATE advisers SET disabled=1 WHERE name=?`, name); err != nil {
+		return err
+	}
+	return s.DeleteAdviserSessions(ctx, name)
+}
+
+// Session is a logged-in console session (its id is kept only as a hash).
+type Session struct {
+	Adviser string
+	CSRF    string
+	Created time.Time
+	Seen    time.Time
+}
+
+// CreateSession stores a session under the hash of its id.
+func (s *SQLiteStorage) CreateSession(ctx context.Context, idHash []byte, sess Session) error {
+	return s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		_, err := q.ExecContext(ctx, `INSERT INTO adviser_sessions(id_hash,adviser,csrf,created,seen) VALUES(?,?,?,?,?)`,
+			idHash, sess.Adviser, sess.CSRF, sess.Created.UnixMicro(), sess.Seen.UnixMicro())
+		return err
+	})
+}
+
+// SessionByHash returns a session.
+func (s *SQLiteStorage) SessionByHash(ctx context.Context, idHash []byte) (Session, bool, error) {
+	var sess Session
+	var created, seen int64
+	err := s.ReadDB().QueryRowContext(ctx, `SELECT adviser, csrf, created, seen FROM adviser_sessions WHERE id_hash=?`, idHash).
+		Scan(&sess.Adviser, &sess.CSRF, &created, &seen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, false, nil
+	}
+	if err != nil {
+		return Session{}, false, fmt.Errorf("bot: session: %w", err)
+	}
+	sess.Created, sess.Seen = time.UnixMicro(created), time.UnixMicro(seen)
+	return sess, true, nil
+}
+
+// TouchSession records a session's latest request.
+func (s *SQLiteStorage) TouchSession(ctx context.Context, idHash []byte, seen time.Time) error {
+	return s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		_, err := q.ExecContext(ctx, `UPDATE adviser_sessions SET seen=? WHERE id_hash=?`, seen.UnixMicro(), idHash)
+		return err
+	})
+}
+
+// DeleteSession ends a session.
+func (s *SQLiteStorage) DeleteSession(ctx context.Context, idHash []byte) error {
+	return s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		_, err := q.ExecContext(ctx, `DELETE FROM adviser_sessions WHERE id_hash=?`, idHash)
+		return err
+	})
+}
+
+// DeleteAdviserSessions ends all of an adviser's sessions.
+func (s *SQLiteStorage) DeleteAdviserSessions(ctx context.Context, name string) error {
+	return s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		_, err := q.ExecContext(ctx, `DELETE FROM adviser_sessions WHERE adviser=?`, name)
+		return err
+	})
+}
+
+// CannedReply is a ready-made adviser reply (admins edit them).
+type CannedReply struct {
+	ID    int64  `json:"id"`
+	Title string `json:"title"`
+	Text  string `json:"text"`
+}
+
+// CannedReplies lists the canned replies.
+func (s *SQLiteStorage) CannedReplies(ctx context.Context) ([]CannedReply, error) {
+	rows, err := s.ReadDB().QueryContext(ctx, `SELECT id, title, text FROM canned_replies ORDER BY title, id`)
+	if err != nil {
+		return nil, fmt.Errorf("bot: canned replies: %w", err)
+	}
+	defer rows.Close()
+	out := []CannedReply{}
+	for rows.Next() {
+		var c CannedReply
+		if err := rows.Scan(&c.ID, &c.Title, &c.Text); err != nil {
+			return nil, fmt.Errorf("bot: canned replies: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SaveCannedReply adds (ID 0) or replaces a canned reply and returns it.
+func (s *SQLiteStorage) SaveCannedReply(ctx context.Context, c CannedReply) (CannedReply, error) {
+	err := s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		now := time.Now().UnixMicro()
+		if c.ID == 0 {
+			res, err := q.ExecContext(ctx, `INSERT INTO canned_replies(title,text,updated) VALUES(?,?,?)`, c.Title, c.Text, now)
+			if err != nil {
+				return err
+			}
+			c.ID, err = res.LastInsertId()
+			return err
+		}
+		res, err := q.ExecContext(ctx, `UPDATE canned_replies SET title=?, text=?, updated=? WHERE id=?`, c.Title, c.Text, now, c.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return sql.ErrNoRows
+		}
+		return nil
+	})
+	if err != nil {
+		return CannedReply{}, fmt.Errorf("bot: save canned reply: %w", err)
+	}
+	return c, nil
+}
+
+// DeleteCannedReply removes a canned reply.
+func (s *SQLiteStorage) DeleteCannedReply(ctx context.Context, id int64) error {
+	return s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		_, err := q.ExecContext(ctx, `DELETE FROM canned_replies WHERE id=?`, id)
+		return err
+	})
+}
