@@ -468,7 +468,9 @@ func TestWebchatUserWithConsoleAdviser(t *testing.T) {
 	if got := loser.do("POST", "/v1/adviser/conversations/"+key+"/reply", `{"text":"me too"}`); got.status != 409 {
 		t.Errorf("the loser replied: %d", got.status)
 	}
-	shown("the adviser's reply", func(f webchattest.Frame) bool { return f.Sender == "adviser" && strings.Contains(f.Text, "electrician routes") })
+	shown("the adviser's reply", func(f webchattest.Frame) bool {
+		return f.Sender == "adviser" && strings.Contains(f.Text, "electrician routes")
+	})
 	winner.do("POST", "/v1/adviser/conversations/"+key+"/note", `{"text":"Keen on apprenticeships; follow up in June."}`)
 	yp.Say(ctx, "m3", "thanks! what about apprenticeships?", "")
 	live.until(t, "the young person's answer on the console", func(k, d string) bool {
@@ -482,7 +484,9 @@ func TestWebchatUserWithConsoleAdviser(t *testing.T) {
 	}
 	shown("the close", func(f webchattest.Frame) bool { return strings.Contains(f.Text, "closed this chat") })
 	yp.Say(ctx, "m4", "how much do electricians earn", "")
-	shown("the bot again", func(f webchattest.Frame) bool { return f.Sender == "bot" && f.Seq > 0 && strings.Contains(f.Text, "£35,000") && f.Text != "" && f.Seq > cv.Events[len(cv.Events)-1].Seq })
+	shown("the bot again", func(f webchattest.Frame) bool {
+		return f.Sender == "bot" && f.Seq > 0 && strings.Contains(f.Text, "£35,000") && f.Text != "" && f.Seq > cv.Events[len(cv.Events)-1].Seq
+	})
 
 	// The young person never saw the note or the actions, and saw no bot reply while held.
 	for _, f := range yp.Shown() {
@@ -507,5 +511,23 @@ func TestWebchatUserWithConsoleAdviser(t *testing.T) {
 	}
 	if !hasKind(evs, transcripts.KindNote) {
 		t.Error("the note is not in the transcript")
+	}
+}
+
+// TestOpenAPIDocumentsTheAdviserAPI: every /v1/adviser route is in bot/openapi.json.
+func TestOpenAPIDocumentsTheAdviserAPI(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(bot.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, route := range []string{"post /v1/adviser/login", "post /v1/adviser/logout", "get /v1/adviser/me", "get /v1/adviser/queue",
+		"get /v1/adviser/stream", "post /v1/adviser/presence", "get /v1/adviser/advisers", "get /v1/adviser/canned", "post /v1/adviser/canned",
+		"delete /v1/adviser/canned/{id}", "get /v1/adviser/conversations/{key}", "post /v1/adviser/conversations/{key}/{action}"} {
+		method, path, _ := strings.Cut(route, " ")
+		if _, ok := doc.Paths[path][method]; !ok {
+			t.Errorf("openapi.json lacks %s", route)
+		}
 	}
 }

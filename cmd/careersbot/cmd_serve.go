@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/careersbot/careersbot/adapters/console"
 	"github.com/careersbot/careersbot/adapters/webchat"
 	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/dialog"
@@ -144,6 +145,13 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		ho.IPLimit, ho.ConversationLimit = bot.RateLimit{}, bot.RateLimit{}
 	}
 	s.svc.Mount(s.mux, ho)
+	con, err := console.New(console.Options{Service: s.svc, Store: store, AdminToken: cfg.Admin.Token,
+		Idle: time.Duration(cfg.Advisers.SessionIdle), TrustProxy: cfg.Server.TrustProxy, Logger: log.With("part", "console")})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	con.Mount(s.mux)
 
 	wc, err := webchat.New(webchat.Options{
 		Title:           cfg.Webchat.Title,

@@ -33,6 +33,7 @@ func commands() map[string]command {
 		"transcripts": {"export, erase and summarise transcripts", runTranscripts},
 		"bench":       {"load-test the service through the REST channel", runBench},
 		"apikeys":     {"add, list and revoke the REST channel's API keys", runAPIKeys},
+		"advisers":    {"add, list and disable adviser accounts, set passwords", runAdvisers},
 	}
 }
 
