@@ -626,11 +626,11 @@ func (s *Service) Claim(ctx context.Context, key, adviser, display string) (Resu
 		}
 		c.State, c.Adviser = StateWithAdviser, adviser
 		c.Handoff.ClaimedAt, c.Handoff.For = now, ""
-		if display == "" {
-			display = adviser
+		hello := "A careers adviser has joined the chat."
+		if display != "" {
+			hello = fmt.Sprintf("You're now talking with %s, a careers adviser.", display)
 		}
-		t.Events = []TurnEvent{s.action(key, channel, a, "claimed by "+adviser),
-			s.say(key, channel, fmt.Sprintf("You're now talking with %s, a careers adviser.", display))}
+		t.Events = []TurnEvent{s.action(key, channel, a, "claimed by "+adviser), s.say(key, channel, hello)}
 		t.Conversation = &c
 		return t, nil
 	})

@@ -543,8 +543,12 @@ func (h *httpAPI) adviserBody(w http.ResponseWriter, r *http.Request) (string, s
 func (h *httpAPI) adviserResult(w http.ResponseWriter, res Result, err error) {
 	if err != nil {
 		status := http.StatusInternalServerError
-		if errors.Is(err, ErrEmpty) {
+		var ce *ClaimedError
+		switch {
+		case errors.Is(err, ErrEmpty):
 			status = http.StatusBadRequest
+		case errors.As(err, &ce), errors.Is(err, ErrNotHolder):
+			status = http.StatusConflict
 		}
 		writeError(w, status, err.Error())
 		return

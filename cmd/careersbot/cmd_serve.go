@@ -172,7 +172,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 			if n, ok := cfg.Channels[f.name]; ok {
 				node = &n
 			}
-			a, err := f.build(node, getenv, channelDeps{Logger: log.With("channel", f.name)})
+			a, err := f.build(node, getenv, channelDeps{Logger: log.With("channel", f.name), Service: s.svc})
 			if err != nil {
 				store.Close()
 				where := cfg.file
