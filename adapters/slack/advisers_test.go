@@ -60,7 +60,9 @@ func TestAdviserChannel(t *testing.T) {
 		return func(p slacktest.Post) bool { return p.Channel == "D1" && strings.Contains(p.Text, text) }
 	}
 	inThread := func(ts, text string) func(slacktest.Post) bool {
-		return func(p slacktest.Post) bool { return p.Channel == "CADV" && p.ThreadTS == ts && strings.Contains(p.Text, text) }
+		return func(p slacktest.Post) bool {
+			return p.Channel == "CADV" && p.ThreadTS == ts && strings.Contains(p.Text, text)
+		}
 	}
 
 	srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "what do nurses earn", "1700000001.000100"))
@@ -134,5 +136,7 @@ func TestAdviserChannel(t *testing.T) {
 	// Back with the bot.
 	srv.PushEvent("Ev6", slacktest.DirectMessage("D1", "U1", "what do nurses earn", "1700000004.000100"))
 	closed := wait("the close", toYP("closed this chat"))
-	wait("the bot again", func(p slacktest.Post) bool { return p.Channel == "D1" && strings.Contains(p.Text, "£37,000") && p.TS > closed.TS })
+	wait("the bot again", func(p slacktest.Post) bool {
+		return p.Channel == "D1" && strings.Contains(p.Text, "£37,000") && p.TS > closed.TS
+	})
 }
