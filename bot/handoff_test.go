@@ -265,6 +265,18 @@ func TestQueueOrderPositionsAndTimeouts(t *testing.T) {
 	if _, err := h.svc.ReleaseBy(ctx, "test:urgent", "bob"); !errors.Is(err, ErrNotHolder) {
 		t.Errorf("release by a non-holder: %v", err)
 	}
+	// The KPIs see it all: triggers, waits (3, 11 and 13 minutes), abandoned, expired,
+	// outcomes, messages left and answered.
+	st, err := h.store.Stats(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := st.Handoffs
+	if hs.ByTrigger[TriggerUser] != 5 || hs.ByTrigger[TriggerSafeguarding] != 1 || hs.Claimed != 3 ||
+		hs.WaitP50MS != (11*time.Minute).Milliseconds() || hs.WaitP90MS != (13*time.Minute).Milliseconds() ||
+		hs.Abandoned != 1 || hs.Expired != 2 || hs.ResolvedByOutcome["advice_given"] != 1 || hs.MessagesLeft != 1 || hs.MessagesAnswered != 1 {
+		t.Errorf("handoff KPIs %+v", hs)
+	}
 }
 
 func TestOfficeHoursAndPresence(t *testing.T) {
@@ -314,6 +326,9 @@ func TestOfficeHoursAndPresence(t *testing.T) {
 	h.say("o", "can someone help me with my CV")
 	if got := h.actions("test:o"); strings.Join(got, " ") != "out_of_hours/user message_left" {
 		t.Errorf("actions %q", got)
+	}
+	if st, _ := h.store.Stats(ctx, time.Time{}); st.Handoffs.OutOfHours != 1 || st.Handoffs.MessagesLeftOutOfHours != 1 {
+		t.Errorf("out-of-hours KPIs %+v", st.Handoffs)
 	}
 	// Safeguarding is queued out of hours too.
 	if r := h.say("s", "I want to hurt myself"); r.State != StateQueued {

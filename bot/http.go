@@ -477,7 +477,8 @@ func (h *httpAPI) statsJSON(w http.ResponseWriter, r *http.Request) {
 
 // statsTemplate renders the KPIs page (parsed once, never changed). html/template escapes everything it prints.
 var statsTemplate = template.Must(template.New("stats").Funcs(template.FuncMap{
-	"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
+	"pct":  func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
+	"mins": func(ms int64) string { return fmt.Sprintf("%.1f min", float64(ms)/60000) },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>careersbot: KPIs</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -495,6 +496,18 @@ table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{text-align:left;pa
 <tr><th>Handed to an adviser</th><td class="n">{{.HandedOff}} ({{pct .HandoffRate}})</td></tr>
 <tr><th>Safeguarding flags</th><td class="n">{{.SafeguardingFlags}}</td></tr>
 <tr><th>"Was this helpful?" yes / no</th><td class="n">{{.FeedbackYes}} / {{.FeedbackNo}}{{if or .FeedbackYes .FeedbackNo}} ({{pct .HelpfulRate}} yes){{end}}</td></tr>
+</table>
+<h2>Advisers</h2>
+<table>
+{{range $k, $v := .Handoffs.ByTrigger}}<tr><th>Handed off: {{$k}}</th><td class="n">{{$v}}</td></tr>
+{{else}}<tr><th>Handed off</th><td class="n">0</td></tr>{{end}}
+<tr><th>Claimed from the queue</th><td class="n">{{.Handoffs.Claimed}}</td></tr>
+<tr><th>Wait for an adviser, median / 90th percentile</th><td class="n">{{mins .Handoffs.WaitP50MS}} / {{mins .Handoffs.WaitP90MS}}</td></tr>
+<tr><th>Left the queue before an adviser came</th><td class="n">{{.Handoffs.Abandoned}}</td></tr>
+<tr><th>Waited too long (back to the bot)</th><td class="n">{{.Handoffs.Expired}}</td></tr>
+{{range $k, $v := .Handoffs.ResolvedByOutcome}}<tr><th>Resolved: {{$k}}</th><td class="n">{{$v}}</td></tr>
+{{end}}<tr><th>Asked out of office hours</th><td class="n">{{.Handoffs.OutOfHours}}</td></tr>
+<tr><th>Messages left (out of hours) / answered</th><td class="n">{{.Handoffs.MessagesLeft}} ({{.Handoffs.MessagesLeftOutOfHours}}) / {{.Handoffs.MessagesAnswered}}</td></tr>
 </table>
 <h2>Intents</h2>
 <table><tr><th>Intent</th><th class="n">Messages</th></tr>

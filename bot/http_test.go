@@ -248,6 +248,9 @@ func TestAdminAuthAndStats(t *testing.T) {
 		if c.status != tc.status {
 			t.Errorf("%s: %d, want %d", tc.path, c.status, tc.status)
 		}
+		if tc.path == "/admin/stats" && c.status == 200 && (!strings.Contains(c.body, "Handed off: user</th><td class=\"n\">1") || !strings.Contains(c.body, "Wait for an adviser")) {
+			t.Errorf("stats page lacks the advisers' KPIs: %s", c.body)
+		}
 		if tc.path == "/v1/admin/stats?since=2000-01-01" {
 			st := decode[transcripts.Stats](t, c)
 			if st.Conversations != 1 || st.Messages != 2 || st.HandedOff != 1 || st.Intents["describe"] != 1 {
