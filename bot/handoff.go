@@ -257,6 +257,15 @@ func (s *Service) Queue() []QueueEntry {
 	return out
 }
 
+// OnDesk says whether a conversation is queued, held by an adviser or has messages
+// left for advisers.
+func (s *Service) OnDesk(key string) bool {
+	s.desk.mu.Lock()
+	defer s.desk.mu.Unlock()
+	_, ok := s.desk.open[key]
+	return ok
+}
+
 // position is key's place in the queue (1-based) as if c were queued.
 func (s *Service) position(c Conversation) int {
 	s.desk.mu.Lock()

@@ -499,3 +499,20 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestDeliveryIDsAreNotSharedAcrossConversations: a client-chosen id another
+// conversation used first does not swallow this conversation's message.
+func TestDeliveryIDsAreNotSharedAcrossConversations(t *testing.T) {
+	h := newHarness(t, Options{})
+	a, err := h.svc.Process(h.ctx(), Message{ID: "m1", Channel: "test", Conversation: "a", Text: "hello"})
+	if err != nil || a.Duplicate {
+		t.Fatal(a, err)
+	}
+	b, err := h.svc.Process(h.ctx(), Message{ID: "m1", Channel: "test", Conversation: "b", Text: "what about electrician"})
+	if err != nil || b.Duplicate || len(b.Replies()) != 1 || !strings.Contains(b.Replies()[0].Text, "Electricians") {
+		t.Errorf("second conversation's message: %+v %v", b, err)
+	}
+	if again, _ := h.svc.Process(h.ctx(), Message{ID: "m1", Channel: "test", Conversation: "a", Text: "hello"}); !again.Duplicate {
+		t.Error("the first conversation's retry is no longer a duplicate")
+	}
+}

@@ -465,7 +465,9 @@ func (s *Service) runJob(l *lane, j *job) (Result, error) {
 			if err != nil {
 				return Result{}, err
 			}
-			if ok {
+			// A delivery id another conversation used (web chat ids are the client's)
+			// is not this message's duplicate.
+			if ok && d.Conversation == l.key {
 				s.metrics.Duplicates.Inc()
 				s.metrics.Messages.WithLabelValues(m.Channel, "duplicate").Inc()
 				evs, err := s.store.EventsAfter(ctx, l.key, d.FirstSeq-1, int(d.LastSeq-d.FirstSeq+1))

@@ -20,7 +20,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -431,10 +430,17 @@ func (c *Console) deleteCanned(w http.ResponseWriter, r *http.Request, u who) {
 // mayRead says whether u may read a conversation: admins any; advisers those on the
 // desk (queued, held, messages left).
 func (c *Console) mayRead(u who, key string) bool {
-	if u.admin() {
+	return u.admin() || c.svc.OnDesk(key)
+}
+
+// mayWatch says whether a live event goes to u's stream: one of a conversation u may
+// read, or the action that took it off the desk.
+func (c *Console) mayWatch(u who, e transcripts.Event) bool {
+	if c.mayRead(u, e.Conversation) {
 		return true
 	}
-	return slices.ContainsFunc(c.svc.Queue(), func(e bot.QueueEntry) bool { return e.Key == key })
+	a, ok := bot.ActionOf(e)
+	return ok && (a.From == bot.StateQueued || a.From == bot.StateWithAdviser)
 }
 
 // EventView is a transcript event as the console shows it.
@@ -592,13 +598,24 @@ func (c *Console) stream(w http.ResponseWriter, r *http.Request, u who) {
 	if !send("queue", c.queueView()) {
 		return
 	}
+	// The queue is sent when it changed, at most every quarter second (a burst of
+	// handoffs is one update), and every 5 s for the waits.
 	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
+	soon := time.NewTicker(250 * time.Millisecond)
+	defer soon.Stop()
+	dirty := false
 	for {
 		select {
 		case <-r.Context().Done():
 			return
 		case <-tick.C:
+			dirty = true
+		case <-soon.C:
+			if !dirty {
+				continue
+			}
+			dirty = false
 			if !send("queue", c.queueView()) {
 				return
 			}
@@ -606,13 +623,10 @@ func (c *Console) stream(w http.ResponseWriter, r *http.Request, u who) {
 			if !ok {
 				return
 			}
-			if !c.mayRead(u, e.Conversation) && e.Kind != transcripts.KindAction {
-				continue
+			if e.Kind == transcripts.KindAction {
+				dirty = true
 			}
-			if c.mayRead(u, e.Conversation) && !send("event", eventView(e)) {
-				return
-			}
-			if e.Kind == transcripts.KindAction && !send("queue", c.queueView()) {
+			if c.mayWatch(u, e) && !send("event", eventView(e)) {
 				return
 			}
 		}

@@ -63,7 +63,10 @@ const (
 	rootPass = "root-has-a-long-password"
 )
 
-func newRig(t testing.TB, tls bool) *rig {
+// rigOption changes the console's or the web chat's options.
+type rigOption func(*console.Options, *webchat.Options)
+
+func newRig(t testing.TB, tls bool, opts ...rigOption) *rig {
 	t.Helper()
 	ctx := context.Background()
 	store, err := bot.OpenSQLiteStorage(ctx, filepath.Join(t.TempDir(), "careersbot.db"))
@@ -88,12 +91,17 @@ func newRig(t testing.TB, tls bool) *rig {
 	if err := store.DisableAdviser(ctx, "dan"); err != nil {
 		t.Fatal(err)
 	}
-	r.con, err = console.New(console.Options{Service: r.svc, Store: store, AdminToken: "api-token", Now: r.clock.Now,
-		Idle: 30 * time.Minute, OfflineGrace: time.Hour})
+	co := console.Options{Service: r.svc, Store: store, AdminToken: "api-token", Now: r.clock.Now,
+		Idle: 30 * time.Minute, OfflineGrace: time.Hour}
+	var wo webchat.Options
+	for _, o := range opts {
+		o(&co, &wo)
+	}
+	r.con, err = console.New(co)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.wc, err = webchat.New(webchat.Options{}, bot.VisibleHistory{Store: store})
+	r.wc, err = webchat.New(wo, bot.VisibleHistory{Store: store})
 	if err != nil {
 		t.Fatal(err)
 	}
