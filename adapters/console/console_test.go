@@ -539,3 +539,44 @@ func TestOpenAPIDocumentsTheAdviserAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestClosingTheConsoleGoesOffline: an open stream is "online"; when the adviser's
+// last console closes, after the grace period they are offline and the conversation
+// they held goes back to the queue. A reload within the grace keeps it.
+func TestClosingTheConsoleGoesOffline(t *testing.T) {
+	r := newRig(t, false, func(co *console.Options, _ *webchat.Options) { co.OfflineGrace = 300 * time.Millisecond })
+	r.say("held", "can I talk to an adviser")
+	ann := r.client()
+	ann.login("ann", annPass)
+	s := ann.stream(t)
+	s.until(t, "the queue", func(k, d string) bool { return k == "queue" })
+	if p := r.svc.Presence()["ann"]; p != bot.PresenceOnline {
+		t.Fatalf("presence with the console open: %q", p)
+	}
+	if got := ann.do("POST", "/v1/adviser/conversations/test:held/claim", ""); got.status != 200 {
+		t.Fatal(got.body)
+	}
+	// A reload: close and reopen within the grace.
+	s.body.Close()
+	s2 := ann.stream(t)
+	s2.until(t, "the queue again", func(k, d string) bool { return k == "queue" })
+	time.Sleep(500 * time.Millisecond)
+	if c, _, _ := r.store.Conversation(context.Background(), "test:held"); c.State != bot.StateWithAdviser {
+		t.Fatalf("a reload lost the hold: %s", c.State)
+	}
+	s2.body.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, _, _ := r.store.Conversation(context.Background(), "test:held")
+		if c.State == bot.StateQueued && c.Handoff.Trigger == bot.TriggerAdviserOffline {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after closing the console: %+v", c)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, ok := r.svc.Presence()["ann"]; ok {
+		t.Error("ann is still present")
+	}
+}
