@@ -40,6 +40,13 @@ CREATE TABLE IF NOT EXISTS adviser_sessions(
 	seen INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS adviser_sessions_adviser ON adviser_sessions(adviser);
+CREATE TABLE IF NOT EXISTS escalations(
+	place TEXT NOT NULL,
+	conversation TEXT NOT NULL,
+	ref TEXT NOT NULL,
+	created INTEGER NOT NULL,
+	PRIMARY KEY(place, conversation)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS canned_replies(
 	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	title TEXT NOT NULL,
@@ -421,6 +428,42 @@ func (s *SQLiteStorage) SaveCannedReply(ctx context.Context, c CannedReply) (Can
 func (s *SQLiteStorage) DeleteCannedReply(ctx context.Context, id int64) error {
 	return s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
 		_, err := q.ExecContext(ctx, `DELETE FROM canned_replies WHERE id=?`, id)
+		return err
+	})
+}
+
+// SaveEscalation remembers where a conversation's escalation was posted outside
+// careersbot (place "slack:C123", ref the message ts), so it survives a restart.
+func (s *SQLiteStorage) SaveEscalation(ctx context.Context, place, conversation, ref string) error {
+	return s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		_, err := q.ExecContext(ctx, `INSERT INTO escalations(place,conversation,ref,created) VALUES(?,?,?,?)
+			ON CONFLICT(place, conversation) DO UPDATE SET ref=excluded.ref, created=excluded.created`, place, conversation, ref, time.Now().UnixMicro())
+		return err
+	})
+}
+
+// Escalations returns a place's escalations: conversation key -> ref.
+func (s *SQLiteStorage) Escalations(ctx context.Context, place string) (map[string]string, error) {
+	rows, err := s.ReadDB().QueryContext(ctx, `SELECT conversation, ref FROM escalations WHERE place=?`, place)
+	if err != nil {
+		return nil, fmt.Errorf("bot: escalations: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, ref string
+		if err := rows.Scan(&k, &ref); err != nil {
+			return nil, fmt.Errorf("bot: escalations: %w", err)
+		}
+		out[k] = ref
+	}
+	return out, rows.Err()
+}
+
+// DeleteEscalation forgets a conversation's escalation.
+func (s *SQLiteStorage) DeleteEscalation(ctx context.Context, place, conversation string) error {
+	return s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		_, err := q.ExecContext(ctx, `DELETE FROM escalations WHERE place=? AND conversation=?`, place, conversation)
 		return err
 	})
 }

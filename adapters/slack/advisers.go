@@ -26,6 +26,14 @@ type AdviserService interface {
 	Store() bot.Storage
 }
 
+// escalationStore is a store that keeps where escalations were posted, so threads
+// still work after a restart (bot.SQLiteStorage is one).
+type escalationStore interface {
+	SaveEscalation(ctx context.Context, place, conversation, ref string) error
+	Escalations(ctx context.Context, place string) (map[string]string, error)
+	DeleteEscalation(ctx context.Context, place, conversation string) error
+}
+
 // Button values of the adviser channel's messages.
 const deskPrefix = "cbdesk:"
 
@@ -42,7 +50,7 @@ type desk struct {
 	threads  map[string]string // conversation key -> escalation ts
 	keys     map[string]string // escalation ts -> conversation key
 	holder   map[string]string // conversation key -> Slack user holding it
-	maxTrack int
+	maxTrack int // beyond this many the memory is cleared (the store still has them)
 }
 
 func newDesk(a *Adapter, channel string, svc AdviserService) *desk {
@@ -56,6 +64,17 @@ func adviserID(user string) string { return "slack:" + user }
 func (d *desk) run(ctx context.Context) {
 	events, cancel := d.svc.Bus().Subscribe("", 1024)
 	defer cancel()
+	if es, ok := d.svc.Store().(escalationStore); ok {
+		m, err := es.Escalations(ctx, d.place())
+		if err != nil {
+			d.log.Warn("loading escalations", "err", err)
+		}
+		d.mu.Lock()
+		for k, ts := range m {
+			d.threads[k], d.keys[ts] = ts, k
+		}
+		d.mu.Unlock()
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -70,6 +89,8 @@ func (d *desk) run(ctx context.Context) {
 		}
 	}
 }
+
+func (d *desk) place() string { return Name + ":" + d.channel }
 
 func (d *desk) thread(key string) string {
 	d.mu.Lock()
@@ -132,6 +153,9 @@ func (d *desk) action(ctx context.Context, e transcripts.Event, a bot.Action) er
 		}
 		if a.Action != bot.ActionClaimed {
 			d.forget(key)
+			if es, ok := d.svc.Store().(escalationStore); ok {
+				return es.DeleteEscalation(ctx, d.place(), key)
+			}
 		}
 	}
 	return nil
@@ -201,13 +225,16 @@ func (d *desk) escalate(ctx context.Context, key string, a bot.Action) error {
 		return err
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if len(d.threads) >= d.maxTrack {
 		clear(d.threads)
 		clear(d.keys)
 		clear(d.holder)
 	}
 	d.threads[key], d.keys[ts] = ts, key
+	d.mu.Unlock()
+	if es, ok := d.svc.Store().(escalationStore); ok {
+		return es.SaveEscalation(ctx, d.place(), key, ts)
+	}
 	return nil
 }
 

@@ -140,3 +140,55 @@ func TestAdviserChannel(t *testing.T) {
 		return p.Channel == "D1" && strings.Contains(p.Text, "£37,000") && p.TS > closed.TS
 	})
 }
+
+// TestAdviserChannelThreadsSurviveRestart: after the adapter restarts (a new process
+// on the same database), a reply in an escalation's thread still reaches the young
+// person.
+func TestAdviserChannelThreadsSurviveRestart(t *testing.T) {
+	srv := slacktest.NewServer()
+	defer srv.Close()
+	store, err := bot.OpenSQLiteStorage(context.Background(), filepath.Join(t.TempDir(), "careersbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := bot.New(store, careersResponder{}, bot.Options{RetryBase: 5 * time.Millisecond, PollEvery: 5 * time.Millisecond})
+	svc.Start()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		svc.Close(ctx)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := func() (*Adapter, func()) {
+		a := newAdapter(t, srv, func(o *Options) { o.AdviserChannel, o.Advisers = "CADV", svc })
+		svc.Register(a)
+		rctx, stop := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { a.Run(rctx, svc); close(done) }()
+		return a, func() { stop(); <-done }
+	}
+	_, stop := start()
+	srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "can I talk to an adviser", "1700000001.000100"))
+	esc, err := srv.WaitPost(ctx, "the escalation", func(p slacktest.Post) bool { return p.Channel == "CADV" && p.ThreadTS == "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.PushInteractive(slacktest.BlockActions("UADV1", esc, "cbdesk:claim:slack:D1", "Claim"))
+	if _, err := srv.WaitUpdates(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	_, stop = start()
+	defer stop()
+	if err := srv.WaitConnects(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	srv.PushEvent("Ev2", slacktest.ThreadMessage("CADV", "UADV1", "Still here after the restart", "1700000002.000100", esc.TS))
+	if _, err := srv.WaitPost(ctx, "the reply after the restart", func(p slacktest.Post) bool {
+		return p.Channel == "D1" && strings.Contains(p.Text, "Still here after the restart")
+	}); err != nil {
+		t.Fatalf("%v\nposts %+v", err, srv.Posts())
+	}
+}
