@@ -50,7 +50,7 @@ type desk struct {
 	threads  map[string]string // conversation key -> escalation ts
 	keys     map[string]string // escalation ts -> conversation key
 	holder   map[string]string // conversation key -> Slack user holding it
-	maxTrack int // beyond this many the memory is cleared (the store still has them)
+	maxTrack int               // beyond this many the memory is cleared (the store still has them)
 }
 
 func newDesk(a *Adapter, channel string, svc AdviserService) *desk {
