@@ -364,6 +364,14 @@ func (s *SQLiteStorage) DeleteSession(ctx context.Context, idHash []byte) error 
 	})
 }
 
+// DeleteIdleSessions deletes sessions not seen since before.
+func (s *SQLiteStorage) DeleteIdleSessions(ctx context.Context, before time.Time) error {
+	return s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		_, err := q.ExecContext(ctx, `DELETE FROM adviser_sessions WHERE seen < ?`, before.UnixMicro())
+		return err
+	})
+}
+
 // DeleteAdviserSessions ends all of an adviser's sessions.
 func (s *SQLiteStorage) DeleteAdviserSessions(ctx context.Context, name string) error {
 	return s.write(ctx, func(ctx context.Context, q *sql.Tx) error {

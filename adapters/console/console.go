@@ -41,6 +41,7 @@ type Store interface {
 	SessionByHash(ctx context.Context, idHash []byte) (bot.Session, bool, error)
 	TouchSession(ctx context.Context, idHash []byte, seen time.Time) error
 	DeleteSession(ctx context.Context, idHash []byte) error
+	DeleteIdleSessions(ctx context.Context, before time.Time) error
 	CannedReplies(ctx context.Context) ([]bot.CannedReply, error)
 	SaveCannedReply(ctx context.Context, c bot.CannedReply) (bot.CannedReply, error)
 	DeleteCannedReply(ctx context.Context, id int64) error
@@ -307,6 +308,9 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 	if err1 != nil || err2 != nil {
 		writeError(w, http.StatusInternalServerError, "internal error")
 		return
+	}
+	if err := c.store.DeleteIdleSessions(r.Context(), now.Add(-c.o.Idle)); err != nil {
+		c.log.Warn("console: deleting idle sessions", "err", err)
 	}
 	if err := c.store.CreateSession(r.Context(), hashID(id), bot.Session{Adviser: a.Name, CSRF: csrf, Created: now, Seen: now}); err != nil {
 		c.log.Error("console session", "err", err)

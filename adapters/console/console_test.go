@@ -291,11 +291,22 @@ func TestAuthorisationMatrix(t *testing.T) {
 	if got := ann.do("GET", "/v1/adviser/queue", ""); got.status != 401 || !strings.Contains(got.body, "expired") {
 		t.Errorf("expired session: %d %s", got.status, got.body)
 	}
+	// Idle sessions are deleted (at the next login), not kept for ever.
+	stale := r.client()
+	stale.login("bob", bobPass)
+	r.clock.Add(31 * time.Minute)
+	r.client().login("root", rootPass)
+	var n int
+	r.store.ReadDB().QueryRow(`SELECT COUNT(*) FROM adviser_sessions WHERE adviser='bob'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d idle sessions of bob's kept", n)
+	}
 	// The API token acts as an admin.
 	if got := anon.do("GET", "/v1/adviser/queue", "", "Authorization", "Bearer api-token"); got.status != 200 {
 		t.Errorf("API token: %d", got.status)
 	}
 	// Disabled accounts and wrong passwords do not log in; attempts are limited.
+	r.clock.Add(time.Hour) // a fresh login budget
 	c := r.client()
 	if got := c.login("dan", "dan-has-a-long-password"); got.status != 401 {
 		t.Errorf("disabled account logged in: %d", got.status)
