@@ -516,3 +516,21 @@ func TestDeliveryIDsAreNotSharedAcrossConversations(t *testing.T) {
 		t.Error("the first conversation's retry is no longer a duplicate")
 	}
 }
+
+func TestEraseForgetsEscalations(t *testing.T) {
+	h := newHarness(t, Options{})
+	ctx := h.ctx()
+	h.say("e", "adviser please")
+	if err := h.store.SaveEscalation(ctx, "slack:CADV", "test:e", "1700.1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.svc.Erase(ctx, "test:e"); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := h.store.Escalations(ctx, "slack:CADV"); err != nil || len(m) != 0 {
+		t.Errorf("escalations after erasure: %v %v", m, err)
+	}
+	if h.svc.OnDesk("test:e") {
+		t.Error("an erased conversation is still on the desk")
+	}
+}

@@ -244,6 +244,9 @@ func eraseTx(tx *transcripts.Tx, key string) error {
 	if _, err := tx.SQL().ExecContext(ctx, `DELETE FROM deliveries WHERE conversation=?`, key); err != nil {
 		return fmt.Errorf("bot: erase deliveries: %w", err)
 	}
+	if _, err := tx.SQL().ExecContext(ctx, `DELETE FROM escalations WHERE conversation=?`, key); err != nil {
+		return fmt.Errorf("bot: erase escalations: %w", err)
+	}
 	return nil
 }
 
@@ -325,6 +328,9 @@ func (s *SQLiteStorage) Prune(ctx context.Context, cutoff, dedupCutoff time.Time
 		}
 		if _, err := q.ExecContext(ctx, `DELETE FROM outbox WHERE status=2 AND created < ?`, cutoff.UnixMicro()); err != nil {
 			return fmt.Errorf("bot: prune outbox: %w", err)
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM escalations WHERE created < ?`, cutoff.UnixMicro()); err != nil {
+			return fmt.Errorf("bot: prune escalations: %w", err)
 		}
 		return nil
 	})
