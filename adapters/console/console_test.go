@@ -591,3 +591,29 @@ func TestClosingTheConsoleGoesOffline(t *testing.T) {
 		t.Error("ann is still present")
 	}
 }
+
+// TestStreamCarriesOnlyTheDesk: an adviser's live stream never carries a message of a
+// conversation that is not on the desk; an admin's does.
+func TestStreamCarriesOnlyTheDesk(t *testing.T) {
+	r := newRig(t, false)
+	ann, root := r.client(), r.client()
+	ann.login("ann", annPass)
+	root.login("root", rootPass)
+	sa, sr := ann.stream(t), root.stream(t)
+	for _, s := range []*sse{sa, sr} {
+		s.until(t, "the queue", func(k, d string) bool { return k == "queue" })
+	}
+	r.say("private", "my private question about nursing")
+	r.say("waiting", "can I talk to an adviser")
+	var leaked []string
+	sa.until(t, "the handoff", func(k, d string) bool {
+		if strings.Contains(d, "private question") {
+			leaked = append(leaked, d)
+		}
+		return k == "event" && strings.Contains(d, "test:waiting") && strings.Contains(d, `"kind":"action"`)
+	})
+	if len(leaked) > 0 {
+		t.Errorf("the adviser's stream carried %q", leaked)
+	}
+	sr.until(t, "the private message on the admin's stream", func(k, d string) bool { return strings.Contains(d, "private question") })
+}
