@@ -54,6 +54,11 @@ type HTTPOptions struct {
 	ReadyDetails func(ctx context.Context) map[string]any
 	// StatsSince is how far back the stats page looks by default (default 30 days).
 	StatsSince time.Duration
+	// APIKeys checks the REST channel's "Authorization: Bearer" keys; each app's
+	// conversations are its own. OpenREST instead lets anyone use any conversation id
+	// (local development only: rest.open).
+	APIKeys  APIKeyStore
+	OpenREST bool
 }
 
 type httpAPI struct {
@@ -121,7 +126,7 @@ func (h *httpAPI) cors(next http.HandlerFunc) http.HandlerFunc {
 			w.Header().Set("Access-Control-Allow-Origin", origin)
 			w.Header().Add("Vary", "Origin")
 			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Idempotency-Key")
+			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key")
 			w.Header().Set("Access-Control-Max-Age", "600")
 		}
 		next(w, r)
@@ -264,7 +269,11 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "conversation id must be 1-128 letters, digits, '.', '_', '~' or '-'")
 		return
 	}
-	if h.limited(w, h.ipLim, ClientIP(r, h.o.TrustProxy)) || h.limited(w, h.convLim, id) {
+	scoped, ok := h.restScope(w, r, id)
+	if !ok {
+		return
+	}
+	if h.limited(w, h.ipLim, ClientIP(r, h.o.TrustProxy)) || h.limited(w, h.convLim, scoped) {
 		return
 	}
 	limit := int64(h.s.opts.MaxMessageBytes)*6 + 1024 // room for JSON escapes
@@ -297,11 +306,14 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "age must be between 0 and 120")
 		return
 	}
-	m := Message{ID: r.Header.Get("Idempotency-Key"), Channel: RESTChannel, Conversation: id, Text: req.Text,
+	m := Message{ID: r.Header.Get("Idempotency-Key"), Channel: RESTChannel, Conversation: scoped, Text: req.Text,
 		Button: req.Button, Command: req.Command, Age: req.Age, Location: req.Location, Time: time.Now()}
 	if len(m.ID) > 200 {
 		writeError(w, http.StatusBadRequest, "Idempotency-Key too long")
 		return
+	}
+	if m.ID != "" && scoped != id {
+		m.ID = scoped[:len(scoped)-len(id)] + m.ID // one app's keys never dedup another's
 	}
 	res, err := h.s.Process(r.Context(), m)
 	if err != nil {
@@ -335,6 +347,12 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *httpAPI) events(w http.ResponseWriter, r *http.Request, key string) {
+	h.eventsFor(w, r, key, false)
+}
+
+// eventsFor writes a conversation's events; the young person's own app (all=false)
+// never sees advisers' actions and notes.
+func (h *httpAPI) eventsFor(w http.ResponseWriter, r *http.Request, key string, all bool) {
 	after, limit := int64(0), 500
 	if v := r.URL.Query().Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -368,7 +386,9 @@ func (h *httpAPI) events(w http.ResponseWriter, r *http.Request, key string) {
 	}
 	out := EventsResponse{Events: []EventView{}}
 	for _, e := range evs {
-		out.Events = append(out.Events, EventOf(e))
+		if all || transcripts.VisibleToUser(e.Kind) {
+			out.Events = append(out.Events, EventOf(e))
+		}
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -379,10 +399,14 @@ func (h *httpAPI) getEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad conversation id")
 		return
 	}
+	scoped, ok := h.restScope(w, r, id)
+	if !ok {
+		return
+	}
 	if h.limited(w, h.ipLim, ClientIP(r, h.o.TrustProxy)) {
 		return
 	}
-	h.events(w, r, RESTChannel+":"+id)
+	h.events(w, r, RESTChannel+":"+scoped)
 }
 
 func (h *httpAPI) ready(w http.ResponseWriter, r *http.Request) {
@@ -463,7 +487,8 @@ func (h *httpAPI) statsJSON(w http.ResponseWriter, r *http.Request) {
 
 // statsTemplate renders the KPIs page (parsed once, never changed). html/template escapes everything it prints.
 var statsTemplate = template.Must(template.New("stats").Funcs(template.FuncMap{
-	"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
+	"pct":  func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
+	"mins": func(ms int64) string { return fmt.Sprintf("%.1f min", float64(ms)/60000) },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>careersbot: KPIs</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -481,6 +506,18 @@ table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{text-align:left;pa
 <tr><th>Handed to an adviser</th><td class="n">{{.HandedOff}} ({{pct .HandoffRate}})</td></tr>
 <tr><th>Safeguarding flags</th><td class="n">{{.SafeguardingFlags}}</td></tr>
 <tr><th>"Was this helpful?" yes / no</th><td class="n">{{.FeedbackYes}} / {{.FeedbackNo}}{{if or .FeedbackYes .FeedbackNo}} ({{pct .HelpfulRate}} yes){{end}}</td></tr>
+</table>
+<h2>Advisers</h2>
+<table>
+{{range $k, $v := .Handoffs.ByTrigger}}<tr><th>Handed off: {{$k}}</th><td class="n">{{$v}}</td></tr>
+{{else}}<tr><th>Handed off</th><td class="n">0</td></tr>{{end}}
+<tr><th>Claimed from the queue</th><td class="n">{{.Handoffs.Claimed}}</td></tr>
+<tr><th>Wait for an adviser, median / 90th percentile</th><td class="n">{{mins .Handoffs.WaitP50MS}} / {{mins .Handoffs.WaitP90MS}}</td></tr>
+<tr><th>Left the queue before an adviser came</th><td class="n">{{.Handoffs.Abandoned}}</td></tr>
+<tr><th>Waited too long (back to the bot)</th><td class="n">{{.Handoffs.Expired}}</td></tr>
+{{range $k, $v := .Handoffs.ResolvedByOutcome}}<tr><th>Resolved: {{$k}}</th><td class="n">{{$v}}</td></tr>
+{{end}}<tr><th>Asked out of office hours</th><td class="n">{{.Handoffs.OutOfHours}}</td></tr>
+<tr><th>Messages left (out of hours) / answered</th><td class="n">{{.Handoffs.MessagesLeft}} ({{.Handoffs.MessagesLeftOutOfHours}}) / {{.Handoffs.MessagesAnswered}}</td></tr>
 </table>
 <h2>Intents</h2>
 <table><tr><th>Intent</th><th class="n">Messages</th></tr>
@@ -529,8 +566,12 @@ func (h *httpAPI) adviserBody(w http.ResponseWriter, r *http.Request) (string, s
 func (h *httpAPI) adviserResult(w http.ResponseWriter, res Result, err error) {
 	if err != nil {
 		status := http.StatusInternalServerError
-		if errors.Is(err, ErrEmpty) {
+		var ce *ClaimedError
+		switch {
+		case errors.Is(err, ErrEmpty):
 			status = http.StatusBadRequest
+		case errors.As(err, &ce), errors.Is(err, ErrNotHolder):
+			status = http.StatusConflict
 		}
 		writeError(w, status, err.Error())
 		return
@@ -576,5 +617,5 @@ func (h *httpAPI) adminErase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *httpAPI) adminEvents(w http.ResponseWriter, r *http.Request) {
-	h.events(w, r, r.PathValue("key"))
+	h.eventsFor(w, r, r.PathValue("key"), true)
 }

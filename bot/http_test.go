@@ -18,6 +18,9 @@ import (
 func newServer(t testing.TB, opts Options, ho HTTPOptions) (*harness, *httptest.Server) {
 	t.Helper()
 	h := newHarness(t, opts)
+	if ho.APIKeys == nil {
+		ho.OpenREST = true // these tests are about the channel, not its keys (apikeys_test.go)
+	}
 	mux := http.NewServeMux()
 	h.svc.Mount(mux, ho)
 	srv := httptest.NewServer(mux)
@@ -245,6 +248,9 @@ func TestAdminAuthAndStats(t *testing.T) {
 		if c.status != tc.status {
 			t.Errorf("%s: %d, want %d", tc.path, c.status, tc.status)
 		}
+		if tc.path == "/admin/stats" && c.status == 200 && (!strings.Contains(c.body, "Handed off: user</th><td class=\"n\">1") || !strings.Contains(c.body, "Wait for an adviser")) {
+			t.Errorf("stats page lacks the advisers' KPIs: %s", c.body)
+		}
 		if tc.path == "/v1/admin/stats?since=2000-01-01" {
 			st := decode[transcripts.Stats](t, c)
 			if st.Conversations != 1 || st.Messages != 2 || st.HandedOff != 1 || st.Intents["describe"] != 1 {
@@ -258,8 +264,8 @@ func TestAdminAuthAndStats(t *testing.T) {
 		t.Errorf("adviser message: %d %s", c.status, c.body)
 	}
 	c = do(t, "GET", srv.URL+"/v1/conversations/a/events?after=4", "", nil)
-	if evs := decode[EventsResponse](t, c).Events; len(evs) != 1 || evs[0].Kind != "adviser" {
-		t.Errorf("events after adviser message: %s", c.body)
+	if evs := decode[EventsResponse](t, c).Events; len(evs) != 2 || evs[0].Kind != "system" || evs[1].Kind != "adviser" {
+		t.Errorf("events after adviser message (the queue notice, the adviser; no actions): %s", c.body)
 	}
 	if c := do(t, "DELETE", srv.URL+"/v1/admin/conversations/rest:a", "", auth); c.status != 200 {
 		t.Errorf("erase: %d", c.status)

@@ -67,7 +67,9 @@ type Options struct {
 	// joined after this long and the person writes again (0: wait for ever).
 	// Conversations flagged by the safeguarding gate always wait.
 	HandoffTimeout time.Duration
-	Metrics        *Metrics
+	// Handoff configures the advisers' queue: office hours, outcomes, sweeps.
+	Handoff HandoffOptions
+	Metrics *Metrics
 	// Now is the clock (tests).
 	Now func() time.Time
 }
@@ -83,6 +85,8 @@ type Service struct {
 	metrics  *Metrics
 	adapters map[string]Adapter
 	amu      sync.RWMutex
+	desk     *desk
+	hopts    HandoffOptions
 
 	lmu     sync.Mutex
 	lanes   map[string]*lane
@@ -139,10 +143,19 @@ func New(store Storage, engine Responder, opts Options) *Service {
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics(store.OutboxDepth)
 	}
+	if len(opts.Handoff.Outcomes) == 0 {
+		opts.Handoff.Outcomes = DefaultOutcomes
+	}
+	if opts.Handoff.DefaultWait <= 0 {
+		opts.Handoff.DefaultWait = 5 * time.Minute
+	}
+	if opts.Handoff.SweepEvery <= 0 {
+		opts.Handoff.SweepEvery = 15 * time.Second
+	}
 	s := &Service{
 		store: store, engine: engine, opts: opts, log: opts.Logger, bus: opts.Bus, check: opts.Check,
 		metrics: opts.Metrics, adapters: map[string]Adapter{}, lanes: map[string]*lane{},
-		kick: make(chan struct{}, 1), stop: make(chan struct{}),
+		kick: make(chan struct{}, 1), stop: make(chan struct{}), desk: newDesk(), hopts: opts.Handoff,
 	}
 	// Best effort: a registry shared by two services keeps the first one's gauge.
 	s.metrics.Registry.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -179,13 +192,21 @@ func (s *Service) Store() Storage { return s.store }
 // Metrics returns the service's metrics.
 func (s *Service) Metrics() *Metrics { return s.metrics }
 
-// Start runs the delivery worker and the retention scheduler until Close. Items left
-// in the outbox by an earlier run are delivered first.
+// Start runs the delivery worker, the retention scheduler and the handoff queue's
+// sweeps until Close. Items left in the outbox by an earlier run are delivered first;
+// the advisers' queue is rebuilt from the stored conversations.
 func (s *Service) Start() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	if err := s.loadDesk(ctx); err != nil {
+		s.log.Error("loading the advisers' queue", "err", err)
+	}
+	cancel()
 	s.bg.Add(1)
 	go s.deliverLoop()
 	s.bg.Add(1)
 	go s.pruneLoop()
+	s.bg.Add(1)
+	go s.handoffLoop()
 	s.Kick()
 }
 
@@ -234,11 +255,12 @@ type Result struct {
 	Duplicate bool
 }
 
-// Replies are the events of r that answer the user (bot, adviser and system events).
+// Replies are the events of r that answer the user (bot, adviser and system events;
+// not advisers' actions and notes).
 func (r Result) Replies() []transcripts.Event {
 	var out []transcripts.Event
 	for _, e := range r.Events {
-		if e.Kind != transcripts.KindUser {
+		if e.Kind != transcripts.KindUser && transcripts.VisibleToUser(e.Kind) {
 			out = append(out, e)
 		}
 	}
@@ -443,7 +465,9 @@ func (s *Service) runJob(l *lane, j *job) (Result, error) {
 			if err != nil {
 				return Result{}, err
 			}
-			if ok {
+			// A delivery id another conversation used (web chat ids are the client's)
+			// is not this message's duplicate.
+			if ok && d.Conversation == l.key {
 				s.metrics.Duplicates.Inc()
 				s.metrics.Messages.WithLabelValues(m.Channel, "duplicate").Inc()
 				evs, err := s.store.EventsAfter(ctx, l.key, d.FirstSeq-1, int(d.LastSeq-d.FirstSeq+1))
@@ -465,8 +489,10 @@ func (s *Service) runJob(l *lane, j *job) (Result, error) {
 	if turn.Conversation != nil {
 		c := *turn.Conversation
 		l.conv = &c
+		s.desk.track(l.key, l.conv)
 	} else if turn.Erase {
 		l.conv = nil
+		s.desk.track(l.key, nil)
 	}
 	res := Result{State: StateBot}
 	if l.conv != nil {
@@ -559,24 +585,20 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 	var notice []TurnEvent
 	if conv.State == StateQueued && flag == nil && !conv.Flagged && s.opts.HandoffTimeout > 0 &&
 		!conv.QueuedAt.IsZero() && s.opts.Now().Sub(conv.QueuedAt) > s.opts.HandoffTimeout {
-		conv.State, conv.QueuedAt = StateBot, time.Time{}
-		notice = append(notice, out(transcripts.KindSystem, TextNoAdviser))
+		// The sweep had not run yet: the wait is over before this message is read.
+		exp := &Turn{Key: t.Key, Channel: t.Channel}
+		s.expireInto(exp, &conv)
+		notice = exp.Events
 	}
 	if conv.State != StateBot {
 		// An adviser has, or is about to have, the conversation: the engine stays quiet.
-		user.Intent = ""
-		t.Events = append(t.Events, TurnEvent{Event: user})
-		if flag != nil {
-			user.Intent = dialog.IntentSafeguarding
-			t.Events[0].Event = user
-			t.Events = append(t.Events, out(transcripts.KindSystem, TextSafeguarding))
-			conv.Flagged = true
-		} else if conv.State == StateQueued {
-			t.Events = append(t.Events, out(transcripts.KindSystem, TextQueued))
+		return s.queuedTurn(t, conv, m, user, flag)
+	}
+	if flag == nil && (conv.Handoff.Offered || conv.Handoff.Leaving) {
+		if lt := s.leaveMessageTurn(t, conv, m, user); lt != nil {
+			return lt
 		}
-		c := conv
-		t.Conversation = &c
-		return t
+		conv.Handoff.Offered, conv.Handoff.Leaving = false, false
 	}
 
 	in := dialog.Input{Text: m.Text, Age: m.Age, Location: m.Location, Button: m.Button, Command: m.Command}
@@ -586,7 +608,7 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 		t.Events = append(t.Events, TurnEvent{Event: user})
 		t.Events = append(t.Events, notice...)
 		if flag != nil {
-			return s.handoff(t, conv, out, true, true)
+			return s.handoff(t, conv, out, true, TriggerSafeguarding)
 		}
 		t.Events = append(t.Events, out(transcripts.KindSystem, TextEngineError))
 		return t
@@ -619,9 +641,10 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 	if reply.Text != "" || botEv.Event.Payload != nil {
 		t.Events = append(t.Events, botEv)
 	}
+	prev := conv.Dialog
 	conv.Dialog = next
 	if flag != nil || reply.Safeguarding || reply.Handoff {
-		return s.handoff(t, conv, out, flag != nil && !reply.Safeguarding, flag != nil || reply.Safeguarding)
+		return s.handoff(t, conv, out, flag != nil && !reply.Safeguarding, trigger(prev, reply, flag != nil))
 	}
 	c := conv
 	t.Conversation = &c
@@ -661,19 +684,14 @@ func (s *Service) respond(ctx context.Context, st dialog.State, in dialog.Input)
 
 // handoff queues the conversation for an adviser. say adds the service's own
 // safeguarding message (when the engine's reply did not handle it).
-func (s *Service) handoff(t *Turn, conv Conversation, out func(kind, text string) TurnEvent, say, flagged bool) *Turn {
+func (s *Service) handoff(t *Turn, conv Conversation, out func(kind, text string) TurnEvent, say bool, trig string) *Turn {
 	if say {
 		ev := out(transcripts.KindSystem, TextSafeguarding)
 		ev.Event.Safeguarding = true
 		ev.Event.Handoff = true
 		t.Events = append(t.Events, ev)
 	}
-	conv.State, conv.QueuedAt = StateQueued, s.opts.Now()
-	conv.Flagged = conv.Flagged || flagged
-	s.metrics.Handoffs.Inc()
-	c := conv
-	t.Conversation = &c
-	return t
+	return s.queueFor(t, conv, trig, trig == TriggerSafeguarding)
 }
 
 // Payload is the structured part of a reply stored with its transcript event.
@@ -683,21 +701,41 @@ type Payload struct {
 	Charts  []dialog.Chart  `json:"charts,omitempty"`
 }
 
-// Join gives a queued (or bot) conversation to an adviser.
+// Join gives a conversation to an adviser (the admin API): a queued one is claimed
+// (one winner; *ClaimedError for the others), one with the bot is taken over.
 func (s *Service) Join(ctx context.Context, key, channel, adviser string) (Result, error) {
+	res, err := s.Claim(ctx, key, adviser, adviser)
+	if !errors.Is(err, ErrNotQueued) {
+		return res, err
+	}
 	return s.Do(ctx, key, channel, func(c Conversation) (*Turn, error) {
+		if c.State != StateBot {
+			return nil, nil
+		}
+		t := &Turn{Key: key, Channel: channel}
+		t.Events = []TurnEvent{s.action(key, channel, Action{Action: ActionClaimed, From: StateBot, To: StateWithAdviser, Adviser: adviser}, "taken over by "+adviser)}
 		c.State, c.Adviser = StateWithAdviser, adviser
-		return &Turn{Key: key, Channel: channel, Conversation: &c}, nil
+		c.Handoff.ClaimedAt = s.opts.Now()
+		t.Conversation = &c
+		return t, nil
 	})
 }
 
-// Release gives the conversation back to the bot.
+// Release gives the conversation back to the bot (the admin API: whoever holds it).
 func (s *Service) Release(ctx context.Context, key, channel string) (Result, error) {
+	res, err := s.ReleaseBy(ctx, key, "")
+	if !errors.Is(err, ErrNotHolder) {
+		return res, err
+	}
 	return s.Do(ctx, key, channel, func(c Conversation) (*Turn, error) {
-		c.State, c.Adviser, c.QueuedAt, c.Flagged = StateBot, "", time.Time{}, false
-		c.Dialog.Fallbacks = 0
-		t := &Turn{Key: key, Channel: channel, Conversation: &c}
-		t.Events = []TurnEvent{s.outbound(key, channel, transcripts.KindSystem, TextReleased)}
+		if c.State != StateQueued {
+			return nil, nil
+		}
+		t := &Turn{Key: key, Channel: channel}
+		t.Events = []TurnEvent{s.action(key, channel, Action{Action: ActionReleased, From: StateQueued, To: StateBot}, "released to the bot"),
+			s.outbound(key, channel, transcripts.KindSystem, TextReleased)}
+		c = backToBot(c)
+		t.Conversation = &c
 		return t, nil
 	})
 }

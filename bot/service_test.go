@@ -186,8 +186,9 @@ func TestConversationStates(t *testing.T) {
 		want      []string // reply kinds and texts
 	}{
 		{func() Result { return h.say("s", "hello") }, StateBot, []string{"bot: turn 1: you said hello"}},
-		{func() Result { return h.say("s", "can I talk to an adviser") }, StateQueued, []string{"bot: I'll find you an adviser."}},
-		{func() Result { return h.say("s", "hello?") }, StateQueued, []string{"system: " + TextQueued}},
+		{func() Result { return h.say("s", "can I talk to an adviser") }, StateQueued, []string{"bot: I'll find you an adviser.",
+			"system: " + h.svc.placeText(1, 0)}},
+		{func() Result { return h.say("s", "hello?") }, StateQueued, []string{"system: " + TextQueued + " You're number 1 in the queue."}},
 		{func() Result { return h.say("s", "I want to hurt myself") }, StateQueued, []string{"system: " + TextSafeguarding}},
 		{func() Result {
 			r, err := h.svc.Join(context.Background(), "test:s", "test", "Ann")
@@ -195,7 +196,7 @@ func TestConversationStates(t *testing.T) {
 				t.Fatal(err)
 			}
 			return r
-		}, StateWithAdviser, nil},
+		}, StateWithAdviser, []string{"system: You're now talking with Ann, a careers adviser."}},
 		{func() Result { return h.say("s", "are you there") }, StateWithAdviser, nil},
 		{func() Result {
 			r, err := h.svc.AdviserSay(context.Background(), "test:s", "test", "Hi, I'm Ann, a careers adviser. Email me at ann@example.org")
@@ -246,7 +247,7 @@ func TestSafeguardingGateRunsFirst(t *testing.T) {
 	if r.State != StateQueued {
 		t.Errorf("state %s, want queued", r.State)
 	}
-	if got := texts(r.Replies()); len(got) != 1 || got[0] != "system: "+TextSafeguarding {
+	if got := texts(r.Replies()); len(got) != 2 || got[0] != "system: "+TextSafeguarding || !strings.Contains(got[1], "first in line") {
 		t.Errorf("replies %q", got)
 	}
 	if !r.Events[0].Safeguarding {
@@ -582,12 +583,12 @@ func TestHandoffTimeout(t *testing.T) {
 	h.say("t", "adviser please")
 	h.say("u", "I want to hurt myself")
 	now.Add(int64(10 * time.Minute))
-	if r := h.say("t", "hello?"); r.State != StateQueued || r.Replies()[0].Text != TextQueued {
+	if r := h.say("t", "hello?"); r.State != StateQueued || r.Replies()[0].Text != TextQueued+" You're number 2 in the queue." {
 		t.Errorf("before the timeout: %s %q", r.State, texts(r.Replies()))
 	}
 	now.Add(int64(25 * time.Minute))
 	r := h.say("t", "hello?")
-	if got := texts(r.Replies()); r.State != StateBot || len(got) != 2 || got[0] != "system: "+TextNoAdviser || !strings.HasPrefix(got[1], "bot: ") {
+	if got := texts(r.Replies()); r.State != StateBot || len(got) != 2 || !strings.HasPrefix(got[0], "system: Sorry, no careers adviser was free in time") || !strings.HasPrefix(got[1], "bot: ") {
 		t.Errorf("after the timeout: %s %q", r.State, got)
 	}
 	// A safeguarding conversation waits for a person however long it takes.

@@ -32,6 +32,8 @@ type Conversation struct {
 	// Flagged is set once the safeguarding gate flagged a message; such a conversation
 	// waits for an adviser however long it takes.
 	Flagged bool `json:"flagged,omitempty"`
+	// Handoff is the advisers' side of the conversation (bot/handoff.go).
+	Handoff HandoffInfo `json:"handoff,omitzero"`
 }
 
 // StateStore keeps conversation state.
@@ -176,6 +178,9 @@ func NewSQLiteStorage(ctx context.Context, db *transcripts.SQLite) (*SQLiteStora
 		return nil, fmt.Errorf("bot: create tables: %w", err)
 	}
 	s := &SQLiteStorage{SQLite: db}
+	if err := s.initHandoffTables(ctx); err != nil {
+		return nil, err
+	}
 	r := db.ReadDB()
 	var err error
 	prep := func(d *sql.DB, q string) *sql.Stmt {
@@ -238,6 +243,9 @@ func eraseTx(tx *transcripts.Tx, key string) error {
 	}
 	if _, err := tx.SQL().ExecContext(ctx, `DELETE FROM deliveries WHERE conversation=?`, key); err != nil {
 		return fmt.Errorf("bot: erase deliveries: %w", err)
+	}
+	if _, err := tx.SQL().ExecContext(ctx, `DELETE FROM escalations WHERE conversation=?`, key); err != nil {
+		return fmt.Errorf("bot: erase escalations: %w", err)
 	}
 	return nil
 }
@@ -320,6 +328,9 @@ func (s *SQLiteStorage) Prune(ctx context.Context, cutoff, dedupCutoff time.Time
 		}
 		if _, err := q.ExecContext(ctx, `DELETE FROM outbox WHERE status=2 AND created < ?`, cutoff.UnixMicro()); err != nil {
 			return fmt.Errorf("bot: prune outbox: %w", err)
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM escalations WHERE created < ?`, cutoff.UnixMicro()); err != nil {
+			return fmt.Errorf("bot: prune escalations: %w", err)
 		}
 		return nil
 	})

@@ -36,15 +36,22 @@ type ExportedEvent struct {
 	Handoff      bool      `json:"handoff,omitempty"`
 	Safeguarding bool      `json:"safeguarding,omitempty"`
 	Feedback     string    `json:"feedback,omitempty"`
+	// Action is an action event's details (a handoff transition or an adviser's
+	// action: trigger, adviser, outcome, wait); JSON lines only.
+	Action json.RawMessage `json:"action,omitempty"`
 }
 
 // Anonymised returns the exported form of e.
 func Anonymised(e Event, salt string) ExportedEvent {
-	return ExportedEvent{
+	x := ExportedEvent{
 		Conversation: Anonymise(e.Conversation, salt), Seq: e.Seq, Channel: e.Channel, Kind: e.Kind,
 		Time: e.Time.UTC(), Text: e.Text, Intent: e.Intent, Rule: e.Rule, Sources: e.Sources,
 		Handoff: e.Handoff, Safeguarding: e.Safeguarding, Feedback: e.Feedback,
 	}
+	if e.Kind == KindAction && json.Valid(e.Payload) {
+		x.Action = json.RawMessage(e.Payload)
+	}
+	return x
 }
 
 // ExportWriter writes anonymised events as JSON lines or CSV.

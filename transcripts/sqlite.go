@@ -5,11 +5,14 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -238,7 +241,7 @@ func (t *Tx) Append(e Event) (Event, error) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
-	if e.Kind == KindUser || e.Kind == KindAdviser {
+	if e.Kind == KindUser || e.Kind == KindAdviser || e.Kind == KindNote {
 		e.Text = t.s.redact.Redact(e.Text)
 	}
 	last, err := t.lastSeq(e.Conversation)
@@ -615,8 +618,100 @@ func (s *SQLite) Stats(ctx context.Context, since time.Time) (Stats, error) {
 	if err := rows.Err(); err != nil {
 		return Stats{}, fmt.Errorf("transcripts: stats: %w", err)
 	}
+	if st.Handoffs, err = s.handoffStats(ctx, from); err != nil {
+		return Stats{}, err
+	}
 	st.finish(understood)
 	return st, nil
+}
+
+// handoffStats reads the handoff action events (kind "action"; Intent is the action,
+// Payload its details).
+func (s *SQLite) handoffStats(ctx context.Context, from int64) (HandoffStats, error) {
+	h := HandoffStats{ByTrigger: map[string]int{}, ResolvedByOutcome: map[string]int{}}
+	rows, err := s.read.QueryContext(ctx, `SELECT intent, payload FROM events WHERE time >= ? AND kind='action'`, from)
+	if err != nil {
+		return h, fmt.Errorf("transcripts: handoff stats: %w", err)
+	}
+	defer rows.Close()
+	var waits []int64
+	for rows.Next() {
+		var action string
+		var payload []byte
+		if err := rows.Scan(&action, &payload); err != nil {
+			return h, fmt.Errorf("transcripts: handoff stats: %w", err)
+		}
+		var a struct {
+			Trigger    string `json:"trigger"`
+			Outcome    string `json:"outcome"`
+			WaitMS     int64  `json:"wait_ms"`
+			From       string `json:"from"`
+			OutOfHours bool   `json:"out_of_hours"`
+		}
+		json.Unmarshal(payload, &a)
+		switch action {
+		case "queued":
+			h.ByTrigger[a.Trigger]++
+		case "out_of_hours":
+			h.OutOfHours++
+		case "claimed":
+			if a.From == "queued" {
+				h.Claimed++
+				waits = append(waits, a.WaitMS)
+			}
+		case "cancelled":
+			h.Abandoned++
+		case "expired":
+			h.Expired++
+		case "resolved":
+			h.ResolvedByOutcome[a.Outcome]++
+		case "message_left":
+			h.MessagesLeft++
+			if a.OutOfHours {
+				h.MessagesLeftOutOfHours++
+			}
+		case "message_answered":
+			h.MessagesAnswered++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return h, fmt.Errorf("transcripts: handoff stats: %w", err)
+	}
+	sort.Slice(waits, func(i, j int) bool { return waits[i] < waits[j] })
+	h.WaitP50MS, h.WaitP90MS = percentile(waits, 0.5), percentile(waits, 0.9)
+	return h, nil
+}
+
+// percentile is the nearest-rank percentile of sorted values (0 when empty).
+func percentile(sorted []int64, p float64) int64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(p*float64(len(sorted)))) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// HandoffStats are the advisers' KPIs.
+type HandoffStats struct {
+	// ByTrigger counts conversations queued for an adviser by why: user, rule,
+	// misunderstood, safeguarding (transfers and requeues are not new handoffs).
+	ByTrigger map[string]int `json:"by_trigger"`
+	// Claimed counts claims from the queue; WaitP50MS and WaitP90MS are their waits.
+	Claimed   int   `json:"claimed"`
+	WaitP50MS int64 `json:"wait_p50_ms"`
+	WaitP90MS int64 `json:"wait_p90_ms"`
+	// Abandoned left the queue themselves ("never mind"); Expired waited too long.
+	Abandoned int `json:"abandoned"`
+	Expired   int `json:"expired"`
+	// ResolvedByOutcome counts resolutions by their outcome tag.
+	ResolvedByOutcome map[string]int `json:"resolved_by_outcome"`
+	// OutOfHours counts requests for an adviser out of office hours; MessagesLeft the
+	// messages left for advisers (MessagesLeftOutOfHours of them out of hours);
+	// MessagesAnswered the conversations whose left messages an adviser answered.
+	OutOfHours             int `json:"out_of_hours"`
+	MessagesLeft           int `json:"messages_left"`
+	MessagesLeftOutOfHours int `json:"messages_left_out_of_hours"`
+	MessagesAnswered       int `json:"messages_answered"`
 }
 
 // Stats are the KPIs a careers service reads.
@@ -634,6 +729,7 @@ type Stats struct {
 	FeedbackYes       int            `json:"feedback_yes"`
 	FeedbackNo        int            `json:"feedback_no"`
 	HelpfulRate       float64        `json:"helpful_rate"` // yes / (yes + no)
+	Handoffs          HandoffStats   `json:"handoffs"`
 }
 
 func (st *Stats) finish(understood int) {

@@ -18,7 +18,16 @@ const (
 	KindBot     = "bot"
 	KindAdviser = "adviser"
 	KindSystem  = "system"
+	// KindAction is a handoff transition or an adviser's action (who, what, when in
+	// Payload); KindNote is an adviser's private note. Neither is shown to the young person.
+	KindAction = "action"
+	KindNote   = "note"
 )
+
+// VisibleToUser says whether the young person sees events of a kind.
+func VisibleToUser(kind string) bool {
+	return kind != KindAction && kind != KindNote
+}
 
 // Event is one thing said or done in a conversation. Text is already redacted.
 type Event struct {

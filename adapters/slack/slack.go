@@ -78,6 +78,10 @@ type Options struct {
 	Logger             *slog.Logger
 	// DedupSize is how many recent event ids are remembered; default 1024.
 	DedupSize int
+	// AdviserChannel, with Advisers, is a channel id where escalations are posted
+	// for advisers to claim, answer in the thread, resolve or release (advisers.go).
+	AdviserChannel string
+	Advisers       AdviserService
 }
 
 // Adapter is the Slack channel. Build it with New.
@@ -98,6 +102,8 @@ type Adapter struct {
 	progress partial.Progress // parts of each outbound message already delivered
 
 	charts *chartCache
+
+	desk *desk // the adviser channel, nil without one
 }
 
 // New checks the bot token with auth.test and returns the adapter.
@@ -163,6 +169,12 @@ func New(ctx context.Context, o Options) (*Adapter, error) {
 	a := &Adapter{opts: o, api: api, log: o.Logger.With("channel", Name), botID: auth.UserID, seen: seen.New(o.DedupSize),
 		threads: map[string]bool{}, charts: newChartCache(256),
 		mention: regexp.MustCompile(`<@` + regexp.QuoteMeta(auth.UserID) + `(\|[^>]*)?>`)}
+	if o.AdviserChannel != "" {
+		if o.Advisers == nil {
+			return nil, errors.New("slack: an adviser channel needs the service (Options.Advisers)")
+		}
+		a.desk = newDesk(a, o.AdviserChannel, o.Advisers)
+	}
 	return a, nil
 }
 
@@ -194,6 +206,12 @@ func (a *Adapter) handler() bot.Handler {
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.setHandler(h)
 	defer a.setHandler(nil)
+	if a.desk != nil {
+		dctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); a.desk.run(dctx) }()
+		defer func() { cancel(); <-done }()
+	}
 	if a.opts.AppToken == "" {
 		<-ctx.Done()
 		return nil
@@ -300,6 +318,10 @@ func (a *Adapter) deliverEvent(ctx context.Context, h bot.Handler, e slackevents
 		return nil
 	}
 	if cb.EventID != "" && a.seen.Has(cb.EventID) {
+		return nil
+	}
+	if me, ok := e.InnerEvent.Data.(*slackevents.MessageEvent); ok && a.desk != nil && a.desk.message(ctx, me) {
+		a.seen.Add(cb.EventID)
 		return nil
 	}
 	m, ok := a.eventMessage(e.InnerEvent)
@@ -435,6 +457,10 @@ func (a *Adapter) deliverInteraction(ctx context.Context, h bot.Handler, cb slac
 	act := cb.ActionCallback.BlockActions[0]
 	id := "action:" + cb.Channel.ID + ":" + cb.User.ID + ":" + act.ActionTs
 	if a.seen.Has(id) {
+		return nil
+	}
+	if a.desk != nil && a.desk.interaction(ctx, cb, act) {
+		a.seen.Add(id)
 		return nil
 	}
 	thread := cb.Message.ThreadTimestamp

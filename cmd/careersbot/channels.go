@@ -17,6 +17,9 @@ import (
 // channelDeps is what a channel adapter may need from the service when it is built.
 type channelDeps struct {
 	Logger *slog.Logger
+	// Service is the running service, for channels that act for advisers (nil in
+	// config checks).
+	Service *bot.Service
 }
 
 // channelFactory builds one optional chat channel (Telegram, Slack, Discord...).
@@ -64,6 +67,8 @@ type slackConfig struct {
 	InteractivityPath string `yaml:"interactivity_path"`
 	APIURL            string `yaml:"api_url"`
 	PublicURL         string `yaml:"public_url"`
+	// AdviserChannel is a channel id (C...) where escalations are posted for advisers.
+	AdviserChannel string `yaml:"adviser_channel"`
 }
 
 // discordConfig is channels.discord; env CAREERSBOT_DISCORD_TOKEN.
@@ -123,11 +128,19 @@ func buildSlack(node *yaml.Node, getenv func(string) string, deps channelDeps) (
 	defer cancel()
 	a, err := slack.New(ctx, slack.Options{BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
 		EventsPath: c.EventsPath, InteractivityPath: c.InteractivityPath, APIURL: c.APIURL, PublicURL: c.PublicURL,
-		Logger: deps.Logger})
+		Logger: deps.Logger, AdviserChannel: c.AdviserChannel, Advisers: slackAdvisers(deps.Service)})
 	if err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// slackAdvisers is the service as the Slack adviser channel sees it (nil without one).
+func slackAdvisers(s *bot.Service) slack.AdviserService {
+	if s == nil {
+		return nil
+	}
+	return s
 }
 
 func buildDiscord(node *yaml.Node, getenv func(string) string, deps channelDeps) (bot.Adapter, error) {

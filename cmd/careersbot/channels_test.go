@@ -179,18 +179,20 @@ func TestTelegramThroughService(t *testing.T) {
 	// The platform refuses the next reply (429 with retry_after): the service's outbox
 	// retries after it and the reply still arrives, once.
 	srv.Fail("sendMessage", telegramtest.Failure{Code: 429, RetryAfter: 1})
+	// The handoff answers twice: the engine's reply, then the place in the queue.
 	srv.SendText(42, "/adviser")
-	got, err := srv.WaitCalls(waitFor(t), n+1, "sendMessage")
+	got, err := srv.WaitCalls(waitFor(t), n+2, "sendMessage")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("adviser: %s", got[len(got)-1].Params["text"])
-	if !strings.Contains(strings.ToLower(got[len(got)-1].Params["text"]), "adviser") {
-		t.Fatalf("handoff answer %q", got[len(got)-1].Params["text"])
+	reply, place := got[len(got)-2].Params["text"], got[len(got)-1].Params["text"]
+	t.Logf("adviser: %s\nplace: %s", reply, place)
+	if !strings.Contains(strings.ToLower(reply), "adviser") || !strings.Contains(place, "in the queue") {
+		t.Fatalf("handoff answers %q, %q", reply, place)
 	}
 	time.Sleep(200 * time.Millisecond)
-	if all := srv.Calls("sendMessage", "sendPhoto"); len(all) != n+1 {
-		t.Fatalf("%d messages after the retried reply, want %d", len(all), n+1)
+	if all := srv.Calls("sendMessage", "sendPhoto"); len(all) != n+2 {
+		t.Fatalf("%d messages after the retried reply, want %d", len(all), n+2)
 	}
 }
 

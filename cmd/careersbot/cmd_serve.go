@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/careersbot/careersbot/adapters/console"
 	"github.com/careersbot/careersbot/adapters/webchat"
 	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/dialog"
@@ -126,6 +127,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		Retention:       time.Duration(cfg.Transcripts.Retention),
 		DedupWindow:     time.Duration(cfg.Transcripts.DedupWindow),
 		HandoffTimeout:  time.Duration(cfg.Advisers.HandoffTimeout),
+		Handoff:         bot.HandoffOptions{Hours: cfg.Advisers.hours, Outcomes: cfg.Advisers.Outcomes},
 	})
 	ho := bot.HTTPOptions{
 		AllowedOrigins:    cfg.Server.AllowedOrigins,
@@ -133,6 +135,8 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		ConversationLimit: cfg.Server.RateLimits.PerConversation,
 		AdminToken:        cfg.Admin.Token,
 		TrustProxy:        cfg.Server.TrustProxy,
+		APIKeys:           store,
+		OpenREST:          cfg.REST.Open,
 		Ready: func(ctx context.Context) error {
 			if s.engine == nil {
 				return errors.New("engine not loaded")
@@ -143,6 +147,9 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 			return map[string]any{"lmi": be.health(ctx, cfg.LMI.Backend)}
 		},
 	}
+	if cfg.REST.Open {
+		log.Warn("rest.open is set: any client can use any REST conversation without an API key; for local development only")
+	}
 	if tw.noRateLimits {
 		ho.IPLimit, ho.ConversationLimit = bot.RateLimit{}, bot.RateLimit{}
 	}
@@ -152,6 +159,13 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		store.Close()
 		return nil, fmt.Errorf("lmi api: %w", err)
 	}
+	con, err := console.New(console.Options{Service: s.svc, Store: store, AdminToken: cfg.Admin.Token,
+		Idle: time.Duration(cfg.Advisers.SessionIdle), TrustProxy: cfg.Server.TrustProxy, Logger: log.With("part", "console")})
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	con.Mount(s.mux)
 
 	wc, err := webchat.New(webchat.Options{
 		Title:           cfg.Webchat.Title,
@@ -160,7 +174,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		AllowedOrigins:  cfg.Server.AllowedOrigins,
 		MaxMessageBytes: cfg.Server.MaxMessageBytes*6 + 1024,
 		Logger:          log.With("channel", webchat.ChannelName),
-	}, store)
+	}, bot.VisibleHistory{Store: store})
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("webchat: %w", err)
@@ -172,7 +186,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 			if n, ok := cfg.Channels[f.name]; ok {
 				node = &n
 			}
-			a, err := f.build(node, getenv, channelDeps{Logger: log.With("channel", f.name)})
+			a, err := f.build(node, getenv, channelDeps{Logger: log.With("channel", f.name), Service: s.svc})
 			if err != nil {
 				store.Close()
 				where := cfg.file

@@ -31,6 +31,7 @@ type serveConfig struct {
 	Log         logConfig            `yaml:"log"`
 	Webchat     webchatConfig        `yaml:"webchat"`
 	Advisers    advisersConfig       `yaml:"advisers"`
+	REST        restConfig           `yaml:"rest"`
 	Channels    map[string]yaml.Node `yaml:"channels"`
 
 	file string // where it was read from, "" for none
@@ -92,6 +93,23 @@ type advisersConfig struct {
 	// HandoffTimeout gives a handed-off conversation back to the bot when no adviser
 	// joined in time (not for safeguarding). 0: wait for ever.
 	HandoffTimeout duration `yaml:"handoff_timeout"`
+	// TimeZone, OfficeHours (per weekday, "09:00-17:00"; days not named are closed;
+	// none at all: always open) and BankHolidays (dates) say when advisers work.
+	TimeZone     string            `yaml:"time_zone"`
+	OfficeHours  map[string]string `yaml:"office_hours"`
+	BankHolidays []string          `yaml:"bank_holidays"`
+	// Outcomes are the tags an adviser resolves a conversation with.
+	Outcomes []string `yaml:"outcomes"`
+	// SessionIdle logs an adviser out of the console after this long without a request.
+	SessionIdle duration `yaml:"session_idle"`
+
+	hours *bot.OfficeHours // parsed by finish
+}
+
+type restConfig struct {
+	// Open lets any client use any REST conversation without an API key (local
+	// development only; serve warns at start).
+	Open bool `yaml:"open"`
 }
 
 type webchatConfig struct {
@@ -135,6 +153,8 @@ func defaultServeConfig() serveConfig {
 	c.Log.Format = "text"
 	c.Log.Level = "info"
 	c.Advisers.HandoffTimeout = duration(30 * time.Minute)
+	c.Advisers.TimeZone = "Europe/London"
+	c.Advisers.SessionIdle = duration(30 * time.Minute)
 	c.Webchat.Title = "Careers chat"
 	c.Webchat.AgePrompt = "How old are you?"
 	return c
@@ -438,6 +458,14 @@ var serveEnv = []struct {
 	{"CAREERSBOT_LMIFORALL_KEY_ID", "lmi.lmiforall.key_id", func(c *serveConfig, v string) error { c.LMI.LMIForAll.KeyID = v; return nil }},
 	{"CAREERSBOT_LMIFORALL_SECRET", "lmi.lmiforall.secret", func(c *serveConfig, v string) error { c.LMI.LMIForAll.Secret = v; return nil }},
 	{"CAREERSBOT_ADMIN_TOKEN", "admin.token", func(c *serveConfig, v string) error { c.Admin.Token = v; return nil }},
+	{"CAREERSBOT_REST_OPEN", "rest.open", func(c *serveConfig, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("want true or false, got %q", v)
+		}
+		c.REST.Open = b
+		return nil
+	}},
 	{"CAREERSBOT_LOG_FORMAT", "log.format", func(c *serveConfig, v string) error { c.Log.Format = v; return nil }},
 	{"CAREERSBOT_LOG_LEVEL", "log.level", func(c *serveConfig, v string) error { c.Log.Level = v; return nil }},
 }
@@ -489,6 +517,20 @@ func (c *serveConfig) finish() error {
 	}
 	if c.Server.Addr == "" {
 		return fmt.Errorf("%s: server.addr is empty", where)
+	}
+	if len(c.Advisers.OfficeHours) > 0 || len(c.Advisers.BankHolidays) > 0 {
+		h, err := bot.ParseOfficeHours(c.Advisers.TimeZone, c.Advisers.OfficeHours, c.Advisers.BankHolidays)
+		if err != nil {
+			return fmt.Errorf("%s: advisers: %w", where, err)
+		}
+		c.Advisers.hours = h
+	} else if _, err := time.LoadLocation(c.Advisers.TimeZone); err != nil {
+		return fmt.Errorf("%s: advisers.time_zone: %w", where, err)
+	}
+	for _, o := range c.Advisers.Outcomes {
+		if strings.TrimSpace(o) == "" || strings.ContainsAny(o, " \t,") {
+			return fmt.Errorf("%s: advisers.outcomes: %q: want a tag like advice_given", where, o)
+		}
 	}
 	return c.LMI.finish(where)
 }

@@ -32,6 +32,8 @@ func commands() map[string]command {
 		"serve":       {"run the service (web chat, REST, enabled channels)", runServe},
 		"transcripts": {"export, erase and summarise transcripts", runTranscripts},
 		"bench":       {"load-test the service through the REST channel", runBench},
+		"apikeys":     {"add, list and revoke the REST channel's API keys", runAPIKeys},
+		"advisers":    {"add, list and disable adviser accounts, set passwords", runAdvisers},
 	}
 }
 

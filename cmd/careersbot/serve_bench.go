@@ -88,6 +88,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		cfg.DataDir = dir
 		cfg.LMI.SocVolume1 = "none"
 		cfg.Server.MaxQueue = 1024
+		cfg.REST.Open = true // the load generator is the only client
 		if err := cfg.finish(); err != nil {
 			return err
 		}

@@ -41,7 +41,7 @@ type serveProc struct {
 func startServe(t *testing.T, bin, dataDir string, extraEnv ...string) *serveProc {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir)
-	cmd.Env = append(os.Environ(), "CAREERSBOT_SOC_VOLUME1=none", "CAREERSBOT_LOG_FORMAT=json", "CAREERSBOT_CONFIG=")
+	cmd.Env = append(os.Environ(), "CAREERSBOT_SOC_VOLUME1=none", "CAREERSBOT_LOG_FORMAT=json", "CAREERSBOT_CONFIG=", "CAREERSBOT_REST_OPEN=true")
 	cmd.Env = append(cmd.Env, extraEnv...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

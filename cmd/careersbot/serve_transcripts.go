@@ -149,10 +149,32 @@ func printStats(w io.Writer, st transcripts.Stats) {
 		}
 		return names[i] < names[j]
 	})
+	hs := st.Handoffs
+	fmt.Fprintln(w, "handoffs by trigger:")
+	for _, k := range sortedKeys(hs.ByTrigger) {
+		fmt.Fprintf(w, "  %-14s %d\n", k, hs.ByTrigger[k])
+	}
+	fmt.Fprintf(w, "claimed from queue  %d (wait p50 %.1f min, p90 %.1f min)\n", hs.Claimed, float64(hs.WaitP50MS)/60000, float64(hs.WaitP90MS)/60000)
+	fmt.Fprintf(w, "abandoned in queue  %d\n", hs.Abandoned)
+	fmt.Fprintf(w, "expired in queue    %d\n", hs.Expired)
+	fmt.Fprintln(w, "resolved by outcome:")
+	for _, k := range sortedKeys(hs.ResolvedByOutcome) {
+		fmt.Fprintf(w, "  %-14s %d\n", k, hs.ResolvedByOutcome[k])
+	}
+	fmt.Fprintf(w, "out of hours        %d asked, %d messages left, %d answered\n", hs.OutOfHours, hs.MessagesLeftOutOfHours, hs.MessagesAnswered)
 	fmt.Fprintln(w, "intents:")
 	for _, k := range names {
 		fmt.Fprintf(w, "  %-14s %d\n", k, st.Intents[k])
 	}
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 var _ = flag.ErrHelp

@@ -43,6 +43,17 @@ type Post struct {
 	TS       string // the ts the fake gave the message
 }
 
+// Update is one chat.update of a message the bot posted.
+type Update struct {
+	Channel, TS, Text string
+	Blocks            json.RawMessage
+}
+
+// Ephemeral is one chat.postEphemeral: a message only User sees.
+type Ephemeral struct {
+	Channel, User, ThreadTS, Text string
+}
+
 // Failure scripts the answer to the next call of a Web API method.
 type Failure struct {
 	Code       int    // HTTP status: 429, 500...
@@ -60,6 +71,8 @@ type Server struct {
 
 	mu        sync.Mutex
 	posts     []Post
+	updates   []Update
+	ephemeral []Ephemeral
 	failures  map[string][]Failure
 	acks      []string
 	unacked   map[string][]byte // envelope id -> envelope
@@ -177,9 +190,81 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		writeJSON(w, 200, map[string]any{"ok": true, "channel": ch, "ts": ts,
 			"message": map[string]any{"type": "message", "text": r.Form.Get("text"), "user": BotUserID, "bot_id": BotID, "ts": ts}})
+	case "chat.update":
+		ch, ts := r.Form.Get("channel"), r.Form.Get("ts")
+		s.mu.Lock()
+		found := false
+		for i := range s.posts {
+			if s.posts[i].Channel == ch && s.posts[i].TS == ts {
+				found = true
+				s.posts[i].Text = r.Form.Get("text")
+				if b := r.Form.Get("blocks"); b != "" {
+					s.posts[i].Blocks = json.RawMessage(b)
+				}
+			}
+		}
+		if found {
+			s.updates = append(s.updates, Update{Channel: ch, TS: ts, Text: r.Form.Get("text"), Blocks: json.RawMessage(r.Form.Get("blocks"))})
+			s.signal()
+		}
+		s.mu.Unlock()
+		if !found {
+			writeJSON(w, 200, map[string]any{"ok": false, "error": "message_not_found"})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"ok": true, "channel": ch, "ts": ts, "text": r.Form.Get("text")})
+	case "chat.postEphemeral":
+		ch, user := r.Form.Get("channel"), r.Form.Get("user")
+		if ch == "" || user == "" {
+			writeJSON(w, 200, map[string]any{"ok": false, "error": "channel_not_found"})
+			return
+		}
+		s.mu.Lock()
+		s.tsCounter++
+		ts := fmt.Sprintf("1700000000.%06d", s.tsCounter)
+		s.ephemeral = append(s.ephemeral, Ephemeral{Channel: ch, User: user, ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("text")})
+		s.signal()
+		s.mu.Unlock()
+		writeJSON(w, 200, map[string]any{"ok": true, "message_ts": ts})
 	default:
 		writeJSON(w, 404, map[string]any{"ok": false, "error": "unknown_method"})
 	}
+}
+
+// Updates returns the chat.update calls that changed a posted message.
+func (s *Server) Updates() []Update {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Update(nil), s.updates...)
+}
+
+// WaitUpdates waits until at least n updates were made.
+func (s *Server) WaitUpdates(ctx context.Context, n int) ([]Update, error) {
+	return waitFor(ctx, s, func() ([]Update, bool) { u := s.Updates(); return u, len(u) >= n }, fmt.Sprintf("%d updates", n))
+}
+
+// Ephemerals returns the ephemeral messages posted.
+func (s *Server) Ephemerals() []Ephemeral {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Ephemeral(nil), s.ephemeral...)
+}
+
+// WaitEphemerals waits until at least n ephemeral messages were posted.
+func (s *Server) WaitEphemerals(ctx context.Context, n int) ([]Ephemeral, error) {
+	return waitFor(ctx, s, func() ([]Ephemeral, bool) { e := s.Ephemerals(); return e, len(e) >= n }, fmt.Sprintf("%d ephemeral messages", n))
+}
+
+// WaitPost waits for a post that ok accepts and returns it.
+func (s *Server) WaitPost(ctx context.Context, what string, ok func(Post) bool) (Post, error) {
+	return waitFor(ctx, s, func() (Post, bool) {
+		for _, p := range s.Posts() {
+			if ok(p) {
+				return p, true
+			}
+		}
+		return Post{}, false
+	}, what)
 }
 
 // Fail scripts the next calls of a Web API method to fail, in order.
