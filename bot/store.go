@@ -32,6 +32,9 @@ type Conversation struct {
 	// Flagged is set once the safeguarding gate flagged a message; such a conversation
 	// waits for an adviser however long it takes.
 	Flagged bool `json:"flagged,omitempty"`
+	// Version is the storage's fencing token for the conversation (how many turns were
+	// committed), set when it is loaded; not part of the stored state. See Turn.Version.
+	Version int64 `json:"-"`
 }
 
 // StateStore keeps conversation state.
@@ -96,6 +99,11 @@ type Turn struct {
 	Erase        bool
 	Events       []TurnEvent
 	Conversation *Conversation // saved when not nil
+	// Version is the Conversation.Version the turn was computed from. A storage shared
+	// by several instances refuses the turn with ErrConflict when the conversation was
+	// changed since (and sets Version to the new one on success); SQLite, owned by one
+	// process, ignores it.
+	Version int64
 }
 
 // Storage is everything the service stores. The SQLite implementation is the first.
