@@ -60,7 +60,7 @@ func resolveServeConfig(f serveFlags, getenv func(string) string) (serveConfig, 
 	}
 	if f.dataDir != "" {
 		cfg.DataDir = f.dataDir
-		if getenv("CAREERSBOT_DB_PATH") == "" && getenv("CAREERSBOT_DB_DSN") == "" {
+		if getenv("CAREERSBOT_DB_PATH") == "" && getenv("CAREERSBOT_DB_DSN") == "" && cfg.Storage.Driver != "postgres" {
 			cfg.Storage.Path, cfg.Storage.DSN = "", ""
 		}
 	}
@@ -81,7 +81,8 @@ func newLogger(cfg logConfig, w io.Writer) *slog.Logger {
 type server struct {
 	cfg      serveConfig
 	log      *slog.Logger
-	store    *bot.SQLiteStorage
+	store    serveStorage
+	bus      serveBus
 	svc      *bot.Service
 	engine   *dialog.Engine
 	mux      *http.ServeMux
@@ -104,17 +105,23 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 	if err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
-	store, err := bot.OpenSQLiteStorage(ctx, cfg.Storage.Path)
+	store, err := openStorage(ctx, cfg, cfg.Storage.Migrate)
 	if err != nil {
 		return nil, err
 	}
-	s := &server{cfg: cfg, log: log, store: store, engine: eng, mux: http.NewServeMux()}
+	bus, err := openBus(cfg, log)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	s := &server{cfg: cfg, log: log, store: store, bus: bus, engine: eng, mux: http.NewServeMux()}
 	var responder bot.Responder = eng
 	if tw.responder != nil {
 		responder = tw.responder
 	}
 	s.svc = bot.New(store, responder, bot.Options{
 		Logger:          log,
+		Bus:             bus.bus,
 		MaxMessageBytes: cfg.Server.MaxMessageBytes,
 		MaxQueue:        cfg.Server.MaxQueue,
 		Retention:       time.Duration(cfg.Transcripts.Retention),
@@ -148,10 +155,15 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		Logger:          log.With("channel", webchat.ChannelName),
 	}, store)
 	if err != nil {
-		store.Close()
+		s.closeStorage()
 		return nil, fmt.Errorf("webchat: %w", err)
 	}
-	s.add(wc)
+	relayed, err := bus.relay(wc)
+	if err != nil {
+		s.closeStorage()
+		return nil, fmt.Errorf("webchat: %w", err)
+	}
+	s.add(relayed)
 	if !tw.noChannels {
 		for _, f := range channelFactories() {
 			var node *yaml.Node
@@ -160,7 +172,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 			}
 			a, err := f.build(node, getenv, channelDeps{Logger: log.With("channel", f.name)})
 			if err != nil {
-				store.Close()
+				s.closeStorage()
 				where := cfg.file
 				if where == "" {
 					where = "environment"
@@ -240,10 +252,20 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 	if err := s.svc.Close(sctx); err != nil {
 		s.log.Warn("service shutdown", "err", err)
 	}
-	if err := s.store.Close(); err != nil && runErr == nil {
+	if err := s.closeStorage(); err != nil && runErr == nil {
 		runErr = err
 	}
 	return runErr
+}
+
+// closeStorage closes the bus and the database.
+func (s *server) closeStorage() error {
+	if s.bus.close != nil {
+		if err := s.bus.close(); err != nil {
+			s.log.Warn("bus close", "err", err)
+		}
+	}
+	return s.store.Close()
 }
 
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -265,7 +287,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
-		s.store.Close()
+		s.closeStorage()
 		return fmt.Errorf("listen: %w", err)
 	}
 	addr := ln.Addr().(*net.TCPAddr)
@@ -274,6 +296,6 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		host = "localhost"
 	}
 	fmt.Fprintf(stdout, "careersbot listening on http://%s\n", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
-	log.Info("serving", "addr", ln.Addr().String(), "db", cfg.Storage.Path, "channels", len(s.adapters))
+	log.Info("serving", "addr", ln.Addr().String(), "db", storageName(cfg), "bus", cfg.Bus.Driver, "channels", len(s.adapters))
 	return s.run(ctx, ln)
 }

@@ -32,6 +32,7 @@ func commands() map[string]command {
 		"serve":       {"run the service (web chat, REST, enabled channels)", runServe},
 		"transcripts": {"export, erase and summarise transcripts", runTranscripts},
 		"bench":       {"load-test the service through the REST channel", runBench},
+		"db":          {"PostgreSQL schema: migrate, status", runDB},
 	}
 }
 

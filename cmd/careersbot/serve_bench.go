@@ -106,7 +106,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			s.store.Close()
+			s.closeStorage()
 			return err
 		}
 		sctx, stop := context.WithCancel(ctx)

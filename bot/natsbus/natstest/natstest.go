@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -66,6 +67,7 @@ func (s *Server) Restart() {
 	}
 	for attempt := 0; attempt < 50; attempt++ {
 		cmd := exec.Command(s.bin, "-a", "127.0.0.1", "-p", fmt.Sprint(s.port))
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the test
 		out, err := cmd.StderrPipe()
 		if err != nil {
 			s.t.Fatal(err)
