@@ -29,3 +29,17 @@ func (s *Service) runJob(l *lane, j *job) (Result, error) {
 		s.log.Debug("conversation changed by another instance; running again", "conversation", l.key, "attempt", attempt+1)
 	}
 }
+
+// SharedStorage is a Storage several instances use at once (PostgreSQL). The service
+// then loads a conversation's state for every turn instead of trusting its lane's
+// cache, which another instance may have made stale: one read instead of a refused
+// commit and a second run of the engine. Commit still refuses a turn that raced.
+type SharedStorage interface {
+	Storage
+	SharedByInstances()
+}
+
+func sharedByInstances(st Storage) bool {
+	_, ok := st.(SharedStorage)
+	return ok
+}

@@ -404,7 +404,7 @@ func (s *Service) runLane(l *lane) {
 }
 
 func (s *Service) loadConv(ctx context.Context, l *lane, channel string) (Conversation, error) {
-	if l.conv != nil {
+	if l.conv != nil && !sharedByInstances(s.store) {
 		return *l.conv, nil
 	}
 	c, ok, err := s.store.Conversation(ctx, l.key)

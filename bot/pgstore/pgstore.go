@@ -52,9 +52,12 @@ type Store struct {
 }
 
 var (
-	_ bot.Storage       = (*Store)(nil)
+	_ bot.SharedStorage = (*Store)(nil)
 	_ transcripts.Store = (*Store)(nil)
 )
+
+// SharedByInstances marks the store as shared by several instances (bot.SharedStorage).
+func (s *Store) SharedByInstances() {}
 
 // Open connects to the database at dsn (a postgres:// URL or key=value string) and,
 // with opts.Migrate, brings its schema up to date. It fails when the schema is older

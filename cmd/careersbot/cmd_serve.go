@@ -128,6 +128,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		DedupWindow:     time.Duration(cfg.Transcripts.DedupWindow),
 		HandoffTimeout:  time.Duration(cfg.Advisers.HandoffTimeout),
 	})
+	registerStorageMetrics(s.svc.Metrics(), store)
 	ho := bot.HTTPOptions{
 		AllowedOrigins:    cfg.Server.AllowedOrigins,
 		IPLimit:           cfg.Server.RateLimits.PerIP,

@@ -474,7 +474,7 @@ channels:
 			if u.Kind != transcripts.KindUser || u.Text != m.text {
 				t.Fatalf("update %d: first event %+v, want the user's %q", m.update, u, m.text)
 			}
-			for _, e := range evs[d.FirstSeq : d.LastSeq] {
+			for _, e := range evs[d.FirstSeq:d.LastSeq] {
 				if e.Kind == transcripts.KindUser {
 					t.Fatalf("update %d: its events hold another user message", m.update)
 				}

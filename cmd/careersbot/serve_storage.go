@@ -11,6 +11,7 @@ import (
 	"github.com/careersbot/careersbot/bot/natsbus"
 	"github.com/careersbot/careersbot/bot/pgstore"
 	"github.com/careersbot/careersbot/transcripts"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // serveStorage is what serve and the transcript tools need from a storage: SQLite
@@ -43,6 +44,18 @@ func pgOptions(cfg serveConfig, migrate bool) pgstore.Options {
 		ClaimLease:      time.Duration(cfg.Storage.Pool.OutboxLease),
 		Migrate:         migrate,
 	}
+}
+
+// registerStorageMetrics adds careersbot_postgres_round_trips_total when the storage
+// counts its round trips (PostgreSQL).
+func registerStorageMetrics(m *bot.Metrics, store serveStorage) {
+	rt, ok := store.(interface{ RoundTrips() int64 })
+	if !ok {
+		return
+	}
+	m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "careersbot_postgres_round_trips_total", Help: "Queries and batches sent to PostgreSQL (one network round trip each).",
+	}, func() float64 { return float64(rt.RoundTrips()) }))
 }
 
 // storageName says where the data is, for logs (a DSN's password hidden).
