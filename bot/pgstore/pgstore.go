@@ -52,8 +52,9 @@ type Store struct {
 }
 
 var (
-	_ bot.SharedStorage = (*Store)(nil)
-	_ transcripts.Store = (*Store)(nil)
+	_ bot.SharedStorage  = (*Store)(nil)
+	_ bot.OutboxReleaser = (*Store)(nil)
+	_ transcripts.Store  = (*Store)(nil)
 )
 
 // SharedByInstances marks the store as shared by several instances (bot.SharedStorage).
@@ -523,6 +524,14 @@ func (s *Store) MarkOutbox(ctx context.Context, results []bot.OutboxResult) erro
 	// A batch runs as one implicit transaction.
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("pgstore: mark outbox: %w", err)
+	}
+	return nil
+}
+
+// ReleaseOutbox implements bot.OutboxReleaser: the claims on ids end now.
+func (s *Store) ReleaseOutbox(ctx context.Context, ids []int64) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE outbox SET claimed_until = 0 WHERE id = ANY($1) AND status = 0`, ids); err != nil {
+		return fmt.Errorf("pgstore: release outbox: %w", err)
 	}
 	return nil
 }

@@ -44,6 +44,7 @@ func Run(t *testing.T, o Opener) {
 		{"FencingRefusesStaleTurn", true, testFencing},
 		{"ConcurrentInstances", true, testConcurrentInstances},
 		{"OutboxClaimedOnce", true, testOutboxClaimedOnce},
+		{"OutboxRelease", true, testOutboxRelease},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -557,5 +558,31 @@ func testOutboxClaimedOnce(t *testing.T, o Opener) {
 		if fmt.Sprint(got[k]) != "[2 4 6 8 10]" {
 			t.Errorf("%s handed out %v, want [2 4 6 8 10] once each in order", k, got[k])
 		}
+	}
+}
+
+// testOutboxRelease: a claimed item is not handed out again until it is released (or
+// its lease ends); released, it is due at once.
+func testOutboxRelease(t *testing.T, o Opener) {
+	s := o.Open(t)
+	r, ok := s.(bot.OutboxReleaser)
+	if !ok {
+		t.Skip("the outbox does not claim")
+	}
+	ctx := ctxT(t)
+	say(t, s, "test:rel", "", "a", 1, true)
+	now := time.Now().Add(time.Second)
+	items, err := s.DueOutbox(ctx, now, 10)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("first claim: %v %v", items, err)
+	}
+	if again, _ := s.DueOutbox(ctx, now, 10); len(again) != 0 {
+		t.Fatalf("a claimed item was handed out again: %+v", again)
+	}
+	if err := r.ReleaseOutbox(ctx, []int64{items[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.DueOutbox(ctx, now, 10); len(again) != 1 || again[0].ID != items[0].ID {
+		t.Fatalf("after release: %+v, want the item again", again)
 	}
 }
