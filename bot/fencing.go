@@ -20,7 +20,7 @@ const maxConflictRetries = 16
 // delivery that instance recorded, and the engine answers from the newest state.
 func (s *Service) runJob(l *lane, j *job) (Result, error) {
 	for attempt := 0; ; attempt++ {
-		res, err := s.runJobOnce(l, j)
+		res, err := s.runJobOnce(l, j, attempt)
 		if !errors.Is(err, ErrConflict) || attempt >= maxConflictRetries {
 			return res, err
 		}
@@ -42,4 +42,13 @@ type SharedStorage interface {
 func sharedByInstances(st Storage) bool {
 	_, ok := st.(SharedStorage)
 	return ok
+}
+
+// checkDeliveredFirst says whether a delivery's record is read before its turn runs. A
+// shared storage refuses the commit of a delivery already recorded (ErrConflict), so
+// there the first attempt saves the read (two round trips a message: load, commit) and
+// a redelivery is recognised on the retry, at the cost of running the engine once for
+// nothing.
+func checkDeliveredFirst(st Storage, attempt int) bool {
+	return attempt > 0 || !sharedByInstances(st)
 }

@@ -418,7 +418,7 @@ func (s *Service) loadConv(ctx context.Context, l *lane, channel string) (Conver
 	return c, nil
 }
 
-func (s *Service) runJobOnce(l *lane, j *job) (Result, error) {
+func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 	// Once started, a job runs to its end: its writes must not stop half way.
 	ctx := context.WithoutCancel(j.ctx)
 	channel := j.msg.Channel
@@ -438,7 +438,7 @@ func (s *Service) runJobOnce(l *lane, j *job) (Result, error) {
 		}
 	} else {
 		m := j.msg
-		if m.ID != "" {
+		if m.ID != "" && checkDeliveredFirst(s.store, attempt) {
 			d, ok, err := s.store.Delivered(ctx, m.Channel, m.ID)
 			if err != nil {
 				return Result{}, err
