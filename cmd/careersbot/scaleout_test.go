@@ -485,10 +485,20 @@ channels:
 		if len(got) < len(replies) {
 			t.Fatalf("%s: Telegram got %d messages for %d replies", key, len(got), len(replies))
 		}
-		if extra := len(got) - len(replies); extra > 0 {
-			duplicates += extra
-			t.Logf("%s: %d replies, Telegram got %d: %q", key, len(replies), len(got), got)
+		// A repeat can only be the same outbox item sent again at once (an instance
+		// killed between Telegram taking it and recording it): collapsed, what Telegram
+		// got is one message per reply. (The load never asks one question twice in a row,
+		// so no two consecutive replies are the same.)
+		collapsed := 0
+		for i := range got {
+			if i == 0 || got[i] != got[i-1] {
+				collapsed++
+			}
 		}
+		if collapsed != len(replies) {
+			t.Fatalf("%s: %d replies, Telegram got %d distinct in a row: %q", key, len(replies), collapsed, got)
+		}
+		duplicates += len(got) - collapsed
 		// Context kept: the engine's state counted every turn.
 		conv, ok, err := st.Conversation(ctx, key)
 		if err != nil || !ok {
@@ -510,11 +520,10 @@ channels:
 			t.Fatalf("adviser note %d reached Telegram %d times, want once", k, n)
 		}
 	}
-	// A reply can be sent twice only when an instance died between Telegram taking it
-	// and the outbox recording it (Telegram has no idempotency key): the sends in flight
-	// at a kill, a few at most.
+	// Telegram has no idempotency key, so a kill repeats the sends it caught in flight:
+	// at most the 64 conversations an instance delivers to at once.
 	t.Logf("telegram duplicates: %d after %d kills", duplicates, kills.Load())
-	if duplicates > 3*int(kills.Load()) {
+	if duplicates > 64*int(kills.Load()) {
 		t.Fatalf("%d replies sent twice after %d kills", duplicates, kills.Load())
 	}
 
