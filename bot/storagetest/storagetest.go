@@ -41,6 +41,7 @@ func Run(t *testing.T, o Opener) {
 		{"OutboxOrder", false, testOutboxOrder},
 		{"OutboxRetryAndFail", false, testOutboxRetry},
 		{"Prune", false, testPrune},
+		{"ExportAndStats", false, testExportAndStats},
 		{"FencingRefusesStaleTurn", true, testFencing},
 		{"ConcurrentInstances", true, testConcurrentInstances},
 		{"OutboxClaimedOnce", true, testOutboxClaimedOnce},
@@ -584,5 +585,63 @@ func testOutboxRelease(t *testing.T, o Opener) {
 	}
 	if again, _ := s.DueOutbox(ctx, now, 10); len(again) != 1 || again[0].ID != items[0].ID {
 		t.Fatalf("after release: %+v, want the item again", again)
+	}
+}
+
+// reporting is what the transcript tools and the stats page read (both stores have it).
+type reporting interface {
+	Each(ctx context.Context, since time.Time, fn func(transcripts.Event) error) error
+	LastSeq(ctx context.Context, conversation string) (int64, error)
+	Stats(ctx context.Context, since time.Time) (transcripts.Stats, error)
+}
+
+func testExportAndStats(t *testing.T, o Opener) {
+	s := o.Open(t)
+	r, ok := s.(reporting)
+	if !ok {
+		t.Skip("no export or stats")
+	}
+	ctx := ctxT(t)
+	since := time.Now().Add(-time.Minute)
+	say(t, s, "test:s1", "", "hi", 1, false)
+	tr := turn("test:s2", load(t, s, "test:s2"), "", "I need help", 1, false)
+	tr.Events[0].Event.Intent = "unknown"
+	tr.Events[0].Event.Safeguarding = true
+	tr.Events[1].Event.Handoff = true
+	if err := s.Commit(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	tr = turn("test:s1", load(t, s, "test:s1"), "", "yes", 0, false)
+	tr.Events[0].Event.Intent = "feedback"
+	tr.Events[0].Event.Feedback = transcripts.FeedbackYes
+	if err := s.Commit(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := r.Each(ctx, since, func(e transcripts.Event) error {
+		got = append(got, fmt.Sprintf("%s/%d", e.Conversation, e.Seq))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != "test:s1/1 test:s1/2 test:s1/3 test:s2/1 test:s2/2" {
+		t.Fatalf("Each = %v, want every event by conversation and seq", got)
+	}
+	if n, err := r.LastSeq(ctx, "test:s1"); err != nil || n != 3 {
+		t.Fatalf("LastSeq = %d, %v; want 3", n, err)
+	}
+	if _, err := r.LastSeq(ctx, "test:none"); !errors.Is(err, transcripts.ErrNotFound) {
+		t.Fatalf("LastSeq of an unknown conversation: %v, want ErrNotFound", err)
+	}
+	st, err := r.Stats(ctx, since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Conversations != 2 || st.Messages != 3 || st.BotReplies != 2 || st.HandedOff != 1 || st.SafeguardingFlags != 1 ||
+		st.FeedbackYes != 1 || st.Intents["unknown"] != 1 || st.HandoffRate != 0.5 || st.HelpfulRate != 1 || st.FallbackRate != 0.5 {
+		t.Fatalf("Stats = %+v", st)
+	}
+	if st, _ := r.Stats(ctx, time.Now().Add(time.Hour)); st.Messages != 0 {
+		t.Fatalf("Stats since the future counted %d messages", st.Messages)
 	}
 }
