@@ -50,7 +50,8 @@ type Conn struct {
 var _ bot.Bus = (*Conn)(nil)
 
 // Connect connects to the NATS servers at url (comma separated) and subscribes to the
-// other instances' events. It keeps reconnecting for ever when the server goes away.
+// other instances' events. It keeps trying for ever when the server is down or goes
+// away; a bad URL is an error at once.
 func Connect(url string, opts Options) (*Conn, error) {
 	if opts.Prefix == "" {
 		opts.Prefix = "careersbot"
@@ -64,7 +65,8 @@ func Connect(url string, opts Options) (*Conn, error) {
 		nats.NoEcho(),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(250*time.Millisecond),
-		nats.RetryOnFailedConnect(false),
+		// An instance starts while NATS is down and connects when it is back.
+		nats.RetryOnFailedConnect(true),
 		// Nothing is buffered while disconnected: a publish then fails at once, so Relay's
 		// Send is retried by the outbox instead of being sent twice after reconnecting.
 		nats.ReconnectBufSize(-1),
@@ -91,7 +93,9 @@ func Connect(url string, opts Options) (*Conn, error) {
 		nc.Close()
 		return nil, fmt.Errorf("natsbus: subscribe: %w", err)
 	}
-	if err := nc.Flush(); err != nil {
+	if !nc.IsConnected() {
+		c.log.Warn("nats not reachable yet; live events stay on this instance until it is", "url", url)
+	} else if err := nc.Flush(); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("natsbus: %w", err)
 	}

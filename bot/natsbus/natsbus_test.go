@@ -160,3 +160,33 @@ func TestRelayAndRestart(t *testing.T) {
 		t.Fatalf("after the restart got %+v", e)
 	}
 }
+
+// TestStartWhileNATSIsDown: an instance started while NATS is down works locally and
+// joins the others when NATS comes up.
+func TestStartWhileNATSIsDown(t *testing.T) {
+	srv := natstest.Start(t)
+	srv.Stop()
+	a := connect(t, srv.URL(), "a")
+	local, cancel := a.Subscribe("k", 8)
+	defer cancel()
+	a.Publish(transcripts.Event{Conversation: "k", Seq: 1})
+	if e := recv(t, local); e.Seq != 1 {
+		t.Fatalf("local event %+v", e)
+	}
+	srv.Restart()
+	b := connect(t, srv.URL(), "b")
+	deadline := time.Now().Add(10 * time.Second)
+	for !a.NATS().IsConnected() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	a.NATS().Flush()
+	onA, cancelA := a.Subscribe("k", 8)
+	defer cancelA()
+	b.Publish(transcripts.Event{Conversation: "k", Seq: 2})
+	if e := recv(t, onA); e.Seq != 2 {
+		t.Fatalf("after NATS came up: %+v", e)
+	}
+	if _, err := natsbus.Connect("nats://bad host:x", natsbus.Options{}); err == nil {
+		t.Fatal("a bad URL connected")
+	}
+}

@@ -337,6 +337,17 @@ channels:
 		}
 	}()
 
+	// NATS goes away for a while during the load (and instances restart meanwhile):
+	// storage and answers carry on.
+	natsDone := make(chan struct{})
+	go func() {
+		defer close(natsDone)
+		time.Sleep(3 * time.Second)
+		nats.Stop()
+		time.Sleep(1500 * time.Millisecond)
+		nats.Restart()
+	}()
+
 	type sent struct {
 		chat   int64
 		update int64
@@ -371,6 +382,7 @@ channels:
 	wg.Wait()
 	close(stopKill)
 	<-killDone
+	<-natsDone
 	if killErr != nil {
 		t.Fatalf("restarting an instance: %v", killErr)
 	}
