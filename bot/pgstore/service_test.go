@@ -145,3 +145,50 @@ func TestTwoServicesOneDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundTripsPerMessage counts the PostgreSQL round trips of platform messages (with
+// delivery ids) on one instance: processing and the delivery of their replies. It
+// checks the processing budget of two (load, commit) and logs the total.
+func TestRoundTripsPerMessage(t *testing.T) {
+	st := open(t, pgtest.DSN(t))
+	rec := &recorder{sent: map[string]int{}}
+	s := bot.New(st, countingEngine{}, bot.Options{PollEvery: time.Hour, Check: func(string) *dialog.SafeguardingFlag { return nil }})
+	s.Register(rec)
+	ctx := context.Background()
+	const convs, msgs = 20, 10
+	before := st.RoundTrips()
+	for i := 0; i < msgs; i++ {
+		var wg sync.WaitGroup
+		for c := 0; c < convs; c++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				m := bot.Message{ID: fmt.Sprintf("r%d-%d", c, i), Channel: "test", Conversation: fmt.Sprint("c", c), Text: "hello"}
+				if _, err := s.Process(ctx, m); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	processing := float64(st.RoundTrips()-before) / (convs * msgs)
+	mid := st.RoundTrips()
+	s.Start()
+	defer s.Close(ctx)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		n, _ := st.OutboxDepth(ctx)
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("outbox holds %d", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	delivery := float64(st.RoundTrips()-mid) / (convs * msgs)
+	t.Logf("PostgreSQL round trips per message: %.2f processing (load, commit), %.2f delivering its reply (claims, marks, and this test's outbox polls)", processing, delivery)
+	if processing > 2.01 {
+		t.Fatalf("%.2f round trips per message to process, want 2 (load and commit)", processing)
+	}
+}
