@@ -73,12 +73,14 @@ func (d *deliverer) startDue(ctx context.Context) error {
 	}
 	byConv := map[string][]OutboxItem{}
 	var order []string
+	var skipped []int64
 	d.mu.Lock()
 	for _, it := range items {
 		k := it.Message.Key()
 		if d.inflight[k] || d.finished[k] > start {
 			// Running, or finished after the query's snapshot may have been taken (its
 			// items may be sent already): next round.
+			skipped = append(skipped, it.ID)
 			continue
 		}
 		if _, ok := byConv[k]; !ok {
@@ -90,6 +92,7 @@ func (d *deliverer) startDue(ctx context.Context) error {
 		d.inflight[k] = true
 	}
 	d.mu.Unlock()
+	d.release(ctx, skipped)
 	for _, k := range order {
 		select {
 		case d.sem <- struct{}{}:
@@ -106,6 +109,24 @@ func (d *deliverer) startDue(ctx context.Context) error {
 		order = order[1:]
 	}
 	return nil
+}
+
+// OutboxReleaser is an Outbox whose DueOutbox claims the items it returns (one shared
+// by several instances): ReleaseOutbox gives back items this instance will not send now,
+// so they are due again at once instead of after the claim's lease.
+type OutboxReleaser interface {
+	ReleaseOutbox(ctx context.Context, ids []int64) error
+}
+
+func (d *deliverer) release(ctx context.Context, ids []int64) {
+	r, ok := d.s.store.(OutboxReleaser)
+	if !ok || len(ids) == 0 {
+		return
+	}
+	if err := r.ReleaseOutbox(context.WithoutCancel(ctx), ids); err != nil {
+		d.s.log.Error("outbox release", "err", err)
+	}
+	// No kick: the delivery that made them wait kicks when it finishes.
 }
 
 // conversation delivers one conversation's due items in order, stopping at the first

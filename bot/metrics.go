@@ -17,6 +17,7 @@ type Metrics struct {
 	Safeguarding prometheus.Counter
 	Sent         *prometheus.CounterVec // outbound deliveries by channel and result
 	Duplicates   prometheus.Counter
+	Conflicts    prometheus.Counter // turns run again because another instance committed first
 }
 
 // NewMetrics registers the metrics. outboxDepth is read on each scrape.
@@ -43,8 +44,11 @@ func NewMetrics(outboxDepth func(ctx context.Context) (int, error)) *Metrics {
 		Duplicates: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "careersbot_duplicate_deliveries_total", Help: "Inbound deliveries answered from the dedup record.",
 		}),
+		Conflicts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "careersbot_conversation_conflicts_total", Help: "Turns run again because another instance committed the conversation first.",
+		}),
 	}
-	m.Registry.MustRegister(m.Messages, m.Latency, m.Handoffs, m.Safeguarding, m.Sent, m.Duplicates,
+	m.Registry.MustRegister(m.Messages, m.Latency, m.Handoffs, m.Safeguarding, m.Sent, m.Duplicates, m.Conflicts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if outboxDepth != nil {
 		m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{

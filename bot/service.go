@@ -426,7 +426,7 @@ func (s *Service) runLane(l *lane) {
 }
 
 func (s *Service) loadConv(ctx context.Context, l *lane, channel string) (Conversation, error) {
-	if l.conv != nil {
+	if l.conv != nil && !sharedByInstances(s.store) {
 		return *l.conv, nil
 	}
 	c, ok, err := s.store.Conversation(ctx, l.key)
@@ -434,13 +434,13 @@ func (s *Service) loadConv(ctx context.Context, l *lane, channel string) (Conver
 		return Conversation{}, err
 	}
 	if !ok {
-		c = Conversation{Key: l.key, Channel: channel, State: StateBot}
+		c = Conversation{Key: l.key, Channel: channel, State: StateBot, Version: c.Version}
 	}
 	l.conv = &c
 	return c, nil
 }
 
-func (s *Service) runJob(l *lane, j *job) (Result, error) {
+func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 	// Once started, a job runs to its end: its writes must not stop half way.
 	ctx := context.WithoutCancel(j.ctx)
 	channel := j.msg.Channel
@@ -460,7 +460,7 @@ func (s *Service) runJob(l *lane, j *job) (Result, error) {
 		}
 	} else {
 		m := j.msg
-		if m.ID != "" {
+		if m.ID != "" && checkDeliveredFirst(s.store, attempt) {
 			d, ok, err := s.store.Delivered(ctx, m.Channel, m.ID)
 			if err != nil {
 				return Result{}, err
@@ -479,9 +479,13 @@ func (s *Service) runJob(l *lane, j *job) (Result, error) {
 		}
 		turn = s.turn(ctx, conv, m)
 	}
+	turn.Version = conv.Version
 	if err := s.store.Commit(ctx, turn); err != nil {
 		// The cached state may now be ahead of the database: reload next time.
 		l.conv = nil
+		if errors.Is(err, ErrConflict) {
+			return Result{}, err // runJob reloads and runs it again
+		}
 		s.metrics.Messages.WithLabelValues(channel, "error").Inc()
 		s.log.Error("commit failed", "conversation", l.key, "err", err)
 		return Result{}, err
@@ -493,6 +497,9 @@ func (s *Service) runJob(l *lane, j *job) (Result, error) {
 	} else if turn.Erase {
 		l.conv = nil
 		s.desk.track(l.key, nil)
+	}
+	if l.conv != nil {
+		l.conv.Version = turn.Version
 	}
 	res := Result{State: StateBot}
 	if l.conv != nil {

@@ -34,6 +34,9 @@ type Conversation struct {
 	Flagged bool `json:"flagged,omitempty"`
 	// Handoff is the advisers' side of the conversation (bot/handoff.go).
 	Handoff HandoffInfo `json:"handoff,omitzero"`
+	// Version is the storage's fencing token for the conversation (how many turns were
+	// committed), set when it is loaded; not part of the stored state. See Turn.Version.
+	Version int64 `json:"-"`
 }
 
 // StateStore keeps conversation state.
@@ -98,6 +101,11 @@ type Turn struct {
 	Erase        bool
 	Events       []TurnEvent
 	Conversation *Conversation // saved when not nil
+	// Version is the Conversation.Version the turn was computed from. A storage shared
+	// by several instances refuses the turn with ErrConflict when the conversation was
+	// changed since (and sets Version to the new one on success); SQLite, owned by one
+	// process, ignores it.
+	Version int64
 }
 
 // Storage is everything the service stores. The SQLite implementation is the first.

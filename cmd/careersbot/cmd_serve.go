@@ -61,7 +61,7 @@ func resolveServeConfig(f serveFlags, getenv func(string) string) (serveConfig, 
 	}
 	if f.dataDir != "" {
 		cfg.DataDir = f.dataDir
-		if getenv("CAREERSBOT_DB_PATH") == "" && getenv("CAREERSBOT_DB_DSN") == "" {
+		if getenv("CAREERSBOT_DB_PATH") == "" && getenv("CAREERSBOT_DB_DSN") == "" && cfg.Storage.Driver != "postgres" {
 			cfg.Storage.Path, cfg.Storage.DSN = "", ""
 		}
 	}
@@ -82,7 +82,8 @@ func newLogger(cfg logConfig, w io.Writer) *slog.Logger {
 type server struct {
 	cfg      serveConfig
 	log      *slog.Logger
-	store    *bot.SQLiteStorage
+	store    serveStorage
+	bus      serveBus
 	svc      *bot.Service
 	engine   *dialog.Engine
 	lmi      *lmiBackend
@@ -111,17 +112,23 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 	if err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
-	store, err := bot.OpenSQLiteStorage(ctx, cfg.Storage.Path)
+	store, err := openStorage(ctx, cfg, cfg.Storage.Migrate)
 	if err != nil {
 		return nil, err
 	}
-	s := &server{cfg: cfg, log: log, store: store, engine: eng, lmi: be, mux: http.NewServeMux()}
+	bus, err := openBus(cfg, log)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	s := &server{cfg: cfg, log: log, store: store, bus: bus, engine: eng, lmi: be, mux: http.NewServeMux()}
 	var responder bot.Responder = eng
 	if tw.responder != nil {
 		responder = tw.responder
 	}
 	s.svc = bot.New(store, responder, bot.Options{
 		Logger:          log,
+		Bus:             bus.bus,
 		MaxMessageBytes: cfg.Server.MaxMessageBytes,
 		MaxQueue:        cfg.Server.MaxQueue,
 		Retention:       time.Duration(cfg.Transcripts.Retention),
@@ -129,13 +136,13 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		HandoffTimeout:  time.Duration(cfg.Advisers.HandoffTimeout),
 		Handoff:         bot.HandoffOptions{Hours: cfg.Advisers.hours, Outcomes: cfg.Advisers.Outcomes},
 	})
+	registerStorageMetrics(s.svc.Metrics(), store)
 	ho := bot.HTTPOptions{
 		AllowedOrigins:    cfg.Server.AllowedOrigins,
 		IPLimit:           cfg.Server.RateLimits.PerIP,
 		ConversationLimit: cfg.Server.RateLimits.PerConversation,
 		AdminToken:        cfg.Admin.Token,
 		TrustProxy:        cfg.Server.TrustProxy,
-		APIKeys:           store,
 		OpenREST:          cfg.REST.Open,
 		Ready: func(ctx context.Context) error {
 			if s.engine == nil {
@@ -146,6 +153,11 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		ReadyDetails: func(ctx context.Context) map[string]any {
 			return map[string]any{"lmi": be.health(ctx, cfg.LMI.Backend)}
 		},
+	}
+	if ks, ok := store.(bot.APIKeyStore); ok {
+		ho.APIKeys = ks
+	} else {
+		log.Warn("this storage has no REST API keys yet (they are in SQLite only): the REST channel answers only with rest.open", "storage", cfg.Storage.Driver)
 	}
 	if cfg.REST.Open {
 		log.Warn("rest.open is set: any client can use any REST conversation without an API key; for local development only")
@@ -159,13 +171,17 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		store.Close()
 		return nil, fmt.Errorf("lmi api: %w", err)
 	}
-	con, err := console.New(console.Options{Service: s.svc, Store: store, AdminToken: cfg.Admin.Token,
-		Idle: time.Duration(cfg.Advisers.SessionIdle), TrustProxy: cfg.Server.TrustProxy, Logger: log.With("part", "console")})
-	if err != nil {
-		store.Close()
-		return nil, err
+	if cs, ok := store.(console.Store); ok {
+		con, err := console.New(console.Options{Service: s.svc, Store: cs, AdminToken: cfg.Admin.Token,
+			Idle: time.Duration(cfg.Advisers.SessionIdle), TrustProxy: cfg.Server.TrustProxy, Logger: log.With("part", "console")})
+		if err != nil {
+			store.Close()
+			return nil, err
+		}
+		con.Mount(s.mux)
+	} else {
+		log.Warn("this storage has no adviser accounts yet (they are in SQLite only): the adviser console is off", "storage", cfg.Storage.Driver)
 	}
-	con.Mount(s.mux)
 
 	wc, err := webchat.New(webchat.Options{
 		Title:           cfg.Webchat.Title,
@@ -176,10 +192,15 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		Logger:          log.With("channel", webchat.ChannelName),
 	}, bot.VisibleHistory{Store: store})
 	if err != nil {
-		store.Close()
+		s.closeStorage()
 		return nil, fmt.Errorf("webchat: %w", err)
 	}
-	s.add(wc)
+	relayed, err := bus.relay(wc)
+	if err != nil {
+		s.closeStorage()
+		return nil, fmt.Errorf("webchat: %w", err)
+	}
+	s.add(relayed)
 	if !tw.noChannels {
 		for _, f := range channelFactories() {
 			var node *yaml.Node
@@ -188,7 +209,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 			}
 			a, err := f.build(node, getenv, channelDeps{Logger: log.With("channel", f.name), Service: s.svc})
 			if err != nil {
-				store.Close()
+				s.closeStorage()
 				where := cfg.file
 				if where == "" {
 					where = "environment"
@@ -268,10 +289,20 @@ func (s *server) run(ctx context.Context, ln net.Listener) error {
 	if err := s.svc.Close(sctx); err != nil {
 		s.log.Warn("service shutdown", "err", err)
 	}
-	if err := s.store.Close(); err != nil && runErr == nil {
+	if err := s.closeStorage(); err != nil && runErr == nil {
 		runErr = err
 	}
 	return runErr
+}
+
+// closeStorage closes the bus and the database.
+func (s *server) closeStorage() error {
+	if s.bus.close != nil {
+		if err := s.bus.close(); err != nil {
+			s.log.Warn("bus close", "err", err)
+		}
+	}
+	return s.store.Close()
 }
 
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -293,7 +324,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
-		s.store.Close()
+		s.closeStorage()
 		return fmt.Errorf("listen: %w", err)
 	}
 	addr := ln.Addr().(*net.TCPAddr)
@@ -302,6 +333,6 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		host = "localhost"
 	}
 	fmt.Fprintf(stdout, "careersbot listening on http://%s\n", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
-	log.Info("serving", "addr", ln.Addr().String(), "db", cfg.Storage.Path, "channels", len(s.adapters))
+	log.Info("serving", "addr", ln.Addr().String(), "db", storageName(cfg), "bus", cfg.Bus.Driver, "channels", len(s.adapters))
 	return s.run(ctx, ln)
 }

@@ -32,6 +32,7 @@ type serveConfig struct {
 	Webchat     webchatConfig        `yaml:"webchat"`
 	Advisers    advisersConfig       `yaml:"advisers"`
 	REST        restConfig           `yaml:"rest"`
+	Bus         busConfig            `yaml:"bus"`
 	Channels    map[string]yaml.Node `yaml:"channels"`
 
 	file string // where it was read from, "" for none
@@ -54,9 +55,13 @@ type rateLimits struct {
 }
 
 type storageConfig struct {
-	Driver string `yaml:"driver"`
+	Driver string `yaml:"driver"` // sqlite (default) or postgres
 	Path   string `yaml:"path"`
 	DSN    string `yaml:"dsn"`
+	// Pool sizes the PostgreSQL connection pool; Migrate applies pending migrations at
+	// start (PostgreSQL; default true, else run `careersbot db migrate`).
+	Pool    poolConfig `yaml:"pool"`
+	Migrate bool       `yaml:"migrate"`
 }
 
 type transcriptsConfig struct {
@@ -146,6 +151,9 @@ func defaultServeConfig() serveConfig {
 	c.Server.ReadTimeout = duration(15 * time.Second)
 	c.Server.MaxQueue = 256
 	c.Storage.Driver = "sqlite"
+	c.Storage.Migrate = true
+	c.Bus.Driver = "memory"
+	c.Bus.Prefix = "careersbot"
 	c.Transcripts.Retention = duration(90 * 24 * time.Hour)
 	c.Transcripts.DedupWindow = duration(7 * 24 * time.Hour)
 	c.Rules.ReloadEvery = duration(5 * time.Second)
@@ -419,6 +427,9 @@ var serveEnv = []struct {
 	{"CAREERSBOT_ADDR", "server.addr", func(c *serveConfig, v string) error { c.Server.Addr = v; return nil }},
 	{"CAREERSBOT_DATA_DIR", "data_dir", func(c *serveConfig, v string) error { c.DataDir = v; return nil }},
 	{"CAREERSBOT_DB_PATH", "storage.path", func(c *serveConfig, v string) error { c.Storage.Path = v; return nil }},
+	{"CAREERSBOT_STORAGE", "storage.driver (sqlite or postgres)", func(c *serveConfig, v string) error { c.Storage.Driver = v; return nil }},
+	{"CAREERSBOT_BUS", "bus.driver (memory or nats)", func(c *serveConfig, v string) error { c.Bus.Driver = v; return nil }},
+	{"CAREERSBOT_NATS_URL", "bus.url", func(c *serveConfig, v string) error { c.Bus.URL = v; return nil }},
 	{"CAREERSBOT_DB_DSN", "storage.dsn", func(c *serveConfig, v string) error { c.Storage.DSN = v; return nil }},
 	{"CAREERSBOT_ALLOWED_ORIGINS", "server.allowed_origins (comma separated)", func(c *serveConfig, v string) error {
 		c.Server.AllowedOrigins = nil
@@ -487,13 +498,13 @@ func (c *serveConfig) finish() error {
 	if where == "" {
 		where = "config"
 	}
-	if c.Storage.Driver != "sqlite" {
-		return fmt.Errorf("%s: storage.driver %q is not supported (only sqlite)", where, c.Storage.Driver)
+	if err := c.finishScaleOut(where); err != nil {
+		return err
 	}
-	if c.Storage.Path == "" && c.Storage.DSN == "" {
+	if c.Storage.Driver == "sqlite" && c.Storage.Path == "" && c.Storage.DSN == "" {
 		c.Storage.Path = filepath.Join(c.DataDir, "careersbot.db")
 	}
-	if c.Storage.DSN != "" {
+	if c.Storage.Driver == "sqlite" && c.Storage.DSN != "" {
 		// modernc.org/sqlite DSNs are file paths or file: URIs; take the path part.
 		p := strings.TrimPrefix(c.Storage.DSN, "file:")
 		p, _, _ = strings.Cut(p, "?")

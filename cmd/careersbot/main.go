@@ -34,6 +34,7 @@ func commands() map[string]command {
 		"bench":       {"load-test the service through the REST channel", runBench},
 		"apikeys":     {"add, list and revoke the REST channel's API keys", runAPIKeys},
 		"advisers":    {"add, list and disable adviser accounts, set passwords", runAdvisers},
+		"db":          {"PostgreSQL schema: migrate, status", runDB},
 	}
 }
 

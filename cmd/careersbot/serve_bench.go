@@ -15,6 +15,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -53,7 +54,7 @@ type benchResult struct {
 func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "in-process", "base URL of a running careersbot on this machine (loopback only), or in-process")
+	addr := fs.String("addr", "in-process", "base URL of a running careersbot on this machine (loopback only; several instances: comma separated, each message goes to the next), or in-process")
 	convs := fs.Int("conversations", 64, "conversations talking at once")
 	msgs := fs.Int("messages", 200, "messages per conversation (at most)")
 	dur := fs.Duration("duration", 20*time.Second, "stop after this long (at most)")
@@ -107,7 +108,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			s.store.Close()
+			s.closeStorage()
 			return err
 		}
 		sctx, stop := context.WithCancel(ctx)
@@ -118,8 +119,12 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "bench: in-process server at %s, database in %s\n", base, dir)
 	} else if *engine != "real" {
 		return usageError{"bench: --engine applies to the in-process server only"}
-	} else if err := checkLoopback(base); err != nil {
-		return usageError{err.Error()}
+	} else {
+		for _, b := range strings.Split(base, ",") {
+			if err := checkLoopback(b); err != nil {
+				return usageError{err.Error()}
+			}
+		}
 	}
 	cpu0 := processCPU()
 	res := benchRun(ctx, base, *convs, *msgs, *dur)
@@ -165,6 +170,7 @@ func benchRun(ctx context.Context, base string, convs, msgs int, dur time.Durati
 	}
 	ctx, cancel := context.WithTimeout(ctx, dur)
 	defer cancel()
+	bases := strings.Split(base, ",")
 	run := fmt.Sprintf("%x", time.Now().UnixNano())
 	lat := make([][]time.Duration, convs)
 	var errs atomic.Int64
@@ -175,9 +181,11 @@ func benchRun(ctx context.Context, base string, convs, msgs int, dur time.Durati
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			url := fmt.Sprintf("%s/v1/conversations/bench-%s-%d/messages", base, run, c)
 			lat[c] = make([]time.Duration, 0, msgs)
 			for i := 0; i < msgs && ctx.Err() == nil; i++ {
+				// Several instances: each message to the next, as a load balancer without
+				// sticky sessions would spread them.
+				url := fmt.Sprintf("%s/v1/conversations/bench-%s-%d/messages", bases[(c+i)%len(bases)], run, c)
 				body, _ := json.Marshal(bot.MessageRequest{Text: benchScript[(c+i)%len(benchScript)]})
 				t0 := time.Now()
 				err := benchPost(ctx, client, url, body)

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/transcripts"
 )
 
@@ -77,10 +76,12 @@ func runTranscripts(ctx context.Context, args []string, stdin io.Reader, stdout,
 	if sub != "erase" && len(rest) > 0 {
 		return usageError{fmt.Sprintf("unexpected arguments %q", rest)}
 	}
-	if _, err := os.Stat(cfg.Storage.Path); err != nil {
-		return fmt.Errorf("no database at %s (set --data-dir or --config): %w", cfg.Storage.Path, err)
+	if cfg.Storage.Driver == "sqlite" {
+		if _, err := os.Stat(cfg.Storage.Path); err != nil {
+			return fmt.Errorf("no database at %s (set --data-dir or --config): %w", cfg.Storage.Path, err)
+		}
 	}
-	store, err := bot.OpenSQLiteStorage(ctx, cfg.Storage.Path)
+	store, err := openStorage(ctx, cfg, false)
 	if err != nil {
 		return err
 	}
