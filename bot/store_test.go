@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -37,6 +38,11 @@ func loadTestTurn(t testing.TB) testTurn {
 	if err := json.Unmarshal(b, &tt); err != nil {
 		t.Fatal(err)
 	}
+	var compact bytes.Buffer // as json.Marshal stored it
+	if err := json.Compact(&compact, tt.Payload); err != nil {
+		t.Fatal(err)
+	}
+	tt.Payload = compact.Bytes()
 	return tt
 }
 
