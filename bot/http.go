@@ -339,7 +339,6 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-
 func (h *httpAPI) events(w http.ResponseWriter, r *http.Request, key string) {
 	after, limit := int64(0), 500
 	if v := r.URL.Query().Get("after"); v != "" {
