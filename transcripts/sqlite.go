@@ -14,8 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	_ "modernc.org/sqlite" // the SQLite driver, pure Go
 )
 
 // Feedback values of Event.Feedback.
@@ -174,7 +172,7 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 	}
 	// The writer never checkpoints on commit (wal_autocheckpoint 0): the background
 	// checkpointer does, on its own connection, beside the writer.
-	w, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
+	w, err := sql.Open(driverName, dsn+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("transcripts: open %s: %w", path, err)
 	}
@@ -185,14 +183,14 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 		w.Close()
 		return nil, fmt.Errorf("transcripts: create tables in %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn+"&mode=ro")
+	r, err := sql.Open(driverName, dsn+"&mode=ro")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("transcripts: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(opts.ReadConns)
 	r.SetMaxIdleConns(opts.ReadConns)
-	ck, err := sql.Open("sqlite", dsn+"&_pragma=wal_autocheckpoint(0)")
+	ck, err := sql.Open(driverName, dsn+"&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		w.Close()
 		r.Close()
@@ -238,7 +236,7 @@ func createFile(ctx context.Context, path string, pageSize int) error {
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		return nil // there already (or unreadable: the real open says why)
 	}
-	db, err := sql.Open("sqlite", "file:"+uriPath.Replace(path))
+	db, err := sql.Open(driverName, "file:"+uriPath.Replace(path))
 	if err != nil {
 		return fmt.Errorf("transcripts: create %s: %w", path, err)
 	}
