@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -174,8 +173,6 @@ func ClientIP(r *http.Request, trustProxy bool) string {
 	return host
 }
 
-var conversationID = regexp.MustCompile(`^[A-Za-z0-9._~-]{1,128}$`)
-
 // MessageRequest is the body of POST /v1/conversations/{id}/messages.
 type MessageRequest struct {
 	Text     string `json:"text"`
@@ -265,7 +262,7 @@ func (h *httpAPI) limited(w http.ResponseWriter, lim *Limiter, key string) bool 
 
 func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if !conversationID.MatchString(id) {
+	if !validConversationID(id) {
 		writeError(w, http.StatusBadRequest, "conversation id must be 1-128 letters, digits, '.', '_', '~' or '-'")
 		return
 	}
@@ -339,6 +336,16 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, msg)
 		return
 	}
+	if b, ok := appendMessageResponse(make([]byte, 0, 2048), res.State, res.Duplicate, res.Events); ok {
+		h := w.Header()
+		h["Content-Type"] = []string{"application/json; charset=utf-8"}
+		h["X-Content-Type-Options"] = []string{"nosniff"}
+		h["Cache-Control"] = []string{"no-store"}
+		h["Content-Length"] = []string{strconv.Itoa(len(b))}
+		w.WriteHeader(http.StatusOK)
+		w.Write(b)
+		return
+	}
 	out := MessageResponse{Replies: []ReplyView{}, State: res.State, Duplicate: res.Duplicate}
 	for _, e := range res.Replies() {
 		out.Replies = append(out.Replies, ReplyOf(e))
@@ -395,7 +402,7 @@ func (h *httpAPI) eventsFor(w http.ResponseWriter, r *http.Request, key string, 
 
 func (h *httpAPI) getEvents(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if !conversationID.MatchString(id) {
+	if !validConversationID(id) {
 		writeError(w, http.StatusBadRequest, "bad conversation id")
 		return
 	}

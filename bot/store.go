@@ -258,8 +258,9 @@ func eraseTx(tx *transcripts.Tx, key string) error {
 	return nil
 }
 
-// Commit implements Storage. The conversation is encoded before the write is queued,
-// so the single writer does as little as it can.
+// Commit implements Storage. Everything that can be done before the write is queued is
+// done here, on the caller's goroutine (the conversation encoded, the events checked and
+// redacted), so the single writer only writes: a turn's events go in one INSERT.
 func (s *SQLiteStorage) Commit(ctx context.Context, t *Turn) error {
 	now := time.Now()
 	var state []byte
@@ -270,6 +271,14 @@ func (s *SQLiteStorage) Commit(ctx context.Context, t *Turn) error {
 			return fmt.Errorf("bot: encode state: %w", err)
 		}
 	}
+	prepared := make([]transcripts.Prepared, len(t.Events))
+	for i := range t.Events {
+		p, err := s.Prepare(t.Events[i].Event)
+		if err != nil {
+			return err
+		}
+		prepared[i] = p
+	}
 	return s.Batch(ctx, func(tx *transcripts.Tx) error {
 		ctx := tx.Context()
 		if t.Erase {
@@ -277,20 +286,20 @@ func (s *SQLiteStorage) Commit(ctx context.Context, t *Turn) error {
 				return err
 			}
 		}
+		evs, err := tx.AppendPrepared(prepared...)
+		if err != nil {
+			return err
+		}
 		var first, last int64
 		for i := range t.Events {
 			te := &t.Events[i]
-			e, err := tx.Append(te.Event)
-			if err != nil {
-				return err
-			}
-			te.Event = e
+			te.Event = evs[i]
 			if first == 0 {
-				first = e.Seq
+				first = te.Event.Seq
 			}
-			last = e.Seq
+			last = te.Event.Seq
 			if te.Send {
-				te.Msg.Seq = e.Seq
+				te.Msg.Seq = te.Event.Seq
 				b, err := json.Marshal(te.Msg)
 				if err != nil {
 					return fmt.Errorf("bot: encode outbound: %w", err)

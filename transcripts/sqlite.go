@@ -15,9 +15,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	_ "modernc.org/sqlite" // the SQLite driver, pure Go
 )
 
 // Feedback values of Event.Feedback.
@@ -47,16 +46,41 @@ type SQLite struct {
 	reqs    chan writeReq
 	stop    chan struct{}
 	stopped chan struct{}
-	closeMu sync.Once
+	// ckptStopped is closed when the checkpointer has stopped (after the writer).
+	ckptStopped chan struct{}
+	closeMu     sync.Once
 	// sendMu orders sends against Close: a request sent before Close is always answered.
 	sendMu sync.RWMutex
 	closed bool
 
-	insEvent, getSeq, putSeq *sql.Stmt
+	getSeq, putSeq *sql.Stmt
+	// insEvents[n-1] inserts n events in one statement (a turn's events).
+	insEvents [maxRowsPerInsert]*sql.Stmt
+
+	// ckpt is the background checkpointer's own connection; ckptKick wakes it, and
+	// finish asks the writer to complete a checkpoint between its transactions.
+	ckpt     *sql.DB
+	ckptKick chan struct{}
+	finish   atomic.Bool
+	commits  int // since the checkpointer was last woken (writer only)
 
 	// seqs caches each conversation's last sequence number. Only the writer goroutine
 	// touches it.
 	seqs map[string]int64
+
+	batches, requests atomic.Int64 // transactions committed and write requests in them
+}
+
+// WriterStats are the group commit's counts since the store was opened.
+type WriterStats struct {
+	Transactions int64 // committed group transactions
+	Requests     int64 // write requests committed in them
+}
+
+// WriterStats says how many transactions the writer committed and how many requests
+// they carried (Requests/Transactions is the mean group size).
+func (s *SQLite) WriterStats() WriterStats {
+	return WriterStats{Transactions: s.batches.Load(), Requests: s.requests.Load()}
 }
 
 // OpenOptions tune the SQLite store.
@@ -65,7 +89,18 @@ type OpenOptions struct {
 	MaxBatch int
 	// ReadConns is the size of the read pool (default 4).
 	ReadConns int
+	// PageSize is the page size of a new database file (default 8192: a bot reply with
+	// its buttons and card, ~1.5 KB, fits in a page of the events table, where at
+	// SQLite's 4096 it spills to an overflow page). An existing database keeps the page
+	// size it was made with.
+	PageSize int
+	// CheckpointEvery is how many group transactions the writer commits between wake-ups
+	// of the background checkpointer (default 32).
+	CheckpointEvery int
 }
+
+// maxRowsPerInsert is the most events one prepared INSERT carries.
+const maxRowsPerInsert = 4
 
 type writeReq struct {
 	ctx  context.Context
@@ -126,13 +161,21 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = 4
 	}
+	if opts.PageSize == 0 {
+		opts.PageSize = 8192
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("transcripts: create database directory: %w", err)
 		}
 	}
 	dsn := DSN(path)
-	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err := createFile(ctx, path, opts.PageSize); err != nil {
+		return nil, err
+	}
+	// The writer never checkpoints on commit (wal_autocheckpoint 0): the background
+	// checkpointer does, on its own connection, beside the writer.
+	w, err := sql.Open(driverName, dsn+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("transcripts: open %s: %w", path, err)
 	}
@@ -143,19 +186,27 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 		w.Close()
 		return nil, fmt.Errorf("transcripts: create tables in %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn+"&mode=ro")
+	r, err := sql.Open(driverName, dsn+"&mode=ro")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("transcripts: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(opts.ReadConns)
 	r.SetMaxIdleConns(opts.ReadConns)
-	s := &SQLite{read: r, write: w, redact: NewRedactor(), seqs: map[string]int64{},
-		reqs: make(chan writeReq, 1024), stop: make(chan struct{}), stopped: make(chan struct{})}
-	if s.insEvent, err = w.PrepareContext(ctx, `INSERT INTO events(conversation,seq,channel,kind,time,text,intent,rule,sources,handoff,safeguarding,feedback,payload) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`); err != nil {
-		s.closeDBs()
-		return nil, fmt.Errorf("transcripts: prepare: %w", err)
+	ck, err := sql.Open(driverName, dsn+"&_pragma=wal_autocheckpoint(0)")
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("transcripts: open %s: %w", path, err)
 	}
+	ck.SetMaxOpenConns(1)
+	ck.SetMaxIdleConns(1)
+	if opts.CheckpointEvery <= 0 {
+		opts.CheckpointEvery = 32
+	}
+	s := &SQLite{read: r, write: w, ckpt: ck, redact: NewRedactor(), seqs: map[string]int64{},
+		reqs: make(chan writeReq, 1024), stop: make(chan struct{}), stopped: make(chan struct{}),
+		ckptKick: make(chan struct{}, 1), ckptStopped: make(chan struct{})}
 	if s.getSeq, err = w.PrepareContext(ctx, `SELECT MAX(
 		COALESCE((SELECT MAX(seq) FROM events WHERE conversation=?1), 0),
 		COALESCE((SELECT last_seq FROM erased_seqs WHERE key_hash=?2), 0))`); err != nil {
@@ -166,13 +217,43 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 		s.closeDBs()
 		return nil, fmt.Errorf("transcripts: prepare: %w", err)
 	}
-	go s.writer(opts.MaxBatch)
+	for n := 1; n <= maxRowsPerInsert; n++ {
+		q := `INSERT INTO events(` + eventCols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?,?,?,?,?,?,?,?,?,?,?,?,?),`, n), ",")
+		if s.insEvents[n-1], err = w.PrepareContext(ctx, q); err != nil {
+			s.closeDBs()
+			return nil, fmt.Errorf("transcripts: prepare: %w", err)
+		}
+	}
+	go s.checkpointer()
+	go s.writer(opts.MaxBatch, opts.CheckpointEvery)
 	return s, nil
+}
+
+// createFile makes a new database file with the given page size in WAL mode. The
+// driver applies DSN pragmas in name order (journal_mode before page_size), so the page
+// size of a new file is set here, before WAL fixes it.
+func createFile(ctx context.Context, path string, pageSize int) error {
+	if pageSize < 512 || pageSize > 65536 || pageSize&(pageSize-1) != 0 {
+		return fmt.Errorf("transcripts: page size %d: want a power of two from 512 to 65536", pageSize)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return nil // there already (or unreadable: the real open says why)
+	}
+	db, err := sql.Open(driverName, "file:"+uriPath.Replace(path))
+	if err != nil {
+		return fmt.Errorf("transcripts: create %s: %w", path, err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size=%d; PRAGMA journal_mode=WAL", pageSize)); err != nil {
+		return fmt.Errorf("transcripts: create %s: %w", path, err)
+	}
+	return db.Close()
 }
 
 func (s *SQLite) closeDBs() {
 	s.read.Close()
 	s.write.Close()
+	s.ckpt.Close()
 }
 
 // Close stops the writer after the requests already queued and closes the database.
@@ -184,14 +265,37 @@ func (s *SQLite) Close() error {
 		close(s.stop)
 	})
 	<-s.stopped
-	s.insEvent.Close()
+	close(s.ckptKick)
+	<-s.ckptStopped
 	s.getSeq.Close()
 	s.putSeq.Close()
+	for _, st := range s.insEvents {
+		st.Close()
+	}
 	err := s.read.Close()
 	if werr := s.write.Close(); err == nil {
 		err = werr
 	}
+	if cerr := s.ckpt.Close(); err == nil {
+		err = cerr
+	}
 	return err
+}
+
+// checkpointer copies the write-ahead log into the database file beside the writer
+// (PASSIVE never blocks it), each time the writer wakes it. The writer appends while
+// it works, so the log is rarely all copied when it ends; the writer then finishes the
+// job between two transactions (only the frames written meanwhile are left), after
+// which its next transaction starts the log again from its beginning.
+func (s *SQLite) checkpointer() {
+	defer close(s.ckptStopped)
+	for range s.ckptKick {
+		// The result counts only the frames there when it started, so it cannot say
+		// whether the writer added more: the writer finishes every time.
+		if _, err := s.ckpt.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`); err == nil {
+			s.finish.Store(true)
+		}
+	}
 }
 
 // ReadDB is the read-only pool, for other tables in the same database.
@@ -233,30 +337,67 @@ func (t *Tx) Context() context.Context { return t.ctx }
 // Stmt returns a statement prepared on WriteDB for use in this transaction.
 func (t *Tx) Stmt(st *sql.Stmt) *sql.Stmt { return t.tx.StmtContext(t.ctx, st) }
 
-// Append redacts and stores an event, assigning its Seq.
-func (t *Tx) Append(e Event) (Event, error) {
+// Prepared is an event made ready to store: checked and redacted. Preparing happens
+// on the caller's goroutine, so the single writer only writes.
+type Prepared struct {
+	e       Event
+	sources string
+}
+
+// Prepare checks and redacts an event for AppendPrepared. What young people and
+// advisers write is redacted; the bot's and the system's own words carry no personal
+// data and are stored as they are.
+func (s *SQLite) Prepare(e Event) (Prepared, error) {
 	if e.Conversation == "" {
-		return Event{}, errors.New("transcripts: event without conversation")
+		return Prepared{}, errors.New("transcripts: event without conversation")
 	}
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
 	if e.Kind == KindUser || e.Kind == KindAdviser || e.Kind == KindNote {
-		e.Text = t.s.redact.Redact(e.Text)
+		e.Text = s.redact.Redact(e.Text)
 	}
-	last, err := t.lastSeq(e.Conversation)
+	return Prepared{e: e, sources: strings.Join(e.Sources, ",")}, nil
+}
+
+// Append redacts and stores an event, assigning its Seq.
+func (t *Tx) Append(e Event) (Event, error) {
+	p, err := t.s.Prepare(e)
 	if err != nil {
 		return Event{}, err
 	}
-	e.Seq = last + 1
-	t.b.seqs[e.Conversation] = e.Seq
-	_, err = t.tx.StmtContext(t.ctx, t.s.insEvent).ExecContext(t.ctx, e.Conversation, e.Seq, e.Channel, e.Kind,
-		e.Time.UnixMicro(), e.Text, e.Intent, e.Rule, strings.Join(e.Sources, ","), e.Handoff, e.Safeguarding,
-		e.Feedback, e.Payload)
+	out, err := t.AppendPrepared(p)
 	if err != nil {
-		return Event{}, fmt.Errorf("transcripts: append: %w", err)
+		return Event{}, err
 	}
-	return e, nil
+	return out[0], nil
+}
+
+// AppendPrepared stores prepared events in order, assigning their Seqs, with as few
+// statements as it can (up to four events in one INSERT).
+func (t *Tx) AppendPrepared(ps ...Prepared) ([]Event, error) {
+	out := make([]Event, len(ps))
+	args := make([]any, 0, 13*min(len(ps), maxRowsPerInsert))
+	for start := 0; start < len(ps); start += maxRowsPerInsert {
+		chunk := ps[start:min(len(ps), start+maxRowsPerInsert)]
+		args = args[:0]
+		for i, p := range chunk {
+			e := p.e
+			last, err := t.lastSeq(e.Conversation)
+			if err != nil {
+				return nil, err
+			}
+			e.Seq = last + 1
+			t.b.seqs[e.Conversation] = e.Seq
+			out[start+i] = e
+			args = append(args, e.Conversation, e.Seq, e.Channel, e.Kind, e.Time.UnixMicro(), e.Text, e.Intent, e.Rule,
+				p.sources, e.Handoff, e.Safeguarding, e.Feedback, e.Payload)
+		}
+		if _, err := t.tx.StmtContext(t.ctx, t.s.insEvents[len(chunk)-1]).ExecContext(t.ctx, args...); err != nil {
+			return nil, fmt.Errorf("transcripts: append: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // lastSeq is a conversation's last sequence number: assigned in this transaction,
@@ -321,7 +462,7 @@ func (s *SQLite) enqueue(ctx context.Context, r writeReq) error {
 	return <-r.done
 }
 
-func (s *SQLite) writer(maxBatch int) {
+func (s *SQLite) writer(maxBatch, checkpointEvery int) {
 	defer close(s.stopped)
 	batch := make([]writeReq, 0, maxBatch)
 	for {
@@ -350,6 +491,22 @@ func (s *SQLite) writer(maxBatch int) {
 			}
 		}
 		s.commit(batch)
+		s.afterCommit(checkpointEvery)
+	}
+}
+
+// afterCommit wakes the checkpointer every checkpointEvery transactions, and finishes
+// a checkpoint it left incomplete. Runs on the writer.
+func (s *SQLite) afterCommit(checkpointEvery int) {
+	if s.finish.Swap(false) {
+		s.write.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
+	}
+	if s.commits++; s.commits >= checkpointEvery {
+		s.commits = 0
+		select {
+		case s.ckptKick <- struct{}{}:
+		default: // still at work on the last one
+		}
 	}
 }
 
@@ -426,6 +583,8 @@ func (s *SQLite) runTx(batch []writeReq) (errs []error, ok bool) {
 	if err := tx.Commit(); err != nil {
 		return fail(fmt.Errorf("transcripts: commit: %w", err))
 	}
+	s.batches.Add(1)
+	s.requests.Add(int64(ran))
 	if len(s.seqs) > 200000 {
 		clear(s.seqs)
 	}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -49,6 +50,12 @@ type benchResult struct {
 	// in-process server it covers server, engine, database and load generator.
 	CPUPerMessage time.Duration `json:"cpu_per_message_ns"`
 	FirstError    string        `json:"first_error,omitempty"`
+	// Bare is the same load against a bare net/http JSON handler in the same run
+	// (--compare-bare), and BareRatio this run's throughput over the bare one's.
+	Bare      *benchResult `json:"bare,omitempty"`
+	BareRatio float64      `json:"bare_ratio,omitempty"`
+	// Load is the machine's load average at the end of the run.
+	Load string `json:"load_average,omitempty"`
 }
 
 func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -61,11 +68,40 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	engine := fs.String("engine", "real", "in-process only: real (the dialogue engine) or echo (a trivial responder, to measure the service alone)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (in-process server and load) to this file")
+	memProfile := fs.String("memprofile", "", "write an allocation profile of the whole run (in-process server and load) to this file")
+	compareBare := fs.Bool("compare-bare", false, "first run the same load against a bare net/http JSON handler in this process and print careersbot's share of its throughput")
+	ws := fs.Int("ws", 0, "instead of REST load, open this many idle web chat connections (hello, ready, then idle) from 127.0.0.x source addresses and report the server's memory per connection")
+	wsHold := fs.Duration("ws-hold", 2*time.Second, "with --ws: how long the connections stay open after the last one is ready, before measuring")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
 	if *convs < 1 || *convs > 10000 || *msgs < 1 || *dur <= 0 || *dur > 10*time.Minute {
 		return usageError{"bench: --conversations 1-10000, --messages 1 or more, --duration up to 10m"}
+	}
+	if *ws > 0 {
+		return runIdleBench(ctx, idleBenchOptions{addr: *addr, conns: *ws, hold: *wsHold, asJSON: *asJSON}, stdout, stderr)
+	}
+	if *memProfile != "" {
+		runtime.MemProfileRate = 64 << 10
+		defer func() {
+			f, err := os.Create(*memProfile)
+			if err != nil {
+				fmt.Fprintf(stderr, "bench: %v\n", err)
+				return
+			}
+			defer f.Close()
+			if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+				fmt.Fprintf(stderr, "bench: allocation profile: %v\n", err)
+			}
+		}()
+	}
+	var bare *benchResult
+	if *compareBare {
+		r, err := benchBare(ctx, *convs, *msgs, *dur)
+		if err != nil {
+			return err
+		}
+		bare = &r
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -131,17 +167,54 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if res.Messages > 0 {
 		res.CPUPerMessage = (processCPU() - cpu0) / time.Duration(res.Messages)
 	}
+	if bare != nil && bare.PerSecond > 0 {
+		res.Bare = bare
+		res.BareRatio = res.PerSecond / bare.PerSecond
+	}
+	res.Load = loadAverage()
 	if *asJSON {
 		return writeJSON(stdout, res)
 	}
-	fmt.Fprintf(stdout, "conversations %d, messages %d, errors %d, elapsed %s\n", *convs, res.Messages, res.Errors, res.Elapsed.Round(time.Millisecond))
-	fmt.Fprintf(stdout, "throughput    %.0f messages/s\n", res.PerSecond)
-	fmt.Fprintf(stdout, "latency       p50 %s  p95 %s  p99 %s  max %s\n", ms(res.P50), ms(res.P95), ms(res.P99), ms(res.Max))
-	fmt.Fprintf(stdout, "cpu/message   %s (this process: %s)\n", res.CPUPerMessage.Round(time.Microsecond), map[bool]string{true: "server and load generator", false: "load generator only"}[*addr == "in-process"])
-	if res.FirstError != "" {
-		fmt.Fprintf(stdout, "first error   %s\n", res.FirstError)
+	inProcess := *addr == "in-process"
+	if bare != nil {
+		printBench(stdout, "bare net/http JSON handler", *convs, *bare, true)
+		fmt.Fprintln(stdout)
+		printBench(stdout, "careersbot", *convs, res, inProcess)
+		fmt.Fprintf(stdout, "ratio         %.3f of the bare handler's throughput\n", res.BareRatio)
+	} else {
+		printBench(stdout, "", *convs, res, inProcess)
+	}
+	if res.Load != "" {
+		fmt.Fprintf(stdout, "load average  %s\n", res.Load)
 	}
 	return nil
+}
+
+func printBench(w io.Writer, title string, convs int, res benchResult, inProcess bool) {
+	if title != "" {
+		fmt.Fprintf(w, "%s\n", title)
+	}
+	fmt.Fprintf(w, "conversations %d, messages %d, errors %d, elapsed %s\n", convs, res.Messages, res.Errors, res.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "throughput    %.0f messages/s\n", res.PerSecond)
+	fmt.Fprintf(w, "latency       p50 %s  p95 %s  p99 %s  max %s\n", ms(res.P50), ms(res.P95), ms(res.P99), ms(res.Max))
+	fmt.Fprintf(w, "cpu/message   %s (this process: %s)\n", res.CPUPerMessage.Round(time.Microsecond), map[bool]string{true: "server and load generator", false: "load generator only"}[inProcess])
+	if res.FirstError != "" {
+		fmt.Fprintf(w, "first error   %s\n", res.FirstError)
+	}
+}
+
+// loadAverage is /proc/loadavg's first three fields: benchmarks on a shared machine
+// say how busy it was.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }

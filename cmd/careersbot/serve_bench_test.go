@@ -5,8 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
+	"net"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestBenchInProcess(t *testing.T) {
@@ -40,5 +44,71 @@ func TestBenchRefusesOtherHosts(t *testing.T) {
 	}
 	if err := checkLoopback("http://[::1]:9000"); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestBenchCompareBare(t *testing.T) {
+	var out, errb bytes.Buffer
+	err := runBench(context.Background(), []string{"--engine", "echo", "--compare-bare", "--conversations", "3", "--messages", "5", "--duration", "60s", "--json"},
+		strings.NewReader(""), &out, &errb)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	var r benchResult
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if r.Bare == nil || r.Bare.Messages != 15 || r.Bare.Errors != 0 || r.Messages != 15 {
+		t.Fatalf("bare run missing or short: %s", out.String())
+	}
+	if want := r.PerSecond / r.Bare.PerSecond; r.BareRatio <= 0 || r.BareRatio != want {
+		t.Errorf("ratio %v, want %v", r.BareRatio, want)
+	}
+}
+
+// startBenchServer runs the real service on a loopback port and returns its base URL.
+func startBenchServer(t *testing.T) string {
+	t.Helper()
+	cfg := defaultServeConfig()
+	cfg.DataDir = t.TempDir()
+	cfg.LMI.SocVolume1 = "none"
+	cfg.Server.ShutdownTimeout = duration(3 * time.Second)
+	if err := cfg.finish(); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := newServer(ctx, cfg, func(string) string { return "" }, log, io.Discard, serverTweaks{noRateLimits: true, noChannels: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.run(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+func TestBenchIdleSockets(t *testing.T) {
+	base := startBenchServer(t)
+	var out, errb bytes.Buffer
+	err := runBench(context.Background(), []string{"--addr", base, "--ws", "300", "--ws-hold", "10ms", "--json"}, strings.NewReader(""), &out, &errb)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	var r idleResult
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if r.Opened != 300 || r.Refused != 0 || r.Failed != 0 || r.SourceAddrs != 253 || !strings.HasPrefix(r.Readyz, "200") {
+		t.Errorf("%+v", r)
 	}
 }

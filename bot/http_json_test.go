@@ -1,0 +1,91 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/careersbot/careersbot/dialog"
+	"github.com/careersbot/careersbot/transcripts"
+)
+
+// TestMessageResponseJSON holds the hand-written encoder to encoding/json's output for
+// the same response, byte for byte.
+func TestMessageResponseJSON(t *testing.T) {
+	tt := loadTestTurn(t)
+	mustPayload := func(p Payload) []byte {
+		b, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	ev := func(seq int64, kind, text string, payload []byte) transcripts.Event {
+		return transcripts.Event{Seq: seq, Kind: kind, Text: text, Payload: payload}
+	}
+	tests := []struct {
+		name  string
+		state string
+		dup   bool
+		evs   []transcripts.Event
+	}{
+		{"no replies", StateBot, false, nil},
+		{"user only", StateQueued, false, []transcripts.Event{ev(1, transcripts.KindUser, "hi", nil)}},
+		{"real turn", StateBot, false, []transcripts.Event{ev(3, transcripts.KindUser, tt.User, nil), ev(4, transcripts.KindBot, tt.Bot, tt.Payload)}},
+		{"duplicate", StateBot, true, []transcripts.Event{ev(4, transcripts.KindBot, tt.Bot, tt.Payload)}},
+		{"escapes", StateWithAdviser, false, []transcripts.Event{
+			ev(7, transcripts.KindAdviser, "<b>&amp;</b> \"quoted\" back\\slash\ttab\nnew\rret\x01\x1f\u2028\u2029 £40,000 ü 😀 \xff bad", nil),
+			ev(8, transcripts.KindSystem, "", mustPayload(Payload{Buttons: []dialog.Button{{Label: "<script>", Value: "a&b"}}})),
+		}},
+		{"empty payload object", StateBot, false, []transcripts.Event{ev(2, transcripts.KindBot, "x", []byte(`{}`))}},
+		{"cards only", StateBot, false, []transcripts.Event{ev(2, transcripts.KindBot, "x", mustPayload(Payload{Cards: []dialog.Card{{Title: "T", Subtitle: "S"}}}))}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := MessageResponse{Replies: []ReplyView{}, State: tc.state, Duplicate: tc.dup}
+			for _, e := range (Result{Events: tc.evs}).Replies() {
+				out.Replies = append(out.Replies, ReplyOf(e))
+			}
+			var want bytes.Buffer
+			json.NewEncoder(&want).Encode(out)
+			got, ok := appendMessageResponse(nil, tc.state, tc.dup, tc.evs)
+			if !ok || !bytes.Equal(got, want.Bytes()) {
+				t.Errorf("ok %v\n got %s\nwant %s", ok, got, want.Bytes())
+			}
+		})
+	}
+}
+
+func TestSplitPayload(t *testing.T) {
+	tests := []struct {
+		in                     string
+		buttons, cards, charts string
+		ok                     bool
+	}{
+		{`{"buttons":[{"label":"a]}\"","value":"b"}],"cards":[{"fields":[{"label":"x"}]}]}`, `[{"label":"a]}\"","value":"b"}]`, `[{"fields":[{"label":"x"}]}]`, ``, true},
+		{` { "charts" : [1, 2] , "other": {"a": [true, null]}, "n": 12 } `, ``, ``, `[1, 2]`, true},
+		{`{"n":12}`, ``, ``, ``, true},
+		{`{}`, ``, ``, ``, true},
+		{`[]`, ``, ``, ``, false},
+		{`{"buttons":[1,2}`, ``, ``, ``, false},
+		{`{"buttons":"unterminated}`, ``, ``, ``, false},
+		{`{"buttons":[]} trailing`, ``, ``, ``, false},
+		{`{"buttons" [1]}`, ``, ``, ``, false},
+	}
+	for _, tc := range tests {
+		b, c, ch, ok := splitPayload([]byte(tc.in))
+		if ok != tc.ok || (ok && (string(b) != tc.buttons || string(c) != tc.cards || string(ch) != tc.charts)) {
+			t.Errorf("%s: %q %q %q %v", tc.in, b, c, ch, ok)
+		}
+	}
+}
+
+func TestValidConversationID(t *testing.T) {
+	long := fmt.Sprintf("%0128d", 0)
+	for id, want := range map[string]bool{"a": true, "A.b_c~d-9": true, long: true, long + "0": false, "": false, "a b": false, "a/b": false, "é": false, "a:b": false} {
+		if got := validConversationID(id); got != want {
+			t.Errorf("%q: %v", id, got)
+		}
+	}
+}
