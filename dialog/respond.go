@@ -73,7 +73,7 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 	var gateToks []ucToken
 	if in.Command == "" && in.Text != "" {
 		gateToks = ucNormaliseMax(in.Text, sgMaxText) // CheckSafeguarding, keeping its words
-		if flag := sgCheckTokens(in.Text, gateToks); flag != nil {
+		if flag := e.nluData().sg.check(in.Text, gateToks, 1); flag != nil {
 			return e.safeguarding(ctx, rs, t, flag)
 		}
 	}
@@ -96,7 +96,7 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 	if in.Command == "" {
 		ct := clipText(text)
 		// the gate above already read this very text: no need to run it twice
-		if uu, ok := e.und.(*Understander); ok {
+		if uu := e.uu.Load(); uu != nil {
 			gated := in.Button == "" && ct == in.Text
 			var toks []ucToken
 			if gated && len(ct) <= ucMaxText {
@@ -104,7 +104,7 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 			}
 			t.u = uu.understand(ctx, ct, gated, toks)
 		} else {
-			t.u = e.und.Understand(ctx, ct)
+			t.u = e.opts.Understander.Understand(ctx, ct)
 		}
 		if t.u.Safeguarding != nil {
 			return e.safeguarding(ctx, rs, t, t.u.Safeguarding)
@@ -115,7 +115,7 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 			(t.u.Intent == IntentUnknown || t.u.Intent == "") && len(st.Offered) > 0 && st.Offered[0].Value != IntentHandoff {
 			in.Button = st.Offered[0].Value
 			t.in = in
-			t.u = e.und.Understand(ctx, clipText(in.Button))
+			t.u = e.Understand(ctx, in.Button)
 		}
 	} else {
 		t.u = Understanding{Text: in.Text}

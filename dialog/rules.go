@@ -107,8 +107,8 @@ func loadRuleSet(fsys fs.FS, label string, base fs.FS) (*RuleSet, error) {
 			return err
 		}
 		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
+			if p != "." && (strings.HasPrefix(d.Name(), ".") || p == "nlu") {
+				return fs.SkipDir // nlu/ holds the understanding data (LoadNLU)
 			}
 			return nil
 		}

@@ -3,6 +3,7 @@ package dialog
 import (
 	"bufio"
 	"context"
+	"github.com/careersbot/careersbot/dialog/nlu"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,10 +143,7 @@ func BenchmarkCheckSafeguardingLong(b *testing.B) {
 }
 
 func TestSafeguardingPatternsCompile(t *testing.T) {
-	if _, err := ucCompile(sgPatterns); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ucCompile(ucCueSpecs); err != nil {
+	if _, err := LoadNLUFS(nlu.Default(), "nlu"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ucCompile([]ucPatternSpec{{pattern: "* bad"}}); err == nil {
@@ -164,7 +162,7 @@ func BenchmarkCheckSafeguarding(b *testing.B) {
 // TestCheckSafeguardingOrdinaryMessages checks the gate stays quiet on ordinary careers
 // messages: every labelled utterance that is not a safeguarding one.
 func TestCheckSafeguardingOrdinaryMessages(t *testing.T) {
-	cases := ucReadCases(t, filepath.Join("testdata", "understanding", "cases.jsonl"))
+	cases := ucOwnCases(t)
 	n, fp := 0, 0
 	for _, c := range cases {
 		f := CheckSafeguarding(c.Text)

@@ -22,6 +22,7 @@ import (
 // that decided are kept in Understanding.Cues.
 type Understander struct {
 	store     lmi.Store
+	nlu       *NLU
 	cues      *ucMatcher
 	interests *ucMatcher
 	subjects  *ucMatcher
@@ -34,11 +35,18 @@ type Understander struct {
 }
 
 // NewUnderstander returns an Understander that finds occupations and places with store.
-// store may be nil (no occupations or places are then found).
+// store may be nil (no occupations or places are then found). It uses the embedded NLU
+// data (DefaultNLU).
 func NewUnderstander(store lmi.Store) *Understander {
+	return NewUnderstanderNLU(store, DefaultNLU())
+}
+
+// NewUnderstanderNLU is NewUnderstander with loaded NLU data (LoadNLU).
+func NewUnderstanderNLU(store lmi.Store, m *NLU) *Understander {
 	u := &Understander{
 		store:     store,
-		cues:      ucMustCompile(append(append([]ucPatternSpec(nil), ucCueSpecs...), ucCueSpecsMore...)),
+		nlu:       m,
+		cues:      m.cues,
 		interests: ucMustCompile(ucLexSpecs(ucInterestLexicon)),
 		subjects:  ucMustCompile(ucLexSpecs(ucSubjectLexicon)),
 		skills:    ucMustCompile(ucLexSpecs(ucSkillLexicon)),
@@ -48,7 +56,7 @@ func NewUnderstander(store lmi.Store) *Understander {
 		fuzzy:     newUCFuzzy(ucFuzzyWords),
 		known:     make(map[string]bool),
 	}
-	for _, m := range []*ucMatcher{u.cues, u.interests, u.subjects, u.skills, u.ents, u.places, sgOnce().m} {
+	for _, m := range []*ucMatcher{u.cues, u.interests, u.subjects, u.skills, u.ents, u.places, m.sg.m} {
 		for _, ph := range m.phrases {
 			for _, e := range ph.elems {
 				for _, a := range e.alts {
@@ -59,10 +67,6 @@ func NewUnderstander(store lmi.Store) *Understander {
 	}
 	for i, in := range ucIntentPrecedence {
 		u.prec[in] = i
-	}
-	for i := range u.cues.phrases {
-		ph := &u.cues.phrases[i]
-		ph.slot = ucIntentIndex(ph.label) // panics on a cue for an unknown intent (a bug)
 	}
 	return u
 }
@@ -93,9 +97,9 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 	switch {
 	case gated:
 	case len(text) > ucMaxText:
-		out.Safeguarding = CheckSafeguarding(text) // the gate reads the whole message
+		out.Safeguarding = u.nlu.sg.check(text, ucNormaliseMax(text, sgMaxText), 1) // the gate reads the whole message
 	default:
-		out.Safeguarding = sgCheckTokens(text, toks)
+		out.Safeguarding = u.nlu.sg.check(text, toks, 1)
 	}
 	if len(toks) == 0 {
 		if out.Safeguarding != nil {

@@ -45,4 +45,7 @@ type SafeguardingFlag struct {
 	// "running_away", "danger".
 	Category string `json:"category"`
 	Matched  string `json:"matched"` // the words that triggered it
+	// Tier is 1 for a clear disclosure (escalate at once) or 2 for a possible risk (check
+	// in gently, answer the careers part, flag for an adviser's review).
+	Tier int `json:"tier"`
 }
