@@ -157,6 +157,15 @@ func (e *Engine) Understand(ctx context.Context, text string) Understanding {
 	return e.opts.Understander.Understand(ctx, clipText(text))
 }
 
+// Explain understands text and says why (for `careersbot ask --explain`): with a custom
+// Understander only the understanding is given.
+func (e *Engine) Explain(ctx context.Context, text string) Explanation {
+	if uu := e.uu.Load(); uu != nil {
+		return uu.Explain(ctx, clipText(text))
+	}
+	return Explanation{Understanding: e.Understand(ctx, text)}
+}
+
 // nluData is the NLU data in use: the engine's own, or the embedded data when a custom
 // Understander replaces it.
 func (e *Engine) nluData() *NLU {

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,6 +24,7 @@ import (
 type Understander struct {
 	store     lmi.Store
 	nlu       *NLU
+	learned   *ucLearned // nil when the data has too few examples
 	cues      *ucMatcher
 	interests *ucMatcher
 	subjects  *ucMatcher
@@ -68,6 +70,7 @@ func NewUnderstanderNLU(store lmi.Store, m *NLU) *Understander {
 	for i, in := range ucIntentPrecedence {
 		u.prec[in] = i
 	}
+	u.learned = m.learnedFor(u)
 	return u
 }
 
@@ -108,6 +111,24 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 		return out
 	}
 
+	ctoks := u.collapse(ctx, text, toks, &out)
+	u.entities(toks, ctoks, &out)
+	u.classify(ctoks, &out)
+	out.PayUnit, out.Without, out.Apprentice = payUnit(text), withoutIn(text, out.NoDegree), apprenticeIn(text)
+	if out.Intent == IntentBestPaid && !out.NoDegree && ucAsksTrades(toks) {
+		// "best paid apprenticeships", "highest paying trades": jobs without a degree
+		out.NoDegree = true
+	}
+	if out.Safeguarding != nil {
+		out.Intent, out.Confidence = IntentSafeguarding, 1
+		out.Cues = append([]string{"safeguarding (" + out.Safeguarding.Category + "): \"" + out.Safeguarding.Matched + "\""}, out.Cues...)
+	}
+	return out
+}
+
+// collapse finds the occupations and the place of text (on the text as written), corrects
+// typos in toks and returns the words with each mention collapsed into OCC or PLACE.
+func (u *Understander) collapse(ctx context.Context, text string, toks []ucToken, out *Understanding) []ucToken {
 	// Entities from the store, on the text as written.
 	if u.store != nil {
 		if ms, err := u.store.FindOccupations(ctx, text); err == nil && len(ms) > 0 {
@@ -130,19 +151,7 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 	}
 
 	u.correctTypos(toks)
-	ctoks := ucCollapse(toks, out.Occupations, out.Place)
-	u.entities(toks, ctoks, &out)
-	u.classify(ctoks, &out)
-	out.PayUnit, out.Without, out.Apprentice = payUnit(text), withoutIn(text, out.NoDegree), apprenticeIn(text)
-	if out.Intent == IntentBestPaid && !out.NoDegree && ucAsksTrades(toks) {
-		// "best paid apprenticeships", "highest paying trades": jobs without a degree
-		out.NoDegree = true
-	}
-	if out.Safeguarding != nil {
-		out.Intent, out.Confidence = IntentSafeguarding, 1
-		out.Cues = append([]string{"safeguarding (" + out.Safeguarding.Category + "): \"" + out.Safeguarding.Matched + "\""}, out.Cues...)
-	}
-	return out
+	return ucCollapse(toks, out.Occupations, out.Place)
 }
 
 // correctTypos rewrites words one edit away from a distinctive cue word. It runs after
@@ -409,14 +418,42 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 			a.sum, a.max, a.best = 1, 1, ucCueOccOnly
 		}
 	}
-	bestI, bestS, second := -1, 0.0, 0.0
+	// the strongest cue counts in full, further cues for the same intent count half
+	var sc [len(ucAllIntents)]float64
+	cueBest, cueSecond := 0.0, 0.0
 	for i := range scores {
 		a := &scores[i]
-		if a.max <= 0 {
-			continue
+		if a.max > 0 {
+			sc[i] = a.max + 0.5*(a.sum-a.max)
 		}
-		// the strongest cue counts in full, further cues for the same intent count half
-		s := a.max + 0.5*(a.sum-a.max)
+		if a.best == ucCueOccOnly {
+			continue // a job named alone is no cue: the classifier may read more into it
+		}
+		switch c := sc[i]; {
+		case c > cueBest:
+			cueBest, cueSecond = c, cueBest
+		case c > cueSecond:
+			cueSecond = c
+		}
+	}
+	// The learned classifier decides where the cues do not: no cue strong enough, or the
+	// two best within ucLearnedTie of each other. Its probability (times
+	// ucLearnedWeight) is then added; an intent no cue found needs p >= ucLearnedAlone.
+	var probs []float64
+	var pbuf [24]float64
+	if u.learned != nil && (cueBest < ucMinScore || cueBest-cueSecond < ucLearnedTie) {
+		var fbuf [ucMaxFeatures]uint64
+		probs = u.learned.probs(ctoks, nOcc, fbuf[:0], pbuf[:0])
+		for i := range sc {
+			if sc[i] == 0 && u.learned.prob(probs, i) < ucLearnedAlone {
+				continue
+			}
+			sc[i] += u.learned.boost(probs, i)
+		}
+	}
+	bestI, bestS, second := -1, 0.0, 0.0
+	for i := range scores {
+		s := sc[i]
 		if s < ucMinScore {
 			continue
 		}
@@ -453,6 +490,9 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		out.Confidence = ucOccOnlyConfidence
 	}
 	cue := scores[bestI].best
+	if cue == "" {
+		cue = fmt.Sprintf("learned (p=%.2f)", probs[u.learned.cls[bestI]])
+	}
 	if sp := scores[bestI].bestSpan; sp[1] > sp[0] {
 		// the words as written that matched the deciding cue
 		if s, e := ctoks[sp[0]].start, ctoks[sp[1]-1].end; 0 <= s && s < e && e <= len(out.Text) {

@@ -1,6 +1,9 @@
 package dialog
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/careersbot/careersbot/dialog/nlu"
+	"github.com/careersbot/careersbot/lmi"
 )
 
 // NLU is compiled understanding data (package nlu): the intent cues, the safeguarding
@@ -18,6 +22,34 @@ type NLU struct {
 	Data *nlu.Data
 	cues *ucMatcher
 	sg   *sgTables
+
+	mu      sync.Mutex
+	learned map[lmi.Store]*ucLearned // the intent classifier, trained once per store
+}
+
+// learnedFor returns the intent classifier for u's store, training it on first use: the
+// examples are read with the store's occupations and places, as messages are.
+func (m *NLU) learnedFor(u *Understander) *ucLearned {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if l, ok := m.learned[u.store]; ok {
+		return l
+	}
+	if l, ok := m.learned[nil]; ok && l != nil && l.fromFile {
+		return l // a committed model serves every store
+	}
+	var l *ucLearned
+	if clf := m.modelFile(); clf != nil {
+		l = newLearned(clf)
+		l.fromFile = true
+	} else {
+		l = trainLearned(u, m.Data.Intents)
+	}
+	if m.learned == nil {
+		m.learned = map[lmi.Store]*ucLearned{}
+	}
+	m.learned[u.store] = l
+	return l
 }
 
 // sgTables are the compiled safeguarding patterns: phrase.slot is the category's rank
@@ -155,6 +187,54 @@ func CompileNLU(d *nlu.Data) (*NLU, error) {
 	sgt.ranks = len(d.Safeguarding)
 	m.sg = sgt
 	return m, nil
+}
+
+// ucModelFile is the name of the intent classifier file beside the YAML.
+const ucModelFile = "intents.model"
+
+// modelFile returns the committed intent classifier when there is one and it was trained
+// from exactly these examples; otherwise the classifier is trained at load.
+func (m *NLU) modelFile() *nlu.Classifier {
+	raw := m.Data.Models[ucModelFile]
+	if raw == nil {
+		return nil
+	}
+	clf, err := nlu.UnmarshalClassifier(raw)
+	if err != nil || clf.DataHash != ucExamplesHash(m.Data.Intents) {
+		return nil
+	}
+	return clf
+}
+
+// HasModelFile reports whether the intent classifier comes from an up-to-date
+// intents.model rather than being trained at load.
+func (m *NLU) HasModelFile() bool { return m.modelFile() != nil }
+
+// ucFeatureVersion changes whenever ucFeatures does, so old model files are retrained.
+const ucFeatureVersion = "features/1"
+
+// ucExamplesHash identifies the examples (and the feature set) a classifier is trained from.
+func ucExamplesHash(intents []nlu.Intent) string {
+	h := sha256.New()
+	h.Write([]byte(ucFeatureVersion))
+	for _, in := range intents {
+		for _, e := range in.Examples {
+			fmt.Fprintf(h, "\x00%s\x00%s", in.Name, e.Text)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// TrainIntentModel trains the intent classifier of m, reading the examples with store,
+// and returns the model file `careersbot nlu train` writes (intents.model).
+func TrainIntentModel(store lmi.Store, m *NLU) ([]byte, error) {
+	// an understander with m's patterns (for typo correction) and no classifier of its own
+	u := NewUnderstanderNLU(store, &NLU{Data: &nlu.Data{}, cues: m.cues, sg: m.sg})
+	l := trainLearned(u, m.Data.Intents)
+	if l == nil {
+		return nil, errors.New("nlu: too few examples to train on (two intents with examples at least)")
+	}
+	return l.clf.MarshalBinary()
 }
 
 func sgFlagBits(flags []string) uint32 {

@@ -16,13 +16,14 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed data/*.yaml
+//go:embed data/*.yaml data/*.model
 var defaultFS embed.FS
 
 // Default returns the embedded NLU files (data/*.yaml).
@@ -83,6 +84,9 @@ type Data struct {
 	// alarming ("a killer interview", "shooting for a photographer").
 	SafeExamples []Example
 	Files        []string
+	// Models are the trained classifier files found beside the YAML (name -> bytes), as
+	// written by `careersbot nlu train`: "intents.model".
+	Models map[string][]byte
 }
 
 // Intent returns the named intent, or nil.
@@ -141,7 +145,7 @@ func Load(fsys fs.FS, label string) (*Data, error) {
 			}
 			return nil
 		}
-		if e := path.Ext(p); e == ".yaml" || e == ".yml" {
+		if e := path.Ext(p); e == ".yaml" || e == ".yml" || e == ".model" {
 			files = append(files, p)
 		}
 		return nil
@@ -150,7 +154,7 @@ func Load(fsys fs.FS, label string) (*Data, error) {
 		return nil, fmt.Errorf("nlu: reading %s: %w", label, err)
 	}
 	sort.Strings(files)
-	if len(files) == 0 {
+	if !slices.ContainsFunc(files, func(f string) bool { return path.Ext(f) != ".model" }) {
 		return nil, &Error{Problems: []Problem{{Pos: Pos{File: label}, Message: "no NLU files (*.yaml) found"}}}
 	}
 	d := &Data{}
@@ -165,6 +169,13 @@ func Load(fsys fs.FS, label string) (*Data, error) {
 			name = path.Join(label, f)
 		}
 		d.Files = append(d.Files, name)
+		if path.Ext(f) == ".model" {
+			if d.Models == nil {
+				d.Models = map[string][]byte{}
+			}
+			d.Models[path.Base(f)] = src
+			continue
+		}
 		p.file(name, src)
 	}
 	p.check()
@@ -370,6 +381,7 @@ func (p *parser) cue(n *yaml.Node, flags map[string]bool, weighted bool) (Cue, b
 				continue
 			}
 			var w float64
+			hasWeight = true
 			if err := v.Decode(&w); err != nil || v.Kind != yaml.ScalarNode {
 				p.errf(v, "weight must be a number, not %q", v.Value)
 				ok = false
@@ -379,7 +391,7 @@ func (p *parser) cue(n *yaml.Node, flags map[string]bool, weighted bool) (Cue, b
 				p.errf(v, "weight %v out of range (-10..10, not 0)", w)
 				ok = false
 			}
-			c.Weight, hasWeight = w, true
+			c.Weight = w
 		case "flags":
 			var fl []string
 			if err := v.Decode(&fl); err != nil {
