@@ -12,6 +12,14 @@ const (
 	SafeguardBullying     = "bullying"
 	SafeguardRunningAway  = "running_away"
 	SafeguardDanger       = "danger"
+	// Categories of their own (issue 9): image-based abuse and sextortion (the UK route
+	// is Report Remove, by Childline and the IWF), county lines, exploitation at work,
+	// abuse by a partner, homelessness and being thrown out.
+	SafeguardSexting          = "sexting"
+	SafeguardCountyLines      = "county_lines"
+	SafeguardWorkExploitation = "work_exploitation"
+	SafeguardPartnerAbuse     = "partner_abuse"
+	SafeguardHomelessness     = "homelessness"
 )
 
 // Flags on safeguarding patterns.
@@ -115,6 +123,8 @@ func (t *sgTables) check(text string, toks []ucToken, maxTier int) *Safeguarding
 	}
 	best := -1
 	bestRank := 1 << 30
+	var validBuf [16]int32
+	valid := validBuf[:0]
 	for i, m := range ms {
 		ph := &t.m.phrases[m.phrase]
 		if ph.label == sgIdiom {
@@ -140,9 +150,19 @@ func (t *sgTables) check(text string, toks []ucToken, maxTier int) *Safeguarding
 		if rank < bestRank {
 			best, bestRank = i, rank
 		}
+		valid = append(valid, int32(i))
 	}
 	if best < 0 {
 		return nil
+	}
+	// a longer match of the same tier that contains the chosen one names the category
+	// better ("kicked me out" is being thrown out, not "kicked me")
+	bestTier := t.m.phrases[ms[best].phrase].weight
+	for _, i := range valid {
+		m, b := ms[i], ms[best]
+		if t.m.phrases[m.phrase].weight == bestTier && m.start <= b.start && m.end >= b.end && m.end-m.start > b.end-b.start {
+			best = int(i)
+		}
 	}
 	m := ms[best]
 	matched := text
