@@ -200,6 +200,38 @@ func (e *Engine) safeguarding(ctx context.Context, rs *RuleSet, t *turn, flag *S
 	return r, t.st, nil
 }
 
+// slotCheckIn holds the category of a tier-2 check-in until the next message, whose
+// answer decides whether to escalate.
+const slotCheckIn = "safeguarding_checkin"
+
+// checkIn puts a gentle, age-fitting check-in before the careers answer of a message
+// that may show a risk (tier 2), flags the reply for an adviser's review and remembers
+// the check-in, so that a "yes" next escalates.
+func (e *Engine) checkIn(ctx context.Context, rs *RuleSet, t *turn, r Reply, flag *SafeguardingFlag) Reply {
+	v := e.newView(ctx, t, IntentSafeguarding, false)
+	v.Category = flag.Category
+	text, err := rs.render("safeguarding_checkin", t.depth, v)
+	if err != nil || text == "" {
+		e.log.Error("dialog: check-in template failed; using built-in text", "err", err)
+		text = checkInText
+	}
+	if r.Intent == IntentUnknown || r.Rule == "fallback" {
+		r.Text = text // nothing careers to answer: the check-in alone
+	} else {
+		r.Text = text + "\n\n" + r.Text
+	}
+	r.Review, r.CheckIn = true, flag.Category
+	if t.st.Slots == nil {
+		t.st.Slots = map[string]string{}
+	}
+	t.st.Slots[slotCheckIn] = flag.Category
+	return r
+}
+
+// checkInText is used only if the check-in template cannot be rendered.
+const checkInText = "Before I answer, can I check: is someone pressuring you or making you feel unsafe? " +
+	"You can tell me, or talk to Childline on 0800 1111 (free, any time)."
+
 // safeguardingText is used only if the safeguarding template cannot be rendered.
 const safeguardingText = "Thank you for telling me. You matter, and you do not have to deal with this on your own. " +
 	"I am letting a careers adviser know so a real person can help.\n" +

@@ -70,11 +70,25 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 	}
 
 	// 1. Safeguarding first, on the whole text, whatever else it says.
+	// Tier 1 escalates now; tier 2 (a possible risk) is checked in on below, after the
+	// careers part is answered.
 	var gateToks []ucToken
+	var risk *SafeguardingFlag
+	checkedIn := st.Slots[slotCheckIn]
 	if in.Command == "" && in.Text != "" {
 		gateToks = ucNormaliseMax(in.Text, sgMaxText) // CheckSafeguarding, keeping its words
-		if flag := e.nluData().sg.check(in.Text, gateToks, 1); flag != nil {
-			return e.safeguarding(ctx, rs, t, flag)
+		if flag := e.nluData().gate(in.Text, gateToks); flag != nil {
+			if flag.Tier == 1 {
+				return e.safeguarding(ctx, rs, t, flag)
+			}
+			risk = flag
+		}
+	}
+	if checkedIn != "" {
+		delete(t.st.Slots, slotCheckIn)
+		// the answer to "is someone pressuring you?": yes, or more signs, escalates
+		if risk != nil || in.Button == "yes" || (in.Button == "" && in.Command == "" && ucConfirms(ucNormalise(clipText(in.Text)))) {
+			return e.safeguarding(ctx, rs, t, &SafeguardingFlag{Category: checkedIn, Matched: clipText(in.Text), Tier: 1})
 		}
 	}
 
@@ -109,6 +123,9 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 		if t.u.Safeguarding != nil {
 			return e.safeguarding(ctx, rs, t, t.u.Safeguarding)
 		}
+		if risk != nil && t.u.Risk == nil {
+			t.u.Risk = risk
+		}
 		// A plain "yes" to a reply that ended with suggestions and no open question
 		// ("Do you want to know the pay?") takes the first suggestion.
 		if in.Button == "" && st.Pending == nil && t.u.Yes && !t.u.No && len(t.u.Occupations) == 0 &&
@@ -126,22 +143,31 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 	t.st.Profile.AgeGroup = ageGroup(t.st.Profile.Age)
 	t.depth = depthFor(t.st.Profile.Age, in.Adviser)
 
-	// 4. Rules.
+	// 4. Rules, 5. Reply.
+	reply, err = e.reply(ctx, rs, t)
+	if t.u.Risk != nil {
+		reply = e.checkIn(ctx, rs, t, reply, t.u.Risk)
+	}
+	return reply, t.st, err
+}
+
+// reply picks the rule for the turn and renders it (the fallback when none fires or
+// one fails).
+func (e *Engine) reply(ctx context.Context, rs *RuleSet, t *turn) (Reply, error) {
 	env := t.env()
 	rule, err := rs.match(&env)
 	if err != nil {
-		return e.fallbackReply(ctx, rs, t), t.st, fmt.Errorf("dialog: %w", err)
+		return e.fallbackReply(ctx, rs, t), fmt.Errorf("dialog: %w", err)
 	}
 	if rule == nil {
-		return e.fallbackReply(ctx, rs, t), t.st, nil
+		return e.fallbackReply(ctx, rs, t), nil
 	}
-	// 5. Reply.
-	reply, err = e.execute(ctx, rs, rule, t)
+	reply, err := e.execute(ctx, rs, rule, t)
 	if err != nil {
 		e.log.Error("dialog: reply failed", "rule", rule.Name, "err", err)
-		return e.fallbackReply(ctx, rs, t), t.st, fmt.Errorf("dialog: %w", err)
+		return e.fallbackReply(ctx, rs, t), fmt.Errorf("dialog: %w", err)
 	}
-	return reply, t.st, nil
+	return reply, nil
 }
 
 // bareNumber reads "2" or " 3 " as a number 1-9, else 0.

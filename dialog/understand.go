@@ -97,12 +97,18 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 	if toks == nil || !gated || len(text) > ucMaxText {
 		toks = ucNormalise(text)
 	}
+	var flag *SafeguardingFlag
 	switch {
 	case gated:
 	case len(text) > ucMaxText:
-		out.Safeguarding = u.nlu.sg.check(text, ucNormaliseMax(text, sgMaxText), 1) // the gate reads the whole message
+		flag = u.nlu.gate(text, ucNormaliseMax(text, sgMaxText)) // the gate reads the whole message
 	default:
-		out.Safeguarding = u.nlu.sg.check(text, toks, 1)
+		flag = u.nlu.gate(text, toks)
+	}
+	if flag != nil && flag.Tier == 1 {
+		out.Safeguarding = flag
+	} else {
+		out.Risk = flag
 	}
 	if len(toks) == 0 {
 		if out.Safeguarding != nil {
@@ -122,6 +128,9 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 	if out.Safeguarding != nil {
 		out.Intent, out.Confidence = IntentSafeguarding, 1
 		out.Cues = append([]string{"safeguarding (" + out.Safeguarding.Category + "): \"" + out.Safeguarding.Matched + "\""}, out.Cues...)
+	}
+	if out.Risk != nil {
+		out.Cues = append(out.Cues, "check in (tier 2, "+out.Risk.Category+"): \""+out.Risk.Matched+"\"")
 	}
 	return out
 }
@@ -631,6 +640,23 @@ func (u *Understander) entities(toks, ctoks []ucToken, out *Understanding) {
 	if skillFrom >= 0 && skillFrom < len(toks) {
 		out.Skills = ucLexWords(u.skills, toks[skillFrom:], out.Skills, &out.Dislikes)
 	}
+}
+
+// ucConfirms reports whether an answer to a check-in says yes: "yes", "yeah he does",
+// "kind of", "maybe", "sort of", "a bit", "i think so".
+func ucConfirms(toks []ucToken) bool {
+	if len(toks) == 0 || len(toks) > 12 {
+		return false
+	}
+	switch toks[0].s {
+	case "yes", "yeah", "yea", "yeh", "yep", "yup", "yh", "ye", "aye", "maybe", "kind", "kinda", "sort", "sorta", "bit", "perhaps", "possibly", "sometimes", "he", "she", "they", "someone", "somebody":
+		return true
+	case "a":
+		return len(toks) > 1 && (toks[1].s == "bit" || toks[1].s == "little")
+	case "i":
+		return len(toks) > 2 && (toks[1].s == "think" && toks[2].s == "so" || toks[1].s == "am" && (toks[2].s == "scared" || toks[2].s == "worried" || toks[2].s == "frightened"))
+	}
+	return false
 }
 
 // ucNoIsIdiom reports messages starting "no" that are not an answer no ("no idea", "no uni").

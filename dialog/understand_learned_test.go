@@ -28,19 +28,21 @@ func TestLearnedKFold(t *testing.T) {
 // and checks nlu/data/intents.model is exactly that model, so the service can load it
 // instead of training at start.
 func TestCommittedModelUpToDate(t *testing.T) {
-	got, err := TrainIntentModel(ucRealStore(t), DefaultNLU())
+	files, err := TrainModels(ucRealStore(t), DefaultNLU())
 	if err != nil {
 		t.Fatal(err)
 	}
-	have, err := os.ReadFile("nlu/data/intents.model")
-	if err != nil {
-		t.Fatal(err)
+	for name, got := range files {
+		have, err := os.ReadFile("nlu/data/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, have) {
+			t.Errorf("dialog/nlu/data/%s is out of date (%d bytes, retrained %d): run make nlu (careersbot nlu train --out dialog/nlu/data)", name, len(have), len(got))
+		}
 	}
-	if !bytes.Equal(got, have) {
-		t.Fatalf("dialog/nlu/data/intents.model is out of date (%d bytes, retrained %d): run make nlu (careersbot nlu train --out dialog/nlu/data/intents.model)", len(have), len(got))
-	}
-	if DefaultNLU().modelFile() == nil {
-		t.Fatal("the committed model is not used")
+	if !DefaultNLU().HasModelFile() || !DefaultNLU().HasSafeguardingModelFile() {
+		t.Fatal("the committed models are not used")
 	}
 }
 

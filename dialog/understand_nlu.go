@@ -22,6 +22,8 @@ type NLU struct {
 	Data *nlu.Data
 	cues *ucMatcher
 	sg   *sgTables
+	// sgLearned is the tier-2 safeguarding classifier (nil without examples).
+	sgLearned *sgLearned
 
 	mu      sync.Mutex
 	learned map[lmi.Store]*ucLearned // the intent classifier, trained once per store
@@ -186,6 +188,7 @@ func CompileNLU(d *nlu.Data) (*NLU, error) {
 	sgt.m = ucMustCompile(sg)
 	sgt.ranks = len(d.Safeguarding)
 	m.sg = sgt
+	m.sgLearned = trainSafeguarding(d)
 	return m, nil
 }
 
@@ -210,6 +213,17 @@ func (m *NLU) modelFile() *nlu.Classifier {
 // intents.model rather than being trained at load.
 func (m *NLU) HasModelFile() bool { return m.modelFile() != nil }
 
+// HasSafeguardingModelFile reports whether the safeguarding classifier comes from an
+// up-to-date safeguarding.model rather than being trained at load.
+func (m *NLU) HasSafeguardingModelFile() bool {
+	raw := m.Data.Models[sgModelFile]
+	if raw == nil {
+		return false
+	}
+	clf, err := nlu.UnmarshalClassifier(raw)
+	return err == nil && clf.DataHash == sgExamplesHash(m.Data)
+}
+
 // ucFeatureVersion changes whenever ucFeatures does, so old model files are retrained.
 const ucFeatureVersion = "features/1"
 
@@ -225,8 +239,29 @@ func ucExamplesHash(intents []nlu.Intent) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
+// TrainModels trains the classifiers of m (the intents' reading the examples with store)
+// and returns the model files `careersbot nlu train` writes, by name (intents.model,
+// safeguarding.model).
+func TrainModels(store lmi.Store, m *NLU) (map[string][]byte, error) {
+	in, err := TrainIntentModel(store, m)
+	if err != nil {
+		return nil, err
+	}
+	d := *m.Data
+	d.Models = nil // retrain, whatever file is there
+	sg := trainSafeguarding(&d)
+	if sg == nil {
+		return nil, errors.New("nlu: no safeguarding examples to train on")
+	}
+	sgb, err := sg.clf.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{ucModelFile: in, sgModelFile: sgb}, nil
+}
+
 // TrainIntentModel trains the intent classifier of m, reading the examples with store,
-// and returns the model file `careersbot nlu train` writes (intents.model).
+// and returns the model file intents.model.
 func TrainIntentModel(store lmi.Store, m *NLU) ([]byte, error) {
 	// an understander with m's patterns (for typo correction) and no classifier of its own
 	u := NewUnderstanderNLU(store, &NLU{Data: &nlu.Data{}, cues: m.cues, sg: m.sg})

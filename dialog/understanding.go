@@ -12,6 +12,10 @@ type Understanding struct {
 	// Safeguarding is set when the message may show a young person at risk. Recall
 	// matters more than precision.
 	Safeguarding *SafeguardingFlag `json:"safeguarding,omitempty"`
+	// Risk is a tier-2 safeguarding flag (a possible risk, not a clear disclosure): the
+	// reply checks in gently, answers the careers part and flags the conversation for
+	// an adviser's review. Nil when Safeguarding is set.
+	Risk *SafeguardingFlag `json:"risk,omitempty"`
 	Occupations  []lmi.Mention     `json:"occupations,omitempty"` // up to 3, in the order written
 	Place        *lmi.PlaceMatch   `json:"place,omitempty"`
 	NearMe       bool              `json:"near_me,omitempty"` // "near me", "round here", "local"

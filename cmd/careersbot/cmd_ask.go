@@ -177,8 +177,11 @@ type evalOut struct {
 	Reply       string          `json:"reply"`
 	Buttons     []dialog.Button `json:"buttons"`
 	Handoff     bool            `json:"handoff"`
-	Sources     []string        `json:"sources"`
-	Error       string          `json:"error,omitempty"`
+	// Safeguarding is "tier1" when the reply escalated a disclosure, "tier2" when it
+	// checked in on a possible risk (flagged for an adviser's review), else "".
+	Safeguarding string   `json:"safeguarding"`
+	Sources      []string `json:"sources"`
+	Error        string   `json:"error,omitempty"`
 }
 
 func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -273,6 +276,12 @@ func evalOne(ctx context.Context, eng *dialog.Engine, line string, n int) (out e
 		out.Buttons = reply.Buttons
 	}
 	out.Handoff = reply.Handoff
+	switch {
+	case reply.Safeguarding:
+		out.Safeguarding = "tier1"
+	case reply.Review:
+		out.Safeguarding = "tier2"
+	}
 	if reply.Sources != nil {
 		out.Sources = reply.Sources
 	}

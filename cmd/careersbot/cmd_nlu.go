@@ -14,7 +14,7 @@ import (
 	"github.com/careersbot/careersbot/lmi"
 )
 
-const nluUsage = "usage: careersbot nlu check [DIR] | nlu train [--out FILE] [DIR] | nlu kfold [-k 5] [DIR]\n" +
+const nluUsage = "usage: careersbot nlu check [DIR] | nlu train [--out OUTDIR] [DIR] | nlu kfold [-k 5] [DIR]\n" +
 	"DIR is an NLU directory (a rules directory's nlu/); without it, the embedded data"
 
 // runNLU checks, trains and measures the understanding data (intents, examples, cues,
@@ -25,7 +25,7 @@ func runNLU(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	fl := flag.NewFlagSet("nlu "+args[0], flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	out := fl.String("out", "", "train: where to write the model (default DIR/intents.model)")
+	out := fl.String("out", "", "train: the directory to write intents.model and safeguarding.model to (default DIR)")
 	k := fl.Int("k", 5, "kfold: number of folds")
 	rest, err := parseInterleaved(fl, args[1:])
 	if err != nil || len(rest) > 1 {
@@ -46,22 +46,25 @@ func runNLU(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	case "train":
 		if *out == "" {
 			if dir == "" {
-				return usageError{"nlu train: give --out FILE for the embedded data (make nlu writes dialog/nlu/data/intents.model)"}
+				return usageError{"nlu train: give --out DIR for the embedded data (make nlu writes dialog/nlu/data)"}
 			}
-			*out = filepath.Join(dir, "intents.model")
+			*out = dir
 		}
 		store, err := lmi.LoadEmbedded()
 		if err != nil {
 			return err
 		}
-		b, err := dialog.TrainIntentModel(store, m)
+		files, err := dialog.TrainModels(store, m)
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(*out, b, 0o644); err != nil {
-			return err
+		for _, name := range []string{"intents.model", "safeguarding.model"} {
+			p := filepath.Join(*out, name)
+			if err := os.WriteFile(p, files[name], 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", p, len(files[name]))
 		}
-		fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", *out, len(b))
 		return nil
 	case "kfold":
 		if *k < 2 {
@@ -121,6 +124,10 @@ func printNLUSummary(w io.Writer, dir string, m *dialog.NLU) {
 	} else if d.Models["intents.model"] != nil {
 		model = "intents.model out of date: trained at load (run careersbot nlu train)"
 	}
-	fmt.Fprintf(w, "%s: %d intents (%d cues, %d examples), %d safeguarding categories (%d patterns, %d idioms, %d examples); classifier %s\n",
-		dir, len(d.Intents), cues, ex, len(d.Safeguarding), pats, len(d.Idioms), sgEx, model)
+	sgModel := "trained at load"
+	if m.HasSafeguardingModelFile() {
+		sgModel = "safeguarding.model up to date"
+	}
+	fmt.Fprintf(w, "%s: %d intents (%d cues, %d examples), %d safeguarding categories (%d patterns, %d idioms, %d examples); intent classifier %s; safeguarding classifier %s\n",
+		dir, len(d.Intents), cues, ex, len(d.Safeguarding), pats, len(d.Idioms), sgEx, model, sgModel)
 }

@@ -34,6 +34,9 @@ type TrainOptions struct {
 	Rate   float64 // initial learning rate; 0 means 0.5
 	L2     float64 // weight decay per update; 0 means 1e-4
 	Seed   uint64  // shuffling seed; any fixed value gives the same model
+	// MinCount drops features seen in fewer training examples (0 or 1 keeps all), which
+	// makes the model smaller at little cost.
+	MinCount int
 }
 
 // Train fits a classifier. names, when not nil, maps feature hashes to readable names for
@@ -50,9 +53,15 @@ func Train(classes []string, samples []Sample, names map[uint64]string, opt Trai
 	}
 	C := len(classes)
 	c := &Classifier{Classes: classes, index: map[uint64]int32{}, bias: make([]float32, C), names: names}
+	count := map[uint64]int{}
 	for _, s := range samples {
 		for _, f := range s.Feats {
-			if _, ok := c.index[f]; !ok {
+			count[f]++
+		}
+	}
+	for _, s := range samples {
+		for _, f := range s.Feats {
+			if _, ok := c.index[f]; !ok && count[f] >= opt.MinCount {
 				c.index[f] = int32(len(c.index))
 			}
 		}
@@ -60,9 +69,11 @@ func Train(classes []string, samples []Sample, names map[uint64]string, opt Trai
 	// rows of each sample, resolved once
 	rows := make([][]int32, len(samples))
 	for i, s := range samples {
-		r := make([]int32, len(s.Feats))
-		for j, f := range s.Feats {
-			r[j] = c.index[f]
+		r := make([]int32, 0, len(s.Feats))
+		for _, f := range s.Feats {
+			if row, ok := c.index[f]; ok {
+				r = append(r, row)
+			}
 		}
 		rows[i] = r
 	}
