@@ -94,6 +94,9 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 	} else if !asking && !rule.Handoff && intent != IntentDeleteData {
 		r.Buttons = append(r.Buttons, socialButtons(intent, t.depth)...)
 	}
+	if rule.Reply == "clarify" && len(t.occs) > 0 {
+		r.Buttons, r.Clarify = clarifyButtons(t), true
+	}
 	if len(rule.Buttons) > 0 {
 		// A rule's own buttons replace the automatic next steps (a question's
 		// option buttons stay).
@@ -198,6 +201,30 @@ func (e *Engine) safeguarding(ctx context.Context, rs *RuleSet, t *turn, flag *S
 	t.st.Fallbacks = 0
 	t.st.LastIntent = IntentSafeguarding
 	return r, t.st, nil
+}
+
+// clarifyButtons offer the readings of a message about one job: the close alternatives,
+// or pay, the way in and what the job is like.
+func clarifyButtons(t *turn) []Button {
+	code := t.occs[0].SOC2020
+	intents := t.u.Alternatives
+	if len(intents) < 2 {
+		intents = []string{IntentPay, IntentEntry, IntentDescribe}
+	}
+	out := make([]Button, 0, len(intents)+1)
+	for _, in := range intents {
+		label := clarifyLabels[in]
+		if label == "" {
+			continue
+		}
+		out = append(out, Button{Label: label, Value: in + ":" + code})
+	}
+	return out
+}
+
+var clarifyLabels = map[string]string{
+	IntentPay: "Pay", IntentEntry: "How to get in", IntentDescribe: "What the job is like",
+	IntentHours: "Hours", IntentOutlook: "Will there be jobs?", IntentVacancies: "Jobs going",
 }
 
 // slotCheckIn holds the category of a tier-2 check-in until the next message, whose

@@ -643,6 +643,19 @@ func (t *turn) weak() bool {
 	return t.intent == IntentUnknown || t.intent == IntentDescribe && t.u.Confidence < 0.5
 }
 
+// clarify says the turn should ask what is wanted rather than guess: one job named with
+// nothing asked about it at the start of a topic ("electrician?"), or two readings of a
+// question about a job too close to call (Understanding.Alternatives).
+func (t *turn) clarify() bool {
+	if len(t.occs) != 1 || t.ambiguous || t.followUp || t.in.Button != "" || t.in.Command != "" {
+		return false
+	}
+	if len(t.u.Alternatives) > 1 && needsOccupation[t.intent] {
+		return true
+	}
+	return t.intent == IntentDescribe && t.u.Confidence <= ucOccOnlyConfidence && !ucAskedFirst[t.prev.LastIntent]
+}
+
 // env builds the rule environment for this turn.
 func (t *turn) env() RuleEnv {
 	pending := ""
@@ -682,6 +695,7 @@ func (t *turn) env() RuleEnv {
 		Answers:         t.prev.Answers,
 		Interests:       len(t.st.Profile.Interests) + len(t.st.Profile.Subjects) + len(t.st.Profile.Skills),
 		GeneralWork:     t.generalWork,
+		Clarify:         t.clarify(),
 		NoDegree:        t.u.NoDegree || t.st.Profile.QualLevel == "no_degree",
 	}
 }

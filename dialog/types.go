@@ -100,6 +100,9 @@ type Reply struct {
 	// Review is set when the reply checked in on a possible risk (tier 2): the
 	// conversation should be flagged for an adviser's review, not escalated.
 	Review bool `json:"review,omitempty"`
+	// Clarify is set when the reply asks what was meant (buttons for the readings)
+	// instead of answering a guess; Intent is then the best guess.
+	Clarify bool `json:"clarify,omitempty"`
 	// CheckIn is the tier-2 category checked in on ("sexting", "possible_risk", ...).
 	CheckIn string `json:"check_in,omitempty"`
 	Rule         string      `json:"rule,omitempty"`         // the rule that fired

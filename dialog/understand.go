@@ -494,6 +494,18 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	}
 	out.Intent = ucAllIntents[bestI]
 	out.Confidence = ucConfidence(bestS, second)
+	if probs != nil && nOcc == 1 && bestS-second < ucUnsureMargin {
+		// the classifier was asked and the two best are still close: say so
+		secondI := -1
+		for i := range sc {
+			if i != bestI && sc[i] >= ucMinScore && (secondI < 0 || sc[i] > sc[secondI]) {
+				secondI = i
+			}
+		}
+		if secondI >= 0 && ucAskedFirst[ucAllIntents[secondI]] && ucAskedFirst[out.Intent] {
+			out.Alternatives = []string{out.Intent, ucAllIntents[secondI]}
+		}
+	}
 	if scores[bestI].best == ucCueOccOnly && out.Confidence > ucOccOnlyConfidence {
 		// a bare job title ("a chef", "what about plumbers?"): the conversation decides
 		out.Confidence = ucOccOnlyConfidence
@@ -518,6 +530,10 @@ const (
 	ucCueOccOnly        = "occupation only"
 	ucOccOnlyConfidence = 0.3
 )
+
+// ucUnsureMargin is how close the two best scores of a question about one job must be,
+// after the classifier had its say, for the reply to ask which was meant.
+const ucUnsureMargin = 0.3
 
 // ucAskedFirst are the questions about a job whose ties go to the one written first.
 var ucAskedFirst = ucWordSet(IntentPay, IntentEntry, IntentHours, IntentOutlook, IntentDescribe)

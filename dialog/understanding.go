@@ -38,6 +38,9 @@ type Understanding struct {
 	No         bool `json:"no,omitempty"`  // "no", "nope", "not really"
 	// Choice is a 1-based pick from offered options ("the first one", "2"), 0 when none.
 	Choice int `json:"choice,omitempty"`
+	// Alternatives are the two best intents, best first, when they were too close to
+	// call: the reply asks which was meant (empty otherwise).
+	Alternatives []string `json:"alternatives,omitempty"`
 	// Cues say what decided the intent ("pay: salary", "safeguarding: kill myself"), so
 	// `careersbot ask --json` can show why.
 	Cues []string `json:"cues,omitempty"`

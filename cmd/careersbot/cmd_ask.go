@@ -179,9 +179,12 @@ type evalOut struct {
 	Handoff     bool            `json:"handoff"`
 	// Safeguarding is "tier1" when the reply escalated a disclosure, "tier2" when it
 	// checked in on a possible risk (flagged for an adviser's review), else "".
-	Safeguarding string   `json:"safeguarding"`
-	Sources      []string `json:"sources"`
-	Error        string   `json:"error,omitempty"`
+	Safeguarding string `json:"safeguarding"`
+	// Clarify is set when the reply asked what was meant instead of answering, so
+	// measurements can count clarifications apart from errors.
+	Clarify bool     `json:"clarify,omitempty"`
+	Sources []string `json:"sources"`
+	Error   string   `json:"error,omitempty"`
 }
 
 func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -276,6 +279,7 @@ func evalOne(ctx context.Context, eng *dialog.Engine, line string, n int) (out e
 		out.Buttons = reply.Buttons
 	}
 	out.Handoff = reply.Handoff
+	out.Clarify = reply.Clarify
 	switch {
 	case reply.Safeguarding:
 		out.Safeguarding = "tier1"
