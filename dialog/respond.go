@@ -297,10 +297,16 @@ func (e *Engine) finishContext(t *turn) {
 		t.intent = t.prev.LastIntent
 	}
 	// "part time jobs for 15 year olds": general guidance, not the last job.
+	// "how long can a 15 year old work?": an age inside a question about working time
+	// asks about young workers, not one job
+	youngHours := t.intent == IntentHours && (t.u.Age > 0 && t.u.Age < 18 || t.u.AgeAsked > 0 && t.u.AgeAsked < 18)
 	if len(t.u.Occupations) == 0 && t.answered == "" && t.in.Button == "" &&
-		(t.intent == IntentUnknown || needsOccupation[t.intent]) && generalWorkIn(t.u.Text) {
+		(t.intent == IntentUnknown || needsOccupation[t.intent]) && (youngHours || generalWorkIn(t.u.Text)) {
 		t.generalWork = true
 		t.occs, t.names = nil, nil
+		if youngHours {
+			return // an hours question (rule young-hours)
+		}
 		if t.intent == IntentUnknown || needsOccupation[t.intent] {
 			t.intent = IntentVacancies
 		}

@@ -116,6 +116,13 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 		}
 		return out
 	}
+	// US terms to UK ones, before the store or the cues read the words (the gate above
+	// read the text as written)
+	if t2, ok := u.nlu.rewriteTerms(text, toks); ok {
+		text = t2
+		out.Text = text
+		toks = ucNormalise(text)
+	}
 
 	ctoks := u.collapse(ctx, text, toks, &out)
 	u.entities(toks, ctoks, &out)
@@ -434,6 +441,11 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		a := &scores[i]
 		if a.max > 0 {
 			sc[i] = a.max + 0.5*(a.sum-a.max)
+			if ucSocial[ucAllIntents[i]] && len(ctoks) > ucSocialMaxWords {
+				// "hey, do you have any tips for ...": a greeting before a question
+				// is a preamble; it wins only if nothing else is asked
+				sc[i] *= 0.5
+			}
 		}
 		if a.best == ucCueOccOnly {
 			continue // a job named alone is no cue: the classifier may read more into it
@@ -530,6 +542,12 @@ const (
 	ucCueOccOnly        = "occupation only"
 	ucOccOnlyConfidence = 0.3
 )
+
+// ucSocial are the social intents; in a message longer than ucSocialMaxWords their cues
+// count half, so a greeting or thanks in front of a question does not hide it.
+var ucSocial = ucWordSet(IntentGreet, IntentThanks, IntentBye)
+
+const ucSocialMaxWords = 6
 
 // ucUnsureMargin is how close the two best scores of a question about one job must be,
 // after the classifier had its say, for the reply to ask which was meant.
@@ -646,7 +664,11 @@ func (u *Understander) entities(toks, ctoks []ucToken, out *Understanding) {
 		out.Yes = false // "no it was not" also matched ^it was
 	}
 	if age := ucFindAge(toks); age > 0 {
-		out.Age = age
+		if ucAgeOfSomeone(toks) {
+			out.AgeAsked = age // "can a 15 year old work nights": not the person's age
+		} else {
+			out.Age = age
+		}
 	}
 	out.Choice = ucFindChoice(toks)
 
@@ -774,6 +796,24 @@ func ucDisliked(toks []ucToken, start int) bool {
 				return true // "not a fan of science"
 			}
 			return i > 0 && (toks[i-1].s == "not" || toks[i-1].s == "never" || toks[i-1].s == "no")
+		}
+	}
+	return false
+}
+
+// ucAgeOfSomeone reports an age said of someone in general, "a 15 year old" or "15 year
+// olds", rather than of the person ("i am a 15 year old", "i'm 15").
+func ucAgeOfSomeone(toks []ucToken) bool {
+	for i := 0; i+2 < len(toks); i++ {
+		if n, w := ucNumberAt(toks, i); n > 0 && i+w+1 < len(toks) && toks[i+w].s == "year" {
+			switch toks[i+w+1].s {
+			case "olds":
+				return true
+			case "old":
+				if i > 0 && (toks[i-1].s == "a" || toks[i-1].s == "an") && (i < 2 || toks[i-2].s != "am") {
+					return true
+				}
+			}
 		}
 	}
 	return false

@@ -158,7 +158,7 @@ func (l *ucLearned) boost(p []float64, i int) float64 { return l.weight * l.prob
 
 // trainLearned trains the intent classifier from the examples, read by u as they would
 // be at run time (occupations and places from u's store).
-func trainLearned(u *Understander, intents []nlu.Intent) *ucLearned {
+func trainLearned(u *Understander, intents []nlu.Intent, terms []nlu.Term) *ucLearned {
 	var classes []string
 	var samples []nlu.Sample
 	ctx := context.Background()
@@ -176,14 +176,17 @@ func trainLearned(u *Understander, intents []nlu.Intent) *ucLearned {
 		return nil
 	}
 	clf := nlu.Train(classes, samples, nil, nlu.TrainOptions{Seed: 1})
-	clf.DataHash = ucExamplesHash(intents)
+	clf.DataHash = ucExamplesHash(intents, terms)
 	return newLearned(clf)
 }
 
 // exampleFeatures reads one example as Understand would up to the scoring.
 func (u *Understander) exampleFeatures(ctx context.Context, text string, names map[uint64]string) []uint64 {
-	out := Understanding{Text: text}
 	toks := ucNormalise(text)
+	if t2, ok := u.nlu.rewriteTerms(text, toks); ok {
+		text, toks = t2, ucNormalise(t2)
+	}
+	out := Understanding{Text: text}
 	ctoks := u.collapse(ctx, text, toks, &out)
 	return ucFeatures(ctoks, len(out.Occupations), nil, names)
 }
@@ -279,7 +282,7 @@ func KFold(ctx context.Context, store lmi.Store, m *NLU, k int) KFoldResult {
 	var alone, comb int
 	for fold := 0; fold < k; fold++ {
 		train, test := kfoldSplit(m.Data.Intents, k, fold)
-		l := trainLearned(u, train)
+		l := trainLearned(u, train, m.Data.Terms)
 		if l == nil {
 			continue
 		}

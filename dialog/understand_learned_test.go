@@ -48,7 +48,7 @@ func TestCommittedModelUpToDate(t *testing.T) {
 
 func TestModelFileRoundTrip(t *testing.T) {
 	u := NewUnderstander(newUCFakeStore())
-	l := trainLearned(u, DefaultNLU().Data.Intents)
+	l := trainLearned(u, DefaultNLU().Data.Intents, DefaultNLU().Data.Terms)
 	b, err := l.clf.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +79,6 @@ func TestModelFileRoundTrip(t *testing.T) {
 func TestLearnedTrainTime(t *testing.T) {
 	u := NewUnderstander(ucRealStore(t))
 	start := time.Now()
-	l := trainLearned(u, DefaultNLU().Data.Intents)
+	l := trainLearned(u, DefaultNLU().Data.Intents, DefaultNLU().Data.Terms)
 	t.Logf("trained on %d classes, %d features in %v", len(l.clf.Classes), l.clf.Features(), time.Since(start))
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -22,6 +23,8 @@ type NLU struct {
 	Data *nlu.Data
 	cues *ucMatcher
 	sg   *sgTables
+	// terms map words before anything reads them (phrase.label is the replacement).
+	terms *ucMatcher
 	// sgLearned is the tier-2 safeguarding classifier (nil without examples).
 	sgLearned *sgLearned
 
@@ -45,7 +48,7 @@ func (m *NLU) learnedFor(u *Understander) *ucLearned {
 		l = newLearned(clf)
 		l.fromFile = true
 	} else {
-		l = trainLearned(u, m.Data.Intents)
+		l = trainLearned(u, m.Data.Intents, m.Data.Terms)
 	}
 	if m.learned == nil {
 		m.learned = map[lmi.Store]*ucLearned{}
@@ -178,10 +181,19 @@ func CompileNLU(d *nlu.Data) (*NLU, error) {
 		sp.slot = len(d.Safeguarding)
 		sg = append(sg, sp)
 	}
+	var terms []ucPatternSpec
+	for _, tm := range d.Terms {
+		sp := ucPatternSpec{pattern: tm.From, label: tm.To}
+		if _, err := ucCompile([]ucPatternSpec{sp}); err != nil {
+			bad(tm.Pos, "%s", strings.TrimPrefix(err.Error(), "dialog: "))
+			continue
+		}
+		terms = append(terms, sp)
+	}
 	if len(probs) > 0 {
 		return nil, &nlu.Error{Problems: probs}
 	}
-	m := &NLU{Data: d, cues: ucMustCompile(cues)}
+	m := &NLU{Data: d, cues: ucMustCompile(cues), terms: ucMustCompile(terms)}
 	for i := range m.cues.phrases {
 		m.cues.phrases[i].slot = ucIntentIndex(m.cues.phrases[i].label)
 	}
@@ -203,7 +215,7 @@ func (m *NLU) modelFile() *nlu.Classifier {
 		return nil
 	}
 	clf, err := nlu.UnmarshalClassifier(raw)
-	if err != nil || clf.DataHash != ucExamplesHash(m.Data.Intents) {
+	if err != nil || clf.DataHash != ucExamplesHash(m.Data.Intents, m.Data.Terms) {
 		return nil
 	}
 	return clf
@@ -228,9 +240,12 @@ func (m *NLU) HasSafeguardingModelFile() bool {
 const ucFeatureVersion = "features/1"
 
 // ucExamplesHash identifies the examples (and the feature set) a classifier is trained from.
-func ucExamplesHash(intents []nlu.Intent) string {
+func ucExamplesHash(intents []nlu.Intent, terms []nlu.Term) string {
 	h := sha256.New()
 	h.Write([]byte(ucFeatureVersion))
+	for _, t := range terms {
+		fmt.Fprintf(h, "\x00term\x00%s\x00%s", t.From, t.To)
+	}
 	for _, in := range intents {
 		for _, e := range in.Examples {
 			fmt.Fprintf(h, "\x00%s\x00%s", in.Name, e.Text)
@@ -264,8 +279,8 @@ func TrainModels(store lmi.Store, m *NLU) (map[string][]byte, error) {
 // and returns the model file intents.model.
 func TrainIntentModel(store lmi.Store, m *NLU) ([]byte, error) {
 	// an understander with m's patterns (for typo correction) and no classifier of its own
-	u := NewUnderstanderNLU(store, &NLU{Data: &nlu.Data{}, cues: m.cues, sg: m.sg})
-	l := trainLearned(u, m.Data.Intents)
+	u := NewUnderstanderNLU(store, &NLU{Data: &nlu.Data{}, cues: m.cues, sg: m.sg, terms: m.terms})
+	l := trainLearned(u, m.Data.Intents, m.Data.Terms)
 	if l == nil {
 		return nil, errors.New("nlu: too few examples to train on (two intents with examples at least)")
 	}
@@ -287,4 +302,39 @@ func sgFlagBits(flags []string) uint32 {
 		}
 	}
 	return b
+}
+
+// rewriteTerms replaces every term of text (NLU terms: US words to UK ones) and reports
+// whether any was found. toks are text's words.
+func (m *NLU) rewriteTerms(text string, toks []ucToken) (string, bool) {
+	if m.terms == nil || len(m.terms.phrases) == 0 {
+		return text, false
+	}
+	var buf [8]ucMatch
+	ms := m.terms.find(toks, buf[:0])
+	if len(ms) == 0 {
+		return text, false
+	}
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].start != ms[j].start {
+			return ms[i].start < ms[j].start
+		}
+		return ms[i].end > ms[j].end
+	})
+	var b strings.Builder
+	prev, covered := 0, 0
+	for _, x := range ms {
+		if x.start < covered {
+			continue
+		}
+		s, e := toks[x.start].start, toks[x.end-1].end
+		if s < prev || e > len(text) {
+			continue
+		}
+		b.WriteString(text[prev:s])
+		b.WriteString(m.terms.phrases[x.phrase].label)
+		prev, covered = e, x.end
+	}
+	b.WriteString(text[prev:])
+	return b.String(), true
 }

@@ -15,16 +15,19 @@ type Understanding struct {
 	// Risk is a tier-2 safeguarding flag (a possible risk, not a clear disclosure): the
 	// reply checks in gently, answers the careers part and flags the conversation for
 	// an adviser's review. Nil when Safeguarding is set.
-	Risk *SafeguardingFlag `json:"risk,omitempty"`
-	Occupations  []lmi.Mention     `json:"occupations,omitempty"` // up to 3, in the order written
-	Place        *lmi.PlaceMatch   `json:"place,omitempty"`
-	NearMe       bool              `json:"near_me,omitempty"` // "near me", "round here", "local"
-	Age          int               `json:"age,omitempty"`     // "I'm 15", "year 10" (=> 14)
-	QualLevel    string            `json:"qual_level,omitempty"`
-	NoDegree     bool              `json:"no_degree,omitempty"` // "without a degree", "no uni"
-	Interests    []string          `json:"interests,omitempty"` // normalised: "animals", "sport", "art", "computers", "helping people", "fixing things", "science", "maths", ...
-	Subjects     []string          `json:"subjects,omitempty"`  // school subjects: "maths", "art", "biology", ...
-	Skills       []string          `json:"skills,omitempty"`
+	Risk        *SafeguardingFlag `json:"risk,omitempty"`
+	Occupations []lmi.Mention     `json:"occupations,omitempty"` // up to 3, in the order written
+	Place       *lmi.PlaceMatch   `json:"place,omitempty"`
+	NearMe      bool              `json:"near_me,omitempty"` // "near me", "round here", "local"
+	Age         int               `json:"age,omitempty"`     // "I'm 15", "year 10" (=> 14)
+	// AgeAsked is an age said of someone in general inside a question ("how long can a
+	// 15 year old work?"): it is about young workers, not the person's profile.
+	AgeAsked  int      `json:"age_asked,omitempty"`
+	QualLevel string   `json:"qual_level,omitempty"`
+	NoDegree  bool     `json:"no_degree,omitempty"` // "without a degree", "no uni"
+	Interests []string `json:"interests,omitempty"` // normalised: "animals", "sport", "art", "computers", "helping people", "fixing things", "science", "maths", ...
+	Subjects  []string `json:"subjects,omitempty"`  // school subjects: "maths", "art", "biology", ...
+	Skills    []string `json:"skills,omitempty"`
 	// Dislikes are interests, subjects and skills the person says they dislike or are
 	// bad at ("actually i'm bad at maths"), normalised like Interests and Subjects.
 	Dislikes []string `json:"dislikes,omitempty"`

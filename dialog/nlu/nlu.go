@@ -56,6 +56,12 @@ type Cue struct {
 	Pos     Pos
 }
 
+// Term maps a phrase (the phrase syntax, without gaps) to the words it means.
+type Term struct {
+	From, To string
+	Pos      Pos
+}
+
 // Intent is one intent: its cues and its examples.
 type Intent struct {
 	Name     string
@@ -83,7 +89,11 @@ type Data struct {
 	// SafeExamples are messages that must not be flagged: careers questions that sound
 	// alarming ("a killer interview", "shooting for a photographer").
 	SafeExamples []Example
-	Files        []string
+	// Terms are words written one way and meant another, mapped before anything else
+	// reads the message: US terms to UK ones ("physical therapist" -> physiotherapist,
+	// "major" -> degree), so job-title search and cues see the UK word.
+	Terms []Term
+	Files []string
 	// Models are the trained classifier files found beside the YAML (name -> bytes), as
 	// written by `careersbot nlu train`: "intents.model".
 	Models map[string][]byte
@@ -242,10 +252,46 @@ func (p *parser) file(name string, src []byte) {
 			}
 		case "safe_examples":
 			p.d.SafeExamples = append(p.d.SafeExamples, p.examples(v)...)
+		case "terms":
+			for _, n := range p.list(v, "terms") {
+				if t, ok := p.term(n); ok {
+					p.d.Terms = append(p.d.Terms, t)
+				}
+			}
 		default:
-			p.errf(k, "unknown key %q (known: version, intents, safeguarding, idioms, safe_examples)", k.Value)
+			p.errf(k, "unknown key %q (known: version, intents, safeguarding, idioms, safe_examples, terms)", k.Value)
 		}
 	}
+}
+
+// term reads {from: "physical therapist", to: physiotherapist}.
+func (p *parser) term(n *yaml.Node) (Term, bool) {
+	t := Term{Pos: p.at(n)}
+	if n.Kind != yaml.MappingNode {
+		p.errf(n, "a term must be a mapping with from: and to:")
+		return t, false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "from":
+			t.From, t.Pos = v.Value, p.at(v)
+		case "to":
+			t.To = v.Value
+		default:
+			p.errf(k, "unknown key %q in a term (known: from, to)", k.Value)
+			return t, false
+		}
+	}
+	if strings.TrimSpace(t.From) == "" || strings.TrimSpace(t.To) == "" {
+		p.errf(n, "a term needs from: and to:")
+		return t, false
+	}
+	if strings.Contains(t.From, "*") {
+		p.errf(n, "a term's from: cannot have gaps (*)")
+		return t, false
+	}
+	return t, true
 }
 
 func (p *parser) list(v *yaml.Node, what string) []*yaml.Node {

@@ -19,6 +19,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad_flag", `a.yaml:4:48: unknown flag "need_job"`},
 		{"bad_tier", `a.yaml:3:11: tier must be 1 (escalate) or 2 (check in)`},
 		{"no_weight", `a.yaml:4:9: a cue needs a weight`},
+		{"bad_term", `a.yaml:2:5: a term's from: cannot have gaps`},
 		{"two_labels", `a.yaml:7:9: example "How much do plumbers earn" is also an example of pay`},
 	}
 	for _, tt := range tests {
@@ -51,6 +52,9 @@ func TestLoadGood(t *testing.T) {
 	}
 	if len(d.Safeguarding) != 1 || d.Safeguarding[0].Patterns[1].Tier != 2 || d.Safeguarding[0].Tier != 1 {
 		t.Errorf("safeguarding = %+v", d.Safeguarding)
+	}
+	if len(d.Terms) != 1 || d.Terms[0].To != "solicitor" {
+		t.Errorf("terms %v", d.Terms)
 	}
 	if len(d.Idioms) != 1 || len(d.SafeExamples) != 1 {
 		t.Errorf("idioms %v, safe examples %v", d.Idioms, d.SafeExamples)
