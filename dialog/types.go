@@ -104,10 +104,10 @@ type Reply struct {
 	// instead of answering a guess; Intent is then the best guess.
 	Clarify bool `json:"clarify,omitempty"`
 	// CheckIn is the tier-2 category checked in on ("sexting", "possible_risk", ...).
-	CheckIn string `json:"check_in,omitempty"`
-	Rule         string      `json:"rule,omitempty"`         // the rule that fired
-	Sources      []string    `json:"sources"`                // source ids used
-	AskFeedback  bool        `json:"ask_feedback,omitempty"` // "was this helpful?" was asked
+	CheckIn     string   `json:"check_in,omitempty"`
+	Rule        string   `json:"rule,omitempty"`         // the rule that fired
+	Sources     []string `json:"sources"`                // source ids used
+	AskFeedback bool     `json:"ask_feedback,omitempty"` // "was this helpful?" was asked
 	// Feedback is the person's answer to "was this helpful?" ("yes" or "no") when
 	// Intent is IntentFeedback.
 	Feedback string `json:"feedback,omitempty"`
