@@ -181,6 +181,7 @@ func (e *Engine) safeguarding(ctx context.Context, rs *RuleSet, t *turn, flag *S
 	t.intent = IntentSafeguarding
 	v := e.newView(ctx, t, IntentSafeguarding, false)
 	v.Category = flag.Category
+	v.Route = routeFor(rs, t.depth, v)
 	text, err := rs.render("safeguarding", t.depth, v)
 	if err != nil || text == "" {
 		e.log.Error("dialog: safeguarding template failed; using built-in text", "err", err)
@@ -237,6 +238,7 @@ const slotCheckIn = "safeguarding_checkin"
 func (e *Engine) checkIn(ctx context.Context, rs *RuleSet, t *turn, r Reply, flag *SafeguardingFlag) Reply {
 	v := e.newView(ctx, t, IntentSafeguarding, false)
 	v.Category = flag.Category
+	v.Route = routeFor(rs, t.depth, v)
 	text, err := rs.render("safeguarding_checkin", t.depth, v)
 	if err != nil || text == "" {
 		e.log.Error("dialog: check-in template failed; using built-in text", "err", err)
@@ -253,6 +255,20 @@ func (e *Engine) checkIn(ctx context.Context, rs *RuleSet, t *turn, r Reply, fla
 	}
 	t.st.Slots[slotCheckIn] = flag.Category
 	return r
+}
+
+// routeFor renders the UK service for a safeguarding category (template
+// route_<category>), "" when the rules define none.
+func routeFor(rs *RuleSet, depth string, v *View) string {
+	name := "route_" + v.Category
+	if !rs.hasTemplate(name) {
+		return ""
+	}
+	s, err := rs.render(name, depth, v)
+	if err != nil {
+		return ""
+	}
+	return s
 }
 
 // checkInText is used only if the check-in template cannot be rendered.

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -315,15 +314,19 @@ func (m *NLU) rewriteTerms(text string, toks []ucToken) (string, bool) {
 	if len(ms) == 0 {
 		return text, false
 	}
-	sort.Slice(ms, func(i, j int) bool {
-		if ms[i].start != ms[j].start {
-			return ms[i].start < ms[j].start
-		}
-		return ms[i].end > ms[j].end
-	})
 	var b strings.Builder
 	prev, covered := 0, 0
-	for _, x := range ms {
+	// find gives matches by start; at one start the longest wins (no sort: buf stays
+	// on the stack)
+	for i := 0; i < len(ms); {
+		best, j := i, i
+		for ; j < len(ms) && ms[j].start == ms[i].start; j++ {
+			if ms[j].end > ms[best].end {
+				best = j
+			}
+		}
+		x := ms[best]
+		i = j
 		if x.start < covered {
 			continue
 		}
