@@ -4,7 +4,7 @@ SHARED    ?= ../shared
 DATA_DIR  ?= ./var
 BIN       := bin/careersbot
 
-.PHONY: run build test test-short data bench fuzz eval vet clean
+.PHONY: run build test test-short data nlu bench fuzz eval vet clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/careersbot
@@ -19,6 +19,10 @@ test:
 
 test-short:
 	$(GO) test -short ./...
+
+# Retrains the committed classifiers from dialog/nlu/data/*.yaml (a test checks they are up to date).
+nlu:
+	$(GO) run ./cmd/careersbot nlu train --out dialog/nlu/data
 
 # Regenerates the committed LMI snapshot from the public source files.
 data:

@@ -108,7 +108,7 @@ func parseConversations(name string, r io.Reader) ([]conversation, error) {
 	return out, sc.Err()
 }
 
-var expectRe = regexp.MustCompile(`^(not\s+)?(contains\s+"(.*)"|matches\s+/(.*)/|button\s+"(.*)"|slot\s+([a-z_]+)=(.*)|([a-z_]+)=(.*)|handoff|safeguarding|ask_feedback|no_buttons|cards|charts|last_card\s+"(.*)")$`)
+var expectRe = regexp.MustCompile(`^(not\s+)?(contains\s+"(.*)"|matches\s+/(.*)/|button\s+"(.*)"|slot\s+([a-z_]+)=(.*)|([a-z_]+)=(.*)|handoff|safeguarding|review|ask_feedback|no_buttons|cards|charts|last_card\s+"(.*)")$`)
 
 func checkExpectation(s string) error {
 	m := expectRe.FindStringSubmatch(s)
@@ -185,6 +185,8 @@ func expect(s string, r Reply, st State) string {
 		ok, got = r.Handoff, strconv.FormatBool(r.Handoff)
 	case m[2] == "safeguarding":
 		ok, got = r.Safeguarding, strconv.FormatBool(r.Safeguarding)
+	case m[2] == "review":
+		ok, got = r.Review, strconv.FormatBool(r.Review)
 	case m[2] == "ask_feedback":
 		ok, got = r.AskFeedback, strconv.FormatBool(r.AskFeedback)
 	case m[2] == "no_buttons":

@@ -52,9 +52,10 @@ type Options struct {
 // Engine is the dialogue engine. It is safe for concurrent use; Respond is lock-free.
 type Engine struct {
 	store lmi.Store
-	und   interface {
-		Understand(ctx context.Context, text string) Understanding
-	}
+	// uu is the understander built from the NLU data in use (nil when
+	// Options.Understander replaces it); a reload of the NLU files swaps it.
+	uu      atomic.Pointer[Understander]
+	nluFP   string // fingerprint of the NLU directory loaded
 	opts    Options
 	log     *slog.Logger
 	rules   atomic.Pointer[RuleSet]
@@ -78,10 +79,15 @@ func New(store lmi.Store, opts Options) (*Engine, error) {
 	if e.log == nil {
 		e.log = slog.Default()
 	}
-	if opts.Understander != nil {
-		e.und = opts.Understander
-	} else {
-		e.und = NewUnderstander(store)
+	if opts.Understander == nil {
+		m, err := loadEngineNLU(opts.RulesDir)
+		if err != nil {
+			return nil, err
+		}
+		e.uu.Store(NewUnderstanderNLU(store, m))
+		if e.nluFP, err = nluFingerprint(NLUDir(opts.RulesDir)); err != nil {
+			return nil, fmt.Errorf("nlu: %w", err)
+		}
 	}
 	ctx := context.Background()
 	e.sources = map[string]lmi.Source{}
@@ -145,7 +151,36 @@ func (e *Engine) LastReloadError() error {
 
 // Understand runs the understanding step alone (for `careersbot ask --json`).
 func (e *Engine) Understand(ctx context.Context, text string) Understanding {
-	return e.und.Understand(ctx, clipText(text))
+	if uu := e.uu.Load(); uu != nil {
+		return uu.Understand(ctx, clipText(text))
+	}
+	return e.opts.Understander.Understand(ctx, clipText(text))
+}
+
+// Explain understands text and says why (for `careersbot ask --explain`): with a custom
+// Understander only the understanding is given.
+func (e *Engine) Explain(ctx context.Context, text string) Explanation {
+	if uu := e.uu.Load(); uu != nil {
+		return uu.Explain(ctx, clipText(text))
+	}
+	return Explanation{Understanding: e.Understand(ctx, text)}
+}
+
+// nluData is the NLU data in use: the engine's own, or the embedded data when a custom
+// Understander replaces it.
+func (e *Engine) nluData() *NLU {
+	if uu := e.uu.Load(); uu != nil {
+		return uu.nlu
+	}
+	return DefaultNLU()
+}
+
+// loadEngineNLU loads rulesDir/nlu when it exists, else the embedded NLU data.
+func loadEngineNLU(rulesDir string) (*NLU, error) {
+	if d := NLUDir(rulesDir); d != "" {
+		return LoadNLU(d)
+	}
+	return DefaultNLU(), nil
 }
 
 // maxUnderstand caps how much of a message the understanding step reads; the

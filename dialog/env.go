@@ -57,4 +57,8 @@ type RuleEnv struct {
 	// GeneralWork is set for a question about work in general for young people
 	// ("part time jobs for 15 year olds", "saturday jobs"), with no job named.
 	GeneralWork bool `expr:"general_work"`
+	// Clarify is set when a job was named with no clear question, or the two best
+	// readings of the message were too close to call: the reply asks which, with
+	// buttons, instead of guessing.
+	Clarify bool `expr:"clarify"`
 }

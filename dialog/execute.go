@@ -94,6 +94,9 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 	} else if !asking && !rule.Handoff && intent != IntentDeleteData {
 		r.Buttons = append(r.Buttons, socialButtons(intent, t.depth)...)
 	}
+	if rule.Reply == "clarify" && len(t.occs) > 0 {
+		r.Buttons, r.Clarify = clarifyButtons(t), true
+	}
 	if len(rule.Buttons) > 0 {
 		// A rule's own buttons replace the automatic next steps (a question's
 		// option buttons stay).
@@ -182,6 +185,7 @@ func (e *Engine) safeguarding(ctx context.Context, rs *RuleSet, t *turn, flag *S
 	t.intent = IntentSafeguarding
 	v := e.newView(ctx, t, IntentSafeguarding, false)
 	v.Category = flag.Category
+	v.Route = routeFor(rs, t.depth, v)
 	text, err := rs.render("safeguarding", t.depth, v)
 	if err != nil || text == "" {
 		e.log.Error("dialog: safeguarding template failed; using built-in text", "err", err)
@@ -203,6 +207,77 @@ func (e *Engine) safeguarding(ctx context.Context, rs *RuleSet, t *turn, flag *S
 	t.st.LastIntent = IntentSafeguarding
 	return r, t.st, nil
 }
+
+// clarifyButtons offer the readings of a message about one job: the close alternatives,
+// or pay, the way in and what the job is like.
+func clarifyButtons(t *turn) []Button {
+	code := t.occs[0].SOC2020
+	intents := t.u.Alternatives
+	if len(intents) < 2 {
+		intents = []string{IntentPay, IntentEntry, IntentDescribe}
+	}
+	out := make([]Button, 0, len(intents)+1)
+	for _, in := range intents {
+		label := clarifyLabels[in]
+		if label == "" {
+			continue
+		}
+		out = append(out, Button{Label: label, Value: in + ":" + code})
+	}
+	return out
+}
+
+var clarifyLabels = map[string]string{
+	IntentPay: "Pay", IntentEntry: "How to get in", IntentDescribe: "What the job is like",
+	IntentHours: "Hours", IntentOutlook: "Will there be jobs?", IntentVacancies: "Jobs going",
+}
+
+// slotCheckIn holds the category of a tier-2 check-in until the next message, whose
+// answer decides whether to escalate.
+const slotCheckIn = "safeguarding_checkin"
+
+// checkIn puts a gentle, age-fitting check-in before the careers answer of a message
+// that may show a risk (tier 2), flags the reply for an adviser's review and remembers
+// the check-in, so that a "yes" next escalates.
+func (e *Engine) checkIn(ctx context.Context, rs *RuleSet, t *turn, r Reply, flag *SafeguardingFlag) Reply {
+	v := e.newView(ctx, t, IntentSafeguarding, false)
+	v.Category = flag.Category
+	v.Route = routeFor(rs, t.depth, v)
+	text, err := rs.render("safeguarding_checkin", t.depth, v)
+	if err != nil || text == "" {
+		e.log.Error("dialog: check-in template failed; using built-in text", "err", err)
+		text = checkInText
+	}
+	if r.Intent == IntentUnknown || r.Rule == "fallback" {
+		r.Text = text // nothing careers to answer: the check-in alone
+	} else {
+		r.Text = text + "\n\n" + r.Text
+	}
+	r.Review, r.CheckIn = true, flag.Category
+	if t.st.Slots == nil {
+		t.st.Slots = map[string]string{}
+	}
+	t.st.Slots[slotCheckIn] = flag.Category
+	return r
+}
+
+// routeFor renders the UK service for a safeguarding category (template
+// route_<category>), "" when the rules define none.
+func routeFor(rs *RuleSet, depth string, v *View) string {
+	name := "route_" + v.Category
+	if !rs.hasTemplate(name) {
+		return ""
+	}
+	s, err := rs.render(name, depth, v)
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+// checkInText is used only if the check-in template cannot be rendered.
+const checkInText = "Before I answer, can I check: is someone pressuring you or making you feel unsafe? " +
+	"You can tell me, or talk to Childline on 0800 1111 (free, any time)."
 
 // safeguardingText is used only if the safeguarding template cannot be rendered.
 const safeguardingText = "Thank you for telling me. You matter, and you do not have to deal with this on your own. " +

@@ -68,6 +68,7 @@ type View struct {
 	// Unit is the pay period the person asked for: "hour", "week", "month" or "".
 	Unit          string
 	Category      string // safeguarding category
+	Route         string // the UK service for the category (template route_<category>), if any
 	Fallbacks     int
 	AskedSlot     string
 	Said          string // the person's words (for echoing a job title only)

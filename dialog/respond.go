@@ -70,11 +70,25 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 	}
 
 	// 1. Safeguarding first, on the whole text, whatever else it says.
+	// Tier 1 escalates now; tier 2 (a possible risk) is checked in on below, after the
+	// careers part is answered.
 	var gateToks []ucToken
+	var risk *SafeguardingFlag
+	checkedIn := st.Slots[slotCheckIn]
 	if in.Command == "" && in.Text != "" {
 		gateToks = ucNormaliseMax(in.Text, sgMaxText) // CheckSafeguarding, keeping its words
-		if flag := sgCheckTokens(in.Text, gateToks); flag != nil {
-			return e.safeguarding(ctx, rs, t, flag)
+		if flag := e.nluData().gate(in.Text, gateToks); flag != nil {
+			if flag.Tier == 1 {
+				return e.safeguarding(ctx, rs, t, flag)
+			}
+			risk = flag
+		}
+	}
+	if checkedIn != "" {
+		delete(t.st.Slots, slotCheckIn)
+		// the answer to "is someone pressuring you?": yes, or more signs, escalates
+		if risk != nil || in.Button == "yes" || (in.Button == "" && in.Command == "" && ucConfirms(ucNormalise(clipText(in.Text)))) {
+			return e.safeguarding(ctx, rs, t, &SafeguardingFlag{Category: checkedIn, Matched: clipText(in.Text), Tier: 1})
 		}
 	}
 
@@ -96,7 +110,7 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 	if in.Command == "" {
 		ct := clipText(text)
 		// the gate above already read this very text: no need to run it twice
-		if uu, ok := e.und.(*Understander); ok {
+		if uu := e.uu.Load(); uu != nil {
 			gated := in.Button == "" && ct == in.Text
 			var toks []ucToken
 			if gated && len(ct) <= ucMaxText {
@@ -104,10 +118,13 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 			}
 			t.u = uu.understand(ctx, ct, gated, toks)
 		} else {
-			t.u = e.und.Understand(ctx, ct)
+			t.u = e.opts.Understander.Understand(ctx, ct)
 		}
 		if t.u.Safeguarding != nil {
 			return e.safeguarding(ctx, rs, t, t.u.Safeguarding)
+		}
+		if risk != nil && t.u.Risk == nil {
+			t.u.Risk = risk
 		}
 		// A plain "yes" to a reply that ended with suggestions and no open question
 		// ("Do you want to know the pay?") takes the first suggestion.
@@ -115,7 +132,7 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 			(t.u.Intent == IntentUnknown || t.u.Intent == "") && len(st.Offered) > 0 && st.Offered[0].Value != IntentHandoff {
 			in.Button = st.Offered[0].Value
 			t.in = in
-			t.u = e.und.Understand(ctx, clipText(in.Button))
+			t.u = e.Understand(ctx, in.Button)
 		}
 	} else {
 		t.u = Understanding{Text: in.Text}
@@ -126,22 +143,31 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 	t.st.Profile.AgeGroup = ageGroup(t.st.Profile.Age)
 	t.depth = depthFor(t.st.Profile.Age, in.Adviser)
 
-	// 4. Rules.
+	// 4. Rules, 5. Reply.
+	reply, err = e.reply(ctx, rs, t)
+	if t.u.Risk != nil {
+		reply = e.checkIn(ctx, rs, t, reply, t.u.Risk)
+	}
+	return reply, t.st, err
+}
+
+// reply picks the rule for the turn and renders it (the fallback when none fires or
+// one fails).
+func (e *Engine) reply(ctx context.Context, rs *RuleSet, t *turn) (Reply, error) {
 	env := t.env()
 	rule, err := rs.match(&env)
 	if err != nil {
-		return e.fallbackReply(ctx, rs, t), t.st, fmt.Errorf("dialog: %w", err)
+		return e.fallbackReply(ctx, rs, t), fmt.Errorf("dialog: %w", err)
 	}
 	if rule == nil {
-		return e.fallbackReply(ctx, rs, t), t.st, nil
+		return e.fallbackReply(ctx, rs, t), nil
 	}
-	// 5. Reply.
-	reply, err = e.execute(ctx, rs, rule, t)
+	reply, err := e.execute(ctx, rs, rule, t)
 	if err != nil {
 		e.log.Error("dialog: reply failed", "rule", rule.Name, "err", err)
-		return e.fallbackReply(ctx, rs, t), t.st, fmt.Errorf("dialog: %w", err)
+		return e.fallbackReply(ctx, rs, t), fmt.Errorf("dialog: %w", err)
 	}
-	return reply, t.st, nil
+	return reply, nil
 }
 
 // bareNumber reads "2" or " 3 " as a number 1-9, else 0.
@@ -271,10 +297,16 @@ func (e *Engine) finishContext(t *turn) {
 		t.intent = t.prev.LastIntent
 	}
 	// "part time jobs for 15 year olds": general guidance, not the last job.
+	// "how long can a 15 year old work?": an age inside a question about working time
+	// asks about young workers, not one job
+	youngHours := t.intent == IntentHours && (t.u.Age > 0 && t.u.Age < 18 || t.u.AgeAsked > 0 && t.u.AgeAsked < 18)
 	if len(t.u.Occupations) == 0 && t.answered == "" && t.in.Button == "" &&
-		(t.intent == IntentUnknown || needsOccupation[t.intent]) && generalWorkIn(t.u.Text) {
+		(t.intent == IntentUnknown || needsOccupation[t.intent]) && (youngHours || generalWorkIn(t.u.Text)) {
 		t.generalWork = true
 		t.occs, t.names = nil, nil
+		if youngHours {
+			return // an hours question (rule young-hours)
+		}
 		if t.intent == IntentUnknown || needsOccupation[t.intent] {
 			t.intent = IntentVacancies
 		}
@@ -617,6 +649,19 @@ func (t *turn) weak() bool {
 	return t.intent == IntentUnknown || t.intent == IntentDescribe && t.u.Confidence < 0.5
 }
 
+// clarify says the turn should ask what is wanted rather than guess: one job named with
+// nothing asked about it at the start of a topic ("electrician?"), or two readings of a
+// question about a job too close to call (Understanding.Alternatives).
+func (t *turn) clarify() bool {
+	if len(t.occs) != 1 || t.ambiguous || t.followUp || t.in.Button != "" || t.in.Command != "" {
+		return false
+	}
+	if len(t.u.Alternatives) > 1 && needsOccupation[t.intent] {
+		return true
+	}
+	return t.intent == IntentDescribe && t.u.Confidence <= ucOccOnlyConfidence && !ucAskedFirst[t.prev.LastIntent]
+}
+
 // env builds the rule environment for this turn.
 func (t *turn) env() RuleEnv {
 	pending := ""
@@ -656,6 +701,7 @@ func (t *turn) env() RuleEnv {
 		Answers:         t.prev.Answers,
 		Interests:       len(t.st.Profile.Interests) + len(t.st.Profile.Subjects) + len(t.st.Profile.Skills),
 		GeneralWork:     t.generalWork,
+		Clarify:         t.clarify(),
 		NoDegree:        t.u.NoDegree || t.st.Profile.QualLevel == "no_degree",
 	}
 }

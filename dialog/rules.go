@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -43,6 +44,10 @@ type Rule struct {
 	// needIntent is set when the condition can only hold for one intent (`intent ==
 	// "pay"`, or that && more): other intents skip the VM.
 	needIntent string
+	// boolField is 1 + the index of the RuleEnv bool field a condition of one word
+	// (`when: clarify`) reads, so match reads it directly instead of running the VM
+	// (which boxes the field on every turn); 0 otherwise.
+	boolField int
 }
 
 // Diagnostic is a problem found in a rules or templates file, with its position.
@@ -107,8 +112,8 @@ func loadRuleSet(fsys fs.FS, label string, base fs.FS) (*RuleSet, error) {
 			return err
 		}
 		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
+			if p != "." && (strings.HasPrefix(d.Name(), ".") || p == "nlu") {
+				return fs.SkipDir // nlu/ holds the understanding data (LoadNLU)
 			}
 			return nil
 		}
@@ -485,7 +490,23 @@ func compileRule(r *Rule, fileName string, lines []string, when *yaml.Node) *Dia
 		r.always = true
 	}
 	r.needIntent = requiredIntent(node)
+	if id, ok := node.(*ast.IdentifierNode); ok {
+		r.boolField = envBoolField(id.Value)
+	}
 	return nil
+}
+
+// envBoolField returns 1 + the index of the bool field of RuleEnv named name in
+// expressions, or 0.
+func envBoolField(name string) int {
+	t := reflect.TypeFor[RuleEnv]()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Type.Kind() == reflect.Bool && f.Tag.Get("expr") == name {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // requiredIntent finds `intent == "X"` at the top of a condition or as the left-most
@@ -503,7 +524,10 @@ func requiredIntent(n ast.Node) string {
 			return str.Value
 		}
 	case "&&", "and":
-		return requiredIntent(b.Left)
+		if in := requiredIntent(b.Left); in != "" {
+			return in
+		}
+		return requiredIntent(b.Right)
 	}
 	return ""
 }
@@ -561,8 +585,18 @@ func shadowWarnings(rules []*Rule) []Diagnostic {
 // match returns the first rule whose condition holds.
 func (rs *RuleSet) match(env *RuleEnv) (*Rule, error) {
 	var machine vm.VM
+	var ev reflect.Value
 	for _, r := range rs.Rules {
 		if r.needIntent != "" && r.needIntent != env.Intent {
+			continue
+		}
+		if r.boolField > 0 {
+			if !ev.IsValid() {
+				ev = reflect.ValueOf(env).Elem()
+			}
+			if ev.Field(r.boolField - 1).Bool() {
+				return r, nil
+			}
 			continue
 		}
 		out, err := machine.Run(r.program, env)

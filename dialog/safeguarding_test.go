@@ -3,6 +3,7 @@ package dialog
 import (
 	"bufio"
 	"context"
+	"github.com/careersbot/careersbot/dialog/nlu"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,7 +85,7 @@ func TestCheckSafeguardingCategories(t *testing.T) {
 		{"i KEEP self-harming", SafeguardSelfHarm, "self-harming"},
 		{"my dad hits me", SafeguardAbuse, "hits me"},
 		{"an older man online wants pics", SafeguardGrooming, "older man"},
-		{"I'm made to carry drugs", SafeguardExploitation, "made to carry"},
+		{"I'm made to carry drugs", SafeguardCountyLines, "carry drugs"},
 		{"i'm getting bullied", SafeguardBullying, "bullied"},
 		{"i'm scared to go home", SafeguardRunningAway, "scared to go home"},
 		{"someone is following me", SafeguardDanger, "someone is following me"},
@@ -99,7 +100,10 @@ func TestCheckSafeguardingCategories(t *testing.T) {
 		{"i want to leave home and find a job that pays rent", "", ""},
 		{"i need to leave home tonight", SafeguardRunningAway, "leave home"},
 		{"they want me to marry my cousin", SafeguardAbuse, "want me to marry"},
-		{"he has my passport and i work for free", SafeguardExploitation, "has my passport"},
+		{"he has my passport and i work for free", SafeguardWorkExploitation, "has my passport"},
+		{"he says he'll share my nudes unless i send more", SafeguardSexting, "nudes"},
+		{"my boyfriend hits me", SafeguardPartnerAbuse, "boyfriend hits me"},
+		{"my mum kicked me out last night", SafeguardHomelessness, "kicked me out"},
 		{"my landlord wants sex for rent", SafeguardExploitation, "sex for rent"},
 		{"", "", ""},
 		{"how much do nurses earn", "", ""},
@@ -142,10 +146,7 @@ func BenchmarkCheckSafeguardingLong(b *testing.B) {
 }
 
 func TestSafeguardingPatternsCompile(t *testing.T) {
-	if _, err := ucCompile(sgPatterns); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ucCompile(ucCueSpecs); err != nil {
+	if _, err := LoadNLUFS(nlu.Default(), "nlu"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ucCompile([]ucPatternSpec{{pattern: "* bad"}}); err == nil {
@@ -164,7 +165,7 @@ func BenchmarkCheckSafeguarding(b *testing.B) {
 // TestCheckSafeguardingOrdinaryMessages checks the gate stays quiet on ordinary careers
 // messages: every labelled utterance that is not a safeguarding one.
 func TestCheckSafeguardingOrdinaryMessages(t *testing.T) {
-	cases := ucReadCases(t, filepath.Join("testdata", "understanding", "cases.jsonl"))
+	cases := ucOwnCases(t)
 	n, fp := 0, 0
 	for _, c := range cases {
 		f := CheckSafeguarding(c.Text)

@@ -97,9 +97,17 @@ type Reply struct {
 	Charts       []Chart     `json:"charts,omitempty"`
 	Handoff      bool        `json:"handoff"`                // hand the conversation to an adviser
 	Safeguarding bool        `json:"safeguarding,omitempty"` // flagged: an adviser must see it at once
-	Rule         string      `json:"rule,omitempty"`         // the rule that fired
-	Sources      []string    `json:"sources"`                // source ids used
-	AskFeedback  bool        `json:"ask_feedback,omitempty"` // "was this helpful?" was asked
+	// Review is set when the reply checked in on a possible risk (tier 2): the
+	// conversation should be flagged for an adviser's review, not escalated.
+	Review bool `json:"review,omitempty"`
+	// Clarify is set when the reply asks what was meant (buttons for the readings)
+	// instead of answering a guess; Intent is then the best guess.
+	Clarify bool `json:"clarify,omitempty"`
+	// CheckIn is the tier-2 category checked in on ("sexting", "possible_risk", ...).
+	CheckIn     string   `json:"check_in,omitempty"`
+	Rule        string   `json:"rule,omitempty"`         // the rule that fired
+	Sources     []string `json:"sources"`                // source ids used
+	AskFeedback bool     `json:"ask_feedback,omitempty"` // "was this helpful?" was asked
 	// Feedback is the person's answer to "was this helpful?" ("yes" or "no") when
 	// Intent is IntentFeedback.
 	Feedback string `json:"feedback,omitempty"`

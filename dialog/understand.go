@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -22,6 +23,8 @@ import (
 // that decided are kept in Understanding.Cues.
 type Understander struct {
 	store     lmi.Store
+	nlu       *NLU
+	learned   *ucLearned // nil when the data has too few examples
 	cues      *ucMatcher
 	interests *ucMatcher
 	subjects  *ucMatcher
@@ -34,11 +37,18 @@ type Understander struct {
 }
 
 // NewUnderstander returns an Understander that finds occupations and places with store.
-// store may be nil (no occupations or places are then found).
+// store may be nil (no occupations or places are then found). It uses the embedded NLU
+// data (DefaultNLU).
 func NewUnderstander(store lmi.Store) *Understander {
+	return NewUnderstanderNLU(store, DefaultNLU())
+}
+
+// NewUnderstanderNLU is NewUnderstander with loaded NLU data (LoadNLU).
+func NewUnderstanderNLU(store lmi.Store, m *NLU) *Understander {
 	u := &Understander{
 		store:     store,
-		cues:      ucMustCompile(append(append([]ucPatternSpec(nil), ucCueSpecs...), ucCueSpecsMore...)),
+		nlu:       m,
+		cues:      m.cues,
 		interests: ucMustCompile(ucLexSpecs(ucInterestLexicon)),
 		subjects:  ucMustCompile(ucLexSpecs(ucSubjectLexicon)),
 		skills:    ucMustCompile(ucLexSpecs(ucSkillLexicon)),
@@ -48,7 +58,7 @@ func NewUnderstander(store lmi.Store) *Understander {
 		fuzzy:     newUCFuzzy(ucFuzzyWords),
 		known:     make(map[string]bool),
 	}
-	for _, m := range []*ucMatcher{u.cues, u.interests, u.subjects, u.skills, u.ents, u.places, sgOnce().m} {
+	for _, m := range []*ucMatcher{u.cues, u.interests, u.subjects, u.skills, u.ents, u.places, m.sg.m} {
 		for _, ph := range m.phrases {
 			for _, e := range ph.elems {
 				for _, a := range e.alts {
@@ -60,10 +70,7 @@ func NewUnderstander(store lmi.Store) *Understander {
 	for i, in := range ucIntentPrecedence {
 		u.prec[in] = i
 	}
-	for i := range u.cues.phrases {
-		ph := &u.cues.phrases[i]
-		ph.slot = ucIntentIndex(ph.label) // panics on a cue for an unknown intent (a bug)
-	}
+	u.learned = m.learnedFor(u)
 	return u
 }
 
@@ -90,12 +97,18 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 	if toks == nil || !gated || len(text) > ucMaxText {
 		toks = ucNormalise(text)
 	}
+	var flag *SafeguardingFlag
 	switch {
 	case gated:
 	case len(text) > ucMaxText:
-		out.Safeguarding = CheckSafeguarding(text) // the gate reads the whole message
+		flag = u.nlu.gate(text, ucNormaliseMax(text, sgMaxText)) // the gate reads the whole message
 	default:
-		out.Safeguarding = sgCheckTokens(text, toks)
+		flag = u.nlu.gate(text, toks)
+	}
+	if flag != nil && flag.Tier == 1 {
+		out.Safeguarding = flag
+	} else {
+		out.Risk = flag
 	}
 	if len(toks) == 0 {
 		if out.Safeguarding != nil {
@@ -103,7 +116,35 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 		}
 		return out
 	}
+	// US terms to UK ones, before the store or the cues read the words (the gate above
+	// read the text as written)
+	if t2, ok := u.nlu.rewriteTerms(text, toks); ok {
+		text = t2
+		out.Text = text
+		toks = ucNormalise(text)
+	}
 
+	ctoks := u.collapse(ctx, text, toks, &out)
+	u.entities(toks, ctoks, &out)
+	u.classify(ctoks, &out)
+	out.PayUnit, out.Without, out.Apprentice = payUnit(text), withoutIn(text, out.NoDegree), apprenticeIn(text)
+	if out.Intent == IntentBestPaid && !out.NoDegree && ucAsksTrades(toks) {
+		// "best paid apprenticeships", "highest paying trades": jobs without a degree
+		out.NoDegree = true
+	}
+	if out.Safeguarding != nil {
+		out.Intent, out.Confidence = IntentSafeguarding, 1
+		out.Cues = append([]string{"safeguarding (" + out.Safeguarding.Category + "): \"" + out.Safeguarding.Matched + "\""}, out.Cues...)
+	}
+	if out.Risk != nil {
+		out.Cues = append(out.Cues, "check in (tier 2, "+out.Risk.Category+"): \""+out.Risk.Matched+"\"")
+	}
+	return out
+}
+
+// collapse finds the occupations and the place of text (on the text as written), corrects
+// typos in toks and returns the words with each mention collapsed into OCC or PLACE.
+func (u *Understander) collapse(ctx context.Context, text string, toks []ucToken, out *Understanding) []ucToken {
 	// Entities from the store, on the text as written.
 	if u.store != nil {
 		if ms, err := u.store.FindOccupations(ctx, text); err == nil && len(ms) > 0 {
@@ -126,19 +167,7 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 	}
 
 	u.correctTypos(toks)
-	ctoks := ucCollapse(toks, out.Occupations, out.Place)
-	u.entities(toks, ctoks, &out)
-	u.classify(ctoks, &out)
-	out.PayUnit, out.Without, out.Apprentice = payUnit(text), withoutIn(text, out.NoDegree), apprenticeIn(text)
-	if out.Intent == IntentBestPaid && !out.NoDegree && ucAsksTrades(toks) {
-		// "best paid apprenticeships", "highest paying trades": jobs without a degree
-		out.NoDegree = true
-	}
-	if out.Safeguarding != nil {
-		out.Intent, out.Confidence = IntentSafeguarding, 1
-		out.Cues = append([]string{"safeguarding (" + out.Safeguarding.Category + "): \"" + out.Safeguarding.Matched + "\""}, out.Cues...)
-	}
-	return out
+	return ucCollapse(toks, out.Occupations, out.Place)
 }
 
 // correctTypos rewrites words one edit away from a distinctive cue word. It runs after
@@ -405,14 +434,47 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 			a.sum, a.max, a.best = 1, 1, ucCueOccOnly
 		}
 	}
-	bestI, bestS, second := -1, 0.0, 0.0
+	// the strongest cue counts in full, further cues for the same intent count half
+	var sc [len(ucAllIntents)]float64
+	cueBest, cueSecond := 0.0, 0.0
 	for i := range scores {
 		a := &scores[i]
-		if a.max <= 0 {
-			continue
+		if a.max > 0 {
+			sc[i] = a.max + 0.5*(a.sum-a.max)
+			if ucSocial[ucAllIntents[i]] && len(ctoks) > ucSocialMaxWords {
+				// "hey, do you have any tips for ...": a greeting before a question
+				// is a preamble; it wins only if nothing else is asked
+				sc[i] *= 0.5
+			}
 		}
-		// the strongest cue counts in full, further cues for the same intent count half
-		s := a.max + 0.5*(a.sum-a.max)
+		if a.best == ucCueOccOnly {
+			continue // a job named alone is no cue: the classifier may read more into it
+		}
+		switch c := sc[i]; {
+		case c > cueBest:
+			cueBest, cueSecond = c, cueBest
+		case c > cueSecond:
+			cueSecond = c
+		}
+	}
+	// The learned classifier decides where the cues do not: no cue strong enough, or the
+	// two best within ucLearnedTie of each other. Its probability (times
+	// ucLearnedWeight) is then added; an intent no cue found needs p >= ucLearnedAlone.
+	var probs []float64
+	var pbuf [24]float64
+	if u.learned != nil && (cueBest < ucMinScore || cueBest-cueSecond < ucLearnedTie) {
+		var fbuf [ucMaxFeatures]uint64
+		probs = u.learned.probs(ctoks, nOcc, fbuf[:0], pbuf[:0])
+		for i := range sc {
+			if sc[i] == 0 && u.learned.prob(probs, i) < ucLearnedAlone {
+				continue
+			}
+			sc[i] += u.learned.boost(probs, i)
+		}
+	}
+	bestI, bestS, second := -1, 0.0, 0.0
+	for i := range scores {
+		s := sc[i]
 		if s < ucMinScore {
 			continue
 		}
@@ -444,11 +506,26 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	}
 	out.Intent = ucAllIntents[bestI]
 	out.Confidence = ucConfidence(bestS, second)
+	if probs != nil && nOcc == 1 && bestS-second < ucUnsureMargin {
+		// the classifier was asked and the two best are still close: say so
+		secondI := -1
+		for i := range sc {
+			if i != bestI && sc[i] >= ucMinScore && (secondI < 0 || sc[i] > sc[secondI]) {
+				secondI = i
+			}
+		}
+		if secondI >= 0 && ucAskedFirst[ucAllIntents[secondI]] && ucAskedFirst[out.Intent] {
+			out.Alternatives = []string{out.Intent, ucAllIntents[secondI]}
+		}
+	}
 	if scores[bestI].best == ucCueOccOnly && out.Confidence > ucOccOnlyConfidence {
 		// a bare job title ("a chef", "what about plumbers?"): the conversation decides
 		out.Confidence = ucOccOnlyConfidence
 	}
 	cue := scores[bestI].best
+	if cue == "" {
+		cue = fmt.Sprintf("learned (p=%.2f)", probs[u.learned.cls[bestI]])
+	}
 	if sp := scores[bestI].bestSpan; sp[1] > sp[0] {
 		// the words as written that matched the deciding cue
 		if s, e := ctoks[sp[0]].start, ctoks[sp[1]-1].end; 0 <= s && s < e && e <= len(out.Text) {
@@ -465,6 +542,16 @@ const (
 	ucCueOccOnly        = "occupation only"
 	ucOccOnlyConfidence = 0.3
 )
+
+// ucSocial are the social intents; in a message longer than ucSocialMaxWords their cues
+// count half, so a greeting or thanks in front of a question does not hide it.
+var ucSocial = ucWordSet(IntentGreet, IntentThanks, IntentBye)
+
+const ucSocialMaxWords = 6
+
+// ucUnsureMargin is how close the two best scores of a question about one job must be,
+// after the classifier had its say, for the reply to ask which was meant.
+const ucUnsureMargin = 0.3
 
 // ucAskedFirst are the questions about a job whose ties go to the one written first.
 var ucAskedFirst = ucWordSet(IntentPay, IntentEntry, IntentHours, IntentOutlook, IntentDescribe)
@@ -577,7 +664,11 @@ func (u *Understander) entities(toks, ctoks []ucToken, out *Understanding) {
 		out.Yes = false // "no it was not" also matched ^it was
 	}
 	if age := ucFindAge(toks); age > 0 {
-		out.Age = age
+		if ucAgeOfSomeone(toks) {
+			out.AgeAsked = age // "can a 15 year old work nights": not the person's age
+		} else {
+			out.Age = age
+		}
 	}
 	out.Choice = ucFindChoice(toks)
 
@@ -587,6 +678,23 @@ func (u *Understander) entities(toks, ctoks []ucToken, out *Understanding) {
 	if skillFrom >= 0 && skillFrom < len(toks) {
 		out.Skills = ucLexWords(u.skills, toks[skillFrom:], out.Skills, &out.Dislikes)
 	}
+}
+
+// ucConfirms reports whether an answer to a check-in says yes: "yes", "yeah he does",
+// "kind of", "maybe", "sort of", "a bit", "i think so".
+func ucConfirms(toks []ucToken) bool {
+	if len(toks) == 0 || len(toks) > 12 {
+		return false
+	}
+	switch toks[0].s {
+	case "yes", "yeah", "yea", "yeh", "yep", "yup", "yh", "ye", "aye", "maybe", "kind", "kinda", "sort", "sorta", "bit", "perhaps", "possibly", "sometimes", "he", "she", "they", "someone", "somebody":
+		return true
+	case "a":
+		return len(toks) > 1 && (toks[1].s == "bit" || toks[1].s == "little")
+	case "i":
+		return len(toks) > 2 && (toks[1].s == "think" && toks[2].s == "so" || toks[1].s == "am" && (toks[2].s == "scared" || toks[2].s == "worried" || toks[2].s == "frightened"))
+	}
+	return false
 }
 
 // ucNoIsIdiom reports messages starting "no" that are not an answer no ("no idea", "no uni").
@@ -688,6 +796,24 @@ func ucDisliked(toks []ucToken, start int) bool {
 				return true // "not a fan of science"
 			}
 			return i > 0 && (toks[i-1].s == "not" || toks[i-1].s == "never" || toks[i-1].s == "no")
+		}
+	}
+	return false
+}
+
+// ucAgeOfSomeone reports an age said of someone in general, "a 15 year old" or "15 year
+// olds", rather than of the person ("i am a 15 year old", "i'm 15").
+func ucAgeOfSomeone(toks []ucToken) bool {
+	for i := 0; i+2 < len(toks); i++ {
+		if n, w := ucNumberAt(toks, i); n > 0 && i+w+1 < len(toks) && toks[i+w].s == "year" {
+			switch toks[i+w+1].s {
+			case "olds":
+				return true
+			case "old":
+				if i > 0 && (toks[i-1].s == "a" || toks[i-1].s == "an") && (i < 2 || toks[i-2].s != "am") {
+					return true
+				}
+			}
 		}
 	}
 	return false

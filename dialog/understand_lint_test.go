@@ -24,9 +24,20 @@ func TestPatternAlternativesLint(t *testing.T) {
 		"comes/came/come/coming/gets/got/sneaks/sneaked/creeps/crept into/in my room/bed at/in the? night",
 		"work/working/works in/during/over/through the? holidays/summer/winter/rain/snow/cold/dark/heat/night/nights/evenings/weekend/weekends/christmas/easter",
 	)
-	var all []ucPatternSpec
-	for _, set := range [][]ucPatternSpec{ucCueSpecs, ucCueSpecsMore, sgPatterns, sgPatternsMore, ucEntitySpecs} {
-		all = append(all, set...)
+	all := append([]ucPatternSpec(nil), ucEntitySpecs...)
+	d := DefaultNLU().Data
+	for _, in := range d.Intents {
+		for _, c := range in.Cues {
+			all = append(all, ucPatternSpec{pattern: c.Pattern})
+		}
+	}
+	for _, c := range d.Safeguarding {
+		for _, p := range c.Patterns {
+			all = append(all, ucPatternSpec{pattern: p.Pattern})
+		}
+	}
+	for _, p := range d.Idioms {
+		all = append(all, ucPatternSpec{pattern: p.Pattern})
 	}
 	for _, sp := range all {
 		for _, alt := range strings.Split(sp.pattern, "|") {

@@ -33,7 +33,7 @@ func TestUnderstandDevSetRealStore(t *testing.T) {
 }
 
 func TestUnderstandOwnCasesRealStore(t *testing.T) {
-	cases := ucReadCases(t, filepath.Join("testdata", "understanding", "cases.jsonl"))
+	cases := ucOwnCases(t)
 	acc := ucAccuracy(t, NewUnderstander(ucRealStore(t)), cases)
 	t.Logf("own cases (embedded store): intent accuracy %.3f over %d", acc, len(cases))
 	if acc < 0.98 {
@@ -46,7 +46,7 @@ func TestUnderstandOwnCasesRealStore(t *testing.T) {
 // testdata (a realistic mix of lengths and intents).
 func BenchmarkUnderstandRealStore(b *testing.B) {
 	u := NewUnderstander(ucRealStore(b))
-	cases := ucReadCases(b, filepath.Join("testdata", "understanding", "cases.jsonl"))
+	cases := ucOwnCases(b)
 	ctx := context.Background()
 	for _, c := range cases {
 		_ = u.Understand(ctx, c.Text) // warm the store's lazy tables

@@ -54,6 +54,7 @@ type ucPatternSpec struct {
 	label   string
 	weight  float64
 	flags   uint32
+	slot    int
 }
 
 func ucCompile(specs []ucPatternSpec) (*ucMatcher, error) {
@@ -64,7 +65,7 @@ func ucCompile(specs []ucPatternSpec) (*ucMatcher, error) {
 			if alt == "" {
 				return nil, fmt.Errorf("dialog: empty alternative in pattern %q", sp.pattern)
 			}
-			ph := ucPhrase{label: sp.label, weight: sp.weight, source: alt, flags: sp.flags}
+			ph := ucPhrase{label: sp.label, weight: sp.weight, source: alt, flags: sp.flags, slot: sp.slot}
 			words := strings.Fields(alt)
 			for wi, w := range words {
 				if wi == 0 && strings.HasPrefix(w, "^") {

@@ -30,6 +30,18 @@ type ucCase struct {
 	Age    int    `json:"age"`
 }
 
+// ucOwnCases are the labelled examples of the embedded NLU data (nlu/data/examples.yaml).
+func ucOwnCases(t testing.TB) []ucCase {
+	t.Helper()
+	var out []ucCase
+	for _, in := range DefaultNLU().Data.Intents {
+		for _, e := range in.Examples {
+			out = append(out, ucCase{ID: e.Pos.String(), Text: e.Text, Intent: in.Name})
+		}
+	}
+	return out
+}
+
 func ucReadCases(t testing.TB, path string) []ucCase {
 	t.Helper()
 	f, err := os.Open(path)
@@ -73,7 +85,7 @@ func ucAccuracy(t *testing.T, u *Understander, cases []ucCase) float64 {
 }
 
 func TestUnderstandOwnCases(t *testing.T) {
-	cases := ucReadCases(t, filepath.Join("testdata", "understanding", "cases.jsonl"))
+	cases := ucOwnCases(t)
 	if len(cases) < 150 {
 		t.Fatalf("only %d cases, want 150+", len(cases))
 	}

@@ -53,6 +53,14 @@ func dirFingerprint(dir string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// nluFingerprint is dirFingerprint of an NLU directory, "" for the embedded data.
+func nluFingerprint(dir string) (string, error) {
+	if dir == "" {
+		return "", nil
+	}
+	return dirFingerprint(dir)
+}
+
 // Reload loads the rules directory again if its files changed. A broken edit keeps
 // the rules in use, is logged, and is kept for LastReloadError. It reports whether a
 // new rule set was swapped in.
@@ -73,10 +81,27 @@ func (e *Engine) Reload() (bool, error) {
 	}
 	rs, err := LoadRules(e.opts.RulesDir)
 	e.fingerpri = fp // do not retry the same broken files every poll
+	var und *Understander
+	nluFP := e.nluFP
+	if err == nil && e.opts.Understander == nil {
+		// the NLU files (rules dir/nlu) are retrained only when they changed
+		dir := NLUDir(e.opts.RulesDir)
+		if nluFP, err = nluFingerprint(dir); err == nil && nluFP != e.nluFP {
+			var m *NLU
+			if m, err = loadEngineNLU(e.opts.RulesDir); err == nil {
+				und = NewUnderstanderNLU(e.store, m)
+			}
+		}
+	}
 	if err != nil {
 		e.lastErr.Store(&err)
-		e.log.Error("rules reload failed; keeping the previous rules", "dir", e.opts.RulesDir, "err", err)
+		e.log.Error("rules reload failed; keeping the previous rules and understanding", "dir", e.opts.RulesDir, "err", err)
 		return false, err
+	}
+	if und != nil {
+		e.uu.Store(und)
+		e.nluFP = nluFP
+		e.log.Info("understanding reloaded", "dir", NLUDir(e.opts.RulesDir), "intents", len(und.nlu.Data.Intents))
 	}
 	e.rules.Store(rs)
 	e.lastErr.Store(nil)

@@ -76,6 +76,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	age := fl.Int("age", 0, "the person's age")
 	loc := fl.String("location", "", "the person's town, postcode district or region")
 	asJSON := fl.Bool("json", false, "print the reply (and the understanding) as JSON")
+	explain := fl.Bool("explain", false, "also print why: the cues and the learned features that decided the intent")
 	ef := addEngineFlags(fl)
 	adviser := fl.Bool("adviser", false, "answer at adviser depth")
 	rest, err := parseInterleaved(fl, args)
@@ -105,12 +106,21 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		out := struct {
 			dialog.Reply
 			Understanding dialog.Understanding `json:"understanding"`
-		}{reply, u}
+			Explanation   *dialog.Explanation  `json:"explanation,omitempty"`
+		}{reply, u, nil}
+		if *explain {
+			ex := eng.Explain(ctx, text)
+			out.Explanation = &ex
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
 	printReply(stdout, reply)
+	if *explain {
+		fmt.Fprintln(stdout, "\n--- why")
+		fmt.Fprint(stdout, eng.Explain(ctx, text).String())
+	}
 	return nil
 }
 
@@ -167,8 +177,14 @@ type evalOut struct {
 	Reply       string          `json:"reply"`
 	Buttons     []dialog.Button `json:"buttons"`
 	Handoff     bool            `json:"handoff"`
-	Sources     []string        `json:"sources"`
-	Error       string          `json:"error,omitempty"`
+	// Safeguarding is "tier1" when the reply escalated a disclosure, "tier2" when it
+	// checked in on a possible risk (flagged for an adviser's review), else "".
+	Safeguarding string `json:"safeguarding"`
+	// Clarify is set when the reply asked what was meant instead of answering, so
+	// measurements can count clarifications apart from errors.
+	Clarify bool     `json:"clarify,omitempty"`
+	Sources []string `json:"sources"`
+	Error   string   `json:"error,omitempty"`
 }
 
 func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -263,6 +279,13 @@ func evalOne(ctx context.Context, eng *dialog.Engine, line string, n int) (out e
 		out.Buttons = reply.Buttons
 	}
 	out.Handoff = reply.Handoff
+	out.Clarify = reply.Clarify
+	switch {
+	case reply.Safeguarding:
+		out.Safeguarding = "tier1"
+	case reply.Review:
+		out.Safeguarding = "tier2"
+	}
 	if reply.Sources != nil {
 		out.Sources = reply.Sources
 	}
@@ -384,6 +407,12 @@ func runRules(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			fmt.Fprintln(stdout, "warning:", w.String())
 		}
 		fmt.Fprintf(stdout, "%s: %d rules in %d files, %d warnings\n", args[1], len(rs.Rules), len(rs.Files), len(rs.Warnings))
+		// the understanding data: DIR/nlu when there is one, else the embedded data
+		m, err := loadNLUArg(dialog.NLUDir(args[1]), stdout)
+		if err != nil {
+			return err
+		}
+		printNLUSummary(stdout, dialog.NLUDir(args[1]), m)
 		return nil
 	case "export":
 		if len(args) != 2 {

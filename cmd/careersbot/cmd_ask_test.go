@@ -139,3 +139,40 @@ func TestConversationSuite(t *testing.T) {
 		t.Fatalf("exit %d, last line %q\n%s%s", code, last, out, errs)
 	}
 }
+
+func TestEvalSafeguardingTier(t *testing.T) {
+	in := strings.Join([]string{
+		`{"id":"1","text":"i want to die","age":15}`,
+		`{"id":"2","text":"a lad from school wants a dirty pic, also what do vets earn","age":14}`,
+		`{"id":"3","text":"how much do photographers earn","age":16}`,
+	}, "\n")
+	code, out, errs := askRunCmd(t, in, "eval")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	want := []string{"tier1", "tier2", ""}
+	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r struct {
+			Safeguarding *string `json:"safeguarding"`
+			Reply        string  `json:"reply"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Safeguarding == nil || *r.Safeguarding != want[i] {
+			t.Errorf("line %d: safeguarding %v, want %q (reply %q)", i+1, r.Safeguarding, want[i], r.Reply)
+		}
+	}
+}
+
+func TestAskExplain(t *testing.T) {
+	code, out, errs := askRunCmd(t, "", "ask", "--explain", "whats the bread like for a plumber")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"--- why", "intent      pay", "words       what is the bread like for a OCC", "learned     pay", "feature     "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ask --explain output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -29,6 +29,7 @@ func commands() map[string]command {
 		"chat":        {"a conversation in the terminal", runChat},
 		"test":        {"run conversation tests from a directory", runTest},
 		"rules":       {"check a rules directory", runRules},
+		"nlu":         {"check, train and measure the understanding data", runNLU},
 		"serve":       {"run the service (web chat, REST, enabled channels)", runServe},
 		"transcripts": {"export, erase and summarise transcripts", runTranscripts},
 		"bench":       {"load-test the service through the REST channel", runBench},

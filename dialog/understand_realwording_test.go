@@ -1,0 +1,63 @@
+package dialog
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/careersbot/careersbot/lmi"
+)
+
+// TestRealWording: the kinds of real wording issue 9 names (run-on messages with
+// greetings, fields and degrees instead of job titles, an age inside a question, US
+// terms), with the embedded LMI store.
+func TestRealWording(t *testing.T) {
+	u := NewUnderstander(ucRealStore(t))
+	tests := []struct {
+		text, intent string
+		soc          string // one of the occupations found, "" for none required
+		age, asked   int
+	}{
+		{"Hey, do you have any tips for people who want to work in the video game industry?", IntentSuggest, "", 0, 0},
+		{"what jobs can you do after a degree in biochemistry", IntentSuggest, "", 0, 0},
+		{"what can you do with a biology degree besides teaching", IntentSuggest, "", 0, 0},
+		{"what are some jobs in the fashion industry", IntentSuggest, "", 0, 0},
+		{"how long can a 15 year old work?", IntentHours, "", 0, 15},
+		{"can i work after 7pm if im 15", IntentHours, "", 15, 0},
+		{"what can I do if I want to be a police", IntentEntry, "3312", 0, 0},
+		{"how much do physical therapists make", IntentPay, "2221", 0, 0},
+		{"what do you need to become a radiologic technologist", IntentEntry, "2254", 0, 0},
+		{"what high school classes should i take to become a physical therapist", IntentEntry, "2221", 0, 0},
+		{"which jobs have the biggest salaries in london", IntentBestPaid, "", 0, 0},
+		{"i'm 22 and work in retail, is it too late to retrain as a nurse", IntentEntry, "", 22, 0},
+	}
+	for _, tt := range tests {
+		got := u.Understand(context.Background(), tt.text)
+		if got.Intent != tt.intent {
+			t.Errorf("%q: intent %s (cues %v), want %s", tt.text, got.Intent, got.Cues, tt.intent)
+		}
+		if tt.soc != "" && !slices.ContainsFunc(got.Occupations, func(m lmi.Mention) bool { return len(m.Candidates) > 0 && m.Candidates[0].SOC2020 == tt.soc }) {
+			t.Errorf("%q: occupations %v, want %s", tt.text, got.Occupations, tt.soc)
+		}
+		if got.Age != tt.age || got.AgeAsked != tt.asked {
+			t.Errorf("%q: age %d asked %d, want %d and %d", tt.text, got.Age, got.AgeAsked, tt.age, tt.asked)
+		}
+	}
+}
+
+func TestRewriteTerms(t *testing.T) {
+	m := DefaultNLU()
+	tests := []struct{ in, want string }{
+		{"how much do physical therapists make", "how much do physiotherapists make"},
+		{"i want to be a police", "i want to be a police officer"},
+		{"what can i do with a history major", "what can i do with a history degree"},
+		{"a major company", "a major company"},
+		{"how much do nurses earn", "how much do nurses earn"},
+	}
+	for _, tt := range tests {
+		got, _ := m.rewriteTerms(tt.in, ucNormalise(tt.in))
+		if got != tt.want {
+			t.Errorf("%q -> %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
