@@ -245,11 +245,8 @@ func (p *parser) file(name string, src []byte) {
 				}
 			}
 		case "idioms":
-			for _, n := range p.list(v, "idioms") {
-				if c, ok := p.cue(n, sgFlags, false); ok {
-					p.d.Idioms = append(p.d.Idioms, c)
-				}
-			}
+			idioms, _ := p.cues(v, "idioms", sgFlags, false)
+			p.d.Idioms = append(p.d.Idioms, idioms...)
 		case "safe_examples":
 			p.d.SafeExamples = append(p.d.SafeExamples, p.examples(v)...)
 		case "terms":
@@ -315,13 +312,8 @@ func (p *parser) intent(n *yaml.Node) (Intent, bool) {
 		case "intent":
 			in.Name = p.name1(v)
 		case "cues":
-			for _, c := range p.list(v, "cues") {
-				if cue, good := p.cue(c, intentFlags, true); good {
-					in.Cues = append(in.Cues, cue)
-				} else {
-					ok = false
-				}
-			}
+			cues, good := p.cues(v, "cues", intentFlags, true)
+			in.Cues, ok = append(in.Cues, cues...), ok && good
 		case "examples":
 			in.Examples = p.examples(v)
 		default:
@@ -352,13 +344,8 @@ func (p *parser) category(n *yaml.Node) (Category, bool) {
 			t, good := p.tier(v)
 			c.Tier, ok = t, ok && good
 		case "patterns":
-			for _, x := range p.list(v, "patterns") {
-				if cue, good := p.cue(x, sgFlags, false); good {
-					c.Patterns = append(c.Patterns, cue)
-				} else {
-					ok = false
-				}
-			}
+			patterns, good := p.cues(v, "patterns", sgFlags, false)
+			c.Patterns, ok = append(c.Patterns, patterns...), ok && good
 		case "examples":
 			c.Examples = p.examples(v)
 		default:
@@ -396,6 +383,20 @@ func (p *parser) name1(v *yaml.Node) string {
 		}
 	}
 	return v.Value
+}
+
+// cues reads a list of cues (see cue); good is false when any of them is broken (each
+// broken one is reported and left out).
+func (p *parser) cues(v *yaml.Node, what string, flags map[string]bool, weighted bool) (out []Cue, good bool) {
+	good = true
+	for _, n := range p.list(v, what) {
+		if c, ok := p.cue(n, flags, weighted); ok {
+			out = append(out, c)
+		} else {
+			good = false
+		}
+	}
+	return out, good
 }
 
 // cue reads "pattern" or {pattern, weight, flags, tier}.
