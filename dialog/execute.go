@@ -51,6 +51,17 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 				}
 			}
 		case "region_choice":
+			if len(t.choices) > 0 {
+				// "Kingston": upon Thames or upon Hull? Each button is a place whose
+				// area, skills plan area and region agree.
+				v.PlaceSaid = t.placeSaid
+				for _, c := range t.choices {
+					p.Options = append(p.Options, placeChoicePrefix+c.District)
+					r.Buttons = append(r.Buttons, Button{Label: c.Text, Value: placeChoicePrefix + c.District})
+					v.Options = append(v.Options, c.Text)
+				}
+				break
+			}
 			for _, reg := range t.regions {
 				p.Options = append(p.Options, reg.Name)
 				r.Buttons = append(r.Buttons, Button{Label: reg.Name, Value: "region:" + reg.Name})

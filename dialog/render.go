@@ -37,11 +37,14 @@ type View struct {
 	RegionInMsg    bool
 	NearMe         bool
 	Place          string // the person's town or area, when known
-	Options        []string
-	Best           []BestView
-	Suggestions    []SuggestionView
-	Interests      []string // what the person said they like (interests and subjects)
-	NoDegree       bool
+	// PlaceSaid is a place name that is several places ("Kingston"), when the
+	// reply asks which one.
+	PlaceSaid   string
+	Options     []string
+	Best        []BestView
+	Suggestions []SuggestionView
+	Interests   []string // what the person said they like (interests and subjects)
+	NoDegree    bool
 	// Without is what the person asked to do without in this message: "degree",
 	// "college", "a_level" or "".
 	Without string

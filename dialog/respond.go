@@ -21,6 +21,10 @@ type turn struct {
 	names   []string // how the person named each occupation
 	options []lmi.Match
 	regions []lmi.Region // region options when a place was ambiguous
+	// choices are the places an ambiguous town name can be ("Kingston upon Thames",
+	// "Kingston upon Hull"), offered as buttons; placeSaid is the name as written.
+	choices   []lmi.PlaceMatch
+	placeSaid string
 
 	ambiguous  bool
 	followUp   bool
@@ -235,8 +239,7 @@ func (e *Engine) resolve(ctx context.Context, t *turn) {
 	prof.Skills = addWords(prof.Skills, u.Skills)
 	if u.Place != nil {
 		if u.Place.Ambiguous {
-			t.placeAmbig = true
-			t.regions = u.Place.Options
+			t.setAmbiguousPlace(*u.Place)
 		} else if u.Place.Region.Name != "" {
 			t.placeInMsg = true
 			t.region = u.Place.Region
@@ -390,7 +393,7 @@ func (e *Engine) match(code string) lmi.Match {
 }
 
 // applyButton handles structured button values: "yes", "no", "occ:CODE",
-// "region:NAME", "INTENT" or "INTENT:CODE[,CODE]". It reports whether the button
+// "region:NAME", "place:DISTRICT", "INTENT" or "INTENT:CODE[,CODE]". It reports whether the button
 // decided the turn.
 func (e *Engine) applyButton(ctx context.Context, t *turn) bool {
 	v := strings.TrimSpace(t.in.Button)
@@ -433,6 +436,21 @@ func (e *Engine) applyButton(ctx context.Context, t *turn) bool {
 			t.failed = "occupation"
 		}
 		e.carryPending(t, p)
+		return true
+	case kind == "place" && arg != "":
+		pm, ok := e.districtPlace(ctx, arg)
+		if !ok {
+			return false
+		}
+		t.region = pm.Region
+		t.place = &pm
+		setPlace(&t.st.Profile, pm)
+		t.placeAmbig, t.choices = false, nil
+		if p != nil {
+			t.answered = p.Slot
+			t.intent = p.Intent
+			e.carryPending(t, p)
+		}
 		return true
 	case kind == "region" && arg != "":
 		r := e.regionByName(arg)
@@ -568,15 +586,20 @@ func (e *Engine) answerPending(ctx context.Context, t *turn, p *Pending) {
 		}
 	case "place", "region_choice":
 		var region lmi.Region
-		if u.Place != nil && !u.Place.Ambiguous && u.Place.Region.Name != "" {
+		if pm, ok := e.placeChoice(ctx, p, u); ok {
+			// "which Kingston?": a button, its number, or a place or region that is
+			// one of the choices.
+			region = pm.Region
+			t.place = &pm
+			setPlace(&t.st.Profile, pm)
+		} else if u.Place != nil && !u.Place.Ambiguous && u.Place.Region.Name != "" {
 			region = u.Place.Region
 		} else if p.Slot == "region_choice" && u.Choice > 0 && u.Choice <= len(p.Options) {
 			region = e.regionByName(p.Options[u.Choice-1])
 		} else if u.Place == nil && !newQuestion {
 			if pm, err := e.store.ResolvePlace(ctx, clipText(t.in.Text)); err == nil {
 				if pm.Ambiguous {
-					t.placeAmbig = true
-					t.regions = pm.Options
+					t.setAmbiguousPlace(pm)
 				} else if pm.Region.Name != "" {
 					region = pm.Region
 					t.place = &pm
@@ -716,3 +739,84 @@ func optionButtons(opts []lmi.Match) []Button {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// setAmbiguousPlace records a place name that is several places ("Kingston") or
+// several regions ("up north"), so the turn can ask which.
+func (t *turn) setAmbiguousPlace(pm lmi.PlaceMatch) {
+	t.placeAmbig = true
+	t.regions = pm.Options
+	t.choices = pm.Choices
+	t.placeSaid = placeName(pm.Text)
+}
+
+// placeName writes a place name as typed, with capitals where the person wrote
+// none ("kingston" -> "Kingston").
+func placeName(s string) string {
+	if strings.ToLower(s) != s {
+		return s
+	}
+	w := strings.Fields(s)
+	for i, x := range w {
+		if !placeJoinWords[x] || i == 0 {
+			w[i] = upperFirst(x)
+		}
+	}
+	return strings.Join(w, " ")
+}
+
+var placeJoinWords = map[string]bool{"upon": true, "under": true, "on": true, "in": true, "the": true, "de": true, "le": true}
+
+// placeChoicePrefix marks a pending option that is a place (its postcode district)
+// rather than a region name.
+const placeChoicePrefix = "place:"
+
+// placeChoice reads an answer to "which Kingston do you mean?": the number of a
+// choice, or a place or region that picks exactly one of the choices offered.
+func (e *Engine) placeChoice(ctx context.Context, p *Pending, u *Understanding) (lmi.PlaceMatch, bool) {
+	var districts []string
+	for _, o := range p.Options {
+		if d, ok := strings.CutPrefix(o, placeChoicePrefix); ok {
+			districts = append(districts, d)
+		}
+	}
+	if len(districts) == 0 {
+		return lmi.PlaceMatch{}, false
+	}
+	if u.Choice > 0 && u.Choice <= len(p.Options) {
+		if d, ok := strings.CutPrefix(p.Options[u.Choice-1], placeChoicePrefix); ok {
+			return e.districtPlace(ctx, d)
+		}
+	}
+	if u.Place == nil || u.Place.Region.Name == "" || u.Place.Ambiguous {
+		return lmi.PlaceMatch{}, false
+	}
+	var picked []lmi.PlaceMatch
+	for _, d := range districts {
+		pm, ok := e.districtPlace(ctx, d)
+		if !ok {
+			continue
+		}
+		switch {
+		case u.Place.Kind == "region" && pm.Region.Name == u.Place.Region.Name,
+			u.Place.Area != "" && pm.Area == u.Place.Area:
+			picked = append(picked, pm)
+		}
+	}
+	if len(picked) != 1 {
+		return lmi.PlaceMatch{}, false
+	}
+	return picked[0], true
+}
+
+// districtPlace resolves a postcode district offered as a place choice.
+func (e *Engine) districtPlace(ctx context.Context, district string) (lmi.PlaceMatch, bool) {
+	district = strings.ToUpper(strings.TrimSpace(district))
+	if district == "" || len(district) > 4 {
+		return lmi.PlaceMatch{}, false
+	}
+	pm, err := e.store.ResolvePlace(ctx, district)
+	if err != nil || pm.Ambiguous || pm.Region.Name == "" || pm.District != district {
+		return lmi.PlaceMatch{}, false
+	}
+	return pm, true
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -508,7 +509,9 @@ func (g *placeIndex) find(text string) (PlaceMatch, bool) {
 		score int
 	}
 	var best *cand
+	var seen []PlaceMatch // every place mentioned, to settle an ambiguous one
 	consider := func(m PlaceMatch, score int) {
+		seen = append(seen, m)
 		if best == nil || score > best.score {
 			best = &cand{m, score}
 		}
@@ -566,7 +569,60 @@ func (g *placeIndex) find(text string) (PlaceMatch, bool) {
 	if best == nil {
 		return PlaceMatch{}, false
 	}
+	if len(best.m.Choices) > 0 {
+		if c, ok := settleChoice(best.m, seen); ok {
+			return c, true
+		}
+	}
+	// "kingston in london": the region settles the town, and the town is the
+	// more exact place.
+	for _, m := range seen {
+		if len(m.Choices) == 0 || best.m.Ambiguous {
+			continue
+		}
+		if c, ok := settleChoice(m, seen); ok && !c.Ambiguous && c.Region.Name == best.m.Region.Name {
+			return c, true
+		}
+	}
 	return best.m, true
+}
+
+// settleChoice picks one of an ambiguous town's places when another place in the
+// same message names its area or region ("Newport, Isle of Wight", "Kingston in
+// London"). When several fit ("Newport, Wales": two Newports in Wales) it returns
+// the town still ambiguous with only those choices, and ok is false when it
+// narrowed nothing.
+func settleChoice(amb PlaceMatch, seen []PlaceMatch) (PlaceMatch, bool) {
+	var fit []PlaceMatch
+	for _, c := range amb.Choices {
+		for _, m := range seen {
+			if m.Ambiguous || m.Start == amb.Start && m.End == amb.End {
+				continue
+			}
+			if m.Area != "" && m.Area == c.Area || m.Kind == "region" && m.Region.Name == c.Region.Name ||
+				m.LSIP != "" && m.LSIP == c.LSIP && m.Kind != "postcode_district" {
+				fit = append(fit, c)
+				break
+			}
+		}
+	}
+	switch {
+	case len(fit) == 1:
+		out := fit[0]
+		out.Start, out.End = amb.Start, amb.End
+		return out, true
+	case len(fit) > 1 && len(fit) < len(amb.Choices):
+		out := amb
+		out.Choices = fit
+		out.Options = nil
+		for _, c := range fit {
+			if !slices.ContainsFunc(out.Options, func(r Region) bool { return r.Name == c.Region.Name }) {
+				out.Options = append(out.Options, c.Region)
+			}
+		}
+		return out, true
+	}
+	return PlaceMatch{}, false
 }
 
 // findMisspelt looks for a misspelt town after "in", "near"... ("jobs in birmingam",

@@ -112,3 +112,51 @@ func geoOf(t *testing.T, st *Embedded) *snapGeo {
 	}
 	return g
 }
+
+// TestAmbiguousPlaceSettled: another place in the same message that names the area
+// or region of exactly one of a town's places picks it; one that fits several
+// narrows the choices to those; one that fits none leaves the town ambiguous.
+func TestAmbiguousPlaceSettled(t *testing.T) {
+	st := testStore(t)
+	ctx := context.Background()
+	cases := []struct {
+		text           string
+		area, region   string // want; "" area with ambiguous true
+		stillAmbiguous bool
+		choices        int // when still ambiguous, this many choices are left (0: any)
+	}{
+		{text: "jobs in newport isle of wight", area: "Isle of Wight", region: "South East"},
+		{text: "what do nurses earn in kingston london", area: "Kingston upon Thames", region: "London"},
+		{text: "richmond north yorkshire apprenticeships", area: "North Yorkshire", region: "Yorkshire and The Humber"},
+		{text: "jobs in Kingston, East Riding", stillAmbiguous: true},
+		{text: "what jobs are there in Kingston", stillAmbiguous: true},
+		{text: "jobs in newport wales", region: "Wales", stillAmbiguous: true, choices: 2}, // two Newports in Wales: ask between them
+	}
+	for _, tc := range cases {
+		m, ok := st.FindPlace(ctx, tc.text)
+		if !ok {
+			t.Errorf("%q: no place", tc.text)
+			continue
+		}
+		if tc.stillAmbiguous {
+			if !m.Ambiguous {
+				t.Errorf("%q: settled as %+v, want still ambiguous", tc.text, m)
+			}
+			if tc.choices > 0 && len(m.Choices) != tc.choices {
+				t.Errorf("%q: %d choices %+v, want %d", tc.text, len(m.Choices), m.Choices, tc.choices)
+			}
+			for _, c := range m.Choices {
+				if tc.region != "" && c.Region.Name != tc.region {
+					t.Errorf("%q: choice %q outside %s kept", tc.text, c.Text, tc.region)
+				}
+			}
+			continue
+		}
+		if m.Ambiguous || m.Area != tc.area || m.Region.Name != tc.region {
+			t.Errorf("%q: got area %q region %q ambiguous %v, want %q %q", tc.text, m.Area, m.Region.Name, m.Ambiguous, tc.area, tc.region)
+		}
+		if tc.area != "" && m.LSIP == "" && m.Region.Country == "England" {
+			t.Errorf("%q: settled place has no skills plan area: %+v", tc.text, m)
+		}
+	}
+}
