@@ -100,12 +100,14 @@ var placeAliases = []struct {
 	name    string
 	regions []string
 	area    string
-	via     string // a local authority in the area, for its LSIP (default: area)
+	// via names the local authorities the area is made of, comma-separated, for its
+	// LSIP area (default: area): the alias takes an LSIP only when they all share one.
+	via string
 }{
 	{"brum", []string{"West Midlands"}, "Birmingham", ""},
 	{"mcr", []string{"North West"}, "Manchester", ""},
 	{"manc", []string{"North West"}, "Manchester", ""},
-	{"tyneside", []string{"North East"}, "Tyneside", ""}, // four authorities in two LSIP areas: no one LSIP
+	{"tyneside", []string{"North East"}, "Tyneside", "Newcastle upon Tyne,North Tyneside,Gateshead,South Tyneside"},
 	{"the fens", []string{"East of England", "East Midlands"}, "", ""},
 	{"fens", []string{"East of England", "East Midlands"}, "", ""},
 	{"fenland", []string{"East of England"}, "Fenland", ""},
@@ -171,12 +173,12 @@ var placeAliases = []struct {
 	{"boro", []string{"North East"}, "Middlesbrough", ""},
 	{"the boro", []string{"North East"}, "Middlesbrough", ""},
 	{"smoggy", []string{"North East"}, "Middlesbrough", ""},
-	{"teesside", []string{"North East"}, "Teesside", "Middlesbrough"},
+	{"teesside", []string{"North East"}, "Teesside", "Middlesbrough,Stockton-on-Tees,Redcar and Cleveland,Hartlepool"},
 	{"geordieland", []string{"North East"}, "Newcastle upon Tyne", ""},
-	{"tyne and wear", []string{"North East"}, "Tyne and Wear", "Newcastle upon Tyne"},
+	{"tyne and wear", []string{"North East"}, "Tyne and Wear", "Newcastle upon Tyne,North Tyneside,Gateshead,South Tyneside,Sunderland"},
 	{"sunlun", []string{"North East"}, "Sunderland", ""},
-	{"the black country", []string{"West Midlands"}, "Black Country", "Dudley"},
-	{"black country", []string{"West Midlands"}, "Black Country", "Dudley"},
+	{"the black country", []string{"West Midlands"}, "Black Country", "Dudley,Sandwell,Walsall,Wolverhampton"},
+	{"black country", []string{"West Midlands"}, "Black Country", "Dudley,Sandwell,Walsall,Wolverhampton"},
 	{"the potteries", []string{"West Midlands"}, "Stoke-on-Trent", ""},
 	{"bham", []string{"West Midlands"}, "Birmingham", ""},
 	{"cov", []string{"West Midlands"}, "Coventry", ""},
@@ -204,8 +206,8 @@ var placeAliases = []struct {
 	{"scouseland", []string{"North West"}, "Liverpool", ""},
 	{"lpool", []string{"North West"}, "Liverpool", ""},
 	{"mancunia", []string{"North West"}, "Manchester", ""},
-	{"the lakes", []string{"North West"}, "Cumbria", ""},
-	{"the lake district", []string{"North West"}, "Cumbria", ""},
+	{"the lakes", []string{"North West"}, "Cumbria", "Westmorland and Furness,Cumberland"},
+	{"the lake district", []string{"North West"}, "Cumbria", "Westmorland and Furness,Cumberland"},
 	{"lancs", []string{"North West"}, "Lancashire", ""},
 	{"the highlands", []string{"Scotland"}, "Highland", ""},
 	{"the borders", []string{"Scotland"}, "Scottish Borders", ""},
@@ -418,12 +420,10 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 			continue
 		}
 		pe := p.names[placeKey(a.name)]
-		for _, sp := range g.Names {
-			if pe != nil && pe.kind == "alias" && pe.lsip == "" && sp.Kind == "local_authority" && sp.Name == via && sp.Region == pe.region {
-				pe.lsip = sp.LSIP
-				break
-			}
+		if pe == nil || pe.kind != "alias" || pe.lsip != "" {
+			continue
 		}
+		pe.lsip = sharedLSIP(g, strings.Split(via, ","), pe.region)
 	}
 	lads := localAuthorityFacts(g)
 	alignToAuthority(p, lads)
@@ -862,4 +862,25 @@ func (e *Embedded) LSIPs(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	return append([]string{}, g.lsips...), nil
+}
+
+// sharedLSIP is the LSIP area of the named local authorities in a region when they
+// all have the same one and all are found, else "": an alias spanning two LSIP
+// areas ("Tyne and Wear") takes none rather than the wrong one.
+func sharedLSIP(g *snapGeo, authorities []string, region int) string {
+	lsip := ""
+	for _, name := range authorities {
+		found := ""
+		for _, sp := range g.Names {
+			if sp.Kind == "local_authority" && sp.Name == name && sp.Region == region {
+				found = sp.LSIP
+				break
+			}
+		}
+		if found == "" || lsip != "" && found != lsip {
+			return ""
+		}
+		lsip = found
+	}
+	return lsip
 }

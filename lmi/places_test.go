@@ -178,3 +178,27 @@ func TestRegions(t *testing.T) {
 		}
 	}
 }
+
+// TestAliasLSIP: a nickname for an area made of several local authorities takes an
+// LSIP area only when all of them share it (Tyne and Wear spans North of Tyne and
+// the North East LSIP areas, so it takes none rather than the wrong one).
+func TestAliasLSIP(t *testing.T) {
+	st := testStore(t)
+	ctx := context.Background()
+	for _, tc := range []struct{ name, lsip string }{
+		{"tyne and wear", ""},
+		{"tyneside", ""},
+		{"teesside", "Tees Valley"},
+		{"the black country", "West Midlands and Warwickshire"},
+		{"the lake district", "Cumbria"},
+		{"mcr", "Greater Manchester"},
+	} {
+		m, err := st.ResolvePlace(ctx, tc.name)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if m.LSIP != tc.lsip {
+			t.Errorf("%s: LSIP %q, want %q", tc.name, m.LSIP, tc.lsip)
+		}
+	}
+}
