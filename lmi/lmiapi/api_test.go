@@ -204,3 +204,19 @@ func TestOpenAPIDocumentsRoutes(t *testing.T) {
 		}
 	}
 }
+
+// TestAmbiguousPlaceError: a town that is several places is refused with the
+// places it can be and their postcode districts, so the caller can ask which.
+func TestAmbiguousPlaceError(t *testing.T) {
+	mux := newMux(t, Options{})
+	for _, tc := range []struct{ path, want string }{
+		{"/lmi/v1/occupations/5241/adverts?place=Kingston", "Kingston upon Thames (KT"},
+		{"/lmi/v1/occupations/5241/outlook?place=Richmond", "Richmond, North Yorkshire (DL"},
+		{"/lmi/v1/occupations/5241/outlook?place=up%20north", "several regions"},
+	} {
+		rec := get(mux, tc.path)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), tc.want) {
+			t.Errorf("%s: %d %s, want 400 naming %q", tc.path, rec.Code, rec.Body, tc.want)
+		}
+	}
+}

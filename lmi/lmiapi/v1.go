@@ -197,9 +197,31 @@ func (a *API) place(r *http.Request) (lmi.PlaceMatch, error) {
 		return lmi.PlaceMatch{}, notFound("no UK place called " + strconv.Quote(p))
 	}
 	if pm.Ambiguous {
+		if len(pm.Choices) > 0 {
+			var names []string
+			for _, c := range pm.Choices {
+				names = append(names, c.Text+" ("+c.District+")")
+			}
+			return lmi.PlaceMatch{}, badRequest(strconv.Quote(p) + " is more than one place: " + strings.Join(names, ", ") + "; give one of them or its postcode district")
+		}
 		return lmi.PlaceMatch{}, badRequest(strconv.Quote(p) + " could be several regions: name one, or give a town or postcode district")
 	}
 	return pm, nil
+}
+
+// occAndPlace reads the unit group of the path and the optional ?place= of a
+// local figure (outlook, adverts); local is non-nil when a place was given and the
+// store has local figures.
+func (a *API) occAndPlace(r *http.Request) (o *lmi.Occupation, pm *lmi.PlaceMatch, local lmi.LocalLMI, err error) {
+	if o, err = a.occ(r); err != nil {
+		return nil, nil, nil, err
+	}
+	p, err := a.place(r)
+	if err != nil || p.Kind == "" {
+		return o, nil, nil, err
+	}
+	local, _ = a.st.(lmi.LocalLMI)
+	return o, &p, local, nil
 }
 
 // OutlookDoc is /lmi/v1/occupations/{code}/outlook.
@@ -213,21 +235,14 @@ type OutlookDoc struct {
 }
 
 func (a *API) outlook(r *http.Request) (any, error) {
-	o, err := a.occ(r)
+	o, pm, local, err := a.occAndPlace(r)
 	if err != nil {
 		return nil, err
 	}
-	pm, err := a.place(r)
-	if err != nil {
-		return nil, err
-	}
-	d := OutlookDoc{SOC2020: o.SOC2020, Title: o.Title, Outlook: o.Outlook}
-	if pm.Kind != "" {
-		d.Place = &pm
-		if l, ok := a.st.(lmi.LocalLMI); ok {
-			if lo, err := l.OutlookForPlace(r.Context(), o.SOC2020, pm); err == nil {
-				d.Local = lo
-			}
+	d := OutlookDoc{SOC2020: o.SOC2020, Title: o.Title, Outlook: o.Outlook, Place: pm}
+	if local != nil {
+		if lo, err := local.OutlookForPlace(r.Context(), o.SOC2020, *pm); err == nil {
+			d.Local = lo
 		}
 	}
 	d.Sources = a.sourcesOf(figureSources(d)...)
@@ -245,24 +260,17 @@ type AdvertsDoc struct {
 }
 
 func (a *API) adverts(r *http.Request) (any, error) {
-	o, err := a.occ(r)
+	o, pm, local, err := a.occAndPlace(r)
 	if err != nil {
 		return nil, err
 	}
-	pm, err := a.place(r)
-	if err != nil {
-		return nil, err
-	}
-	d := AdvertsDoc{SOC2020: o.SOC2020, Title: o.Title, Demand: o.Demand}
-	if pm.Kind != "" {
-		d.Place = &pm
-		if l, ok := a.st.(lmi.LocalLMI); ok {
-			ac, err := l.Adverts(r.Context(), o.SOC2020, pm)
-			if err != nil && !isNotFound(err) {
-				return nil, err
-			}
-			d.Near = ac
+	d := AdvertsDoc{SOC2020: o.SOC2020, Title: o.Title, Demand: o.Demand, Place: pm}
+	if local != nil {
+		ac, err := local.Adverts(r.Context(), o.SOC2020, *pm)
+		if err != nil && !isNotFound(err) {
+			return nil, err
 		}
+		d.Near = ac
 	}
 	d.Sources = a.sourcesOf(figureSources(d)...)
 	return d, nil
