@@ -25,6 +25,8 @@ type turn struct {
 	// "Kingston upon Hull"), offered as buttons; placeSaid is the name as written.
 	choices   []lmi.PlaceMatch
 	placeSaid string
+	// locAmbig is the channel's location when it is several places.
+	locAmbig *lmi.PlaceMatch
 
 	ambiguous  bool
 	followUp   bool
@@ -70,6 +72,8 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 	if loc := strings.TrimSpace(in.Location); loc != "" && len(loc) < 200 {
 		if pm, err := e.store.ResolvePlace(ctx, clipText(loc)); err == nil && !pm.Ambiguous && pm.Region.Name != "" {
 			setPlace(&t.st.Profile, pm)
+		} else if err == nil && len(pm.Choices) > 0 {
+			t.locAmbig = &pm // "Kingston" from the channel: asked about when it matters
 		}
 	}
 
@@ -247,6 +251,9 @@ func (e *Engine) resolve(ctx context.Context, t *turn) {
 			t.place = &pm
 			setPlace(prof, *u.Place)
 		}
+	} else if t.locAmbig != nil && u.NearMe && prof.Region == "" {
+		// "near me" with the channel's location "Kingston": ask which one
+		t.setAmbiguousPlace(*t.locAmbig)
 	}
 
 	// Occupations named in this message: the top candidate of each mention.

@@ -488,7 +488,7 @@ func (g *placeIndex) match(pe *placeEntry, text string, start, end int) PlaceMat
 	}
 	for _, c := range pe.choices {
 		m.Choices = append(m.Choices, PlaceMatch{Text: c.label, Kind: "local_authority", Region: g.regions[c.facts.region],
-			District: c.district, Area: c.lad, LSIP: c.facts.lsip})
+			District: c.district, Area: displayName(c.lad), LSIP: c.facts.lsip})
 	}
 	return m
 }
@@ -498,7 +498,7 @@ func (g *placeIndex) outcodeMatch(oc string, text string, start, end int) (Place
 	if !ok || o.Region < 0 {
 		return PlaceMatch{}, false
 	}
-	area := o.LAD
+	area := displayName(o.LAD)
 	return PlaceMatch{Text: o.Outcode, Kind: "postcode_district", Region: g.regions[o.Region], District: o.Outcode, Area: area, LSIP: o.LSIP, Start: start, End: end}, true
 }
 
