@@ -330,7 +330,9 @@ func testQueueOrder(t *testing.T, o Opener) {
 	put(t, st, "test:answered", func(c *bot.Conversation) { c.Handoff.Messages = 1 })
 	put(t, st, "test:answered", func(c *bot.Conversation) { c.Handoff.Messages = 0 })
 	put(t, st, "test:was-queued", queued(0, false))
-	put(t, st, "test:was-queued", func(c *bot.Conversation) { *c = bot.Conversation{Key: c.Key, Channel: c.Channel, State: bot.StateBot, Version: c.Version} })
+	put(t, st, "test:was-queued", func(c *bot.Conversation) {
+		*c = bot.Conversation{Key: c.Key, Channel: c.Channel, State: bot.StateBot, Version: c.Version}
+	})
 
 	convs, err := s.HandoffConversations(ctx)
 	if err != nil {
