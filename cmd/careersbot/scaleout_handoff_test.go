@@ -244,8 +244,16 @@ lmi:
 	var annBody, bobBody []byte
 	start := make(chan struct{})
 	wg.Add(2)
-	go func() { defer wg.Done(); <-start; annCode, annBody = ann.act(t, instA, key, "claim", map[string]string{}) }()
-	go func() { defer wg.Done(); <-start; bobCode, bobBody = bob.act(t, instB, key, "claim", map[string]string{}) }()
+	go func() {
+		defer wg.Done()
+		<-start
+		annCode, annBody = ann.act(t, instA, key, "claim", map[string]string{})
+	}()
+	go func() {
+		defer wg.Done()
+		<-start
+		bobCode, bobBody = bob.act(t, instB, key, "claim", map[string]string{})
+	}()
 	close(start)
 	wg.Wait()
 	lost := func(code int, body []byte, winner string) {
