@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"maps"
 	"time"
 
 	"github.com/careersbot/careersbot/transcripts"
@@ -14,6 +17,62 @@ import (
 // an action event reloads that conversation's state into the desk. The bus is best
 // effort (NATS may be down, a slow subscriber drops events), so every SweepEvery the
 // whole desk is listed again from the store as well.
+//
+// Advisers' presence is shared through the store too (PresenceStore): every
+// presenceEvery, and at once when it changes, an instance writes the presence of the
+// advisers whose consoles it serves, valid for three periods, and reads the others'.
+// So "no adviser online" and the wait estimate count advisers on every instance, and an
+// adviser whose console moved to another instance is not taken offline (their
+// conversations handed back to the queue) by the instance they left.
+
+// PresenceStore shares advisers' presence between instances (pgstore.Store).
+type PresenceStore interface {
+	// SharePresence replaces instance's presence rows with local (adviser -> online or
+	// away), valid until until, and returns the best presence of each adviser on the
+	// other instances whose rows are valid at now.
+	SharePresence(ctx context.Context, instance string, local map[string]string, until, now time.Time) (others map[string]string, err error)
+}
+
+// presenceEvery is how often an instance shares its advisers' presence.
+const presenceEvery = 2 * time.Second
+
+// allPresenceLocked is this instance's presence merged with the others' (online
+// beats away). The caller holds d.mu.
+func (d *desk) allPresenceLocked() map[string]string {
+	out := make(map[string]string, len(d.presence)+len(d.remote))
+	for k, v := range d.remote {
+		out[k] = v
+	}
+	for k, v := range d.presence {
+		if out[k] != PresenceOnline {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// kickPresence asks for the presence to be shared now.
+func (d *desk) kickPresence() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// sharePresence writes this instance's presence and reads the others'.
+func (s *Service) sharePresence(ps PresenceStore, instance string, local map[string]string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	now := time.Now()
+	others, err := ps.SharePresence(ctx, instance, local, now.Add(3*presenceEvery), now)
+	if err != nil {
+		return err
+	}
+	s.desk.mu.Lock()
+	s.desk.remote = others
+	s.desk.mu.Unlock()
+	return nil
+}
 
 // deskSyncer is the store listing the desk (HandoffStore has it).
 type deskSyncer interface {
@@ -28,10 +87,26 @@ func (s *Service) syncDeskLoop(ds deskSyncer) {
 	defer cancel()
 	tick := time.NewTicker(s.hopts.SweepEvery)
 	defer tick.Stop()
+	ps, sharing := ds.(PresenceStore)
+	var presence <-chan time.Time
+	instance := ""
+	if sharing {
+		instance = randomInstanceID()
+		pt := time.NewTicker(presenceEvery)
+		defer pt.Stop()
+		presence = pt.C
+		defer s.sharePresence(ps, instance, nil) // leaving: this instance's rows go
+	}
 	for {
 		select {
 		case <-s.stop:
 			return
+		case <-presence:
+			s.shareLocalPresence(ps, instance)
+		case <-s.desk.kick:
+			if sharing {
+				s.shareLocalPresence(ps, instance)
+			}
 		case e, ok := <-events:
 			if !ok {
 				return
@@ -48,6 +123,22 @@ func (s *Service) syncDeskLoop(ds deskSyncer) {
 			}
 		}
 	}
+}
+
+func (s *Service) shareLocalPresence(ps PresenceStore, instance string) {
+	s.desk.mu.Lock()
+	local := maps.Clone(s.desk.presence)
+	s.desk.mu.Unlock()
+	if err := s.sharePresence(ps, instance, local); err != nil {
+		s.log.Warn("desk: sharing advisers' presence", "err", err)
+	}
+}
+
+// randomInstanceID names this process's presence rows.
+func randomInstanceID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // reloadDesk reads one conversation's newest state into the desk.

@@ -91,3 +91,59 @@ func TestDeskFollowsOtherInstances(t *testing.T) {
 		})
 	}
 }
+
+// TestPresenceAcrossInstances: an adviser online through one instance's console counts
+// as online on the others, and an adviser whose console moved to another instance is
+// not taken offline (their conversation handed back to the queue) by the one they left.
+func TestPresenceAcrossInstances(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	bus := bot.NewMemoryBus() // NATS's part: the desks follow each other's claims
+	var svcs [2]*bot.Service
+	for i := range svcs {
+		svcs[i] = bot.New(open(t, dsn), handoffEngine{}, bot.Options{Check: func(string) *dialog.SafeguardingFlag { return nil }, Bus: bus,
+			Handoff: bot.HandoffOptions{SweepEvery: time.Hour}})
+		svcs[i].Register(&recorder{sent: map[string]int{}})
+		svcs[i].Start()
+		t.Cleanup(func() { svcs[i].Close(context.Background()) })
+	}
+	a, b := svcs[0], svcs[1]
+	ctx := context.Background()
+	if err := a.SetPresence(ctx, "ann", bot.PresenceOnline); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "B sees ann online through A", func() bool { return b.Presence()["ann"] == bot.PresenceOnline })
+
+	res, err := b.Process(ctx, bot.Message{ID: "p1", Channel: "test", Conversation: "p", Text: "an adviser please"})
+	if err != nil || res.State != bot.StateQueued {
+		t.Fatalf("queue: %+v %v", res, err)
+	}
+	if _, err := a.Claim(ctx, "test:p", "ann", "Ann"); err != nil {
+		t.Fatal(err)
+	}
+	// Ann's console moves to B (online there); on A she is away, then gone.
+	if err := b.SetPresence(ctx, "ann", bot.PresenceOnline); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetPresence(ctx, "ann", bot.PresenceAway); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "A sees ann online through B", func() bool { return a.Presence()["ann"] == bot.PresenceOnline })
+	if err := a.SetPresence(ctx, "ann", bot.PresenceOffline); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := b.Store().Conversation(ctx, "test:p")
+	if err != nil || c.State != bot.StateWithAdviser || c.Adviser != "ann" {
+		t.Fatalf("after ann left A but not B: %s held by %q (%v), want still with ann", c.State, c.Adviser, err)
+	}
+	// Once she leaves B too, and B no longer sees her on A, her conversation goes back.
+	eventually(t, "ann's conversation back in the queue once she is offline everywhere", func() bool {
+		if err := b.SetPresence(ctx, "ann", bot.PresenceAway); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.SetPresence(ctx, "ann", bot.PresenceOffline); err != nil {
+			t.Fatal(err)
+		}
+		c, _, _ := b.Store().Conversation(ctx, "test:p")
+		return c.State == bot.StateQueued
+	})
+}

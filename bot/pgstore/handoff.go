@@ -333,3 +333,41 @@ func (s *Store) Escalations(ctx context.Context, place string) (map[string]strin
 func (s *Store) DeleteEscalation(ctx context.Context, place, conversation string) error {
 	return s.exec(ctx, "delete escalation", `DELETE FROM escalations WHERE place = $1 AND conversation = $2`, place, conversation)
 }
+
+// SharePresence implements bot.PresenceStore in one round trip: this instance's rows
+// are replaced by local, and the others' valid rows are read (the read sees the table
+// as it was before the write, which only touches this instance's rows).
+func (s *Store) SharePresence(ctx context.Context, instance string, local map[string]string, until, now time.Time) (map[string]string, error) {
+	names := make([]string, 0, len(local))
+	statuses := make([]string, 0, len(local))
+	for a, st := range local {
+		names = append(names, a)
+		statuses = append(statuses, st)
+	}
+	rows, err := s.pool.Query(ctx, `WITH d AS (DELETE FROM adviser_presence WHERE instance = $1 AND NOT (adviser = ANY($2::TEXT[]))),
+		u AS (INSERT INTO adviser_presence(adviser, instance, status, until)
+			SELECT a, $1, st, $4 FROM unnest($2::TEXT[], $3::TEXT[]) AS x(a, st)
+			ON CONFLICT (adviser, instance) DO UPDATE SET status = excluded.status, until = excluded.until)
+		SELECT adviser, status FROM adviser_presence WHERE instance <> $1 AND until > $5`,
+		instance, names, statuses, until.UnixMicro(), now.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: share presence: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var a, st string
+		if err := rows.Scan(&a, &st); err != nil {
+			return nil, fmt.Errorf("pgstore: share presence: %w", err)
+		}
+		if out[a] != bot.PresenceOnline {
+			out[a] = st
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pgstore: share presence: %w", err)
+	}
+	return out, nil
+}
+
+var _ bot.PresenceStore = (*Store)(nil)

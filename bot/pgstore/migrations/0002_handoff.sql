@@ -47,6 +47,17 @@ CREATE TABLE canned_replies(
 	updated BIGINT NOT NULL
 );
 
+-- Advisers' presence as each instance sees it (the consoles it serves), rewritten every
+-- few seconds; a row past its until is ignored (the instance died).
+CREATE TABLE adviser_presence(
+	adviser TEXT NOT NULL,
+	instance TEXT NOT NULL,
+	status TEXT NOT NULL,
+	until BIGINT NOT NULL,
+	PRIMARY KEY(adviser, instance)
+);
+CREATE INDEX adviser_presence_instance ON adviser_presence(instance);
+
 -- desk: the conversation is on the advisers' desk. A trigger keeps it from the state
 -- (so careersbot_commit and older builds need not know it); the JSON is parsed only
 -- for a bot-state row whose data mentions left messages at all.
