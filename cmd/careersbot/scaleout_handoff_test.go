@@ -146,7 +146,9 @@ func queueHas(data, key, state string) bool {
 }
 
 // TestScaleOutHandoffAcrossInstances: two `careersbot serve` processes on one
-// PostgreSQL and one NATS. A young person on instance B's web chat asks for a person;
+// PostgreSQL and one NATS, with accounts made by `careersbot advisers add` in
+// PostgreSQL. A young person on instance B's web chat asks for a person (B counts the
+// adviser whose console is open on A as online);
 // an adviser logged into instance A's console sees them queued live (SSE fed over
 // NATS); advisers on A and on B claim at the same moment and exactly one wins, the
 // other told who; the adviser on A replies and the young person gets it live on B;
@@ -217,6 +219,18 @@ lmi:
 	annLive := ann.stream(t, instA)
 	annLive.until(t, "the first queue", func(name, _ string) bool { return name == "queue" })
 
+	// Ann's console is open on A; B counts her as online (presence shared in PostgreSQL).
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		_, b := bob.do(t, "GET", instB, "/v1/adviser/queue", nil)
+		var q console.QueueResponse
+		if json.Unmarshal(b, &q) == nil && q.Presence["ann"] == bot.PresenceOnline {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("B never counted ann (console open on A) as online: %s", b)
+		}
+	}
+
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	const tab = "handoffacrossinstances1"
@@ -229,10 +243,15 @@ lmi:
 	if err := yp.Say(ctx, "m1", "can I talk to a real person", ""); err != nil {
 		t.Fatal(err)
 	}
+	var place string
 	if err := yp.Read(ctx, func(f webchattest.Frame) bool {
+		place = f.Text
 		return f.Type == "message" && strings.Contains(f.Text, "in the queue")
 	}); err != nil {
 		t.Fatalf("the young person on B was not told their place: %v", err)
+	}
+	if strings.Contains(place, "No careers adviser is online") {
+		t.Errorf("B told the young person no adviser is online while ann's console is open on A: %q", place)
 	}
 	annLive.until(t, "the young person from B queued on A's console", func(name, data string) bool {
 		return name == "queue" && queueHas(data, key, bot.StateQueued)
