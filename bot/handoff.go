@@ -160,10 +160,15 @@ type desk struct {
 	waits    []time.Duration // recent claim waits, newest last
 	presence map[string]string
 	changed  chan struct{} // the queue changed: a sweep tells people their new place
+	// remote is the presence of advisers on other instances (shared storage only,
+	// bot/handoff_shared.go); kick asks for this instance's presence to be shared now.
+	remote map[string]string
+	kick   chan struct{}
 }
 
 func newDesk() *desk {
-	return &desk{open: map[string]Conversation{}, presence: map[string]string{}, changed: make(chan struct{}, 1)}
+	return &desk{open: map[string]Conversation{}, presence: map[string]string{}, changed: make(chan struct{}, 1),
+		remote: map[string]string{}, kick: make(chan struct{}, 1)}
 }
 
 func (d *desk) track(key string, c *Conversation) {
@@ -285,7 +290,7 @@ func (s *Service) estimate(pos int) time.Duration {
 	s.desk.mu.Lock()
 	waits := slices.Clone(s.desk.waits)
 	online := 0
-	for _, p := range s.desk.presence {
+	for _, p := range s.desk.allPresenceLocked() {
 		if p == PresenceOnline {
 			online++
 		}
@@ -329,7 +334,7 @@ func (s *Service) onlineCount() int {
 	s.desk.mu.Lock()
 	defer s.desk.mu.Unlock()
 	n := 0
-	for _, p := range s.desk.presence {
+	for _, p := range s.desk.allPresenceLocked() {
 		if p == PresenceOnline {
 			n++
 		}
@@ -353,7 +358,7 @@ func (s *Service) SetPresence(ctx context.Context, adviser, status string) error
 		s.desk.presence[adviser] = status
 	}
 	var held []string
-	if status == PresenceOffline && prev != "" {
+	if status == PresenceOffline && prev != "" && s.desk.remote[adviser] == "" { // not still on another instance
 		for k, c := range s.desk.open {
 			if c.State == StateWithAdviser && c.Adviser == adviser {
 				held = append(held, k)
@@ -361,6 +366,7 @@ func (s *Service) SetPresence(ctx context.Context, adviser, status string) error
 		}
 	}
 	s.desk.mu.Unlock()
+	s.desk.kickPresence()
 	sort.Strings(held)
 	var errs []error
 	for _, key := range held {
@@ -372,15 +378,12 @@ func (s *Service) SetPresence(ctx context.Context, adviser, status string) error
 	return errors.Join(errs...)
 }
 
-// Presence returns the advisers who are online or away.
+// Presence returns the advisers who are online or away (on any instance, with a
+// storage shared by several).
 func (s *Service) Presence() map[string]string {
 	s.desk.mu.Lock()
 	defer s.desk.mu.Unlock()
-	out := make(map[string]string, len(s.desk.presence))
-	for k, v := range s.desk.presence {
-		out[k] = v
-	}
-	return out
+	return s.desk.allPresenceLocked()
 }
 
 // Outcomes are the tags an adviser may resolve with.

@@ -387,6 +387,9 @@ type CannedReply struct {
 	Text  string `json:"text"`
 }
 
+// ErrNoCannedReply is returned when saving a canned reply whose id does not exist.
+var ErrNoCannedReply = errors.New("bot: no such canned reply")
+
 // CannedReplies lists the canned replies.
 func (s *SQLiteStorage) CannedReplies(ctx context.Context) ([]CannedReply, error) {
 	rows, err := s.ReadDB().QueryContext(ctx, `SELECT id, title, text FROM canned_replies ORDER BY title, id`)
@@ -422,7 +425,7 @@ func (s *SQLiteStorage) SaveCannedReply(ctx context.Context, c CannedReply) (Can
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return sql.ErrNoRows
+			return ErrNoCannedReply
 		}
 		return nil
 	})
@@ -475,3 +478,33 @@ func (s *SQLiteStorage) DeleteEscalation(ctx context.Context, place, conversatio
 		return err
 	})
 }
+
+// HandoffStore is everything the handoff side keeps beside conversations: REST API
+// keys, advisers' accounts and console sessions, canned replies, where escalations were
+// posted, and the listing of the advisers' desk. SQLiteStorage and pgstore.Store both
+// implement it (bot/storagetest checks they agree), so the console, the Slack adviser
+// channel and the `advisers` and `apikeys` commands work on either.
+type HandoffStore interface {
+	APIKeyStore
+	AddAdviser(ctx context.Context, a Adviser, hash string) error
+	Advisers(ctx context.Context) ([]Adviser, error)
+	AdviserByName(ctx context.Context, name string) (Adviser, string, bool, error)
+	SetAdviserPassword(ctx context.Context, name, hash string) error
+	DisableAdviser(ctx context.Context, name string) error
+	CreateSession(ctx context.Context, idHash []byte, sess Session) error
+	SessionByHash(ctx context.Context, idHash []byte) (Session, bool, error)
+	TouchSession(ctx context.Context, idHash []byte, seen time.Time) error
+	DeleteSession(ctx context.Context, idHash []byte) error
+	DeleteIdleSessions(ctx context.Context, before time.Time) error
+	DeleteAdviserSessions(ctx context.Context, name string) error
+	CannedReplies(ctx context.Context) ([]CannedReply, error)
+	SaveCannedReply(ctx context.Context, c CannedReply) (CannedReply, error)
+	DeleteCannedReply(ctx context.Context, id int64) error
+	SaveEscalation(ctx context.Context, place, conversation, ref string) error
+	Escalations(ctx context.Context, place string) (map[string]string, error)
+	DeleteEscalation(ctx context.Context, place, conversation string) error
+	// HandoffConversations lists the conversations on the advisers' desk (in no order).
+	HandoffConversations(ctx context.Context) ([]Conversation, error)
+}
+
+var _ HandoffStore = (*SQLiteStorage)(nil)

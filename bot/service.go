@@ -207,6 +207,7 @@ func (s *Service) Start() {
 	go s.pruneLoop()
 	s.bg.Add(1)
 	go s.handoffLoop()
+	s.startDeskSync()
 	s.Kick()
 }
 

@@ -33,7 +33,8 @@ import (
 var static embed.FS
 
 // Store is what the console keeps: accounts, sessions and canned replies, and reads:
-// conversations and their transcripts. bot.SQLiteStorage implements it.
+// conversations and their transcripts. Every bot.HandoffStore storage (SQLite and
+// PostgreSQL) implements it.
 type Store interface {
 	AdviserByName(ctx context.Context, name string) (bot.Adviser, string, bool, error)
 	Advisers(ctx context.Context) ([]bot.Adviser, error)

@@ -1,6 +1,7 @@
 // Package storagetest is the conformance suite every bot.Storage passes: SQLite (bot)
 // and PostgreSQL (bot/pgstore) run the same tests, so the service behaves the same on
-// either. Run it from a test with a function that opens an empty store.
+// either, the handoff side (bot.HandoffStore) included. Run it from a test with a
+// function that opens an empty store.
 package storagetest
 
 import (
@@ -47,6 +48,7 @@ func Run(t *testing.T, o Opener) {
 		{"OutboxClaimedOnce", true, testOutboxClaimedOnce},
 		{"OutboxRelease", true, testOutboxRelease},
 	}
+	tests = append(tests, handoffTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.shared && o.Shared == nil {

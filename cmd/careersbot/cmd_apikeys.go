@@ -19,9 +19,10 @@ const apikeysUsage = `usage:
   careersbot apikeys revoke ID
 common flags: --config FILE, --data-dir DIR (as for serve)`
 
-// openStoreFor opens the service's database for an admin command (creating it when
-// create is set: keys and accounts may be made before the first serve).
-func openStoreFor(ctx context.Context, name string, args []string, stderr io.Writer, create bool, extra func(fs *flag.FlagSet)) (*bot.SQLiteStorage, []string, error) {
+// openStoreFor opens the service's database for an admin command: the SQLite file
+// (created when create is set: keys and accounts may be made before the first serve)
+// or PostgreSQL (its migrations applied unless storage.migrate is false).
+func openStoreFor(ctx context.Context, name string, args []string, stderr io.Writer, create bool, extra func(fs *flag.FlagSet)) (serveStorage, []string, error) {
 	f, fs, _ := parseServeFlags(name, args, stderr)
 	if extra != nil {
 		extra(fs)
@@ -34,12 +35,12 @@ func openStoreFor(ctx context.Context, name string, args []string, stderr io.Wri
 	if err != nil {
 		return nil, nil, err
 	}
-	if !create {
+	if !create && cfg.Storage.Driver != "postgres" {
 		if _, err := os.Stat(cfg.Storage.Path); err != nil {
 			return nil, nil, fmt.Errorf("no database at %s (set --data-dir or --config): %w", cfg.Storage.Path, err)
 		}
 	}
-	store, err := bot.OpenSQLiteStorage(ctx, cfg.Storage.Path)
+	store, err := openStorage(ctx, cfg, cfg.Storage.Migrate)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -154,11 +154,7 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 			return map[string]any{"lmi": be.health(ctx, cfg.LMI.Backend)}
 		},
 	}
-	if ks, ok := store.(bot.APIKeyStore); ok {
-		ho.APIKeys = ks
-	} else {
-		log.Warn("this storage has no REST API keys yet (they are in SQLite only): the REST channel answers only with rest.open", "storage", cfg.Storage.Driver)
-	}
+	ho.APIKeys = store
 	if cfg.REST.Open {
 		log.Warn("rest.open is set: any client can use any REST conversation without an API key; for local development only")
 	}
@@ -171,17 +167,13 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		store.Close()
 		return nil, fmt.Errorf("lmi api: %w", err)
 	}
-	if cs, ok := store.(console.Store); ok {
-		con, err := console.New(console.Options{Service: s.svc, Store: cs, AdminToken: cfg.Admin.Token,
-			Idle: time.Duration(cfg.Advisers.SessionIdle), TrustProxy: cfg.Server.TrustProxy, Logger: log.With("part", "console")})
-		if err != nil {
-			store.Close()
-			return nil, err
-		}
-		con.Mount(s.mux)
-	} else {
-		log.Warn("this storage has no adviser accounts yet (they are in SQLite only): the adviser console is off", "storage", cfg.Storage.Driver)
+	con, err := console.New(console.Options{Service: s.svc, Store: store, AdminToken: cfg.Admin.Token,
+		Idle: time.Duration(cfg.Advisers.SessionIdle), TrustProxy: cfg.Server.TrustProxy, Logger: log.With("part", "console")})
+	if err != nil {
+		store.Close()
+		return nil, err
 	}
+	con.Mount(s.mux)
 
 	wc, err := webchat.New(webchat.Options{
 		Title:           cfg.Webchat.Title,

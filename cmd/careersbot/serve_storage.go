@@ -15,9 +15,11 @@ import (
 )
 
 // serveStorage is what serve and the transcript tools need from a storage: SQLite
-// (bot.SQLiteStorage) and PostgreSQL (pgstore.Store) both have it.
+// (bot.SQLiteStorage) and PostgreSQL (pgstore.Store) both have it, the handoff side
+// (API keys, advisers' accounts and sessions, canned replies, escalations) included.
 type serveStorage interface {
 	bot.Storage
+	bot.HandoffStore
 	Close() error
 	Each(ctx context.Context, since time.Time, fn func(transcripts.Event) error) error
 	LastSeq(ctx context.Context, conversation string) (int64, error)
