@@ -185,6 +185,11 @@ func TestAdviserChannelThreadsSurviveRestart(t *testing.T) {
 	if err := srv.WaitConnects(ctx, 2); err != nil {
 		t.Fatal(err)
 	}
+	// the first process's connection must be gone, or the fake may write the next
+	// envelope to it (Slack itself would redeliver it later)
+	if err := srv.WaitOpen(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
 	srv.PushEvent("Ev2", slacktest.ThreadMessage("CADV", "UADV1", "Still here after the restart", "1700000002.000100", esc.TS))
 	if _, err := srv.WaitPost(ctx, "the reply after the restart", func(p slacktest.Post) bool {
 		return p.Channel == "D1" && strings.Contains(p.Text, "Still here after the restart")

@@ -468,6 +468,17 @@ func (s *Server) WaitConnects(ctx context.Context, n int) error {
 	return err
 }
 
+// WaitOpen waits until exactly n Socket Mode connections are open: after a client
+// restarts, the old connection's end is gone, so no envelope is written to it.
+func (s *Server) WaitOpen(ctx context.Context, n int) error {
+	_, err := waitFor(ctx, s, func() (bool, bool) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return true, len(s.conns) == n
+	}, fmt.Sprintf("%d open connections", n))
+	return err
+}
+
 func (s *Server) control(c string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
