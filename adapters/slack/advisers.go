@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -60,10 +61,11 @@ func newDesk(a *Adapter, channel string, svc AdviserService) *desk {
 
 func adviserID(user string) string { return "slack:" + user }
 
-// run follows the service's events until ctx ends.
-func (d *desk) run(ctx context.Context) {
-	events, cancel := d.svc.Bus().Subscribe("", 1024)
-	defer cancel()
+// open subscribes to the service's events and loads where escalations were posted,
+// before the adapter takes any platform event: a reply in a thread that arrives at
+// once after a restart finds its conversation. The caller runs follow, then cancel.
+func (d *desk) open(ctx context.Context) (events <-chan transcripts.Event, cancel func()) {
+	events, cancel = d.svc.Bus().Subscribe("", 1024)
 	if es, ok := d.svc.Store().(escalationStore); ok {
 		m, err := es.Escalations(ctx, d.place())
 		if err != nil {
@@ -75,6 +77,11 @@ func (d *desk) run(ctx context.Context) {
 		}
 		d.mu.Unlock()
 	}
+	return events, cancel
+}
+
+// follow handles the service's events until ctx ends.
+func (d *desk) follow(ctx context.Context, events <-chan transcripts.Event) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -217,6 +224,10 @@ func (d *desk) summary(ctx context.Context, key string, a bot.Action) string {
 }
 
 func (d *desk) escalate(ctx context.Context, key string, a bot.Action) error {
+	// an escalation under way finishes even if the adapter is stopping: a post
+	// made whose ts was never read or stored would leave its thread unanswerable
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	text := d.summary(ctx, key, a)
 	_, ts, err := d.a.api.PostMessageContext(ctx, d.channel, slack.MsgOptionText(text, false),
 		slack.MsgOptionBlocks(slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil),

@@ -194,6 +194,6 @@ func TestAdviserChannelThreadsSurviveRestart(t *testing.T) {
 	if _, err := srv.WaitPost(ctx, "the reply after the restart", func(p slacktest.Post) bool {
 		return p.Channel == "D1" && strings.Contains(p.Text, "Still here after the restart")
 	}); err != nil {
-		t.Fatalf("%v\nposts %+v", err, srv.Posts())
+		t.Fatalf("%v\nacks %v", err, srv.Acks())
 	}
 }

@@ -208,9 +208,10 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	defer a.setHandler(nil)
 	if a.desk != nil {
 		dctx, cancel := context.WithCancel(ctx)
+		events, unsubscribe := a.desk.open(dctx)
 		done := make(chan struct{})
-		go func() { defer close(done); a.desk.run(dctx) }()
-		defer func() { cancel(); <-done }()
+		go func() { defer close(done); a.desk.follow(dctx, events) }()
+		defer func() { cancel(); <-done; unsubscribe() }()
 	}
 	if a.opts.AppToken == "" {
 		<-ctx.Done()

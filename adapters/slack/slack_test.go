@@ -180,6 +180,9 @@ func TestSocketReconnects(t *testing.T) {
 	if err := srv.WaitConnects(waitCtx(t), 2); err != nil {
 		t.Fatal("no reconnect after a dropped connection:", err)
 	}
+	if err := srv.WaitOpen(waitCtx(t), 1); err != nil {
+		t.Fatal(err)
+	}
 	srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "after drop", "1.1"))
 	if _, err := srv.WaitPosts(waitCtx(t), 1); err != nil {
 		t.Fatal(err)
@@ -187,6 +190,9 @@ func TestSocketReconnects(t *testing.T) {
 	srv.Disconnect()
 	if err := srv.WaitConnects(waitCtx(t), 3); err != nil {
 		t.Fatal("no reconnect after a disconnect envelope:", err)
+	}
+	if err := srv.WaitOpen(waitCtx(t), 1); err != nil { // the refreshed connection closed
+		t.Fatal(err)
 	}
 	srv.PushEvent("Ev2", slacktest.DirectMessage("D1", "U1", "after refresh", "1.2"))
 	if _, err := srv.WaitPosts(waitCtx(t), 2); err != nil {
