@@ -38,8 +38,15 @@ const (
 )
 
 // SafeguardingCheck is the safeguarding gate: a non-nil flag means the message may show
-// a young person at risk. dialog.CheckSafeguarding is the default.
+// a young person at risk. The default is the engine's own gate when it has one
+// (dialog.Engine.CheckSafeguarding), else dialog.CheckSafeguarding.
 type SafeguardingCheck func(text string) *dialog.SafeguardingFlag
+
+// safeguardingGate is an engine that runs the safeguarding gate over its own NLU data
+// (dialog.Engine): the service's default Check then follows the engine's reloads.
+type safeguardingGate interface {
+	CheckSafeguarding(text string) *dialog.SafeguardingFlag
+}
 
 // Options configure a Service.
 type Options struct {
@@ -109,6 +116,10 @@ func New(store Storage, engine Responder, opts Options) *Service {
 	}
 	if opts.Check == nil {
 		opts.Check = dialog.CheckSafeguarding
+		// an engine with its own (loaded, hot-reloaded) safeguarding data gates with it
+		if g, ok := engine.(safeguardingGate); ok {
+			opts.Check = g.CheckSafeguarding
+		}
 	}
 	if opts.MaxMessageBytes <= 0 {
 		opts.MaxMessageBytes = 4096

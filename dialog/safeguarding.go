@@ -70,12 +70,26 @@ var sgFirstPerson = map[string]bool{
 // CheckSafeguarding is the safeguarding gate on its own: the service runs it on every
 // message, whatever state the conversation is in (also while an adviser holds it). It is
 // pure and fast. It returns nil when the message shows no sign of risk.
+// It reads the embedded NLU data; a service whose engine loads its own (rules dir/nlu)
+// uses Engine.CheckSafeguarding instead.
 func CheckSafeguarding(text string) *SafeguardingFlag {
-	if text == "" {
+	return DefaultNLU().CheckSafeguarding(text)
+}
+
+// CheckSafeguarding is the tier-1 gate over this NLU data's safeguarding patterns.
+func (m *NLU) CheckSafeguarding(text string) *SafeguardingFlag {
+	if text == "" || m == nil {
 		return nil
 	}
-	f := DefaultNLU().sg.check(text, ucNormaliseMax(text, sgMaxText), 1)
-	return f
+	return m.sg.check(text, ucNormaliseMax(text, sgMaxText), 1)
+}
+
+// CheckSafeguarding is the tier-1 gate over the NLU data the engine uses now: the
+// loaded rules dir/nlu (hot-reloaded with the rules), else the embedded data. The
+// service (bot.New) picks it up by type assertion, so an edited safeguarding file
+// changes the service's gate without a rebuild.
+func (e *Engine) CheckSafeguarding(text string) *SafeguardingFlag {
+	return e.nluData().CheckSafeguarding(text)
 }
 
 // check runs the gate over normalised tokens of text and returns the most serious
