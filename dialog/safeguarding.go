@@ -222,3 +222,62 @@ func sgNegatedBefore(toks []ucToken, start int) bool {
 	}
 	return false
 }
+
+// sgAnswerToCheckIn reads the message after a tier-2 check-in ("is someone pressuring
+// you or making you feel unsafe?"). It escalates when the answer confirms ("yes", "yeah
+// he is", "kind of", "i'm scared of him") or the message shows a risk of its own. A
+// denial ("no i'm fine, just asking") goes back to careers, unless a pattern names a risk
+// in it too ("no but he does scare me"); the classifier's unnamed possible risk on a
+// denial is dropped (it returns the risk to check in on, nil then), so the person is not
+// asked the same question again.
+func sgAnswerToCheckIn(in Input, risk *SafeguardingFlag) (escalate bool, rest *SafeguardingFlag) {
+	named := risk != nil && risk.Category != SafeguardPossibleRisk
+	switch {
+	case in.Button == "yes":
+		return true, risk
+	case in.Button != "" || in.Command != "":
+		return named, risk
+	}
+	toks := ucNormalise(clipText(in.Text))
+	if sgDenies(toks) {
+		if named {
+			return true, risk
+		}
+		return false, nil
+	}
+	return risk != nil || ucConfirms(toks), risk
+}
+
+// sgDenies reports an answer that starts by saying no ("no", "nah", "not really", "i'm
+// fine", "all good", "just asking"), not an idiom that starts with no ("no idea").
+func sgDenies(toks []ucToken) bool {
+	if len(toks) == 0 || ucNoIsIdiom(toks) {
+		return false
+	}
+	w := func(i int) string {
+		if i < len(toks) {
+			return toks[i].s
+		}
+		return ""
+	}
+	switch w(0) {
+	case "no", "nah", "nope", "naw", "na", "nothing", "never", "not", "nobody", "noone":
+		return true
+	case "i", "im":
+		k := 1
+		if w(k) == "am" || w(k) == "m" {
+			k++
+		}
+		switch w(k) {
+		case "fine", "ok", "okay", "good", "alright", "safe", "grand", "just", "only":
+			return true
+		case "not": // "i'm not", "i am not being pressured"
+			return w(k+1) != "sure"
+		}
+	case "all", "its", "it":
+		return w(1) == "good" || w(1) == "fine" || w(1) == "ok" || (w(1) == "is" && (w(2) == "fine" || w(2) == "ok"))
+	case "just", "only":
+		return w(1) == "asking" || w(1) == "wondering" || w(1) == "curious"
+	}
+	return false
+}
