@@ -659,6 +659,11 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 	if reply.Text != "" || botEv.Event.Payload != nil {
 		t.Events = append(t.Events, botEv)
 	}
+	if reply.Review && !reply.Safeguarding && flag == nil {
+		// a tier-2 check-in: the conversation waits for an adviser's review
+		t.Events = append(t.Events, s.reviewFlag(t.Key, m.Channel, reply.CheckIn))
+		s.log.Info("flagged for review", "conversation", t.Key, "category", reply.CheckIn)
+	}
 	prev := conv.Dialog
 	conv.Dialog = next
 	if flag != nil || reply.Safeguarding || reply.Handoff {

@@ -1,0 +1,72 @@
+package bot
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestReviewFlags: a tier-2 check-in from the real engine flags the conversation for
+// review (an action event); the list shows it with its category and the redacted
+// message; an adviser marks it reviewed; a later check-in flags it again; a tier-1
+// disclosure is escalated, not flagged; the KPIs count flags and reviews.
+func TestReviewFlags(t *testing.T) {
+	h := newRealHarness(t, Options{})
+	since := time.Now().Add(-time.Minute)
+	r := h.send("a", Message{Text: "someone keeps asking me for more pics, text me on 07700 900123", Age: 15})
+	if r.State != StateBot {
+		t.Fatalf("a tier-2 check-in handed off: %s", r.State)
+	}
+	if got := h.actions("test:a"); len(got) != 1 || got[0] != ActionReviewFlagged {
+		t.Fatalf("actions %q, want one %s", got, ActionReviewFlagged)
+	}
+	h.send("b", Message{Text: "how much do nurses earn", Age: 15})
+	h.send("c", Message{Text: "I want to kill myself", Age: 15})
+	if got := h.actions("test:c"); len(got) == 0 || got[0] != ActionQueued+"/"+TriggerSafeguarding || strings.Contains(strings.Join(got, " "), ActionReviewFlagged) {
+		t.Errorf("tier 1: actions %q, want a safeguarding handoff and no review flag", got)
+	}
+	list, err := h.svc.Reviews(h.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].Key != "test:a" || list[0].Category != "sexting" || list[0].Flags != 1 {
+		t.Fatalf("reviews %+v, want test:a (sexting, one flag)", list)
+	}
+	if m := list[0].Message; !strings.Contains(m, "asking me for more pics") || strings.Contains(m, "900123") {
+		t.Errorf("review message %q: want the young person's words, redacted", m)
+	}
+	if ok, _ := h.svc.UnderReview(h.ctx(), "test:b"); ok {
+		t.Errorf("an ordinary conversation is under review")
+	}
+	if _, err := h.svc.MarkReviewed(h.ctx(), "test:b", "ana", ""); !errors.Is(err, ErrNotFlagged) {
+		t.Errorf("reviewing an unflagged conversation: %v, want ErrNotFlagged", err)
+	}
+	if _, err := h.svc.MarkReviewed(h.ctx(), "test:a", "ana", "spoke to her; she is safe, call 07700 900123"); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := h.svc.Reviews(h.ctx()); len(list) != 0 {
+		t.Errorf("after review the list is %+v, want empty", list)
+	}
+	if _, err := h.svc.MarkReviewed(h.ctx(), "test:a", "ana", ""); !errors.Is(err, ErrNotFlagged) {
+		t.Errorf("reviewing twice: %v, want ErrNotFlagged", err)
+	}
+	evs := h.events("test:a")
+	if n := evs[len(evs)-1]; n.Kind != "note" || strings.Contains(n.Text, "900123") || n.Rule != "ana" {
+		t.Errorf("review note %+v: want a redacted note by ana", n)
+	}
+	// the young person answers no, then later shows another sign: a new flag
+	h.send("a", Message{Text: "no im fine just asking", Age: 15})
+	h.send("a", Message{Text: "my boss shouts at me all the time and i'm scared of my boss", Age: 15})
+	list, _ = h.svc.Reviews(h.ctx())
+	if len(list) != 1 || list[0].Key != "test:a" || list[0].Category != "work_exploitation" || list[0].Flags != 1 {
+		t.Errorf("after a new sign: reviews %+v, want test:a again (work_exploitation)", list)
+	}
+	st, err := h.store.Stats(h.ctx(), since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Handoffs.ReviewFlags != 2 || st.Handoffs.Reviewed != 1 {
+		t.Errorf("stats: %d flags, %d reviewed; want 2 and 1", st.Handoffs.ReviewFlags, st.Handoffs.Reviewed)
+	}
+}
