@@ -81,7 +81,14 @@ func (m *NLU) CheckSafeguarding(text string) *SafeguardingFlag {
 	if text == "" || m == nil {
 		return nil
 	}
-	return m.sg.check(text, ucNormaliseMax(text, sgMaxText), 1)
+	toks := ucNormaliseMax(text, sgMaxText)
+	if f, start, end := m.sg.checkSpan(text, toks, 1); f != nil {
+		return m.vet(f, toks, start, end, false)
+	}
+	if _, suicide := m.sgLearned.scores(toks); suicide >= sgLearnedSuicide {
+		return &SafeguardingFlag{Category: SafeguardSuicide, Tier: 1}
+	}
+	return nil
 }
 
 // CheckSafeguarding is the tier-1 gate over the NLU data the engine uses now: the
@@ -96,27 +103,18 @@ func (e *Engine) CheckSafeguarding(text string) *SafeguardingFlag {
 // category found at tier maxTier or more serious (1: tier 1 only; 2: either tier). A
 // tier-1 match always wins over a tier-2 one.
 func (t *sgTables) check(text string, toks []ucToken, maxTier int) *SafeguardingFlag {
+	f, _, _ := t.checkSpan(text, toks, maxTier)
+	return f
+}
+
+// checkSpan is check, also returning the tokens [start, end) the flag matched.
+func (t *sgTables) checkSpan(text string, toks []ucToken, maxTier int) (*SafeguardingFlag, int, int) {
 	var buf [16]ucMatch
 	ms := t.m.find(toks, buf[:0])
 	if len(ms) == 0 {
-		return nil
+		return nil, 0, 0
 	}
-	careers := false
-	for i, tk := range toks {
-		if sgCareersFrame[tk.s] {
-			careers = true
-			break
-		}
-		// "want to be an actor": a careers question, whatever the job
-		if (tk.s == "be" || tk.s == "become") && i+1 < len(toks) && (toks[i+1].s == "a" || toks[i+1].s == "an") {
-			careers = true
-			break
-		}
-		if tk.s == "what" && i+1 < len(toks) && toks[i+1].s == "else" {
-			careers = true // "what else is there"
-			break
-		}
-	}
+	careers := sgCareersQuestion(toks)
 	// idiomEnd[k] is set when an idiom covers token k, so checking a match costs its
 	// length, not the number of idioms
 	var idiomBuf [64]int32
@@ -167,7 +165,7 @@ func (t *sgTables) check(text string, toks []ucToken, maxTier int) *Safeguarding
 		valid = append(valid, int32(i))
 	}
 	if best < 0 {
-		return nil
+		return nil, 0, 0
 	}
 	// a longer match of the same tier that contains the chosen one names the category
 	// better ("kicked me out" is being thrown out, not "kicked me")
@@ -184,7 +182,25 @@ func (t *sgTables) check(text string, toks []ucToken, maxTier int) *Safeguarding
 		matched = text[s:e]
 	}
 	ph := &t.m.phrases[m.phrase]
-	return &SafeguardingFlag{Category: ph.label, Matched: strings.TrimSpace(matched), Tier: int(ph.weight)}
+	return &SafeguardingFlag{Category: ph.label, Matched: strings.TrimSpace(matched), Tier: int(ph.weight)}, m.start, m.end
+}
+
+// sgCareersQuestion reports a careers word or frame in the message ("jobs", "want to be
+// an actor", "what else is there").
+func sgCareersQuestion(toks []ucToken) bool {
+	for i, tk := range toks {
+		if sgCareersFrame[tk.s] {
+			return true
+		}
+		// "want to be an actor": a careers question, whatever the job
+		if (tk.s == "be" || tk.s == "become") && i+1 < len(toks) && (toks[i+1].s == "a" || toks[i+1].s == "an") {
+			return true
+		}
+		if tk.s == "what" && i+1 < len(toks) && toks[i+1].s == "else" {
+			return true // "what else is there"
+		}
+	}
+	return false
 }
 
 // sgCovered reports whether an idiom covers any token of m.
@@ -198,7 +214,12 @@ func sgCovered(covered []int32, m ucMatch) bool {
 }
 
 func sgFirstPersonNear(toks []ucToken, start, end int) bool {
-	lo, hi := start-2, end+2
+	return sgFirstPersonWithin(toks, start, end, 2)
+}
+
+// sgFirstPersonWithin reports a first-person word within n tokens of [start, end).
+func sgFirstPersonWithin(toks []ucToken, start, end, n int) bool {
+	lo, hi := start-n, end+n
 	if lo < 0 {
 		lo = 0
 	}
