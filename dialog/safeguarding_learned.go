@@ -138,8 +138,8 @@ func (l *sgLearned) scores(toks []ucToken) (risk, suicide float64) {
 		return 0, 0
 	}
 	risk, suicide = l.scoresOf(toks)
-	from := 0
-	for i := 1; i <= len(toks); i++ {
+	from, read := 0, 0
+	for i := 1; i <= len(toks) && read < sgMaxClauses; i++ {
 		if i < len(toks) && !sgClauseBreak(toks, i) {
 			continue
 		}
@@ -147,6 +147,7 @@ func (l *sgLearned) scores(toks []ucToken) (risk, suicide float64) {
 			if i-from >= sgMinClause {
 				r, su := l.scoresOf(toks[from:i])
 				risk, suicide = max(risk, r), max(suicide, su)
+				read++
 			}
 		}
 		from = i
@@ -154,8 +155,12 @@ func (l *sgLearned) scores(toks []ucToken) (risk, suicide float64) {
 	return risk, suicide
 }
 
-// sgMinClause is the fewest words a clause needs to be read on its own.
-const sgMinClause = 4
+// sgMinClause is the fewest words a clause needs to be read on its own; sgMaxClauses
+// caps the clauses read (a long message costs a bounded time; the patterns read it all).
+const (
+	sgMinClause  = 4
+	sgMaxClauses = 12
+)
 
 // sgClauseBreak reports whether a clause starts at toks[i]: after a comma, full stop,
 // question or exclamation mark, or at a joining word ("cos", "because", "but", "also").
