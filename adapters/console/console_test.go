@@ -209,7 +209,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	r := newRig(t, false)
 	r.say("q1", "can I talk to an adviser")
 	r.say("q2", "can I talk to an adviser")
-	r.say("private", "hello") // never on the desk: advisers may not read it
+	r.say("private", "hello")                      // never on the desk: advisers may not read it
 	r.say("flagged", "im unsure about my manager") // flagged for review: advisers may read it
 	routes := []struct {
 		method, path, body string
