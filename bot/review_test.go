@@ -70,3 +70,37 @@ func TestReviewFlags(t *testing.T) {
 		t.Errorf("stats: %d flags, %d reviewed; want 2 and 1", st.Handoffs.ReviewFlags, st.Handoffs.Reviewed)
 	}
 }
+
+// TestCheckInConfirmedIsPriorityHandoff: through the service, a confirming answer to a
+// tier-2 check-in hands off with safeguarding priority (first in the queue, the
+// helplines said); a denial stays with the bot.
+func TestCheckInConfirmedIsPriorityHandoff(t *testing.T) {
+	h := newRealHarness(t, Options{})
+	h.send("other", Message{Text: "can I talk to a real person"}) // someone already waiting
+	for _, tc := range []struct {
+		conv, answer string
+		queued       bool
+	}{
+		{"yes1", "yeah he is", true},
+		{"yes2", "I'm scared of him", true},
+		{"no1", "no I'm fine, just asking", false},
+	} {
+		h.send(tc.conv, Message{Text: "my boyfriend gets really jealous", Age: 16})
+		r := h.send(tc.conv, Message{Text: tc.answer, Age: 16})
+		if (r.State == StateQueued) != tc.queued {
+			t.Errorf("%q: state %s, want queued=%v (replies %q)", tc.answer, r.State, tc.queued, texts(r.Replies()))
+			continue
+		}
+		if !tc.queued {
+			continue
+		}
+		said := strings.Join(texts(r.Replies()), "\n")
+		if !strings.Contains(said, "0800 1111") {
+			t.Errorf("%q: no helplines in %q", tc.answer, said)
+		}
+		// safeguarding first: ahead of the conversation that was waiting before it
+		if q := h.svc.Queue(); len(q) < 2 || q[0].Key == "test:other" || !q[0].Priority {
+			t.Errorf("%q: the queue is %+v, want safeguarding conversations first with priority", tc.answer, q)
+		}
+	}
+}
