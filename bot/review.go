@@ -82,8 +82,11 @@ func (s *Service) Reviews(ctx context.Context) ([]Review, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bot: review flags: %w", err)
 	}
-	out := []Review{}
-	var first []time.Time
+	type entry struct {
+		r     Review
+		first time.Time // the oldest waiting flag: the list's order
+	}
+	var list []entry
 	for i := 0; i < len(evs); {
 		j := i
 		for j < len(evs) && evs[j].Conversation == evs[i].Conversation {
@@ -103,19 +106,14 @@ func (s *Service) Reviews(ctx context.Context) ([]Review, error) {
 		if c, ok, err := s.store.Conversation(ctx, r.Key); err == nil && ok {
 			r.State = c.State
 		}
-		out = append(out, r)
-		first = append(first, open[0].Time)
+		list = append(list, entry{r, open[0].Time})
 	}
-	idx := make([]int, len(out))
-	for i := range idx {
-		idx[i] = i
+	slices.SortStableFunc(list, func(a, b entry) int { return a.first.Compare(b.first) })
+	out := make([]Review, len(list))
+	for i, e := range list {
+		out[i] = e.r
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return first[a].Compare(first[b]) })
-	sorted := make([]Review, len(out))
-	for i, k := range idx {
-		sorted[i] = out[k]
-	}
-	return sorted, nil
+	return out, nil
 }
 
 // flaggedMessage is the young person's message that raised a flag: the last user event
