@@ -96,6 +96,8 @@ type Action struct {
 	WaitMS     int64 `json:"wait_ms,omitempty"`
 	Priority   bool  `json:"priority,omitempty"`
 	OutOfHours bool  `json:"out_of_hours,omitempty"`
+	// Category is the safeguarding category of a review flag (bot/review.go).
+	Category string `json:"category,omitempty"`
 }
 
 // ActionOf reads an action event's payload (ok false for other events).

@@ -525,6 +525,7 @@ table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{text-align:left;pa
 {{range $k, $v := .Handoffs.ResolvedByOutcome}}<tr><th>Resolved: {{$k}}</th><td class="n">{{$v}}</td></tr>
 {{end}}<tr><th>Asked out of office hours</th><td class="n">{{.Handoffs.OutOfHours}}</td></tr>
 <tr><th>Messages left (out of hours) / answered</th><td class="n">{{.Handoffs.MessagesLeft}} ({{.Handoffs.MessagesLeftOutOfHours}}) / {{.Handoffs.MessagesAnswered}}</td></tr>
+<tr><th>Safeguarding check-ins flagged for review / reviewed</th><td class="n">{{.Handoffs.ReviewFlags}} / {{.Handoffs.Reviewed}}</td></tr>
 </table>
 <h2>Intents</h2>
 <table><tr><th>Intent</th><th class="n">Messages</th></tr>

@@ -38,8 +38,15 @@ const (
 )
 
 // SafeguardingCheck is the safeguarding gate: a non-nil flag means the message may show
-// a young person at risk. dialog.CheckSafeguarding is the default.
+// a young person at risk. The default is the engine's own gate when it has one
+// (dialog.Engine.CheckSafeguarding), else dialog.CheckSafeguarding.
 type SafeguardingCheck func(text string) *dialog.SafeguardingFlag
+
+// safeguardingGate is an engine that runs the safeguarding gate over its own NLU data
+// (dialog.Engine): the service's default Check then follows the engine's reloads.
+type safeguardingGate interface {
+	CheckSafeguarding(text string) *dialog.SafeguardingFlag
+}
 
 // Options configure a Service.
 type Options struct {
@@ -109,6 +116,10 @@ func New(store Storage, engine Responder, opts Options) *Service {
 	}
 	if opts.Check == nil {
 		opts.Check = dialog.CheckSafeguarding
+		// an engine with its own (loaded, hot-reloaded) safeguarding data gates with it
+		if g, ok := engine.(safeguardingGate); ok {
+			opts.Check = g.CheckSafeguarding
+		}
 	}
 	if opts.MaxMessageBytes <= 0 {
 		opts.MaxMessageBytes = 4096
@@ -648,6 +659,11 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 	botEv.Msg.Buttons, botEv.Msg.Cards, botEv.Msg.Charts = reply.Buttons, reply.Cards, reply.Charts
 	if reply.Text != "" || botEv.Event.Payload != nil {
 		t.Events = append(t.Events, botEv)
+	}
+	if reply.Review && !reply.Safeguarding && flag == nil {
+		// a tier-2 check-in: the conversation waits for an adviser's review
+		t.Events = append(t.Events, s.reviewFlag(t.Key, m.Channel, reply.CheckIn))
+		s.log.Info("flagged for review", "conversation", t.Key, "category", reply.CheckIn)
 	}
 	prev := conv.Dialog
 	conv.Dialog = next

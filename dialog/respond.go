@@ -95,7 +95,8 @@ func (e *Engine) Respond(ctx context.Context, st State, in Input) (reply Reply, 
 	if checkedIn != "" {
 		delete(t.st.Slots, slotCheckIn)
 		// the answer to "is someone pressuring you?": yes, or more signs, escalates
-		if risk != nil || in.Button == "yes" || (in.Button == "" && in.Command == "" && ucConfirms(ucNormalise(clipText(in.Text)))) {
+		var escalate bool
+		if escalate, risk = sgAnswerToCheckIn(in, risk); escalate {
 			return e.safeguarding(ctx, rs, t, &SafeguardingFlag{Category: checkedIn, Matched: clipText(in.Text), Tier: 1})
 		}
 	}

@@ -70,39 +70,51 @@ var sgFirstPerson = map[string]bool{
 // CheckSafeguarding is the safeguarding gate on its own: the service runs it on every
 // message, whatever state the conversation is in (also while an adviser holds it). It is
 // pure and fast. It returns nil when the message shows no sign of risk.
+// It reads the embedded NLU data; a service whose engine loads its own (rules dir/nlu)
+// uses Engine.CheckSafeguarding instead.
 func CheckSafeguarding(text string) *SafeguardingFlag {
-	if text == "" {
+	return DefaultNLU().CheckSafeguarding(text)
+}
+
+// CheckSafeguarding is the tier-1 gate over this NLU data's safeguarding patterns.
+func (m *NLU) CheckSafeguarding(text string) *SafeguardingFlag {
+	if text == "" || m == nil {
 		return nil
 	}
-	f := DefaultNLU().sg.check(text, ucNormaliseMax(text, sgMaxText), 1)
-	return f
+	toks := ucNormaliseMax(text, sgMaxText)
+	if f, start, end := m.sg.checkSpan(text, toks, 1); f != nil {
+		return m.vet(f, toks, start, end, false)
+	}
+	if _, suicide := m.sgLearned.scores(toks); suicide >= sgLearnedSuicide {
+		return &SafeguardingFlag{Category: SafeguardSuicide, Tier: 1}
+	}
+	return nil
+}
+
+// CheckSafeguarding is the tier-1 gate over the NLU data the engine uses now: the
+// loaded rules dir/nlu (hot-reloaded with the rules), else the embedded data. The
+// service (bot.New) picks it up by type assertion, so an edited safeguarding file
+// changes the service's gate without a rebuild.
+func (e *Engine) CheckSafeguarding(text string) *SafeguardingFlag {
+	return e.nluData().CheckSafeguarding(text)
 }
 
 // check runs the gate over normalised tokens of text and returns the most serious
 // category found at tier maxTier or more serious (1: tier 1 only; 2: either tier). A
 // tier-1 match always wins over a tier-2 one.
 func (t *sgTables) check(text string, toks []ucToken, maxTier int) *SafeguardingFlag {
+	f, _, _ := t.checkSpan(text, toks, maxTier)
+	return f
+}
+
+// checkSpan is check, also returning the tokens [start, end) the flag matched.
+func (t *sgTables) checkSpan(text string, toks []ucToken, maxTier int) (*SafeguardingFlag, int, int) {
 	var buf [16]ucMatch
 	ms := t.m.find(toks, buf[:0])
 	if len(ms) == 0 {
-		return nil
+		return nil, 0, 0
 	}
-	careers := false
-	for i, tk := range toks {
-		if sgCareersFrame[tk.s] {
-			careers = true
-			break
-		}
-		// "want to be an actor": a careers question, whatever the job
-		if (tk.s == "be" || tk.s == "become") && i+1 < len(toks) && (toks[i+1].s == "a" || toks[i+1].s == "an") {
-			careers = true
-			break
-		}
-		if tk.s == "what" && i+1 < len(toks) && toks[i+1].s == "else" {
-			careers = true // "what else is there"
-			break
-		}
-	}
+	careers := sgCareersQuestion(toks)
 	// idiomEnd[k] is set when an idiom covers token k, so checking a match costs its
 	// length, not the number of idioms
 	var idiomBuf [64]int32
@@ -153,7 +165,7 @@ func (t *sgTables) check(text string, toks []ucToken, maxTier int) *Safeguarding
 		valid = append(valid, int32(i))
 	}
 	if best < 0 {
-		return nil
+		return nil, 0, 0
 	}
 	// a longer match of the same tier that contains the chosen one names the category
 	// better ("kicked me out" is being thrown out, not "kicked me")
@@ -170,7 +182,25 @@ func (t *sgTables) check(text string, toks []ucToken, maxTier int) *Safeguarding
 		matched = text[s:e]
 	}
 	ph := &t.m.phrases[m.phrase]
-	return &SafeguardingFlag{Category: ph.label, Matched: strings.TrimSpace(matched), Tier: int(ph.weight)}
+	return &SafeguardingFlag{Category: ph.label, Matched: strings.TrimSpace(matched), Tier: int(ph.weight)}, m.start, m.end
+}
+
+// sgCareersQuestion reports a careers word or frame in the message ("jobs", "want to be
+// an actor", "what else is there").
+func sgCareersQuestion(toks []ucToken) bool {
+	for i, tk := range toks {
+		if sgCareersFrame[tk.s] {
+			return true
+		}
+		// "want to be an actor": a careers question, whatever the job
+		if (tk.s == "be" || tk.s == "become") && i+1 < len(toks) && (toks[i+1].s == "a" || toks[i+1].s == "an") {
+			return true
+		}
+		if tk.s == "what" && i+1 < len(toks) && toks[i+1].s == "else" {
+			return true // "what else is there"
+		}
+	}
+	return false
 }
 
 // sgCovered reports whether an idiom covers any token of m.
@@ -184,7 +214,12 @@ func sgCovered(covered []int32, m ucMatch) bool {
 }
 
 func sgFirstPersonNear(toks []ucToken, start, end int) bool {
-	lo, hi := start-2, end+2
+	return sgFirstPersonWithin(toks, start, end, 2)
+}
+
+// sgFirstPersonWithin reports a first-person word within n tokens of [start, end).
+func sgFirstPersonWithin(toks []ucToken, start, end, n int) bool {
+	lo, hi := start-n, end+n
 	if lo < 0 {
 		lo = 0
 	}
@@ -205,6 +240,65 @@ func sgNegatedBefore(toks []ucToken, start int) bool {
 		case "not", "never", "if":
 			return true
 		}
+	}
+	return false
+}
+
+// sgAnswerToCheckIn reads the message after a tier-2 check-in ("is someone pressuring
+// you or making you feel unsafe?"). It escalates when the answer confirms ("yes", "yeah
+// he is", "kind of", "i'm scared of him") or the message shows a risk of its own. A
+// denial ("no i'm fine, just asking") goes back to careers, unless a pattern names a risk
+// in it too ("no but he does scare me"); the classifier's unnamed possible risk on a
+// denial is dropped (it returns the risk to check in on, nil then), so the person is not
+// asked the same question again.
+func sgAnswerToCheckIn(in Input, risk *SafeguardingFlag) (escalate bool, rest *SafeguardingFlag) {
+	named := risk != nil && risk.Category != SafeguardPossibleRisk
+	switch {
+	case in.Button == "yes":
+		return true, risk
+	case in.Button != "" || in.Command != "":
+		return named, risk
+	}
+	toks := ucNormalise(clipText(in.Text))
+	if sgDenies(toks) {
+		if named {
+			return true, risk
+		}
+		return false, nil
+	}
+	return risk != nil || ucConfirms(toks), risk
+}
+
+// sgDenies reports an answer that starts by saying no ("no", "nah", "not really", "i'm
+// fine", "all good", "just asking"), not an idiom that starts with no ("no idea").
+func sgDenies(toks []ucToken) bool {
+	if len(toks) == 0 || ucNoIsIdiom(toks) {
+		return false
+	}
+	w := func(i int) string {
+		if i < len(toks) {
+			return toks[i].s
+		}
+		return ""
+	}
+	switch w(0) {
+	case "no", "nah", "nope", "naw", "na", "nothing", "never", "not", "nobody", "noone":
+		return true
+	case "i", "im":
+		k := 1
+		if w(k) == "am" || w(k) == "m" {
+			k++
+		}
+		switch w(k) {
+		case "fine", "ok", "okay", "good", "alright", "safe", "grand", "just", "only":
+			return true
+		case "not": // "i'm not", "i am not being pressured"
+			return w(k+1) != "sure"
+		}
+	case "all", "its", "it":
+		return w(1) == "good" || w(1) == "fine" || w(1) == "ok" || (w(1) == "is" && (w(2) == "fine" || w(2) == "ok"))
+	case "just", "only":
+		return w(1) == "asking" || w(1) == "wondering" || w(1) == "curious"
 	}
 	return false
 }

@@ -11,20 +11,38 @@ import (
 // The learned safeguarding net: a multinomial logistic regression over the message's
 // normalised words (the same features as the intent classifier, without job or place
 // slots: the gate runs before anything else), trained from the safeguarding categories'
-// examples against the safe examples and every careers example. It never escalates on its
-// own: when it puts the message at risk with probability >= sgLearnedRisk and no pattern
-// matched, the message gets a tier-2 check-in (category SafeguardPossibleRisk).
+// examples against the safe examples and every careers example, in three classes: safe,
+// suicide (thoughts of suicide, passive ones too: "want to not exist", "everyone would be
+// better off") and any other risk. The tier decision:
+//   - no pattern matched and p(suicide) >= sgLearnedSuicide: tier 1, suicide. A
+//     "pressuring you?" check-in does not fit someone who does not want to exist; the
+//     helplines and an adviser do (issue 9: passive suicidal ideation is tier 1);
+//   - else risk (1 - p(safe)) >= sgLearnedRisk: a tier-2 check-in (SafeguardPossibleRisk);
+//   - a tier-1 pattern in a careers question the classifier is sure is safe (risk <
+//     sgLearnedVeto: "what does a dietitian do, im interested in eating disorder
+//     treatment") is checked in on at tier 2 instead of escalated.
 
 // sgLearnedRisk is the least probability of risk (1 - p(safe)) for a tier-2 check-in,
 // picked by 5-fold cross-validation (TestSafeguardingKFold): 0.6 keeps 89% of held-out
 // disclosures the classifier sees alone, checking in on 2.5% of held-out safe messages.
 const sgLearnedRisk = 0.6
 
-// The safeguarding classifier's classes: no sign of risk, or possible risk. A tier-2
-// flag from the classifier alone has category SafeguardPossibleRisk.
+// sgLearnedSuicide is the least probability of the suicide class for a tier-1
+// escalation by the classifier alone, picked by 5-fold cross-validation
+// (TestSafeguardingKFold logs the table).
+const sgLearnedSuicide = 0.6
+
+// sgLearnedVeto is the risk under which a careers question's tier-1 pattern match is
+// only checked in on.
+const sgLearnedVeto = 0.05
+
+// The safeguarding classifier's classes: no sign of risk, thoughts of suicide, or
+// another possible risk. A tier-2 flag from the classifier alone has category
+// SafeguardPossibleRisk.
 const (
 	sgSafeClass           = "safe"
 	sgRiskClass           = "risk"
+	sgSuicideClass        = SafeguardSuicide
 	SafeguardPossibleRisk = "possible_risk"
 )
 
@@ -33,8 +51,8 @@ const sgModelFile = "safeguarding.model"
 
 // sgLearned is the trained safeguarding classifier.
 type sgLearned struct {
-	clf  *nlu.Classifier
-	safe int
+	clf           *nlu.Classifier
+	safe, suicide int
 }
 
 // trainSafeguarding trains the safeguarding classifier of d, or reads the committed one
@@ -43,19 +61,24 @@ func trainSafeguarding(d *nlu.Data) *sgLearned {
 	hash := sgExamplesHash(d)
 	if raw := d.Models[sgModelFile]; raw != nil {
 		if clf, err := nlu.UnmarshalClassifier(raw); err == nil && clf.DataHash == hash {
-			return &sgLearned{clf: clf, safe: clf.ClassIndex(sgSafeClass)}
+			return &sgLearned{clf: clf, safe: clf.ClassIndex(sgSafeClass), suicide: clf.ClassIndex(sgSuicideClass)}
 		}
 	}
-	// two classes: a category is named by the patterns; the classifier says only whether
-	// a message may show risk (smaller and faster than one class per category)
-	classes := []string{sgSafeClass, sgRiskClass}
+	// three classes: other categories are named by the patterns; the classifier says
+	// whether a message may show risk, and whether it is suicide, which is tier 1 (smaller
+	// and faster than one class per category)
+	classes := []string{sgSafeClass, sgRiskClass, sgSuicideClass}
 	var samples []nlu.Sample
 	addSafe := func(text string) {
 		samples = append(samples, nlu.Sample{Feats: ucFeatures(ucNormalise(text), 0, nil, nil), Class: 0})
 	}
 	for _, c := range d.Safeguarding {
+		class := 1
+		if c.Name == SafeguardSuicide {
+			class = 2
+		}
 		for _, e := range c.Examples {
-			samples = append(samples, nlu.Sample{Feats: ucFeatures(ucNormalise(e.Text), 0, nil, nil), Class: 1})
+			samples = append(samples, nlu.Sample{Feats: ucFeatures(ucNormalise(e.Text), 0, nil, nil), Class: class})
 		}
 	}
 	if len(samples) == 0 {
@@ -74,13 +97,13 @@ func trainSafeguarding(d *nlu.Data) *sgLearned {
 	}
 	clf := nlu.Train(classes, samples, nil, nlu.TrainOptions{Seed: 2, MinCount: 2})
 	clf.DataHash = hash
-	return &sgLearned{clf: clf, safe: 0}
+	return &sgLearned{clf: clf, safe: 0, suicide: 2}
 }
 
 // sgExamplesHash identifies the examples the safeguarding classifier is trained from.
 func sgExamplesHash(d *nlu.Data) string {
 	h := sha256.New()
-	h.Write([]byte(ucFeatureVersion + "/safeguarding"))
+	h.Write([]byte(ucFeatureVersion + "/safeguarding/3"))
 	for _, c := range d.Safeguarding {
 		for _, e := range c.Examples {
 			fmt.Fprintf(h, "\x00%s\x00%s", c.Name, e.Text)
@@ -102,8 +125,63 @@ func sgExamplesHash(d *nlu.Data) string {
 
 // risk returns the probability that the message shows a risk.
 func (l *sgLearned) risk(toks []ucToken) float64 {
+	r, _ := l.scores(toks)
+	return r
+}
+
+// scores returns the probability that the message shows a risk (1 - p(safe)) and that
+// it shows thoughts of suicide: the most of the whole message and each of its clauses,
+// so a disclosure inside a careers question ("what do mechanics earn, i need to move
+// out cos im scared to be at home") is read on its own.
+func (l *sgLearned) scores(toks []ucToken) (risk, suicide float64) {
 	if l == nil || len(toks) == 0 {
-		return 0
+		return 0, 0
+	}
+	risk, suicide = l.scoresOf(toks)
+	from, read := 0, 0
+	for i := 1; i <= len(toks) && read < sgMaxClauses; i++ {
+		if i < len(toks) && !sgClauseBreak(toks, i) {
+			continue
+		}
+		if from > 0 || i < len(toks) { // a clause, not the whole message
+			if i-from >= sgMinClause {
+				r, su := l.scoresOf(toks[from:i])
+				risk, suicide = max(risk, r), max(suicide, su)
+				read++
+			}
+		}
+		from = i
+	}
+	return risk, suicide
+}
+
+// sgMinClause is the fewest words a clause needs to be read on its own; sgMaxClauses
+// caps the clauses read (a long message costs a bounded time; the patterns read it all).
+const (
+	sgMinClause  = 4
+	sgMaxClauses = 12
+)
+
+// sgClauseBreak reports whether a clause starts at toks[i]: after a comma, full stop,
+// question or exclamation mark, or at a joining word ("cos", "because", "but", "also").
+func sgClauseBreak(toks []ucToken, i int) bool {
+	switch toks[i].s {
+	case "cos", "coz", "cuz", "because", "but", "also", "though", "tho", "anyway", "plus":
+		return true
+	}
+	a, b := toks[i-1].end, toks[i].start
+	if a < 0 || b < 0 || a > b {
+		return false
+	}
+	// the text between the tokens is not kept here: a break shows as a gap of more than
+	// a space (", " or ". ") in the offsets
+	return b-a > 1
+}
+
+// scoresOf is scores of toks as one piece.
+func (l *sgLearned) scoresOf(toks []ucToken) (risk, suicide float64) {
+	if l == nil || len(toks) == 0 {
+		return 0, 0
 	}
 	var fbuf [ucMaxFeatures]uint64
 	var pbuf [24]float64
@@ -112,17 +190,87 @@ func (l *sgLearned) risk(toks []ucToken) float64 {
 		toks = toks[:ucMaxFeatures/8] // a long message: its start (the patterns read it all)
 	}
 	p := l.clf.Probs(ucFeatures(toks, 0, feats, nil), pbuf[:0])
-	return 1 - p[l.safe]
+	if l.suicide >= 0 && l.suicide < len(p) {
+		suicide = p[l.suicide]
+	}
+	return 1 - p[l.safe], suicide
 }
 
 // gate runs the safeguarding gate at both tiers over normalised tokens of text: a tier-1
-// pattern; else a tier-2 pattern; else the classifier's tier-2 flag (possible risk).
+// pattern (vetted); else the classifier's suicide flag (tier 1); else a tier-2 pattern;
+// else the classifier's tier-2 flag (possible risk).
 func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
-	if f := m.sg.check(text, toks, 2); f != nil {
+	f, start, end := m.sg.checkSpan(text, toks, 2)
+	if f != nil && f.Tier == 1 {
+		return m.vet(f, toks, start, end, true)
+	}
+	risk, suicide := m.sgLearned.scores(toks)
+	if suicide >= sgLearnedSuicide {
+		return &SafeguardingFlag{Category: SafeguardSuicide, Tier: 1}
+	}
+	if f != nil {
 		return f
 	}
-	if m.sgLearned.risk(toks) >= sgLearnedRisk {
+	if risk >= sgLearnedRisk {
 		return &SafeguardingFlag{Category: SafeguardPossibleRisk, Tier: 2}
 	}
 	return nil
+}
+
+// vet checks a tier-1 pattern match (tokens [start, end)) before it escalates. It is
+// checked in on at tier 2 instead (checkIn) or, for the tier-1-only gate, dropped when
+//   - nothing ties the matched words to the writer (no i/me/my within three words), the
+//     message is long enough to judge, and the classifier is sure it is safe ("what does a dietitian do, im interested
+//     in eating disorder treatment", "careers fighting sextortion"), or
+//   - the threat's subject is a thing, not a person ("my interview is going to kill me").
+func (m *NLU) vet(f *SafeguardingFlag, toks []ucToken, start, end int, checkIn bool) *SafeguardingFlag {
+	soft := sgThingSubject(toks, start)
+	if !soft && m.sgLearned != nil && len(toks) >= sgMinClause && !sgFirstPersonWithin(toks, start, end, 3) {
+		r, _ := m.sgLearned.scoresOf(toks) // the whole message: is it a careers question?
+		soft = r < sgLearnedVeto
+	}
+	if !soft {
+		return f
+	}
+	if !checkIn {
+		return nil
+	}
+	g := *f
+	g.Tier = 2
+	return &g
+}
+
+// sgThingSubject reports a match whose subject, just before it, is a thing (an
+// interview, exams, "it/this/that") followed by a verb ("my interview is going to kill me", "this exam will
+// kill me", "work is killing me").
+func sgThingSubject(toks []ucToken, start int) bool {
+	k := start - 1
+	for k >= 0 {
+		switch toks[k].s {
+		case "is", "s", "are", "was", "will", "gonna", "going", "literally", "actually", "really", "honestly", "probably", "to":
+			k--
+			continue
+		}
+		break
+	}
+	if k < 0 || k == start-1 {
+		return false // no verb between the subject and the match
+	}
+	if k > 0 {
+		switch toks[k-1].s {
+		case "at", "in", "from", "on", "after", "before":
+			return false // "people at school are horrible to me": the thing is not the subject
+		}
+	}
+	return sgThings[toks[k].s]
+}
+
+// sgThings are subjects that cannot threaten anyone (never people: "my teacher is
+// going to hurt me" is a threat).
+var sgThings = map[string]bool{
+	"interview": true, "interviews": true, "job": true, "jobs": true, "work": true, "shift": true, "shifts": true,
+	"course": true, "college": true, "uni": true, "university": true, "gcses": true, "apprenticeship": true,
+	"placement": true, "internship": true, "it": true, "this": true, "that": true, "exam": true, "exams": true, "test": true, "tests": true,
+	"revision": true, "homework": true, "coursework": true, "deadline": true, "deadlines": true, "commute": true,
+	"school": true, "maths": true, "stress": true, "search": true, "application": true, "applications": true,
 }

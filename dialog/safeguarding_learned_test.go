@@ -40,11 +40,16 @@ func TestSafeguardingKFold(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Models = nil
-	ths := []float64{0.5, 0.6, 0.7, 0.8, 0.9}
+	ths := []float64{0.4, 0.5, 0.6, 0.7, 0.8, 0.9}
 	const k = 5
-	var nRisk, nSafe int
+	var nRisk, nSafe, nSuicide, nOther int
 	hitR := make([]int, len(ths))
 	hitS := make([]int, len(ths))
+	// tier 1 by the classifier alone: held-out suicide examples at p(suicide) >= th, and
+	// held-out safe messages and other categories' examples there too
+	sui := make([]int, len(ths))
+	suiSafe := make([]int, len(ths))
+	suiOther := make([]int, len(ths))
 	for fold := 0; fold < k; fold++ {
 		tr := *d
 		tr.Safeguarding = nil
@@ -64,8 +69,15 @@ func TestSafeguardingKFold(t *testing.T) {
 			}
 			return keep
 		}
+		var testSuicide, testOther []string
 		for _, c := range d.Safeguarding {
+			before := len(testRisk)
 			c.Examples = split(c.Examples, &testRisk)
+			if c.Name == SafeguardSuicide {
+				testSuicide = append(testSuicide, testRisk[before:]...)
+			} else {
+				testOther = append(testOther, testRisk[before:]...)
+			}
 			tr.Safeguarding = append(tr.Safeguarding, c)
 		}
 		tr.SafeExamples = split(d.SafeExamples, &testSafe)
@@ -87,13 +99,33 @@ func TestSafeguardingKFold(t *testing.T) {
 		}
 		for _, s := range testSafe {
 			nSafe++
-			p := l.risk(ucNormalise(s))
+			p, su := l.scores(ucNormalise(s))
 			for i, th := range ths {
 				if p >= th {
 					hitS[i]++
 				}
+				if su >= th {
+					suiSafe[i]++
+				}
 			}
 		}
+		count := func(texts []string, n *int, hits []int) {
+			for _, s := range texts {
+				*n++
+				_, su := l.scores(ucNormalise(s))
+				for i, th := range ths {
+					if su >= th {
+						hits[i]++
+					}
+				}
+			}
+		}
+		count(testSuicide, &nSuicide, sui)
+		count(testOther, &nOther, suiOther)
+	}
+	for i, th := range ths {
+		t.Logf("suicide >= %.1f: %d/%d held-out suicide examples, %d/%d other disclosures, %d/%d safe messages",
+			th, sui[i], nSuicide, suiOther[i], nOther, suiSafe[i], nSafe)
 	}
 	for i, th := range ths {
 		t.Logf("risk >= %.1f: %d/%d held-out disclosures, %d/%d held-out safe messages", th, hitR[i], nRisk, hitS[i], nSafe)

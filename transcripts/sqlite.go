@@ -127,6 +127,8 @@ CREATE TABLE IF NOT EXISTS events(
 	PRIMARY KEY(conversation, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_time ON events(time);
+-- Action events by action, for lists across conversations (review flags).
+CREATE INDEX IF NOT EXISTS events_action ON events(intent, conversation, seq) WHERE kind='action';
 -- The last sequence numbers of erased conversations, keyed by a hash of the
 -- conversation key so nothing identifies the person (others are MAX(seq) of events).
 CREATE TABLE IF NOT EXISTS erased_seqs(
@@ -739,6 +741,36 @@ func (s *SQLite) Each(ctx context.Context, since time.Time, fn func(Event) error
 	return nil
 }
 
+// ActionEvents returns the action events (kind "action") whose action (Intent) is one
+// of actions, ordered by conversation and Seq.
+func (s *SQLite) ActionEvents(ctx context.Context, actions ...string) ([]Event, error) {
+	if len(actions) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(actions))
+	for i, a := range actions {
+		args[i] = a
+	}
+	q := `SELECT ` + eventCols + ` FROM events WHERE kind='action' AND intent IN (?` + strings.Repeat(",?", len(actions)-1) + `) ORDER BY conversation, seq`
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("transcripts: action events: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("transcripts: action events: %w", err)
+	}
+	return out, nil
+}
+
 // Stats computes the KPIs over events at or after since.
 func (s *SQLite) Stats(ctx context.Context, since time.Time) (Stats, error) {
 	st := Stats{Since: since, Intents: map[string]int{}}
@@ -831,6 +863,10 @@ func (s *SQLite) handoffStats(ctx context.Context, from int64) (HandoffStats, er
 			}
 		case "message_answered":
 			h.MessagesAnswered++
+		case "review_flagged":
+			h.ReviewFlags++
+		case "reviewed":
+			h.Reviewed++
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -871,6 +907,11 @@ type HandoffStats struct {
 	MessagesLeft           int `json:"messages_left"`
 	MessagesLeftOutOfHours int `json:"messages_left_out_of_hours"`
 	MessagesAnswered       int `json:"messages_answered"`
+	// ReviewFlags counts tier-2 safeguarding check-ins flagged for an adviser's review;
+	// Reviewed the reviews advisers recorded (one closes every earlier flag of its
+	// conversation).
+	ReviewFlags int `json:"review_flags"`
+	Reviewed    int `json:"reviewed"`
 }
 
 // Stats are the KPIs a careers service reads.

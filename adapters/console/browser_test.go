@@ -45,7 +45,8 @@ func do(ctx context.Context, t *testing.T, what string, steps ...chromedp.Action
 // TestBrowserConsole: an adviser logs in to the console in headless Chromium, sees a
 // young person join the queue live, claims, replies, and the reply arrives in the web
 // chat widget in a second browser context; the young person's answer arrives on the
-// console without a reload; the adviser resolves. XSS payloads in the young person's
+// console without a reload; the adviser resolves, then reviews a conversation a tier-2
+// check-in flagged. XSS payloads in the young person's
 // text, a note and a canned reply stay inert text.
 func TestBrowserConsole(t *testing.T) {
 	browser := webchattest.Browser(t)
@@ -131,6 +132,22 @@ func TestBrowserConsole(t *testing.T) {
 	if eval[bool](widget, t, WAll(".msg .text")+".some(e => e.textContent.includes('Private:'))") {
 		t.Error("the widget showed the adviser's private note")
 	}
+	// A tier-2 check-in elsewhere appears in "To review" live; the adviser opens it and
+	// marks it reviewed, and the list empties.
+	r.say("flagged", "im unsure about my manager "+xss)
+	poll(con, t, "review entry", `document.querySelectorAll('#reviews button').length === 1 && document.querySelector('#reviews button').textContent.includes('sexting') && document.getElementById('reviews-empty').hidden`)
+	do(con, t, "open the flagged one", chromedp.Click(chromedp.CSS("#reviews button")))
+	poll(con, t, "flagged transcript", `document.getElementById('conv-key').textContent === 'test:flagged' && !document.getElementById('review').hidden`)
+	do(con, t, "mark reviewed", chromedp.Click(chromedp.ID("review")))
+	poll(con, t, "list empty", `document.querySelectorAll('#reviews button').length === 0 && !document.getElementById('reviews-empty').hidden`)
+	if n := eval[int](con, t, `document.querySelectorAll('#reviews img, #reviews script').length`); n != 0 {
+		t.Errorf("console: %d payload elements in the review list", n)
+	}
+	if v := eval[string](con, t, `String(window.__xss)`); v != "undefined" {
+		t.Errorf("console: XSS payload in the review list ran (window.__xss=%s)", v)
+	}
+	webchattest.Screenshot(t, con, "console-reviewed")
+
 	// Log out with the keyboard.
 	do(con, t, "log out", chromedp.Focus(chromedp.ID("logout")), chromedp.KeyEvent(kb.Enter))
 	poll(con, t, "logged out", `!document.getElementById('login').hidden`)

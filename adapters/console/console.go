@@ -1,6 +1,7 @@
 // Package console is the careers advisers' console: a web page served by careersbot
 // (the live queue, claim, the whole transcript with a profile card, reply, private
-// notes, canned replies, transfer, release and resolve) and the REST API under
+// notes, canned replies, transfer, release and resolve, and the conversations flagged
+// for review by a safeguarding check-in) and the REST API under
 // /v1/adviser/... that the page uses and a careers service may build on. Every route
 // checks a session (cookie, CSRF header on changes) or the admin API token, and the
 // role; every adviser action is a transcript event through bot.Service.
@@ -142,6 +143,7 @@ func (c *Console) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/adviser/logout", c.auth(false, c.logout))
 	mux.HandleFunc("GET /v1/adviser/me", c.auth(false, c.me))
 	mux.HandleFunc("GET /v1/adviser/queue", c.auth(false, c.queue))
+	mux.HandleFunc("GET /v1/adviser/reviews", c.auth(false, c.reviews))
 	mux.HandleFunc("GET /v1/adviser/stream", c.auth(false, c.stream))
 	mux.HandleFunc("POST /v1/adviser/presence", c.auth(false, c.presence))
 	mux.HandleFunc("GET /v1/adviser/advisers", c.auth(false, c.advisers))
@@ -352,6 +354,22 @@ func (c *Console) queue(w http.ResponseWriter, r *http.Request, u who) {
 	writeJSON(w, http.StatusOK, c.queueView())
 }
 
+// ReviewsResponse is the "To review" list: conversations whose tier-2 safeguarding
+// check-ins wait for an adviser's review, the oldest first.
+type ReviewsResponse struct {
+	Reviews []bot.Review `json:"reviews"`
+}
+
+func (c *Console) reviews(w http.ResponseWriter, r *http.Request, u who) {
+	list, err := c.svc.Reviews(r.Context())
+	if err != nil {
+		c.log.Error("console reviews", "err", err)
+		writeError(w, http.StatusInternalServerError, "internal error")
+		return
+	}
+	writeJSON(w, http.StatusOK, ReviewsResponse{Reviews: list})
+}
+
 func (c *Console) presence(w http.ResponseWriter, r *http.Request, u who) {
 	var req struct {
 		Status string `json:"status"`
@@ -438,6 +456,16 @@ func (c *Console) mayRead(u who, key string) bool {
 	return u.admin() || c.svc.OnDesk(key)
 }
 
+// mayOpen is mayRead, and for advisers also a conversation flagged for review (read
+// from the store, so only on a request for that one conversation).
+func (c *Console) mayOpen(ctx context.Context, u who, key string) bool {
+	if c.mayRead(u, key) {
+		return true
+	}
+	under, err := c.svc.UnderReview(ctx, key)
+	return err == nil && under
+}
+
 // mayWatch says whether a live event goes to u's stream: one of a conversation u may
 // read, or the action that took it off the desk.
 func (c *Console) mayWatch(u who, e transcripts.Event) bool {
@@ -445,7 +473,9 @@ func (c *Console) mayWatch(u who, e transcripts.Event) bool {
 		return true
 	}
 	a, ok := bot.ActionOf(e)
-	return ok && (a.From == bot.StateQueued || a.From == bot.StateWithAdviser)
+	// review flags and reviews carry no message: every adviser's "To review" list follows them
+	return ok && (a.From == bot.StateQueued || a.From == bot.StateWithAdviser ||
+		a.Action == bot.ActionReviewFlagged || a.Action == bot.ActionReviewed)
 }
 
 // EventView is a transcript event as the console shows it.
@@ -479,7 +509,7 @@ type ConversationResponse struct {
 
 func (c *Console) conversation(w http.ResponseWriter, r *http.Request, u who) {
 	key := r.PathValue("key")
-	if !c.mayRead(u, key) {
+	if !c.mayOpen(r.Context(), u, key) {
 		writeError(w, http.StatusNotFound, "no such conversation on the desk")
 		return
 	}
@@ -518,7 +548,7 @@ type ActResponse struct {
 
 func (c *Console) act(w http.ResponseWriter, r *http.Request, u who) {
 	key := r.PathValue("key")
-	if !c.mayRead(u, key) {
+	if !c.mayOpen(r.Context(), u, key) {
 		writeError(w, http.StatusNotFound, "no such conversation on the desk")
 		return
 	}
@@ -546,8 +576,10 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request, u who) {
 		res, err = c.svc.ReleaseBy(ctx, key, holder)
 	case "resolve":
 		res, err = c.svc.Resolve(ctx, key, holder, req.Outcome)
+	case "review":
+		res, err = c.svc.MarkReviewed(ctx, key, u.Name, req.Text)
 	default:
-		writeError(w, http.StatusNotFound, "unknown action (claim, reply, note, transfer, release, resolve)")
+		writeError(w, http.StatusNotFound, "unknown action (claim, reply, note, transfer, release, resolve, review)")
 		return
 	}
 	var ce *bot.ClaimedError
@@ -555,7 +587,7 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request, u who) {
 	case errors.As(err, &ce):
 		writeJSON(w, http.StatusConflict, map[string]string{"error": "already claimed by " + ce.By, "claimed_by": ce.By})
 		return
-	case errors.Is(err, bot.ErrNotHolder), errors.Is(err, bot.ErrNotQueued):
+	case errors.Is(err, bot.ErrNotHolder), errors.Is(err, bot.ErrNotQueued), errors.Is(err, bot.ErrNotFlagged):
 		writeError(w, http.StatusConflict, err.Error())
 		return
 	case errors.Is(err, bot.ErrEmpty), errors.Is(err, bot.ErrBadOutcome), errors.Is(err, bot.ErrTooLarge):

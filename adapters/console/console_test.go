@@ -34,6 +34,8 @@ func (responder) Respond(ctx context.Context, st dialog.State, in dialog.Input) 
 	switch {
 	case strings.Contains(t, "adviser") || strings.Contains(t, "person") || in.Button == "handoff":
 		return dialog.Reply{Intent: dialog.IntentHandoff, Handoff: true, Text: "I'll find you a careers adviser."}, st, nil
+	case strings.Contains(t, "unsure about my manager"): // a tier-2 check-in
+		return dialog.Reply{Intent: dialog.IntentUnknown, Review: true, CheckIn: dialog.SafeguardSexting, Text: "Before I answer, can I check: is someone pressuring you?"}, st, nil
 	case strings.Contains(t, "electrician"):
 		st.Profile.Region = "Yorkshire and The Humber"
 		st.LastOccupationNames = []string{"Electricians and electrical fitters"}
@@ -68,6 +70,12 @@ type rigOption func(*console.Options, *webchat.Options)
 
 func newRig(t testing.TB, tls bool, opts ...rigOption) *rig {
 	t.Helper()
+	return newRigWith(t, tls, responder{}, opts...)
+}
+
+// newRigWith is newRig over another engine (the real one, for the review flags).
+func newRigWith(t testing.TB, tls bool, engine bot.Responder, opts ...rigOption) *rig {
+	t.Helper()
 	ctx := context.Background()
 	store, err := bot.OpenSQLiteStorage(ctx, filepath.Join(t.TempDir(), "careersbot.db"))
 	if err != nil {
@@ -75,7 +83,7 @@ func newRig(t testing.TB, tls bool, opts ...rigOption) *rig {
 	}
 	r := &rig{t: t, store: store, clock: &clock{}}
 	r.clock.ns.Store(time.Now().UnixNano())
-	r.svc = bot.New(store, responder{}, bot.Options{Check: dialog.CheckSafeguarding, RetryBase: 5 * time.Millisecond, PollEvery: 5 * time.Millisecond})
+	r.svc = bot.New(store, engine, bot.Options{Check: dialog.CheckSafeguarding, RetryBase: 5 * time.Millisecond, PollEvery: 5 * time.Millisecond})
 	for _, a := range []struct{ name, display, role, pass string }{
 		{"ann", "Ann", bot.RoleAdviser, annPass}, {"bob", "Bob", bot.RoleAdviser, bobPass}, {"root", "Root", bot.RoleAdmin, rootPass},
 		{"dan", "Dan", bot.RoleAdviser, "dan-has-a-long-password"},
@@ -201,13 +209,17 @@ func TestAuthorisationMatrix(t *testing.T) {
 	r := newRig(t, false)
 	r.say("q1", "can I talk to an adviser")
 	r.say("q2", "can I talk to an adviser")
-	r.say("private", "hello") // never on the desk: advisers may not read it
+	r.say("private", "hello")                      // never on the desk: advisers may not read it
+	r.say("flagged", "im unsure about my manager") // flagged for review: advisers may read it
 	routes := []struct {
 		method, path, body string
 		adminOnly          bool
 	}{
 		{"GET", "/v1/adviser/me", "", false},
 		{"GET", "/v1/adviser/queue", "", false},
+		{"GET", "/v1/adviser/reviews", "", false},
+		{"GET", "/v1/adviser/conversations/test:flagged", "", false},
+		{"POST", "/v1/adviser/conversations/test:flagged/review", `{"text":"checked: safe"}`, false},
 		{"GET", "/v1/adviser/advisers", "", false},
 		{"GET", "/v1/adviser/canned", "", false},
 		{"POST", "/v1/adviser/canned", `{"title":"Hi","text":"Hello there"}`, true},
@@ -278,6 +290,19 @@ func TestAuthorisationMatrix(t *testing.T) {
 	}
 	if got := root.do("GET", "/v1/adviser/conversations/test:private", ""); got.status != 200 {
 		t.Errorf("admin reads any conversation: %d", got.status)
+	}
+	// Reviewed, the flagged conversation is off the list and closed to advisers again;
+	// reviewing it twice is a conflict.
+	bob := r.client()
+	bob.login("bob", bobPass)
+	if got := bob.do("GET", "/v1/adviser/reviews", ""); got.status != 200 || strings.Contains(got.body, "test:flagged") {
+		t.Errorf("reviews after the review: %d %s", got.status, got.body)
+	}
+	if got := bob.do("GET", "/v1/adviser/conversations/test:flagged", ""); got.status != 404 {
+		t.Errorf("adviser reads a reviewed conversation off the desk: %d", got.status)
+	}
+	if got := root.do("POST", "/v1/adviser/conversations/test:flagged/review", ""); got.status != 409 {
+		t.Errorf("second review: %d %s", got.status, got.body)
 	}
 	// ann logged out at the end of the loop: her cookie no longer works.
 	if got := ann.do("GET", "/v1/adviser/me", ""); got.status != 401 {
@@ -542,7 +567,7 @@ func TestOpenAPIDocumentsTheAdviserAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, route := range []string{"post /v1/adviser/login", "post /v1/adviser/logout", "get /v1/adviser/me", "get /v1/adviser/queue",
-		"get /v1/adviser/stream", "post /v1/adviser/presence", "get /v1/adviser/advisers", "get /v1/adviser/canned", "post /v1/adviser/canned",
+		"get /v1/adviser/reviews", "get /v1/adviser/stream", "post /v1/adviser/presence", "get /v1/adviser/advisers", "get /v1/adviser/canned", "post /v1/adviser/canned",
 		"delete /v1/adviser/canned/{id}", "get /v1/adviser/conversations/{key}", "post /v1/adviser/conversations/{key}/{action}"} {
 		method, path, _ := strings.Cut(route, " ")
 		if _, ok := doc.Paths[path][method]; !ok {

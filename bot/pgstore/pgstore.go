@@ -193,7 +193,7 @@ func (s *Store) prepare(e *transcripts.Event, now time.Time) error {
 	if e.Time.IsZero() {
 		e.Time = now
 	}
-	if e.Kind == transcripts.KindUser || e.Kind == transcripts.KindAdviser {
+	if e.Kind == transcripts.KindUser || e.Kind == transcripts.KindAdviser || e.Kind == transcripts.KindNote {
 		e.Text = s.redact.Redact(e.Text)
 	}
 	return nil
@@ -395,6 +395,16 @@ func (s *Store) Each(ctx context.Context, since time.Time, fn func(transcripts.E
 	}
 }
 
+// ActionEvents implements bot.ActionLister: action events by action, ordered by
+// conversation and Seq (the advisers' review list).
+func (s *Store) ActionEvents(ctx context.Context, actions ...string) ([]transcripts.Event, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+eventCols+` FROM events WHERE kind='action' AND intent = ANY($1) ORDER BY conversation, seq`, actions)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: action events: %w", err)
+	}
+	return scanEvents(rows)
+}
+
 // Stats computes the KPIs over events at or after since.
 func (s *Store) Stats(ctx context.Context, since time.Time) (transcripts.Stats, error) {
 	st := transcripts.Stats{Since: since, Intents: map[string]int{}}
@@ -429,6 +439,11 @@ func (s *Store) Stats(ctx context.Context, since time.Time) (transcripts.Stats, 
 		understood += n
 	}
 	if err := rows.Err(); err != nil {
+		return transcripts.Stats{}, fmt.Errorf("pgstore: stats: %w", err)
+	}
+	// review flags and reviews (bot/review.go) are action events
+	if err := s.pool.QueryRow(ctx, `SELECT COUNT(*) FILTER (WHERE intent='review_flagged'), COUNT(*) FILTER (WHERE intent='reviewed')
+		FROM events WHERE time >= $1 AND kind='action'`, from).Scan(&st.Handoffs.ReviewFlags, &st.Handoffs.Reviewed); err != nil {
 		return transcripts.Stats{}, fmt.Errorf("pgstore: stats: %w", err)
 	}
 	st.Finish(understood)

@@ -6,6 +6,7 @@ package storagetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -43,6 +44,7 @@ func Run(t *testing.T, o Opener) {
 		{"OutboxRetryAndFail", false, testOutboxRetry},
 		{"Prune", false, testPrune},
 		{"ExportAndStats", false, testExportAndStats},
+		{"ReviewActions", false, testReviewActions},
 		{"FencingRefusesStaleTurn", true, testFencing},
 		{"ConcurrentInstances", true, testConcurrentInstances},
 		{"OutboxClaimedOnce", true, testOutboxClaimedOnce},
@@ -645,5 +647,59 @@ func testExportAndStats(t *testing.T, o Opener) {
 	}
 	if st, _ := r.Stats(ctx, time.Now().Add(time.Hour)); st.Messages != 0 {
 		t.Fatalf("Stats since the future counted %d messages", st.Messages)
+	}
+}
+
+// testReviewActions: review flags and reviews are action events any storage lists across
+// conversations (bot.ActionLister) and counts in the KPIs; a reviewer's note is redacted.
+func testReviewActions(t *testing.T, o Opener) {
+	s := o.Open(t)
+	al, ok := s.(bot.ActionLister)
+	r, ok2 := s.(reporting)
+	if !ok || !ok2 {
+		t.Fatalf("%T does not list action events (bot.ActionLister) or report stats", s)
+	}
+	ctx := ctxT(t)
+	since := time.Now().Add(-time.Minute)
+	act := func(key, action, text string) bot.TurnEvent {
+		b, _ := json.Marshal(bot.Action{Action: action, Category: "sexting"})
+		return bot.TurnEvent{Event: transcripts.Event{Conversation: key, Channel: "test", Kind: transcripts.KindAction, Intent: action, Text: text, Payload: b}}
+	}
+	for _, key := range []string{"test:r2", "test:r1"} {
+		tr := turn(key, load(t, s, key), "", "someone keeps asking me for pics", 1, false)
+		tr.Events = append(tr.Events, act(key, bot.ActionReviewFlagged, "flagged"))
+		if err := s.Commit(ctx, tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr := &bot.Turn{Key: "test:r1", Channel: "test", Version: load(t, s, "test:r1").Version}
+	tr.Events = []bot.TurnEvent{act("test:r1", bot.ActionReviewed, "reviewed"), act("test:r1", bot.ActionClaimed, "claimed"),
+		{Event: transcripts.Event{Conversation: "test:r1", Channel: "test", Kind: transcripts.KindNote, Text: "called her back on 07700 900123"}}}
+	if err := s.Commit(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := al.ActionEvents(ctx, bot.ActionReviewFlagged, bot.ActionReviewed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range evs {
+		a, _ := bot.ActionOf(e)
+		got = append(got, fmt.Sprintf("%s/%d/%s/%s", e.Conversation, e.Seq, e.Intent, a.Category))
+	}
+	want := "test:r1/3/review_flagged/sexting test:r1/4/reviewed/sexting test:r2/3/review_flagged/sexting"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("ActionEvents = %v, want %s", got, want)
+	}
+	all, _ := s.EventsAfter(ctx, "test:r1", 0, 0)
+	if n := all[len(all)-1]; n.Kind != transcripts.KindNote || strings.Contains(n.Text, "900123") {
+		t.Errorf("the reviewer's note is stored unredacted: %+v", n)
+	}
+	st, err := r.Stats(ctx, since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Handoffs.ReviewFlags != 2 || st.Handoffs.Reviewed != 1 {
+		t.Errorf("stats count %d review flags and %d reviews, want 2 and 1", st.Handoffs.ReviewFlags, st.Handoffs.Reviewed)
 	}
 }

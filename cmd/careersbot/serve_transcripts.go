@@ -163,6 +163,7 @@ func printStats(w io.Writer, st transcripts.Stats) {
 		fmt.Fprintf(w, "  %-14s %d\n", k, hs.ResolvedByOutcome[k])
 	}
 	fmt.Fprintf(w, "out of hours        %d asked, %d messages left, %d answered\n", hs.OutOfHours, hs.MessagesLeftOutOfHours, hs.MessagesAnswered)
+	fmt.Fprintf(w, "review flags        %d check-ins flagged, %d reviews\n", hs.ReviewFlags, hs.Reviewed)
 	fmt.Fprintln(w, "intents:")
 	for _, k := range names {
 		fmt.Fprintf(w, "  %-14s %d\n", k, st.Intents[k])

@@ -4,7 +4,7 @@
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
-  let me = null, csrf = "", current = "", stream = null, lastQueue = [];
+  let me = null, csrf = "", current = "", stream = null, lastQueue = [], lastReviews = [];
   const seen = new Set();
 
   function status(msg) { $("status").textContent = msg; }
@@ -43,7 +43,7 @@
     const out = $("resolve-outcome");
     out.replaceChildren();
     for (const o of who.outcomes) { const opt = el("option", "", o.replaceAll("_", " ")); opt.value = o; out.append(opt); }
-    await Promise.all([loadCanned(), loadAdvisers()]);
+    await Promise.all([loadCanned(), loadAdvisers(), loadReviews()]);
     connect();
   }
 
@@ -54,6 +54,7 @@
     stream.addEventListener("event", (ev) => {
       const e = JSON.parse(ev.data);
       if (e.conversation === current) addEvent(e);
+      if (e.kind === "action" && (e.intent === "review_flagged" || e.intent === "reviewed")) loadReviews();
     });
     stream.onerror = () => status("Reconnecting to live updates...");
     stream.onopen = () => status("Live.");
@@ -85,6 +86,29 @@
     $("queue-empty").hidden = q.queue.length > 0;
     const cur = q.queue.find((e) => e.key === current);
     if (cur) setState(cur.state, cur.adviser);
+  }
+
+  // The "To review" list: conversations whose safeguarding check-ins wait for review.
+  async function loadReviews() {
+    try {
+      const r = await api("GET", "/v1/adviser/reviews");
+      lastReviews = r.reviews;
+      const ul = $("reviews");
+      ul.replaceChildren();
+      for (const v of r.reviews) {
+        const b = el("button");
+        b.type = "button";
+        b.dataset.key = v.key;
+        b.append(el("span", "review-cat", v.category.replaceAll("_", " ")), " ", el("span", "", v.key + (v.flags > 1 ? ` (${v.flags} check-ins)` : "")));
+        b.append(el("span", "review-msg", v.message));
+        b.addEventListener("click", () => open(v.key));
+        const li = el("li");
+        li.append(b);
+        ul.append(li);
+      }
+      $("reviews-empty").hidden = r.reviews.length > 0;
+      $("review").hidden = !r.reviews.some((v) => v.key === current);
+    } catch (err) { status(err.message); }
   }
 
   function setState(state, adviser) {
@@ -150,6 +174,7 @@
       $("transcript").replaceChildren();
       for (const e of c.events) addEvent(e);
       for (const b of $("queue").querySelectorAll("button")) b.setAttribute("aria-current", String(b.dataset.key === key));
+      $("review").hidden = !lastReviews.some((v) => v.key === key);
       status("");
     } catch (err) { status(err.message); }
   }
@@ -197,6 +222,9 @@
   $("release").addEventListener("click", () => act("release"));
   $("transfer").addEventListener("click", () => act("transfer", { to: $("transfer-to").value }));
   $("resolve").addEventListener("click", () => act("resolve", { outcome: $("resolve-outcome").value }));
+  $("review").addEventListener("click", async () => {
+    if (await act("review", { text: $("note-text").value.trim() })) { $("note-text").value = ""; loadReviews(); }
+  });
   $("canned").addEventListener("change", () => { if ($("canned").value) { $("reply-text").value = $("canned").value; $("reply-text").focus(); } });
   $("reply-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
