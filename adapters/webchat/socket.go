@@ -656,6 +656,11 @@ func (s *socket) startCloseLocked(code uint16, reason string) {
 	s.closing = true
 	s.closeBy.Store(time.Now().Add(closeGrace).UnixNano())
 	err := s.writeFrameLocked(opClose, closePayload(code, reason))
+	// Nothing follows the close frame: say so (FIN), so that a client waiting for the
+	// server to end the TCP connection (RFC 6455 7.1.1) does not wait for closeGrace.
+	if cw, ok := s.conn.(interface{ CloseWrite() error }); ok && err == nil {
+		_ = cw.CloseWrite()
+	}
 	// Closing takes a socket out of its conversation at once: it gets no more messages.
 	// (Lock order is s.mu, then a.mu.)
 	s.a.unsubscribe(s)
