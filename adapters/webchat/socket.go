@@ -303,7 +303,10 @@ func (s *socket) control(wr *wireReader, h frameHeader) error {
 	unmask(b, h.mask, 0)
 	switch h.op {
 	case opPing:
-		return s.writeFrame(opPong, b)
+		if err := s.writeFrame(opPong, b); err != nil && !errors.Is(err, errClosing) {
+			return err
+		}
+		return nil
 	case opPong:
 		return nil
 	}
@@ -592,7 +595,9 @@ func (s *socket) deliver(seq int64, b []byte) error {
 		return nil
 	}
 	if err := s.writeLocked(b); err != nil {
-		s.closeNow()
+		if !errors.Is(err, errClosing) {
+			s.closeNow()
+		}
 		return err
 	}
 	return nil
