@@ -342,5 +342,5 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	fmt.Fprintf(stdout, "careersbot listening on http://%s\n", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
 	log.Info("serving", "addr", ln.Addr().String(), "db", storageName(cfg), "bus", cfg.Bus.Driver, "channels", len(s.adapters))
-	return s.run(ctx, ln)
+	return s.run(ctx, newOutOfFilesListener(ln, log))
 }
