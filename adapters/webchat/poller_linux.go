@@ -106,8 +106,10 @@ func readNow(rc syscall.RawConn, buf []byte) (int, error) {
 	var rerr error
 	err := rc.Read(func(fd uintptr) bool {
 		for {
-			n, rerr = unix.Read(int(fd), buf)
-			if !errors.Is(rerr, unix.EINTR) {
+			// syscall.Read, not unix.Read: it is the one the race detector treats as
+			// synchronising with the writes of net.Conn (as every net.Conn read is).
+			n, rerr = syscall.Read(int(fd), buf)
+			if !errors.Is(rerr, syscall.EINTR) {
 				return true
 			}
 		}
@@ -115,7 +117,7 @@ func readNow(rc syscall.RawConn, buf []byte) (int, error) {
 	switch {
 	case err != nil:
 		return 0, err
-	case errors.Is(rerr, unix.EAGAIN):
+	case errors.Is(rerr, syscall.EAGAIN):
 		return 0, errWouldBlock
 	case rerr != nil:
 		return 0, rerr
