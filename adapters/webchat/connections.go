@@ -143,6 +143,13 @@ func (a *Adapter) allSockets() []*socket {
 	return out
 }
 
+// registered is the number of sockets in the registry.
+func (a *Adapter) registered() int {
+	a.connMu.Lock()
+	defer a.connMu.Unlock()
+	return len(a.conns)
+}
+
 // sweepLoop closes idle sockets and cuts closing ones whose client did not answer.
 func (a *Adapter) sweepLoop(stop chan struct{}) {
 	defer a.loops.Done()
@@ -191,7 +198,7 @@ func (a *Adapter) shutdown() {
 		s.startClose(closeGoingAway, "the chat service is restarting")
 	}
 	deadline := time.Now().Add(closeGrace)
-	for len(a.allSockets()) > 0 && time.Now().Before(deadline) {
+	for a.registered() > 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	for _, s := range a.allSockets() {

@@ -349,7 +349,7 @@ func TestIdleSocketsHaveNoGoroutine(t *testing.T) {
 	}
 	// Handler goroutines finish after the upgrade; give them a moment.
 	var after int
-	for range 100 {
+	for range 500 {
 		if after = runtime.NumGoroutine(); after-before < n/10 {
 			break
 		}
