@@ -5,11 +5,7 @@ func HasHandler(a *Adapter) bool { return a.currentHandler() != nil }
 
 // DropAll cuts every live socket without a close handshake, as a lost network does.
 func DropAll(a *Adapter) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, set := range a.subs {
-		for s := range set {
-			s.c.CloseNow()
-		}
+	for _, s := range a.allSockets() {
+		s.closeNow()
 	}
 }

@@ -56,9 +56,18 @@ type Options struct {
 	// MaxSocketsPerConversation caps the tabs open on one conversation. Default 16.
 	MaxSocketsPerConversation int
 	// MaxConnections caps the live sockets of this adapter; an upgrade beyond it gets
-	// 503 and the widget retries with backoff. Default 50,000 (about 0.9 GB, see
-	// docs/webchat.md).
+	// 503 and the widget retries with backoff. Default 100,000 (about 0.3 GB idle, see
+	// docs/performance.md). The open-file limit less ReservedFiles caps it too.
 	MaxConnections int
+	// FileLimit is the process's open-file limit; 0 reads RLIMIT_NOFILE at New.
+	FileLimit int
+	// ReservedFiles are the open files kept for everything but web chat sockets (the
+	// database, REST clients, logs) when the open-file limit sets the connection
+	// limit; at most half the limit. Default 512.
+	ReservedFiles int
+	// FrameTimeout bounds the arrival of a frame that has started: a client that sends
+	// part of a frame and stops is closed after it. Default 10 s.
+	FrameTimeout time.Duration
 	// RatePerMinute caps the messages one socket may send a minute (a burst of the same
 	// size is allowed). Default 30.
 	RatePerMinute int
@@ -80,7 +89,22 @@ type Adapter struct {
 	log     *slog.Logger
 	origins []originPattern
 
-	live atomic.Int64 // sockets accepted and not yet closed
+	bufs   *bufPools
+	limits connLimits
+	live   atomic.Int64 // sockets accepted and not yet closed
+	// refused counts upgrades refused at the limit; refusedLogged is when that was last
+	// logged (unix ns); nearWarned is set while the near-the-limit warning stands.
+	refused       atomic.Int64
+	refusedLogged atomic.Int64
+	nearWarned    atomic.Bool
+
+	connMu  sync.Mutex // guards the registry below
+	conns   map[uint64]*socket
+	nextID  uint64
+	poll    *poller       // nil: no epoll here, a goroutine per socket
+	stop    chan struct{} // closed to stop the sweep; nil until the first socket
+	stopped bool
+	loops   sync.WaitGroup
 
 	mu      sync.Mutex
 	handler bot.Handler
@@ -128,7 +152,13 @@ func New(opts Options, history History) (*Adapter, error) {
 		opts.MaxSocketsPerConversation = 16
 	}
 	if opts.MaxConnections <= 0 {
-		opts.MaxConnections = 50000
+		opts.MaxConnections = 100000
+	}
+	if opts.ReservedFiles <= 0 {
+		opts.ReservedFiles = 512
+	}
+	if opts.FrameTimeout <= 0 {
+		opts.FrameTimeout = 10 * time.Second
 	}
 	if opts.RatePerMinute <= 0 {
 		opts.RatePerMinute = 30
@@ -149,6 +179,9 @@ func New(opts Options, history History) (*Adapter, error) {
 		log:     opts.Logger.With("channel", ChannelName),
 		origins: origins,
 		subs:    make(map[string]map[*socket]struct{}),
+		bufs:    newBufPools(),
+		limits:  newConnLimits(opts),
+		conns:   make(map[uint64]*socket),
 	}, nil
 }
 
@@ -180,16 +213,8 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.mu.Lock()
 	a.closed = true
 	a.handler = nil
-	var all []*socket
-	for _, set := range a.subs {
-		for s := range set {
-			all = append(all, s)
-		}
-	}
 	a.mu.Unlock()
-	for _, s := range all {
-		s.goAway()
-	}
+	a.shutdown()
 	return nil
 }
 
@@ -213,7 +238,7 @@ func (a *Adapter) Send(ctx context.Context, m bot.Message) error {
 	f := messageFrame(m, a.opts.Now())
 	b := mustJSON(f)
 	for _, s := range a.sockets(m.Conversation) {
-		if err := s.deliver(ctx, m.Seq, b); err != nil {
+		if err := s.deliver(m.Seq, b); err != nil {
 			a.log.Debug("webchat: delivery failed; the widget will resume", "err", err)
 		}
 	}

@@ -19,7 +19,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -48,18 +47,23 @@ type idleResult struct {
 	RSS           uint64        `json:"rss_bytes,omitempty"`
 	PerConnection float64       `json:"rss_per_connection_bytes,omitempty"`
 	Readyz        string        `json:"readyz,omitempty"`
-	NoFileLimit   uint64        `json:"client_nofile_limit"`
-	Load          string        `json:"load_average,omitempty"`
+	// The server's goroutines (go_goroutines in /metrics) before and with the sockets.
+	IdleGoroutines int    `json:"idle_goroutines,omitempty"`
+	Goroutines     int    `json:"goroutines,omitempty"`
+	NoFileLimit    uint64 `json:"client_nofile_limit"`
+	Load           string `json:"load_average,omitempty"`
 }
 
 // runIdleBench opens many idle web chat sockets and measures what they cost the server.
 // In process it starts `careersbot serve` as a child (so only the server's sockets count
 // against its memory and file limit) and reads the child's RSS from /proc.
 func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Writer) error {
-	raiseNoFile()
-	var lim syscall.Rlimit
-	syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
-	res := idleResult{Wanted: o.conns, NoFileLimit: lim.Cur}
+	// The child serve inherits the limit: try for fs.nr_open (needs CAP_SYS_RESOURCE).
+	cur, hard, err := raiseHardFileLimit()
+	if err != nil {
+		fmt.Fprintf(stderr, "bench: open file limit stays %d (hard %d): raising the hard limit: %v\n", cur, hard, err)
+	}
+	res := idleResult{Wanted: o.conns, NoFileLimit: cur}
 	base := o.addr
 	pid := 0
 	if base == "in-process" {
@@ -71,6 +75,7 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 		base, pid = child.base, child.cmd.Process.Pid
 		res.StartToReady = child.ready
 		res.IdleRSS = procRSS(pid)
+		res.IdleGoroutines = goroutines(base)
 		fmt.Fprintf(stderr, "bench: careersbot serve (pid %d) at %s, ready in %s\n", pid, base, child.ready.Round(time.Microsecond))
 	} else if err := checkLoopback(base); err != nil {
 		return usageError{err.Error()}
@@ -88,6 +93,7 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 	case <-time.After(o.hold):
 	case <-ctx.Done():
 	}
+	res.Goroutines = goroutines(base)
 	if pid != 0 {
 		res.RSS = procRSS(pid)
 		if res.Opened > 0 && res.RSS > res.IdleRSS {
@@ -115,18 +121,28 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 		fmt.Fprintf(stdout, "server          start to ready %s, idle RSS %.1f MB\n", ms(res.StartToReady), float64(res.IdleRSS)/1e6)
 		fmt.Fprintf(stdout, "server RSS      %.1f MB with the sockets open: %.1f KB per connection\n", float64(res.RSS)/1e6, res.PerConnection/1e3)
 	}
+	fmt.Fprintf(stdout, "goroutines      %d idle, %d with the sockets open\n", res.IdleGoroutines, res.Goroutines)
 	fmt.Fprintf(stdout, "readyz          %s\n", res.Readyz)
 	fmt.Fprintf(stdout, "load average    %s (client RLIMIT_NOFILE %d)\n", res.Load, res.NoFileLimit)
 	return nil
 }
 
-// raiseNoFile lifts this process's open-file limit to its hard limit.
-func raiseNoFile() {
-	var lim syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil && lim.Cur < lim.Max {
-		lim.Cur = lim.Max
-		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+// goroutines reads go_goroutines from the server's /metrics (0 when absent).
+func goroutines(base string) int {
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return 0
 	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "go_goroutines "); ok {
+			n, _ := strconv.ParseFloat(v, 64)
+			return int(n)
+		}
+	}
+	return 0
 }
 
 type serveChild struct {

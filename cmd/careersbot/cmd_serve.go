@@ -89,6 +89,7 @@ type server struct {
 	lmi      *lmiBackend
 	mux      *http.ServeMux
 	adapters []bot.Adapter
+	webchat  *webchat.Adapter // its connections are in /readyz
 }
 
 // serverTweaks let the in-process benchmark turn off what would distort it.
@@ -151,7 +152,11 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 			return be.ready(ctx, cfg.LMI.Backend)
 		},
 		ReadyDetails: func(ctx context.Context) map[string]any {
-			return map[string]any{"lmi": be.health(ctx, cfg.LMI.Backend)}
+			d := map[string]any{"lmi": be.health(ctx, cfg.LMI.Backend)}
+			if s.webchat != nil {
+				d["webchat"] = s.webchat.Status()
+			}
+			return d
 		},
 	}
 	ho.APIKeys = store
@@ -181,12 +186,14 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		PrimaryColour:   cfg.Webchat.PrimaryColour,
 		AllowedOrigins:  cfg.Server.AllowedOrigins,
 		MaxMessageBytes: cfg.Server.MaxMessageBytes*6 + 1024,
-		Logger:          log.With("channel", webchat.ChannelName),
+		MaxConnections:  cfg.Webchat.MaxConnections,
+		Logger:          log,
 	}, bot.VisibleHistory{Store: store})
 	if err != nil {
 		s.closeStorage()
 		return nil, fmt.Errorf("webchat: %w", err)
 	}
+	s.webchat = wc
 	relayed, err := bus.relay(wc)
 	if err != nil {
 		s.closeStorage()
@@ -310,6 +317,7 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	log := newLogger(cfg.Log, stderr)
+	raiseOpenFileLimit(log)
 	s, err := newServer(ctx, cfg, os.Getenv, log, stderr, serverTweaks{})
 	if err != nil {
 		return err
@@ -326,5 +334,5 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	fmt.Fprintf(stdout, "careersbot listening on http://%s\n", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
 	log.Info("serving", "addr", ln.Addr().String(), "db", storageName(cfg), "bus", cfg.Bus.Driver, "channels", len(s.adapters))
-	return s.run(ctx, ln)
+	return s.run(ctx, newOutOfFilesListener(ln, log))
 }

@@ -121,6 +121,9 @@ type webchatConfig struct {
 	Title         string `yaml:"title"`
 	AgePrompt     string `yaml:"age_prompt"`
 	PrimaryColour string `yaml:"primary_colour"`
+	// MaxConnections caps the open web chat sockets (0: 100,000); the open-file limit
+	// caps them too.
+	MaxConnections int `yaml:"max_connections"`
 }
 
 // duration is a time.Duration written as "90s", "15m", "2160h" or "90d".
@@ -522,6 +525,9 @@ func (c *serveConfig) finish() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("%s: log.level %q: want debug, info, warn or error", where, c.Log.Level)
+	}
+	if c.Webchat.MaxConnections < 0 {
+		return fmt.Errorf("%s: webchat.max_connections must not be negative (0 is the default, 100000)", where)
 	}
 	if c.Server.MaxMessageBytes <= 0 || c.Server.MaxMessageBytes > 1<<20 {
 		return fmt.Errorf("%s: server.max_message_bytes must be 1 to 1048576", where)

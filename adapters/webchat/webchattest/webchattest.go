@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -84,11 +85,22 @@ type Client struct {
 // Dial opens a socket. origin, when not empty, is sent as the Origin header (a browser
 // always sends one). The HTTP response is returned so tests can see a refusal's status.
 func Dial(ctx context.Context, wsURL, origin string) (*Client, *http.Response, error) {
+	return DialFrom(ctx, wsURL, origin, nil)
+}
+
+// DialFrom is Dial from a local address (127.0.0.x, so that many sockets to one server
+// are not limited by one address's ephemeral ports); nil is any.
+func DialFrom(ctx context.Context, wsURL, origin string, local net.IP) (*Client, *http.Response, error) {
 	h := http.Header{}
 	if origin != "" {
 		h.Set("Origin", origin)
 	}
-	c, resp, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{HTTPHeader: h})
+	opts := &websocket.DialOptions{HTTPHeader: h}
+	if local != nil {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: local}}
+		opts.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+	}
+	c, resp, err := websocket.Dial(ctx, wsURL, opts)
 	if err != nil {
 		return nil, resp, fmt.Errorf("webchattest: dial %s: %w", wsURL, err)
 	}
