@@ -148,15 +148,20 @@ func TestBlindSafeguardingSets(t *testing.T) {
 	for _, tc := range []struct {
 		file             string
 		minRecall, maxFA int
+		maxCheckIns      int // tier-2 check-ins on the safe rows (-1: not counted)
 	}{
-		{"testdata/blind/safeguarding.tsv", 74, 0},
-		{"testdata/blind/safeguarding2.tsv", 73, 0},
+		{"testdata/blind/safeguarding.tsv", 74, 0, -1},
+		{"testdata/blind/safeguarding2.tsv", 73, 0, -1},
+		// everyday things said about oneself ("i live in leeds"): written before the
+		// classifier's safe examples had any, when 9 of 30 were checked in on and 1
+		// escalated
+		{"testdata/blind/ordinary.tsv", 0, 0, 1},
 	} {
 		b, err := os.ReadFile(tc.file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var caught, yes, fa, no int
+		var caught, yes, fa, no, checkIns int
 		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
 			f := strings.SplitN(line, "\t", 3)
 			flag := m.gate(f[2], ucNormaliseMax(f[2], sgMaxText))
@@ -171,9 +176,15 @@ func TestBlindSafeguardingSets(t *testing.T) {
 					fa++
 					t.Logf("%s: tier-1 false alarm %q (%s)", tc.file, f[2], flag.Category)
 				}
+				if flag != nil && flag.Tier == 2 {
+					checkIns++
+				}
 			}
 		}
 		t.Logf("%s: recall %d/%d, tier-1 false alarms %d/%d", tc.file, caught, yes, fa, no)
+		if tc.maxCheckIns >= 0 && checkIns > tc.maxCheckIns {
+			t.Errorf("%s: %d check-ins on safe messages, want <= %d", tc.file, checkIns, tc.maxCheckIns)
+		}
 		if caught < tc.minRecall || fa > tc.maxFA || fa*10 >= no {
 			t.Errorf("%s: recall %d/%d (want >= %d), tier-1 false alarms %d/%d (want <= %d)", tc.file, caught, yes, tc.minRecall, fa, no, tc.maxFA)
 		}
