@@ -289,11 +289,8 @@ func (u *Understander) everydayWords(text string, score float64, interestFrame b
 // ucInterestFrame reports whether the message says what the person likes or is good at.
 func ucInterestFrame(toks []ucToken) bool {
 	for i, t := range toks {
-		if t.s == "into" && i > 0 {
-			switch toks[i-1].s {
-			case "get", "gets", "getting", "got", "go", "going", "break", "move", "moving", "way":
-				continue // "get into the navy" is a way in, not a liking
-			}
+		if t.s == "into" && !ucIntoLiking(toks, i) {
+			continue // "get into the navy", "the pathway into law": a way in, not a liking
 		}
 		if t.s == "good" && (i+1 >= len(toks) || toks[i+1].s != "at" && toks[i+1].s != "with") {
 			continue // "is a pilot's salary good": not a liking, unlike "good at", "good with"
@@ -303,6 +300,22 @@ func ucInterestFrame(toks []ucToken) bool {
 			"passionate", "good", "fan", "keen", "favourite", "hobby", "hobbies", "interests", "who":
 			return true
 		}
+	}
+	return false
+}
+
+// ucIntoLiking reports whether "into" at i says what the person likes: after a form of
+// "be" or a degree word ("i'm into", "really into", "not into", "kinda into"), not after
+// a verb or noun of moving in ("get into", "the route into", "go into").
+func ucIntoLiking(toks []ucToken, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch toks[i-1].s {
+	case "am", "are", "is", "was", "were", "be", "been", "being", "m", "im", "really", "so", "very",
+		"quite", "proper", "well", "super", "also", "too", "not", "more", "mostly", "totally", "deeply",
+		"kinda", "massively", "seriously", "big", "all", "just", "always", "still", "both":
+		return true
 	}
 	return false
 }
@@ -363,6 +376,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	nOcc := len(out.Occupations)
 	var buf [32]ucMatch
 	ms := u.cues.find(ctoks, buf[:0])
+	backstory := ucBackstoryEnd(ctoks)
 
 	type acc struct {
 		max, sum float64
@@ -385,8 +399,12 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 			continue
 		}
 		a := &scores[ph.slot]
-		if ph.weight < 0 {
-			a.sum += ph.weight
+		w := ph.weight
+		if w > 0 && m.end <= backstory {
+			w *= ucBackstoryFactor // "thinking about becoming a nurse but what's the pay like"
+		}
+		if w < 0 {
+			a.sum += w
 			continue
 		}
 		// Overlapping cues of one intent ("how to become", "become a") count once, at
@@ -399,23 +417,23 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 			}
 		}
 		if overlap >= 0 {
-			if w := a.weights[overlap]; ph.weight > w {
-				a.sum += ph.weight - w
-				a.weights[overlap] = ph.weight
-				if ph.weight > a.max {
-					a.max, a.best, a.bestSpan = ph.weight, ph.source, [2]int{m.start, m.end}
+			if prev := a.weights[overlap]; w > prev {
+				a.sum += w - prev
+				a.weights[overlap] = w
+				if w > a.max {
+					a.max, a.best, a.bestSpan = w, ph.source, [2]int{m.start, m.end}
 				}
 			}
 			continue
 		}
 		if a.n < len(a.spans) {
 			a.spans[a.n] = [2]int{m.start, m.end}
-			a.weights[a.n] = ph.weight
+			a.weights[a.n] = w
 			a.n++
 		}
-		a.sum += ph.weight
-		if ph.weight > a.max {
-			a.max, a.best, a.bestSpan = ph.weight, ph.source, [2]int{m.start, m.end}
+		a.sum += w
+		if w > a.max {
+			a.max, a.best, a.bestSpan = w, ph.source, [2]int{m.start, m.end}
 		}
 	}
 	// Entity evidence.
@@ -534,6 +552,61 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	}
 	out.Cues = append(out.Cues, out.Intent+": "+cue)
 }
+
+// ucBackstoryFactor is how much a cue in the backstory before a "but" question counts.
+const ucBackstoryFactor = 0.5
+
+// ucBackstoryEnd finds a run-on message's backstory: a statement, then "but" and a
+// question ("i'm thinking about becoming a physio but what's the pay like", "thinking of
+// doing a plumbing course but are there actually jobs"). It returns the index of that
+// "but" (cues ending before it are what the person plans, the question after it is what
+// they ask), or -1.
+func ucBackstoryEnd(ctoks []ucToken) int {
+	for b, t := range ctoks {
+		if t.s != "but" && t.s != "however" {
+			continue
+		}
+		if b == 0 || b+1 >= len(ctoks) {
+			return -1
+		}
+		if ucQuestionAt(ctoks, 0) {
+			return -1 // the first part is itself a question
+		}
+		for i := 0; i < b; i++ {
+			if ucWhWords[ctoks[i].s] {
+				return -1
+			}
+		}
+		if ucQuestionAt(ctoks, b+1) {
+			return b
+		}
+		for i := b + 1; i < len(ctoks) && i <= b+3; i++ {
+			if ucWhWords[ctoks[i].s] {
+				return b
+			}
+		}
+		return -1
+	}
+	return -1
+}
+
+// ucQuestionAt reports whether a clause starting at i is a yes/no question ("are there",
+// "do they", "is it", "can i").
+func ucQuestionAt(ctoks []ucToken, i int) bool {
+	if i+1 >= len(ctoks) {
+		return false
+	}
+	switch ctoks[i].s {
+	case "do", "does", "did", "can", "could", "is", "are", "will", "would", "should", "am", "was", "were", "have", "has":
+		switch ctoks[i+1].s {
+		case "i", "you", "they", "it", "there", "we", "he", "she", "people", "OCC", "the", "a", "an", "most", "any", "that", "this", "u":
+			return true
+		}
+	}
+	return false
+}
+
+var ucWhWords = ucWordSet("what", "how", "which", "where", "when", "why", "who", "whats")
 
 // A message that names a job and says nothing else about it is "describe" with
 // Confidence ucOccOnlyConfidence (below 0.5), and cue ucCueOccOnly, so the dialogue can

@@ -30,6 +30,14 @@ func TestRealWording(t *testing.T) {
 		{"what high school classes should i take to become a physical therapist", IntentEntry, "2221", 0, 0},
 		{"which jobs have the biggest salaries in london", IntentBestPaid, "", 0, 0},
 		{"i'm 22 and work in retail, is it too late to retrain as a nurse", IntentEntry, "", 22, 0},
+		// backstory, then "but" and the question asked
+		{"so i'm looking at becoming a paramedic but how much do they actually get paid", IntentPay, "2255", 0, 0},
+		{"i was thinking of training as a chef but do they work every weekend", IntentHours, "5434", 0, 0},
+		{"how do i become a nurse but without going to uni", IntentEntry, "", 0, 0},
+		// a way into a field is no liking; fields named by an adjective or field noun
+		{"what's the route into law with no a levels", IntentEntry, "2412", 0, 0},
+		{"how do you get onto a legal apprenticeship", IntentEntry, "3520", 0, 0},
+		{"do you need chemistry for medicine", IntentEntry, "2211", 0, 0},
 	}
 	for _, tt := range tests {
 		got := u.Understand(context.Background(), tt.text)
