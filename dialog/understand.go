@@ -34,6 +34,7 @@ type Understander struct {
 	prec      map[string]int
 	fuzzy     *ucFuzzy
 	known     map[string]bool // every word some pattern uses: never corrected
+	topics    map[string]bool // subject and interest words, a slot in the learned features
 }
 
 // NewUnderstander returns an Understander that finds occupations and places with store.
@@ -57,6 +58,7 @@ func NewUnderstanderNLU(store lmi.Store, m *NLU) *Understander {
 		prec:      make(map[string]int, len(ucIntentPrecedence)),
 		fuzzy:     newUCFuzzy(ucFuzzyWords),
 		known:     make(map[string]bool),
+		topics:    ucTopicWords(m.cues),
 	}
 	for _, m := range []*ucMatcher{u.cues, u.interests, u.subjects, u.skills, u.ents, u.places, m.sg.m} {
 		for _, ph := range m.phrases {
@@ -482,7 +484,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	var pbuf [24]float64
 	if u.learned != nil && (cueBest < ucMinScore || cueBest-cueSecond < ucLearnedTie) {
 		var fbuf [ucMaxFeatures]uint64
-		probs = u.learned.probs(ctoks, nOcc, fbuf[:0], pbuf[:0])
+		probs = u.learned.probs(ctoks, nOcc, u.topics, fbuf[:0], pbuf[:0])
 		for i := range sc {
 			if sc[i] == 0 && u.learned.prob(probs, i) < ucLearnedAlone {
 				continue
