@@ -389,7 +389,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		n        int
 	}
 	var scores [len(ucAllIntents)]acc
-	for _, m := range ms {
+	for mi, m := range ms {
 		ph := &u.cues.phrases[m.phrase]
 		switch {
 		case ph.flags&ucNeedOcc != 0 && nOcc == 0,
@@ -399,6 +399,9 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		}
 		if ph.weight > 0 && (ph.label == IntentEntry || ph.label == IntentCompare) && ucNegatedCue(ctoks, m.start) {
 			continue
+		}
+		if ph.weight > 0 && ucInsideLongerCue(u.cues, ms, mi, nOcc) {
+			continue // "apprenticeships" in "which apprenticeships are best to go into"
 		}
 		a := &scores[ph.slot]
 		w := ph.weight
@@ -553,6 +556,31 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		}
 	}
 	out.Cues = append(out.Cues, out.Intent+": "+cue)
+}
+
+// ucInsideLongerCue reports whether cue match ms[i] lies wholly inside a longer match of
+// another intent's cue that applies (its job flags hold) and weighs at least as much: the
+// words are part of that longer phrase, not a question of their own.
+func ucInsideLongerCue(cues *ucMatcher, ms []ucMatch, i, nOcc int) bool {
+	m := ms[i]
+	ph := &cues.phrases[m.phrase]
+	for j, o := range ms {
+		if j == i || o.start > m.start || o.end < m.end || o.end-o.start <= m.end-m.start {
+			continue
+		}
+		op := &cues.phrases[o.phrase]
+		if op.label == ph.label || op.weight < ph.weight {
+			continue
+		}
+		switch {
+		case op.flags&ucNeedOcc != 0 && nOcc == 0,
+			op.flags&ucNoOcc != 0 && nOcc > 0,
+			op.flags&ucNeed2Occ != 0 && nOcc < 2:
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // ucBackstoryFactor is how much a cue in the backstory before a "but" question counts.

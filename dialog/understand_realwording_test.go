@@ -38,6 +38,10 @@ func TestRealWording(t *testing.T) {
 		{"what's the route into law with no a levels", IntentEntry, "2412", 0, 0},
 		{"how do you get onto a legal apprenticeship", IntentEntry, "3520", 0, 0},
 		{"do you need chemistry for medicine", IntentEntry, "2211", 0, 0},
+		// jobs asked for in a field, trades worth going into, a trend asked about
+		{"what roles could i get in the music industry", IntentSuggest, "", 0, 0},
+		{"which apprenticeships are best to go into right now", IntentSuggest, "", 0, 0},
+		{"will nursing jobs continue to grow", IntentOutlook, "", 0, 0},
 	}
 	for _, tt := range tests {
 		got := u.Understand(context.Background(), tt.text)
