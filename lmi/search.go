@@ -761,10 +761,19 @@ func morphVariants(w string) []string {
 	addIf(strings.HasSuffix(w, "ical"), cut("ical")+"ician") // electrical -> electrician
 	// field adjectives and nouns: "dental" -> "dentist", "medical" -> "medic",
 	// "mechanical" -> "mechanic", "medicine" -> "medic"
-	addIf(strings.HasSuffix(w, "al") && n > 5, cut("al"))
-	addIf(strings.HasSuffix(w, "al") && !strings.HasSuffix(w, "ical") && n > 5, cut("al")+"ist")
-	addIf(strings.HasSuffix(w, "ical") && n > 7, cut("ical")+"ic")
-	addIf(strings.HasSuffix(w, "icine"), cut("ine"))
+	if strings.HasSuffix(w, "al") && n > 5 { // (inside if: addIf builds its strings first)
+		v = append(v, cut("al"))
+		if strings.HasSuffix(w, "ical") {
+			if n > 7 {
+				v = append(v, cut("ical")+"ic")
+			}
+		} else {
+			v = append(v, cut("al")+"ist")
+		}
+	}
+	if strings.HasSuffix(w, "icine") {
+		v = append(v, cut("ine"))
+	}
 	addIf(strings.HasSuffix(w, "ment"), cut("ment")+"er")
 	addIf(strings.HasSuffix(w, "ism"), cut("ism")+"ist")
 	addIf(strings.HasSuffix(w, "ancy"), cut("ancy")+"ant")
