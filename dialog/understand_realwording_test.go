@@ -65,6 +65,9 @@ func TestRewriteTerms(t *testing.T) {
 		{"what can i do with a history major", "what can i do with a history degree"},
 		{"a major company", "a major company"},
 		{"how much do nurses earn", "how much do nurses earn"},
+		{"how much does a cna make", "how much does a healthcare assistant make"},
+		{"is being a pediatrician hard", "is being a paediatrician hard"},
+		{"my guidance counselor said", "my careers adviser said"},
 	}
 	for _, tt := range tests {
 		got, _ := m.rewriteTerms(tt.in, ucNormalise(tt.in))
