@@ -42,6 +42,8 @@ func TestRealWording(t *testing.T) {
 		{"what roles could i get in the music industry", IntentSuggest, "", 0, 0},
 		{"which apprenticeships are best to go into right now", IntentSuggest, "", 0, 0},
 		{"will nursing jobs continue to grow", IntentOutlook, "", 0, 0},
+		{"hiya im 15 and looking for my first job, where should i apply", IntentVacancies, "", 15, 0},
+		{"need work urgently, anything available round here", IntentVacancies, "", 0, 0},
 	}
 	for _, tt := range tests {
 		got := u.Understand(context.Background(), tt.text)
