@@ -778,9 +778,57 @@ func (u *Understander) entities(toks, ctoks []ucToken, out *Understanding) {
 	// Interests and subjects from words outside occupation mentions.
 	out.Interests = ucLexWords(u.interests, ctoks, out.Interests, &out.Dislikes)
 	out.Subjects = ucLexWords(u.subjects, ctoks, out.Subjects, &out.Dislikes)
+	out.Subjects = u.studiedSubjects(toks, out.Occupations, out.Subjects)
 	if skillFrom >= 0 && skillFrom < len(toks) {
 		out.Skills = ucLexWords(u.skills, toks[skillFrom:], out.Skills, &out.Dislikes)
 	}
+}
+
+// ucStudyWords say a word next to them is a subject studied ("a psychology degree", "a
+// levels in chemistry", "studying law").
+var ucStudyWords = ucWordSet("degree", "degrees", "course", "courses", "level", "levels", "gcse", "gcses",
+	"btec", "btecs", "major", "qualification", "qualifications", "study", "studying", "studied", "graduate",
+	"graduated", "uni", "university")
+
+// studiedSubjects adds to subjects the school subjects that the store read as a job
+// ("psychology" -> psychologist, "law", "chemistry") where the message studies them
+// ("a psychology degree", "a degree in law"): the job stays an occupation mention, and
+// the subject tells suggestions what the person knows.
+func (u *Understander) studiedSubjects(toks []ucToken, occ []lmi.Mention, subjects []string) []string {
+	for _, m := range occ {
+		first, last := -1, -1
+		for i, t := range toks {
+			if t.start >= m.Start && t.end <= m.End {
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		study := false
+		for i := max(0, first-3); i < min(len(toks), last+3); i++ {
+			if (i < first || i > last) && ucStudyWords[toks[i].s] {
+				study = true
+				break
+			}
+		}
+		if !study {
+			continue
+		}
+		var buf [4]ucMatch
+		for _, x := range u.subjects.find(toks[first:last+1], buf[:0]) {
+			if x.start == 0 && x.end == last-first+1 {
+				if w := u.subjects.phrases[x.phrase].label; !slices.Contains(subjects, w) {
+					subjects = append(subjects, w)
+				}
+				break
+			}
+		}
+	}
+	return subjects
 }
 
 // ucConfirms reports whether an answer to a check-in says yes: "yes", "yeah he does",

@@ -78,3 +78,24 @@ func TestRewriteTerms(t *testing.T) {
 		}
 	}
 }
+
+// TestStudiedSubjects: a subject the store reads as a job is also a subject when it is
+// studied ("a psychology degree"), not when the job is meant ("psychologists earn").
+func TestStudiedSubjects(t *testing.T) {
+	u := NewUnderstander(ucRealStore(t))
+	tests := []struct {
+		text, subject string // "" for none
+	}{
+		{"what can i do with a psychology degree", "psychology"},
+		{"careers with a degree in law", "law"},
+		{"i'm studying chemistry at uni, what jobs are there", "chemistry"},
+		{"how much do psychologists earn", ""},
+		{"how do i get into law", ""},
+	}
+	for _, tt := range tests {
+		got := u.Understand(context.Background(), tt.text)
+		if has := slices.Contains(got.Subjects, tt.subject); tt.subject != "" && !has || tt.subject == "" && len(got.Subjects) > 0 {
+			t.Errorf("%q: subjects %v, want %q", tt.text, got.Subjects, tt.subject)
+		}
+	}
+}
