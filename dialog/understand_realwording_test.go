@@ -70,6 +70,7 @@ func TestRewriteTerms(t *testing.T) {
 		{"how much does a cna make", "how much does a healthcare assistant make"},
 		{"is being a pediatrician hard", "is being a paediatrician hard"},
 		{"my guidance counselor said", "my careers adviser said"},
+		{"what jobs are good rn", "what jobs are good rn"}, // "rn" is "right now", not a nurse
 	}
 	for _, tt := range tests {
 		got, _ := m.rewriteTerms(tt.in, ucNormalise(tt.in))
