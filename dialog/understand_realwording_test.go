@@ -44,6 +44,8 @@ func TestRealWording(t *testing.T) {
 		{"will nursing jobs continue to grow", IntentOutlook, "", 0, 0},
 		{"hiya im 15 and looking for my first job, where should i apply", IntentVacancies, "", 15, 0},
 		{"need work urgently, anything available round here", IntentVacancies, "", 0, 0},
+		{"my daughter wants to be a midwife, where should she begin", IntentEntry, "2231", 0, 0},
+		{"what is the pay like being a chef", IntentPay, "5434", 0, 0},
 	}
 	for _, tt := range tests {
 		got := u.Understand(context.Background(), tt.text)
