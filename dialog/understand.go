@@ -34,6 +34,7 @@ type Understander struct {
 	prec      map[string]int
 	fuzzy     *ucFuzzy
 	known     map[string]bool // every word some pattern uses: never corrected
+	topics    map[string]bool // subject and interest words, a slot in the learned features
 }
 
 // NewUnderstander returns an Understander that finds occupations and places with store.
@@ -57,6 +58,7 @@ func NewUnderstanderNLU(store lmi.Store, m *NLU) *Understander {
 		prec:      make(map[string]int, len(ucIntentPrecedence)),
 		fuzzy:     newUCFuzzy(ucFuzzyWords),
 		known:     make(map[string]bool),
+		topics:    ucTopicWords(m.cues),
 	}
 	for _, m := range []*ucMatcher{u.cues, u.interests, u.subjects, u.skills, u.ents, u.places, m.sg.m} {
 		for _, ph := range m.phrases {
@@ -289,11 +291,8 @@ func (u *Understander) everydayWords(text string, score float64, interestFrame b
 // ucInterestFrame reports whether the message says what the person likes or is good at.
 func ucInterestFrame(toks []ucToken) bool {
 	for i, t := range toks {
-		if t.s == "into" && i > 0 {
-			switch toks[i-1].s {
-			case "get", "gets", "getting", "got", "go", "going", "break", "move", "moving", "way":
-				continue // "get into the navy" is a way in, not a liking
-			}
+		if t.s == "into" && !ucIntoLiking(toks, i) {
+			continue // "get into the navy", "the pathway into law": a way in, not a liking
 		}
 		if t.s == "good" && (i+1 >= len(toks) || toks[i+1].s != "at" && toks[i+1].s != "with") {
 			continue // "is a pilot's salary good": not a liking, unlike "good at", "good with"
@@ -303,6 +302,22 @@ func ucInterestFrame(toks []ucToken) bool {
 			"passionate", "good", "fan", "keen", "favourite", "hobby", "hobbies", "interests", "who":
 			return true
 		}
+	}
+	return false
+}
+
+// ucIntoLiking reports whether "into" at i says what the person likes: after a form of
+// "be" or a degree word ("i'm into", "really into", "not into", "kinda into"), not after
+// a verb or noun of moving in ("get into", "the route into", "go into").
+func ucIntoLiking(toks []ucToken, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch toks[i-1].s {
+	case "am", "are", "is", "was", "were", "be", "been", "being", "m", "im", "really", "so", "very",
+		"quite", "proper", "well", "super", "also", "too", "not", "more", "mostly", "totally", "deeply",
+		"kinda", "massively", "seriously", "big", "all", "just", "always", "still", "both":
+		return true
 	}
 	return false
 }
@@ -363,6 +378,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	nOcc := len(out.Occupations)
 	var buf [32]ucMatch
 	ms := u.cues.find(ctoks, buf[:0])
+	backstory := ucBackstoryEnd(ctoks)
 
 	type acc struct {
 		max, sum float64
@@ -373,7 +389,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		n        int
 	}
 	var scores [len(ucAllIntents)]acc
-	for _, m := range ms {
+	for mi, m := range ms {
 		ph := &u.cues.phrases[m.phrase]
 		switch {
 		case ph.flags&ucNeedOcc != 0 && nOcc == 0,
@@ -384,9 +400,16 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		if ph.weight > 0 && (ph.label == IntentEntry || ph.label == IntentCompare) && ucNegatedCue(ctoks, m.start) {
 			continue
 		}
+		if ph.weight > 0 && ucInsideLongerCue(u.cues, ms, mi, nOcc) {
+			continue // "apprenticeships" in "which apprenticeships are best to go into"
+		}
 		a := &scores[ph.slot]
-		if ph.weight < 0 {
-			a.sum += ph.weight
+		w := ph.weight
+		if w > 0 && m.end <= backstory {
+			w *= ucBackstoryFactor // "thinking about becoming a nurse but what's the pay like"
+		}
+		if w < 0 {
+			a.sum += w
 			continue
 		}
 		// Overlapping cues of one intent ("how to become", "become a") count once, at
@@ -399,23 +422,23 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 			}
 		}
 		if overlap >= 0 {
-			if w := a.weights[overlap]; ph.weight > w {
-				a.sum += ph.weight - w
-				a.weights[overlap] = ph.weight
-				if ph.weight > a.max {
-					a.max, a.best, a.bestSpan = ph.weight, ph.source, [2]int{m.start, m.end}
+			if prev := a.weights[overlap]; w > prev {
+				a.sum += w - prev
+				a.weights[overlap] = w
+				if w > a.max {
+					a.max, a.best, a.bestSpan = w, ph.source, [2]int{m.start, m.end}
 				}
 			}
 			continue
 		}
 		if a.n < len(a.spans) {
 			a.spans[a.n] = [2]int{m.start, m.end}
-			a.weights[a.n] = ph.weight
+			a.weights[a.n] = w
 			a.n++
 		}
-		a.sum += ph.weight
-		if ph.weight > a.max {
-			a.max, a.best, a.bestSpan = ph.weight, ph.source, [2]int{m.start, m.end}
+		a.sum += w
+		if w > a.max {
+			a.max, a.best, a.bestSpan = w, ph.source, [2]int{m.start, m.end}
 		}
 	}
 	// Entity evidence.
@@ -464,7 +487,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	var pbuf [24]float64
 	if u.learned != nil && (cueBest < ucMinScore || cueBest-cueSecond < ucLearnedTie) {
 		var fbuf [ucMaxFeatures]uint64
-		probs = u.learned.probs(ctoks, nOcc, fbuf[:0], pbuf[:0])
+		probs = u.learned.probs(ctoks, nOcc, u.topics, fbuf[:0], pbuf[:0])
 		for i := range sc {
 			if sc[i] == 0 && u.learned.prob(probs, i) < ucLearnedAlone {
 				continue
@@ -534,6 +557,86 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	}
 	out.Cues = append(out.Cues, out.Intent+": "+cue)
 }
+
+// ucInsideLongerCue reports whether cue match ms[i] lies wholly inside a longer match of
+// another intent's cue that applies (its job flags hold) and weighs at least as much: the
+// words are part of that longer phrase, not a question of their own.
+func ucInsideLongerCue(cues *ucMatcher, ms []ucMatch, i, nOcc int) bool {
+	m := ms[i]
+	ph := &cues.phrases[m.phrase]
+	for j, o := range ms {
+		if j == i || o.start > m.start || o.end < m.end || o.end-o.start <= m.end-m.start {
+			continue
+		}
+		op := &cues.phrases[o.phrase]
+		if op.label == ph.label || op.weight < ph.weight {
+			continue
+		}
+		switch {
+		case op.flags&ucNeedOcc != 0 && nOcc == 0,
+			op.flags&ucNoOcc != 0 && nOcc > 0,
+			op.flags&ucNeed2Occ != 0 && nOcc < 2:
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// ucBackstoryFactor is how much a cue in the backstory before a "but" question counts.
+const ucBackstoryFactor = 0.5
+
+// ucBackstoryEnd finds a run-on message's backstory: a statement, then "but" and a
+// question ("i'm thinking about becoming a physio but what's the pay like", "thinking of
+// doing a plumbing course but are there actually jobs"). It returns the index of that
+// "but" (cues ending before it are what the person plans, the question after it is what
+// they ask), or -1.
+func ucBackstoryEnd(ctoks []ucToken) int {
+	for b, t := range ctoks {
+		if t.s != "but" && t.s != "however" {
+			continue
+		}
+		if b == 0 || b+1 >= len(ctoks) {
+			return -1
+		}
+		if ucQuestionAt(ctoks, 0) {
+			return -1 // the first part is itself a question
+		}
+		for i := 0; i < b; i++ {
+			if ucWhWords[ctoks[i].s] {
+				return -1
+			}
+		}
+		if ucQuestionAt(ctoks, b+1) {
+			return b
+		}
+		for i := b + 1; i < len(ctoks) && i <= b+3; i++ {
+			if ucWhWords[ctoks[i].s] {
+				return b
+			}
+		}
+		return -1
+	}
+	return -1
+}
+
+// ucQuestionAt reports whether a clause starting at i is a yes/no question ("are there",
+// "do they", "is it", "can i").
+func ucQuestionAt(ctoks []ucToken, i int) bool {
+	if i+1 >= len(ctoks) {
+		return false
+	}
+	switch ctoks[i].s {
+	case "do", "does", "did", "can", "could", "is", "are", "will", "would", "should", "am", "was", "were", "have", "has":
+		switch ctoks[i+1].s {
+		case "i", "you", "they", "it", "there", "we", "he", "she", "people", "OCC", "the", "a", "an", "most", "any", "that", "this", "u":
+			return true
+		}
+	}
+	return false
+}
+
+var ucWhWords = ucWordSet("what", "how", "which", "where", "when", "why", "who", "whats")
 
 // A message that names a job and says nothing else about it is "describe" with
 // Confidence ucOccOnlyConfidence (below 0.5), and cue ucCueOccOnly, so the dialogue can
@@ -675,9 +778,57 @@ func (u *Understander) entities(toks, ctoks []ucToken, out *Understanding) {
 	// Interests and subjects from words outside occupation mentions.
 	out.Interests = ucLexWords(u.interests, ctoks, out.Interests, &out.Dislikes)
 	out.Subjects = ucLexWords(u.subjects, ctoks, out.Subjects, &out.Dislikes)
+	out.Subjects = u.studiedSubjects(toks, out.Occupations, out.Subjects)
 	if skillFrom >= 0 && skillFrom < len(toks) {
 		out.Skills = ucLexWords(u.skills, toks[skillFrom:], out.Skills, &out.Dislikes)
 	}
+}
+
+// ucStudyWords say a word next to them is a subject studied ("a psychology degree", "a
+// levels in chemistry", "studying law").
+var ucStudyWords = ucWordSet("degree", "degrees", "course", "courses", "level", "levels", "gcse", "gcses",
+	"btec", "btecs", "major", "qualification", "qualifications", "study", "studying", "studied", "graduate",
+	"graduated", "uni", "university")
+
+// studiedSubjects adds to subjects the school subjects that the store read as a job
+// ("psychology" -> psychologist, "law", "chemistry") where the message studies them
+// ("a psychology degree", "a degree in law"): the job stays an occupation mention, and
+// the subject tells suggestions what the person knows.
+func (u *Understander) studiedSubjects(toks []ucToken, occ []lmi.Mention, subjects []string) []string {
+	for _, m := range occ {
+		first, last := -1, -1
+		for i, t := range toks {
+			if t.start >= m.Start && t.end <= m.End {
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		if first < 0 {
+			continue
+		}
+		study := false
+		for i := max(0, first-3); i < min(len(toks), last+3); i++ {
+			if (i < first || i > last) && ucStudyWords[toks[i].s] {
+				study = true
+				break
+			}
+		}
+		if !study {
+			continue
+		}
+		var buf [4]ucMatch
+		for _, x := range u.subjects.find(toks[first:last+1], buf[:0]) {
+			if x.start == 0 && x.end == last-first+1 {
+				if w := u.subjects.phrases[x.phrase].label; !slices.Contains(subjects, w) {
+					subjects = append(subjects, w)
+				}
+				break
+			}
+		}
+	}
+	return subjects
 }
 
 // ucConfirms reports whether an answer to a check-in says yes: "yes", "yeah he does",

@@ -80,6 +80,17 @@ func ucFeatureWord(s string) string {
 // ucFeatures appends the feature hashes of collapsed words to dst. When names is not nil
 // it records a readable name for every hash (training and --explain only).
 func ucFeatures(ctoks []ucToken, nOcc int, dst []uint64, names map[uint64]string) []uint64 {
+	return ucSlotFeatures(ctoks, nOcc, nil, dst, names)
+}
+
+// ucTopicSlot is the word that school subjects and interests ("biology", "maths",
+// "animals", "gaming") also stand for in the intent features: the word itself and
+// "word:TOPIC", and in word pairs TOPIC alone, so "which jobs use biology" shares its
+// pairs with "jobs that use chemistry".
+const ucTopicSlot = "TOPIC"
+
+// ucSlotFeatures is ucFeatures where the words in topics also count as ucTopicSlot.
+func ucSlotFeatures(ctoks []ucToken, nOcc int, topics map[string]bool, dst []uint64, names map[uint64]string) []uint64 {
 	add := func(h uint64, name func() string) {
 		dst = append(dst, h)
 		if names != nil {
@@ -93,15 +104,21 @@ func ucFeatures(ctoks []ucToken, nOcc int, dst []uint64, names map[uint64]string
 	prev := "<s>"
 	for i := 0; i <= len(ctoks); i++ {
 		w := "</s>"
+		pw := w // the word in pairs
 		if i < len(ctoks) {
 			w = ucFeatureWord(ctoks[i].s)
+			pw = w
 			h := fnvString(fnvByte(fnvOffset, ufWord), w)
 			add(h, func() string { return "word:" + w })
+			if topics[w] {
+				pw = ucTopicSlot
+				add(fnvString(fnvByte(fnvOffset, ufWord), pw), func() string { return "word:" + ucTopicSlot })
+			}
 		}
 		p := prev
-		h := fnvString(fnvByte(fnvString(fnvByte(fnvOffset, ufBi), p), ' '), w)
-		add(h, func() string { return "pair:" + p + " " + w })
-		prev = w
+		h := fnvString(fnvByte(fnvString(fnvByte(fnvOffset, ufBi), p), ' '), pw)
+		add(h, func() string { return "pair:" + p + " " + pw })
+		prev = pw
 		if i == len(ctoks) || len(w) < 4 || w == "OCC" || w == "PLACE" || w == "NUM" {
 			continue
 		}
@@ -134,15 +151,44 @@ func ucFeatures(ctoks []ucToken, nOcc int, dst []uint64, names map[uint64]string
 	return dst
 }
 
+// ucTopicWords are the one-word school subjects of the lexicon, and the one-word
+// interests that no cue of an intent other than suggest and entry (which ask about
+// them) uses ("animals", "gaming", not "money" or "driving"): the words that count as
+// ucTopicSlot in the intent features.
+func ucTopicWords(cues *ucMatcher) map[string]bool {
+	cueWords := map[string]bool{}
+	for _, ph := range cues.phrases {
+		if ph.label == IntentSuggest || ph.label == IntentEntry || ph.weight <= 0 {
+			continue
+		}
+		for _, e := range ph.elems {
+			for _, a := range e.alts {
+				cueWords[a] = true
+			}
+		}
+	}
+	out := map[string]bool{}
+	for li, lex := range [][]ucLexEntry{ucSubjectLexicon, ucInterestLexicon} {
+		for _, e := range lex {
+			for _, alt := range strings.Split(e.pattern, "|") {
+				if alt != "" && !strings.ContainsAny(alt, " /*^$?") && (li == 0 || !cueWords[alt]) {
+					out[alt] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
 // ucMaxFeatures bounds the features of one message kept on the stack.
 const ucMaxFeatures = 256
 
 // probs returns the classifier's probabilities for the collapsed words, or nil.
-func (l *ucLearned) probs(ctoks []ucToken, nOcc int, fbuf []uint64, dst []float64) []float64 {
+func (l *ucLearned) probs(ctoks []ucToken, nOcc int, topics map[string]bool, fbuf []uint64, dst []float64) []float64 {
 	if l == nil {
 		return nil
 	}
-	return l.clf.Probs(ucFeatures(ctoks, nOcc, fbuf, nil), dst)
+	return l.clf.Probs(ucSlotFeatures(ctoks, nOcc, topics, fbuf, nil), dst)
 }
 
 // prob is the classifier's probability for ucAllIntents[i].
@@ -188,7 +234,7 @@ func (u *Understander) exampleFeatures(ctx context.Context, text string, names m
 	}
 	out := Understanding{Text: text}
 	ctoks := u.collapse(ctx, text, toks, &out)
-	return ucFeatures(ctoks, len(out.Occupations), nil, names)
+	return ucSlotFeatures(ctoks, len(out.Occupations), u.topics, nil, names)
 }
 
 // Explanation says how one message was understood: the cue that decided, the learned
@@ -221,7 +267,7 @@ func (u *Understander) Explain(ctx context.Context, text string) Explanation {
 		return ex
 	}
 	names := map[uint64]string{}
-	feats := ucFeatures(ctoks, len(tmp.Occupations), nil, names)
+	feats := ucSlotFeatures(ctoks, len(tmp.Occupations), u.topics, nil, names)
 	p := u.learned.clf.Probs(feats, nil)
 	for i, c := range u.learned.clf.Classes {
 		ex.Learned = append(ex.Learned, IntentProb{Intent: c, Prob: float64(int(p[i]*1000+0.5)) / 1000})
@@ -292,7 +338,7 @@ func KFold(ctx context.Context, store lmi.Store, m *NLU, k int) KFoldResult {
 			res.N++
 			var tmp Understanding
 			ctoks := u.collapse(ctx, c.Text, ucNormalise(c.Text), &tmp)
-			p := l.clf.Probs(ucFeatures(ctoks, len(tmp.Occupations), nil, nil), nil)
+			p := l.clf.Probs(ucSlotFeatures(ctoks, len(tmp.Occupations), u.topics, nil, nil), nil)
 			best := 0
 			for i := range p {
 				if p[i] > p[best] {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +82,41 @@ func TestLearnedTrainTime(t *testing.T) {
 	start := time.Now()
 	l := trainLearned(u, DefaultNLU().Data.Intents, DefaultNLU().Data.Terms)
 	t.Logf("trained on %d classes, %d features in %v", len(l.clf.Classes), l.clf.Features(), time.Since(start))
+}
+
+// TestTopicSlot: a school subject or interest counts as TOPIC in word pairs, so two
+// messages that differ only in the subject share every pair; words the cues use (money)
+// stay themselves.
+func TestTopicSlot(t *testing.T) {
+	u := NewUnderstander(ucRealStore(t))
+	tests := []struct {
+		a, b  string
+		share bool // every pair feature of a is one of b
+	}{
+		{"which jobs use biology", "which jobs use chemistry", true},
+		{"what can i do with maths", "what can i do with history", true},
+		{"i love animals what jobs", "i love gaming what jobs", true},
+		{"jobs with good money", "jobs with good biology", false},
+	}
+	for _, tt := range tests {
+		pairs := func(s string) map[string]bool {
+			names := map[uint64]string{}
+			ucSlotFeatures(ucNormalise(s), 0, u.topics, nil, names)
+			out := map[string]bool{}
+			for _, n := range names {
+				if strings.HasPrefix(n, "pair:") {
+					out[n] = true
+				}
+			}
+			return out
+		}
+		pa, pb := pairs(tt.a), pairs(tt.b)
+		same := len(pa) == len(pb)
+		for p := range pa {
+			same = same && pb[p]
+		}
+		if same != tt.share {
+			t.Errorf("%q / %q: pairs shared %v, want %v (%v / %v)", tt.a, tt.b, same, tt.share, pa, pb)
+		}
+	}
 }

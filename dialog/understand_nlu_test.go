@@ -90,3 +90,20 @@ func TestCompileNLUErrors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLoadNLU measures loading the embedded NLU data (YAML, cue patterns, the
+// committed models) and building an Understander on the embedded LMI store: the work a
+// start or a hot reload of the rules does.
+func BenchmarkLoadNLU(b *testing.B) {
+	store := ucRealStore(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := LoadNLUFS(nlu.Default(), "nlu")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if u := NewUnderstanderNLU(store, m); u.learned == nil {
+			b.Fatal("no learned classifier")
+		}
+	}
+}

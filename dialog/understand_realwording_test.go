@@ -30,6 +30,22 @@ func TestRealWording(t *testing.T) {
 		{"what high school classes should i take to become a physical therapist", IntentEntry, "2221", 0, 0},
 		{"which jobs have the biggest salaries in london", IntentBestPaid, "", 0, 0},
 		{"i'm 22 and work in retail, is it too late to retrain as a nurse", IntentEntry, "", 22, 0},
+		// backstory, then "but" and the question asked
+		{"so i'm looking at becoming a paramedic but how much do they actually get paid", IntentPay, "2255", 0, 0},
+		{"i was thinking of training as a chef but do they work every weekend", IntentHours, "5434", 0, 0},
+		{"how do i become a nurse but without going to uni", IntentEntry, "", 0, 0},
+		// a way into a field is no liking; fields named by an adjective or field noun
+		{"what's the route into law with no a levels", IntentEntry, "2412", 0, 0},
+		{"how do you get onto a legal apprenticeship", IntentEntry, "3520", 0, 0},
+		{"do you need chemistry for medicine", IntentEntry, "2211", 0, 0},
+		// jobs asked for in a field, trades worth going into, a trend asked about
+		{"what roles could i get in the music industry", IntentSuggest, "", 0, 0},
+		{"which apprenticeships are best to go into right now", IntentSuggest, "", 0, 0},
+		{"will nursing jobs continue to grow", IntentOutlook, "", 0, 0},
+		{"hiya im 15 and looking for my first job, where should i apply", IntentVacancies, "", 15, 0},
+		{"need work urgently, anything available round here", IntentVacancies, "", 0, 0},
+		{"my daughter wants to be a midwife, where should she begin", IntentEntry, "2231", 0, 0},
+		{"what is the pay like being a chef", IntentPay, "5434", 0, 0},
 	}
 	for _, tt := range tests {
 		got := u.Understand(context.Background(), tt.text)
@@ -53,11 +69,36 @@ func TestRewriteTerms(t *testing.T) {
 		{"what can i do with a history major", "what can i do with a history degree"},
 		{"a major company", "a major company"},
 		{"how much do nurses earn", "how much do nurses earn"},
+		{"how much does a cna make", "how much does a healthcare assistant make"},
+		{"is being a pediatrician hard", "is being a paediatrician hard"},
+		{"my guidance counselor said", "my careers adviser said"},
+		{"what jobs are good rn", "what jobs are good rn"}, // "rn" is "right now", not a nurse
 	}
 	for _, tt := range tests {
 		got, _ := m.rewriteTerms(tt.in, ucNormalise(tt.in))
 		if got != tt.want {
 			t.Errorf("%q -> %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestStudiedSubjects: a subject the store reads as a job is also a subject when it is
+// studied ("a psychology degree"), not when the job is meant ("psychologists earn").
+func TestStudiedSubjects(t *testing.T) {
+	u := NewUnderstander(ucRealStore(t))
+	tests := []struct {
+		text, subject string // "" for none
+	}{
+		{"what can i do with a psychology degree", "psychology"},
+		{"careers with a degree in law", "law"},
+		{"i'm studying chemistry at uni, what jobs are there", "chemistry"},
+		{"how much do psychologists earn", ""},
+		{"how do i get into law", ""},
+	}
+	for _, tt := range tests {
+		got := u.Understand(context.Background(), tt.text)
+		if has := slices.Contains(got.Subjects, tt.subject); tt.subject != "" && !has || tt.subject == "" && len(got.Subjects) > 0 {
+			t.Errorf("%q: subjects %v, want %q", tt.text, got.Subjects, tt.subject)
 		}
 	}
 }

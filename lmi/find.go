@@ -221,6 +221,10 @@ func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
 			}
 			morphOK := single && (hasWorkContext(toks, i) || findStrongFields[toks[i].raw])
 			idx.exact(words, wa, best, single, morphOK, morphOK || (single && jobQuestion(toks, i)))
+			// a field adjective before a work word: "a legal apprenticeship" (find_fields.go)
+			if len(best) == 0 && single && morphOK {
+				idx.fieldHead(words[0], best)
+			}
 			// a field named before its kind: "engineering aerospace" is aerospace engineering
 			if len(best) == 0 && n == 2 && !findStop[toks[i+1].raw] && findFieldHeads[toks[i].raw] {
 				sw := []string{words[1], words[0]}

@@ -73,6 +73,7 @@ type searchIndex struct {
 
 	postCache sync.Map // word -> []int32
 	corrCache sync.Map // word -> []string
+	headCache sync.Map // word -> fieldHead (find_fields.go)
 	corrN     atomic.Int64
 	bktOnce   sync.Once
 	buckets   map[bucketKey][]int32 // vocabulary by length and first or last letter
@@ -740,8 +741,8 @@ func morphVariants(w string) []string {
 		}
 	}
 	n := len(w)
-	if n < 4 {
-		return nil
+	if n < 4 || describingAdjectives[w] {
+		return nil // "a physical job" is no physician
 	}
 	cut := func(suf string) string {
 		if len(suf) >= n {
@@ -758,6 +759,21 @@ func morphVariants(w string) []string {
 	addIf(strings.HasSuffix(w, "ics"), cut("ics")+"ist", cut("s")+"ist", cut("ics")+"ician", cut("s")+"ian")
 	addIf(strings.HasSuffix(w, "ure"), cut("ure"), cut("ure")+"er")
 	addIf(strings.HasSuffix(w, "ical"), cut("ical")+"ician") // electrical -> electrician
+	// field adjectives and nouns: "dental" -> "dentist", "medical" -> "medic",
+	// "mechanical" -> "mechanic", "medicine" -> "medic"
+	if strings.HasSuffix(w, "al") && n > 5 { // (inside if: addIf builds its strings first)
+		v = append(v, cut("al"))
+		if strings.HasSuffix(w, "ical") {
+			if n > 7 {
+				v = append(v, cut("ical")+"ic")
+			}
+		} else {
+			v = append(v, cut("al")+"ist")
+		}
+	}
+	if strings.HasSuffix(w, "icine") {
+		v = append(v, cut("ine"))
+	}
 	addIf(strings.HasSuffix(w, "ment"), cut("ment")+"er")
 	addIf(strings.HasSuffix(w, "ism"), cut("ism")+"ist")
 	addIf(strings.HasSuffix(w, "ancy"), cut("ancy")+"ant")

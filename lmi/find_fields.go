@@ -1,0 +1,99 @@
+package lmi
+
+import (
+	"sort"
+	"strings"
+)
+
+// Fields of work named by an adjective before a work word ("a legal apprenticeship",
+// "the legal field", "biological jobs"): when the word is no job title itself, nor one
+// by word form, it stands for the unit group that most of the index's titles beginning
+// with it belong to ("legal executive", "legal assistant", "legal adviser" ... ->
+// Legal associate professionals), provided that group's own SOC title uses the word
+// too. Derived from the coding index, not listed; only the adjectives that describe a
+// job rather than name its field ("a physical job", "local jobs") are.
+
+// fieldHeadMin is how many titles must begin with a word for it to name a field.
+const fieldHeadMin = 3
+
+// fieldHeadScore is the score of a field-word mention: above the store's spelling
+// guesses, below a title matched as written.
+const fieldHeadScore = 0.9
+
+// fieldAdjective reports whether w has the form of an adjective or noun naming a field
+// ("legal", "clinical", "veterinary", "nursery", "electronic"), not an everyday
+// modifier ("first", "dream", "summer", "office").
+func fieldAdjective(w string) bool {
+	if len(w) < 5 {
+		return false
+	}
+	for _, suf := range [...]string{"al", "ary", "ery", "ic", "ical"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// describingAdjectives say what a job is like or where, not what field it is in.
+var describingAdjectives = toSet(`local physical normal general typical practical special social national
+international personal professional manual natural real actual usual regular casual seasonal digital
+industrial commercial residential financial`)
+
+type fieldHead struct {
+	soc  string
+	want bool // false: w names no field
+}
+
+// fieldHead adds to best the unit group that the titles beginning with w mostly belong
+// to, when at least fieldHeadMin titles do. Each title shares one vote among its unit
+// groups by their evidence. The answer is worked out once per word.
+func (idx *searchIndex) fieldHead(w string, best map[string]scored) {
+	if !fieldAdjective(w) || describingAdjectives[w] {
+		return
+	}
+	var fh fieldHead
+	if c, ok := idx.headCache.Load(w); ok {
+		fh = c.(fieldHead)
+	} else {
+		fh = idx.computeFieldHead(w)
+		idx.headCache.Store(w, fh)
+	}
+	if fh.want {
+		put(best, fh.soc, fieldHeadScore, w)
+	}
+}
+
+func (idx *searchIndex) computeFieldHead(w string) fieldHead {
+	prefix := w + " "
+	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= prefix })
+	votes := map[string]float64{}
+	n := 0
+	for ; i < len(idx.phrases) && strings.HasPrefix(idx.phrases[i].key, prefix) && n < 2000; i++ {
+		ev := idx.socs(int32(i))
+		sum := 0.0
+		for _, e := range ev {
+			sum += e.w
+		}
+		if sum <= 0 {
+			continue
+		}
+		for _, e := range ev {
+			votes[e.soc] += e.w / sum
+		}
+		n++
+	}
+	if n < fieldHeadMin {
+		return fieldHead{}
+	}
+	top, topV := "", 0.0
+	for soc, v := range votes {
+		if _, ok := idx.units[soc]; ok && (v > topV || v == topV && soc < top) {
+			top, topV = soc, v
+		}
+	}
+	if top == "" || !strings.Contains(strings.ToLower(idx.units[top].title), w) {
+		return fieldHead{}
+	}
+	return fieldHead{soc: top, want: true}
+}
