@@ -206,7 +206,12 @@ func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
 	}
 	risk, suicide := m.sgLearned.scores(toks)
 	if suicide >= sgLearnedSuicide {
-		return &SafeguardingFlag{Category: SafeguardSuicide, Tier: 1}
+		// the classifier alone escalates only on the whole message; one clause of a
+		// longer one ("i was thinking of training as a chef but ...") is checked in on
+		if _, whole := m.sgLearned.scoresOf(toks); whole >= sgLearnedSuicide {
+			return &SafeguardingFlag{Category: SafeguardSuicide, Tier: 1}
+		}
+		return &SafeguardingFlag{Category: SafeguardSuicide, Tier: 2}
 	}
 	if f != nil {
 		return f
