@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -481,19 +482,41 @@ func (s *SQLite) writer(maxBatch, checkpointEvery int) {
 			}
 		}
 		batch = append(batch[:0], first)
-	gather:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-s.reqs:
-				batch = append(batch, r)
-			default:
-				break gather
-			}
-		}
+		s.gather(&batch, maxBatch)
 		s.commit(batch)
 		s.afterCommit(checkpointEvery)
 	}
 }
+
+// gather adds to batch the requests queued behind the first, up to maxBatch. When the
+// queue is empty it yields the processor (runtime.Gosched) and looks again, as long as
+// the last yield brought more: goroutines that were runnable at that moment (turns about
+// to commit) get to queue their writes, so under load one transaction and its page
+// writes carry many turns, while an idle store commits a lone write at once (there is
+// nothing else to run, so the yield returns straight away). It never sleeps.
+func (s *SQLite) gather(batch *[]writeReq, maxBatch int) {
+	for yields := 0; len(*batch) < maxBatch; {
+		select {
+		case r := <-s.reqs:
+			*batch = append(*batch, r)
+			continue
+		default:
+		}
+		if yields >= maxYields {
+			return
+		}
+		n := len(*batch)
+		runtime.Gosched()
+		yields++
+		if len(s.reqs) == 0 && len(*batch) == n {
+			return // nothing came while others ran: commit now
+		}
+	}
+}
+
+// maxYields bounds how often one gather yields, so a steady trickle of writes cannot
+// hold a transaction open for long.
+const maxYields = 8
 
 // afterCommit wakes the checkpointer every checkpointEvery transactions, and finishes
 // a checkpoint it left incomplete. Runs on the writer.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -100,4 +101,34 @@ func TestPageSize(t *testing.T) {
 	if _, err := OpenSQLite(ctx, filepath.Join(dir, "odd.db"), OpenOptions{PageSize: 5000}); err == nil {
 		t.Error("page size 5000 accepted")
 	}
+}
+
+// TestGroupCommitGathers: writes from many goroutines at once share transactions (the
+// writer yields while more are on their way), and each is still answered.
+func TestGroupCommitGathers(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	const writers, per = 32, 20
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range per {
+				if _, err := s.Append(ctx, Event{Conversation: fmt.Sprint("g", w), Channel: "rest", Kind: KindBot, Text: fmt.Sprint(i)}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	st := s.WriterStats()
+	if st.Requests != writers*per {
+		t.Fatalf("writer committed %d requests, want %d", st.Requests, writers*per)
+	}
+	if st.Transactions >= st.Requests {
+		t.Errorf("%d requests in %d transactions: no group commit", st.Requests, st.Transactions)
+	}
+	t.Logf("%d requests in %d transactions", st.Requests, st.Transactions)
 }

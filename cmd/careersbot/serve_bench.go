@@ -24,6 +24,7 @@ import (
 
 	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/dialog"
+	"github.com/careersbot/careersbot/transcripts"
 )
 
 // benchScript is what each simulated conversation says, in turn, round and round.
@@ -56,6 +57,9 @@ type benchResult struct {
 	BareRatio float64      `json:"bare_ratio,omitempty"`
 	// Load is the machine's load average at the end of the run.
 	Load string `json:"load_average,omitempty"`
+	// Writer is the in-process SQLite store's group commit over the run: transactions
+	// committed and the write requests they carried.
+	Writer *transcripts.WriterStats `json:"sqlite_writer,omitempty"`
 }
 
 func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -115,6 +119,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		defer pprof.StopCPUProfile()
 	}
 	base := *addr
+	var srv *server
 	if base == "in-process" {
 		dir, err := os.MkdirTemp("", "careersbot-bench")
 		if err != nil {
@@ -142,6 +147,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if err != nil {
 			return err
 		}
+		srv = s
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			s.closeStorage()
@@ -162,10 +168,21 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			}
 		}
 	}
+	var ws0 transcripts.WriterStats
+	writerStats := func() (transcripts.WriterStats, bool) { return transcripts.WriterStats{}, false }
+	if srv != nil {
+		if st, ok := srv.store.(interface{ WriterStats() transcripts.WriterStats }); ok {
+			writerStats = func() (transcripts.WriterStats, bool) { return st.WriterStats(), true }
+		}
+		ws0, _ = writerStats()
+	}
 	cpu0 := processCPU()
 	res := benchRun(ctx, base, *convs, *msgs, *dur)
 	if res.Messages > 0 {
 		res.CPUPerMessage = (processCPU() - cpu0) / time.Duration(res.Messages)
+	}
+	if ws1, ok := writerStats(); ok {
+		res.Writer = &transcripts.WriterStats{Transactions: ws1.Transactions - ws0.Transactions, Requests: ws1.Requests - ws0.Requests}
 	}
 	if bare != nil && bare.PerSecond > 0 {
 		res.Bare = bare
@@ -183,6 +200,9 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stdout, "ratio         %.3f of the bare handler's throughput\n", res.BareRatio)
 	} else {
 		printBench(stdout, "", *convs, res, inProcess)
+	}
+	if w := res.Writer; w != nil && w.Transactions > 0 {
+		fmt.Fprintf(stdout, "sqlite writer %d transactions, %.1f writes each\n", w.Transactions, float64(w.Requests)/float64(w.Transactions))
 	}
 	if res.Load != "" {
 		fmt.Fprintf(stdout, "load average  %s\n", res.Load)
