@@ -171,7 +171,9 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	var ws0 transcripts.WriterStats
 	writerStats := func() (transcripts.WriterStats, bool) { return transcripts.WriterStats{}, false }
 	if srv != nil {
-		if st, ok := srv.store.(interface{ WriterStats() transcripts.WriterStats }); ok {
+		if st, ok := srv.store.(interface {
+			WriterStats() transcripts.WriterStats
+		}); ok {
 			writerStats = func() (transcripts.WriterStats, bool) { return st.WriterStats(), true }
 		}
 		ws0, _ = writerStats()
