@@ -110,7 +110,14 @@ type writeReq struct {
 	done chan error
 }
 
-const schema = `
+// The events table is an ordinary (rowid) table: rows are appended in the order they
+// are written, so the turns of different conversations in one group transaction share
+// pages at the end of the table, and a split there is SQLite's cheap balance_quick. A
+// conversation's events are found through events_conversation, whose entries are small.
+// (Until 2026-12 the table was WITHOUT ROWID, clustered by conversation: every turn then
+// dirtied its conversation's own leaf and, with ~3 KB rows in 8 KB pages, split it
+// every few turns. migrateEvents rewrites such a table.)
+const eventsTable = `
 CREATE TABLE IF NOT EXISTS events(
 	conversation TEXT NOT NULL,
 	seq INTEGER NOT NULL,
@@ -124,9 +131,11 @@ CREATE TABLE IF NOT EXISTS events(
 	handoff INTEGER NOT NULL DEFAULT 0,
 	safeguarding INTEGER NOT NULL DEFAULT 0,
 	feedback TEXT NOT NULL DEFAULT '',
-	payload BLOB,
-	PRIMARY KEY(conversation, seq)
-) WITHOUT ROWID;
+	payload BLOB
+);`
+
+const schema = eventsTable + `
+CREATE UNIQUE INDEX IF NOT EXISTS events_conversation ON events(conversation, seq);
 CREATE INDEX IF NOT EXISTS events_time ON events(time);
 -- The last sequence numbers of erased conversations, keyed by a hash of the
 -- conversation key so nothing identifies the person (others are MAX(seq) of events).
@@ -183,6 +192,10 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
+	if err := migrateEvents(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("transcripts: %s: %w", path, err)
+	}
 	if _, err := w.ExecContext(ctx, schema); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("transcripts: create tables in %s: %w", path, err)
@@ -228,6 +241,44 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 	go s.checkpointer()
 	go s.writer(opts.MaxBatch, opts.CheckpointEvery)
 	return s, nil
+}
+
+// migrateEvents rewrites an events table made WITHOUT ROWID (before 2026-12) as the
+// rowid table of eventsTable, in one transaction: the events are copied in conversation
+// and sequence order, the old table dropped and the new one renamed; schema then adds
+// its indexes. A new or already rewritten table is left alone.
+func migrateEvents(ctx context.Context, w *sql.DB) error {
+	var ddl string
+	err := w.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type='table' AND name='events'`).Scan(&ddl)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the events table's schema: %w", err)
+	}
+	if !strings.Contains(strings.ToUpper(ddl), "WITHOUT ROWID") {
+		return nil
+	}
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate events: %w", err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{
+		`DROP TABLE IF EXISTS events_rowid`,
+		strings.Replace(eventsTable, "IF NOT EXISTS events(", "events_rowid(", 1),
+		`INSERT INTO events_rowid(` + eventCols + `) SELECT ` + eventCols + ` FROM events ORDER BY conversation, seq`,
+		`DROP TABLE events`,
+		`ALTER TABLE events_rowid RENAME TO events`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("migrate events to a rowid table: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate events: %w", err)
+	}
+	return nil
 }
 
 // createFile makes a new database file with the given page size in WAL mode. The

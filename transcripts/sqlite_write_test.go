@@ -2,11 +2,13 @@ package transcripts
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestAppendPreparedChunks: events of several conversations in one request, more than
@@ -131,4 +133,70 @@ func TestGroupCommitGathers(t *testing.T) {
 		t.Errorf("%d requests in %d transactions: no group commit", st.Requests, st.Transactions)
 	}
 	t.Logf("%d requests in %d transactions", st.Requests, st.Transactions)
+}
+
+// TestMigrateEventsToRowid: a database whose events table was made WITHOUT ROWID (before
+// 2026-12) opens with its events rewritten into the rowid table, in order, and the
+// conversation carries on from its last sequence number.
+func TestMigrateEventsToRowid(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := sql.Open(driverName, DSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldSchema := `CREATE TABLE events(
+	conversation TEXT NOT NULL, seq INTEGER NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL,
+	time INTEGER NOT NULL, text TEXT NOT NULL, intent TEXT NOT NULL DEFAULT '', rule TEXT NOT NULL DEFAULT '',
+	sources TEXT NOT NULL DEFAULT '', handoff INTEGER NOT NULL DEFAULT 0, safeguarding INTEGER NOT NULL DEFAULT 0,
+	feedback TEXT NOT NULL DEFAULT '', payload BLOB, PRIMARY KEY(conversation, seq)) WITHOUT ROWID;
+	CREATE INDEX events_time ON events(time);`
+	if _, err := old.ExecContext(ctx, oldSchema); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UnixMicro()
+	for _, r := range []struct {
+		conv string
+		seq  int
+		kind string
+	}{{"rest:b", 1, KindUser}, {"rest:a", 2, KindBot}, {"rest:a", 1, KindUser}, {"rest:b", 2, KindBot}} {
+		if _, err := old.ExecContext(ctx, `INSERT INTO events(conversation,seq,channel,kind,time,text,sources,payload) VALUES(?,?,?,?,?,?,?,?)`,
+			r.conv, r.seq, "rest", r.kind, now, fmt.Sprint(r.conv, " ", r.seq), "ashe2025p,soc2020", []byte(`{"buttons":[]}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+
+	s, err := OpenSQLite(ctx, path, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var ddl string
+	if err := s.ReadDB().QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type='table' AND name='events'`).Scan(&ddl); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(strings.ToUpper(ddl), "WITHOUT ROWID") {
+		t.Fatalf("events still WITHOUT ROWID: %s", ddl)
+	}
+	for _, conv := range []string{"rest:a", "rest:b"} {
+		evs, err := s.EventsAfter(ctx, conv, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != 2 || evs[0].Seq != 1 || evs[1].Seq != 2 || evs[1].Text != conv+" 2" || len(evs[1].Sources) != 2 || string(evs[1].Payload) != `{"buttons":[]}` {
+			t.Fatalf("%s after the migration: %+v", conv, evs)
+		}
+	}
+	e, err := s.Append(ctx, Event{Conversation: "rest:a", Channel: "rest", Kind: KindUser, Text: "again"})
+	if err != nil || e.Seq != 3 {
+		t.Fatalf("append after the migration: seq %d, %v", e.Seq, err)
+	}
+	if _, err := s.Append(ctx, Event{Conversation: "rest:a", Channel: "rest", Kind: KindUser, Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	// (conversation, seq) stays unique.
+	if _, err := s.WriteDB().ExecContext(ctx, `INSERT INTO events(conversation,seq,channel,kind,time,text) VALUES('rest:a',1,'rest','user',0,'dup')`); err == nil {
+		t.Error("a second event 1 of rest:a was accepted")
+	}
 }
