@@ -148,7 +148,8 @@ CREATE TABLE IF NOT EXISTS erased_seqs(
 
 // DSN returns the modernc.org/sqlite data source name for a database file with the
 // pragmas careersbot uses: WAL, busy_timeout 5 s, synchronous NORMAL, foreign keys, a
-// 16 MB page cache and a 64 MB cap on the idle write-ahead log.
+// 16 MB page cache, a 64 MB cap on the idle write-ahead log and temporary files (the
+// statement journal) in memory.
 func DSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
@@ -157,6 +158,10 @@ func DSN(path string) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "cache_size(-16000)")
 	q.Add("_pragma", "journal_size_limit(67108864)")
+	// A statement in a transaction that may fail half way (a multi-row INSERT into a
+	// table with a unique index) keeps a statement journal of the pages it changes;
+	// in memory that costs no write system calls.
+	q.Add("_pragma", "temp_store(MEMORY)")
 	return "file:" + uriPath.Replace(path) + "?" + q.Encode()
 }
 
