@@ -297,7 +297,7 @@ func (s *Service) Handle(ctx context.Context, m Message) error {
 // one at a time in the order they were queued; different conversations in parallel.
 func (s *Service) Process(ctx context.Context, m Message) (Result, error) {
 	if err := s.Validate(m); err != nil {
-		s.metrics.Messages.WithLabelValues(m.Channel, "rejected").Inc()
+		s.metrics.channel(m.Channel).rejected.Inc()
 		return Result{}, err
 	}
 	if m.Time.IsZero() {
@@ -482,7 +482,7 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 	}
 	conv, err := s.loadConv(ctx, l, channel)
 	if err != nil {
-		s.metrics.Messages.WithLabelValues(channel, "error").Inc()
+		s.metrics.channel(channel).failed.Inc()
 		return Result{}, err
 	}
 	var turn *Turn
@@ -502,7 +502,7 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 			// is not this message's duplicate.
 			if ok && d.Conversation == l.key {
 				s.metrics.Duplicates.Inc()
-				s.metrics.Messages.WithLabelValues(m.Channel, "duplicate").Inc()
+				s.metrics.channel(m.Channel).duplicate.Inc()
 				evs, err := s.store.EventsAfter(ctx, l.key, d.FirstSeq-1, int(d.LastSeq-d.FirstSeq+1))
 				if err != nil {
 					return Result{}, err
@@ -519,7 +519,7 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 		if errors.Is(err, ErrConflict) {
 			return Result{}, err // runJob reloads and runs it again
 		}
-		s.metrics.Messages.WithLabelValues(channel, "error").Inc()
+		s.metrics.channel(channel).failed.Inc()
 		s.log.Error("commit failed", "conversation", l.key, "err", err)
 		return Result{}, err
 	}
@@ -550,8 +550,9 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 		s.Kick()
 	}
 	if j.fn == nil {
-		s.metrics.Messages.WithLabelValues(channel, "ok").Inc()
-		s.metrics.Latency.WithLabelValues(channel).Observe(time.Since(j.queued).Seconds())
+		cm := s.metrics.channel(channel)
+		cm.ok.Inc()
+		cm.latency.Observe(time.Since(j.queued).Seconds())
 	}
 	return res, nil
 }
