@@ -333,11 +333,18 @@ func benchPost(ctx context.Context, client *http.Client, url string, body []byte
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s: %s", resp.Status, bytes.TrimSpace(b))
 	}
-	var r bot.MessageResponse
+	// The whole body must be valid JSON with a numbered reply; the cards and charts are
+	// not decoded into values (that would be the load generator's cost, not the
+	// server's, and it is the same check for the bare handler).
+	var r struct {
+		Replies []struct {
+			Seq int64 `json:"seq"`
+		} `json:"replies"`
+	}
 	if err := json.Unmarshal(b, &r); err != nil {
 		return err
 	}
-	if len(r.Replies) == 0 {
+	if len(r.Replies) == 0 || r.Replies[0].Seq <= 0 {
 		return errors.New("no reply")
 	}
 	return nil
