@@ -381,7 +381,8 @@ type Tx struct {
 
 // batchState is what one transaction assigned: merged into the cache on commit.
 type batchState struct {
-	seqs map[string]int64
+	seqs  map[string]int64
+	stmts map[*sql.Stmt]*sql.Stmt // Tx.Stmt's statements bound to this transaction
 }
 
 // SQL is the underlying transaction, for the caller's own tables.
@@ -392,7 +393,16 @@ func (t *Tx) SQL() *sql.Tx { return t.tx }
 func (t *Tx) Context() context.Context { return t.ctx }
 
 // Stmt returns a statement prepared on WriteDB for use in this transaction.
-func (t *Tx) Stmt(st *sql.Stmt) *sql.Stmt { return t.tx.StmtContext(t.ctx, st) }
+// The transaction-specific statement is made once per group transaction and shared by
+// its requests.
+func (t *Tx) Stmt(st *sql.Stmt) *sql.Stmt {
+	if ts, ok := t.b.stmts[st]; ok {
+		return ts
+	}
+	ts := t.tx.StmtContext(t.ctx, st)
+	t.b.stmts[st] = ts
+	return ts
+}
 
 // Prepared is an event made ready to store: checked and redacted. Preparing happens
 // on the caller's goroutine, so the single writer only writes.
@@ -450,7 +460,7 @@ func (t *Tx) AppendPrepared(ps ...Prepared) ([]Event, error) {
 			args = append(args, e.Conversation, e.Seq, e.Channel, e.Kind, e.Time.UnixMicro(), e.Text, e.Intent, e.Rule,
 				p.sources, e.Handoff, e.Safeguarding, e.Feedback, e.Payload)
 		}
-		if _, err := t.tx.StmtContext(t.ctx, t.s.insEvents[len(chunk)-1]).ExecContext(t.ctx, args...); err != nil {
+		if _, err := t.Stmt(t.s.insEvents[len(chunk)-1]).ExecContext(t.ctx, args...); err != nil {
 			return nil, fmt.Errorf("transcripts: append: %w", err)
 		}
 	}
@@ -467,7 +477,7 @@ func (t *Tx) lastSeq(conversation string) (int64, error) {
 		return last, nil
 	}
 	var last int64
-	if err := t.tx.StmtContext(t.ctx, t.s.getSeq).QueryRowContext(t.ctx, conversation, keyHash(conversation)).Scan(&last); err != nil {
+	if err := t.Stmt(t.s.getSeq).QueryRowContext(t.ctx, conversation, keyHash(conversation)).Scan(&last); err != nil {
 		return 0, fmt.Errorf("transcripts: last seq: %w", err)
 	}
 	return last, nil
@@ -482,7 +492,7 @@ func (t *Tx) Erase(conversation string) error {
 		return err
 	}
 	if last > 0 {
-		if _, err := t.tx.StmtContext(t.ctx, t.s.putSeq).ExecContext(t.ctx, keyHash(conversation), last, time.Now().UnixMicro()); err != nil {
+		if _, err := t.Stmt(t.s.putSeq).ExecContext(t.ctx, keyHash(conversation), last, time.Now().UnixMicro()); err != nil {
 			return fmt.Errorf("transcripts: erase: %w", err)
 		}
 		t.b.seqs[conversation] = last
@@ -637,7 +647,7 @@ func (s *SQLite) runTx(batch []writeReq) (errs []error, ok bool) {
 	if err != nil {
 		return fail(fmt.Errorf("transcripts: begin: %w", err))
 	}
-	b := &batchState{seqs: map[string]int64{}}
+	b := &batchState{seqs: map[string]int64{}, stmts: map[*sql.Stmt]*sql.Stmt{}}
 	t := &Tx{s: s, ctx: ctx, tx: tx, b: b}
 	ran := 0
 	for i, r := range batch {
