@@ -95,6 +95,13 @@ type OpenOptions struct {
 	// SQLite's 4096 it spills to an overflow page). An existing database keeps the page
 	// size it was made with.
 	PageSize int
+	// Synchronous is SQLite's synchronous setting for the writer: "normal" (the
+	// default) or "full". With the write-ahead log, NORMAL writes each group commit into
+	// the log without fsync: a committed turn survives the process being killed (the
+	// kernel has the pages) but not a power cut or kernel crash, which may lose the last
+	// commits (never corrupt the database). FULL adds one fsync of the log per group
+	// commit, so an acknowledged turn survives power loss too.
+	Synchronous string
 	// CheckpointEvery is how many group transactions the writer commits between wake-ups
 	// of the background checkpointer (default 32).
 	CheckpointEvery int
@@ -150,11 +157,13 @@ CREATE TABLE IF NOT EXISTS erased_seqs(
 // pragmas careersbot uses: WAL, busy_timeout 5 s, synchronous NORMAL, foreign keys, a
 // 16 MB page cache, a 64 MB cap on the idle write-ahead log and temporary files (the
 // statement journal) in memory.
-func DSN(path string) string {
+func DSN(path string) string { return dsn(path, "NORMAL") }
+
+func dsn(path, synchronous string) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous("+synchronous+")")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "cache_size(-16000)")
 	q.Add("_pragma", "journal_size_limit(67108864)")
@@ -184,7 +193,15 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 			return nil, fmt.Errorf("transcripts: create database directory: %w", err)
 		}
 	}
-	dsn := DSN(path)
+	sync := "NORMAL"
+	switch strings.ToLower(opts.Synchronous) {
+	case "", "normal":
+	case "full":
+		sync = "FULL"
+	default:
+		return nil, fmt.Errorf("transcripts: synchronous %q: want normal or full", opts.Synchronous)
+	}
+	dsn := dsn(path, sync)
 	if err := createFile(ctx, path, opts.PageSize); err != nil {
 		return nil, err
 	}

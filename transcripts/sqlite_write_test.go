@@ -200,3 +200,32 @@ func TestMigrateEventsToRowid(t *testing.T) {
 		t.Error("a second event 1 of rest:a was accepted")
 	}
 }
+
+// TestSynchronous: the writer runs with the synchronous setting asked for (NORMAL = 1,
+// FULL = 2), and an unknown one is refused at open.
+func TestSynchronous(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		ask  string
+		want int
+	}{{"", 1}, {"normal", 1}, {"full", 2}, {"FULL", 2}} {
+		s, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "s.db"), OpenOptions{Synchronous: tc.ask})
+		if err != nil {
+			t.Fatalf("%q: %v", tc.ask, err)
+		}
+		var got int
+		if err := s.WriteDB().QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("synchronous %q: writer has %d, want %d", tc.ask, got, tc.want)
+		}
+		if _, err := s.Append(ctx, Event{Conversation: "rest:s", Channel: "rest", Kind: KindUser, Text: "hi"}); err != nil {
+			t.Error(err)
+		}
+		s.Close()
+	}
+	if _, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "x.db"), OpenOptions{Synchronous: "off"}); err == nil || !strings.Contains(err.Error(), `synchronous "off"`) {
+		t.Errorf("synchronous off: %v", err)
+	}
+}

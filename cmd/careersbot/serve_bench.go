@@ -73,6 +73,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	engine := fs.String("engine", "real", "in-process only: real (the dialogue engine) or echo (a trivial responder, to measure the service alone)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (in-process server and load) to this file")
 	memProfile := fs.String("memprofile", "", "write an allocation profile of the whole run (in-process server and load) to this file")
+	synchronous := fs.String("synchronous", "normal", "in-process only: SQLite's synchronous setting, normal or full (one fsync per group commit)")
 	compareBare := fs.Bool("compare-bare", false, "first run the same load against a bare net/http JSON handler in this process and print careersbot's share of its throughput")
 	ws := fs.Int("ws", 0, "instead of REST load, open this many idle web chat connections (hello, ready, then idle) from 127.0.0.x source addresses and report the server's memory per connection")
 	wsHold := fs.Duration("ws-hold", 2*time.Second, "with --ws: how long the connections stay open after the last one is ready, before measuring")
@@ -131,6 +132,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		cfg.LMI.SocVolume1 = "none"
 		cfg.Server.MaxQueue = 1024
 		cfg.REST.Open = true // the load generator is the only client
+		cfg.Storage.Synchronous = *synchronous
 		if err := cfg.finish(); err != nil {
 			return err
 		}
