@@ -50,6 +50,9 @@ type benchResult struct {
 	// CPUPerMessage is this process's CPU time (user+system) per message: with the
 	// in-process server it covers server, engine, database and load generator.
 	CPUPerMessage time.Duration `json:"cpu_per_message_ns"`
+	// AllocsPerMessage is this process's heap allocations per message (same scope as
+	// CPUPerMessage).
+	AllocsPerMessage float64 `json:"allocs_per_message"`
 	FirstError    string        `json:"first_error,omitempty"`
 	// Bare is the same load against a bare net/http JSON handler in the same run
 	// (--compare-bare), and BareRatio this run's throughput over the bare one's.
@@ -180,11 +183,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		ws0, _ = writerStats()
 	}
-	cpu0 := processCPU()
-	res := benchRun(ctx, base, *convs, *msgs, *dur)
-	if res.Messages > 0 {
-		res.CPUPerMessage = (processCPU() - cpu0) / time.Duration(res.Messages)
-	}
+	res := measuredRun(ctx, base, *convs, *msgs, *dur)
 	if ws1, ok := writerStats(); ok {
 		res.Writer = &transcripts.WriterStats{Transactions: ws1.Transactions - ws0.Transactions, Requests: ws1.Requests - ws0.Requests}
 	}
@@ -214,6 +213,21 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	return nil
 }
 
+// measuredRun is benchRun with this process's CPU time and heap allocations per message.
+func measuredRun(ctx context.Context, base string, convs, msgs int, dur time.Duration) benchResult {
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	cpu0 := processCPU()
+	res := benchRun(ctx, base, convs, msgs, dur)
+	cpu1 := processCPU()
+	runtime.ReadMemStats(&m1)
+	if res.Messages > 0 {
+		res.CPUPerMessage = (cpu1 - cpu0) / time.Duration(res.Messages)
+		res.AllocsPerMessage = float64(m1.Mallocs-m0.Mallocs) / float64(res.Messages)
+	}
+	return res
+}
+
 func printBench(w io.Writer, title string, convs int, res benchResult, inProcess bool) {
 	if title != "" {
 		fmt.Fprintf(w, "%s\n", title)
@@ -222,6 +236,7 @@ func printBench(w io.Writer, title string, convs int, res benchResult, inProcess
 	fmt.Fprintf(w, "throughput    %.0f messages/s\n", res.PerSecond)
 	fmt.Fprintf(w, "latency       p50 %s  p95 %s  p99 %s  max %s\n", ms(res.P50), ms(res.P95), ms(res.P99), ms(res.Max))
 	fmt.Fprintf(w, "cpu/message   %s (this process: %s)\n", res.CPUPerMessage.Round(time.Microsecond), map[bool]string{true: "server and load generator", false: "load generator only"}[inProcess])
+	fmt.Fprintf(w, "allocs/msg    %.0f (same)\n", res.AllocsPerMessage)
 	if res.FirstError != "" {
 		fmt.Fprintf(w, "first error   %s\n", res.FirstError)
 	}
