@@ -55,8 +55,9 @@ type SQLite struct {
 	closed bool
 
 	getSeq, putSeq *sql.Stmt
-	// insEvents[n-1] inserts n events in one statement (a turn's events).
-	insEvents [maxRowsPerInsert]*sql.Stmt
+	// insEvents[n] inserts n events in one statement, for n in insertSizes (nil for
+	// the other n).
+	insEvents [maxRowsPerInsert + 1]*sql.Stmt
 
 	// ckpt is the background checkpointer's own connection; ckptKick wakes it, and
 	// finish asks the writer to complete a checkpoint between its transactions.
@@ -107,8 +108,12 @@ type OpenOptions struct {
 	CheckpointEvery int
 }
 
-// maxRowsPerInsert is the most events one prepared INSERT carries.
-const maxRowsPerInsert = 4
+// maxRowsPerInsert is the most events one prepared INSERT carries; insertSizes are the
+// row counts with a prepared INSERT, largest first (a group's events are written with
+// as few of them as add up to the count).
+const maxRowsPerInsert = 16
+
+var insertSizes = [...]int{16, 8, 4, 3, 2, 1}
 
 type writeReq struct {
 	ctx  context.Context
@@ -253,9 +258,9 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 		s.closeDBs()
 		return nil, fmt.Errorf("transcripts: prepare: %w", err)
 	}
-	for n := 1; n <= maxRowsPerInsert; n++ {
+	for _, n := range insertSizes {
 		q := `INSERT INTO events(` + eventCols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?,?,?,?,?,?,?,?,?,?,?,?,?),`, n), ",")
-		if s.insEvents[n-1], err = w.PrepareContext(ctx, q); err != nil {
+		if s.insEvents[n], err = w.PrepareContext(ctx, q); err != nil {
 			s.closeDBs()
 			return nil, fmt.Errorf("transcripts: prepare: %w", err)
 		}
@@ -344,7 +349,9 @@ func (s *SQLite) Close() error {
 	s.getSeq.Close()
 	s.putSeq.Close()
 	for _, st := range s.insEvents {
-		st.Close()
+		if st != nil {
+			st.Close()
+		}
 	}
 	err := s.read.Close()
 	if werr := s.write.Close(); err == nil {
@@ -397,13 +404,31 @@ type Tx struct {
 }
 
 // batchState is what one transaction assigned: merged into the cache on commit.
+// pending are the events appended but not yet inserted: Tx writes them with the group's
+// other events in as few INSERTs as it can, before the commit and before any SQL that
+// could read them (SQL, Erase).
 type batchState struct {
+	pending []pendingEvent
 	seqs  map[string]int64
 	stmts map[*sql.Stmt]*sql.Stmt // Tx.Stmt's statements bound to this transaction
+	// flushErr is a failure to write pending events that SQL could not return.
+	flushErr error
 }
 
-// SQL is the underlying transaction, for the caller's own tables.
-func (t *Tx) SQL() *sql.Tx { return t.tx }
+type pendingEvent struct {
+	e       Event
+	sources string
+}
+
+// SQL is the underlying transaction, for the caller's own tables. The events appended
+// so far in the transaction are written first, so the caller's SQL sees them; an error
+// writing them fails the transaction at its commit.
+func (t *Tx) SQL() *sql.Tx {
+	if err := t.flush(); err != nil && t.b.flushErr == nil {
+		t.b.flushErr = err
+	}
+	return t.tx
+}
 
 // Context is the transaction's context (not cancelled by the request: once queued a
 // write runs to its end).
@@ -411,7 +436,8 @@ func (t *Tx) Context() context.Context { return t.ctx }
 
 // Stmt returns a statement prepared on WriteDB for use in this transaction.
 // The transaction-specific statement is made once per group transaction and shared by
-// its requests.
+// its requests. It must not read the events table: the events appended in the
+// transaction may not be written yet (use SQL for that).
 func (t *Tx) Stmt(st *sql.Stmt) *sql.Stmt {
 	if ts, ok := t.b.stmts[st]; ok {
 		return ts
@@ -457,31 +483,53 @@ func (t *Tx) Append(e Event) (Event, error) {
 	return out[0], nil
 }
 
-// AppendPrepared stores prepared events in order, assigning their Seqs, with as few
-// statements as it can (up to four events in one INSERT).
+// AppendPrepared assigns prepared events their Seqs, in order, and queues them for
+// the group transaction's INSERTs: the events of every request in the group are written
+// together, up to 16 in one statement, before the commit (flush).
 func (t *Tx) AppendPrepared(ps ...Prepared) ([]Event, error) {
 	out := make([]Event, len(ps))
-	args := make([]any, 0, 13*min(len(ps), maxRowsPerInsert))
-	for start := 0; start < len(ps); start += maxRowsPerInsert {
-		chunk := ps[start:min(len(ps), start+maxRowsPerInsert)]
-		args = args[:0]
-		for i, p := range chunk {
-			e := p.e
-			last, err := t.lastSeq(e.Conversation)
-			if err != nil {
-				return nil, err
+	for i, p := range ps {
+		e := p.e
+		last, err := t.lastSeq(e.Conversation)
+		if err != nil {
+			return nil, err
+		}
+		e.Seq = last + 1
+		t.b.seqs[e.Conversation] = e.Seq
+		out[i] = e
+		t.b.pending = append(t.b.pending, pendingEvent{e: e, sources: p.sources})
+	}
+	return out, nil
+}
+
+// flush writes the pending events with as few INSERTs as insertSizes allow.
+func (t *Tx) flush() error {
+	pend := t.b.pending
+	if len(pend) == 0 {
+		return nil
+	}
+	t.b.pending = pend[:0]
+	args := make([]any, 0, 13*min(len(pend), maxRowsPerInsert))
+	for len(pend) > 0 {
+		n := 1
+		for _, size := range insertSizes {
+			if size <= len(pend) {
+				n = size
+				break
 			}
-			e.Seq = last + 1
-			t.b.seqs[e.Conversation] = e.Seq
-			out[start+i] = e
+		}
+		args = args[:0]
+		for _, p := range pend[:n] {
+			e := p.e
 			args = append(args, e.Conversation, e.Seq, e.Channel, e.Kind, e.Time.UnixMicro(), e.Text, e.Intent, e.Rule,
 				p.sources, e.Handoff, e.Safeguarding, e.Feedback, e.Payload)
 		}
-		if _, err := t.Stmt(t.s.insEvents[len(chunk)-1]).ExecContext(t.ctx, args...); err != nil {
-			return nil, fmt.Errorf("transcripts: append: %w", err)
+		if _, err := t.Stmt(t.s.insEvents[n]).ExecContext(t.ctx, args...); err != nil {
+			return fmt.Errorf("transcripts: append: %w", err)
 		}
+		pend = pend[n:]
 	}
-	return out, nil
+	return nil
 }
 
 // lastSeq is a conversation's last sequence number: assigned in this transaction,
@@ -504,6 +552,9 @@ func (t *Tx) lastSeq(conversation string) (int64, error) {
 // of the key, until retention) so a channel that resumes by sequence number (the web
 // chat) never sees a number twice.
 func (t *Tx) Erase(conversation string) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
 	last, err := t.lastSeq(conversation)
 	if err != nil {
 		return err
@@ -686,6 +737,18 @@ func (s *SQLite) runTx(batch []writeReq) (errs []error, ok bool) {
 		tx.Rollback()
 		return errs, true
 	}
+	err = t.b.flushErr
+	if err == nil {
+		err = t.flush()
+	}
+	if err != nil {
+		// Which request's events failed is not known: alone, each finds out.
+		tx.Rollback()
+		if len(batch) > 1 {
+			return errs, false
+		}
+		return fail(err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fail(fmt.Errorf("transcripts: commit: %w", err))
 	}
@@ -807,7 +870,7 @@ func (s *SQLite) EventsRange(ctx context.Context, conversation string, from, to 
 func (s *SQLite) DeleteBefore(ctx context.Context, cutoff time.Time) (int64, error) {
 	var n int64
 	err := s.Batch(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `DELETE FROM events WHERE time < ?`, cutoff.UnixMicro())
+		res, err := tx.SQL().ExecContext(ctx, `DELETE FROM events WHERE time < ?`, cutoff.UnixMicro())
 		if err != nil {
 			return fmt.Errorf("transcripts: retention: %w", err)
 		}

@@ -229,3 +229,76 @@ func TestSynchronous(t *testing.T) {
 		t.Errorf("synchronous off: %v", err)
 	}
 }
+
+// TestGroupEventsWrittenTogether: the events of a group's requests are written at its
+// commit, yet SQL in the transaction sees the ones appended before it, and an erasure
+// in the group removes events another request appended just before it.
+func TestGroupEventsWrittenTogether(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	err := s.Batch(ctx, func(tx *Tx) error {
+		for i := range 3 {
+			if _, err := tx.Append(Event{Conversation: "rest:v", Channel: "rest", Kind: KindBot, Text: fmt.Sprint(i)}); err != nil {
+				return err
+			}
+		}
+		var n int
+		if err := tx.SQL().QueryRowContext(tx.Context(), `SELECT COUNT(*) FROM events WHERE conversation='rest:v'`).Scan(&n); err != nil {
+			return err
+		}
+		if n != 3 {
+			t.Errorf("SQL in the transaction saw %d of 3 appended events", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Many requests at once, so they share groups; every fourth erases its conversation
+	// after appending to it, the others append 20 events (more than one INSERT holds).
+	const reqs = 40
+	var wg sync.WaitGroup
+	for r := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conv := fmt.Sprint("rest:g", r)
+			err := s.Batch(ctx, func(tx *Tx) error {
+				for i := range 20 {
+					if _, err := tx.Append(Event{Conversation: conv, Channel: "rest", Kind: KindBot, Text: fmt.Sprint(i)}); err != nil {
+						return err
+					}
+				}
+				if r%4 == 0 {
+					return tx.Erase(conv)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for r := range reqs {
+		evs, err := s.EventsAfter(ctx, fmt.Sprint("rest:g", r), 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 20
+		if r%4 == 0 {
+			want = 0
+		}
+		if len(evs) != want {
+			t.Fatalf("conversation %d: %d events, want %d", r, len(evs), want)
+		}
+		for i, e := range evs {
+			if e.Seq != int64(i+1) || e.Text != fmt.Sprint(i) {
+				t.Fatalf("conversation %d event %d: seq %d text %q", r, i, e.Seq, e.Text)
+			}
+		}
+	}
+	if st := s.WriterStats(); st.Transactions >= st.Requests {
+		t.Logf("no group formed (%d requests, %d transactions)", st.Requests, st.Transactions)
+	}
+}
