@@ -409,8 +409,8 @@ type Tx struct {
 // could read them (SQL, Erase).
 type batchState struct {
 	pending []pendingEvent
-	seqs  map[string]int64
-	stmts map[*sql.Stmt]*sql.Stmt // Tx.Stmt's statements bound to this transaction
+	seqs    map[string]int64
+	stmts   map[*sql.Stmt]*sql.Stmt // Tx.Stmt's statements bound to this transaction
 	// flushErr is a failure to write pending events that SQL could not return.
 	flushErr error
 }
