@@ -288,16 +288,19 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "the body is not UTF-8 text")
 		return
 	}
-	var req MessageRequest
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "bad JSON: "+err.Error())
-		return
-	}
-	if dec.More() {
-		writeError(w, http.StatusBadRequest, "bad JSON: more than one value")
-		return
+	req, ok := parseMessageRequest(body)
+	if !ok {
+		req = MessageRequest{}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			writeError(w, http.StatusBadRequest, "bad JSON: "+err.Error())
+			return
+		}
+		if dec.More() {
+			writeError(w, http.StatusBadRequest, "bad JSON: more than one value")
+			return
+		}
 	}
 	if req.Age < 0 || req.Age > 120 {
 		writeError(w, http.StatusBadRequest, "age must be between 0 and 120")

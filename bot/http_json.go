@@ -257,3 +257,117 @@ func validConversationID(id string) bool {
 	}
 	return true
 }
+
+// parseMessageRequest reads the common REST request body without reflection: one flat
+// object whose keys are text, location, button, command (strings without escapes) and
+// age (a whole number), each at most once. ok is false for anything else (escapes,
+// null, unknown or repeated keys, a syntax error, trailing data): the caller then
+// decodes with encoding/json, which gives the same result or the error to report. p
+// must be valid UTF-8 (postMessage checks it first).
+func parseMessageRequest(p []byte) (req MessageRequest, ok bool) {
+	i := skipSpace(p, 0)
+	if i >= len(p) || p[i] != '{' {
+		return req, false
+	}
+	i = skipSpace(p, i+1)
+	if i < len(p) && p[i] == '}' {
+		return req, skipSpace(p, i+1) == len(p)
+	}
+	var seen uint8
+	for {
+		key, j, ok := plainString(p, i)
+		if !ok {
+			return req, false
+		}
+		i = skipSpace(p, j)
+		if i >= len(p) || p[i] != ':' {
+			return req, false
+		}
+		i = skipSpace(p, i+1)
+		var bit uint8
+		var dst *string
+		switch key {
+		case "text":
+			bit, dst = 1, &req.Text
+		case "location":
+			bit, dst = 2, &req.Location
+		case "button":
+			bit, dst = 4, &req.Button
+		case "command":
+			bit, dst = 8, &req.Command
+		case "age":
+			bit = 16
+		default:
+			return req, false
+		}
+		if seen&bit != 0 {
+			return req, false
+		}
+		seen |= bit
+		if dst != nil {
+			v, j, ok := plainString(p, i)
+			if !ok {
+				return req, false
+			}
+			*dst, i = v, j
+		} else {
+			n, j, ok := plainInt(p, i)
+			if !ok {
+				return req, false
+			}
+			req.Age, i = n, j
+		}
+		i = skipSpace(p, i)
+		if i >= len(p) {
+			return req, false
+		}
+		switch p[i] {
+		case ',':
+			i = skipSpace(p, i+1)
+		case '}':
+			return req, skipSpace(p, i+1) == len(p)
+		default:
+			return req, false
+		}
+	}
+}
+
+// plainString reads a JSON string at p[i] that has no escapes and no control
+// characters, returning it and the index after its closing quote.
+func plainString(p []byte, i int) (string, int, bool) {
+	if i >= len(p) || p[i] != '"' {
+		return "", 0, false
+	}
+	for j := i + 1; j < len(p); j++ {
+		switch c := p[j]; {
+		case c == '"':
+			return string(p[i+1 : j]), j + 1, true
+		case c == '\\' || c < 0x20:
+			return "", 0, false
+		}
+	}
+	return "", 0, false
+}
+
+// plainInt reads a JSON integer at p[i] (no fraction or exponent, at most 9 digits).
+func plainInt(p []byte, i int) (int, int, bool) {
+	neg := i < len(p) && p[i] == '-'
+	if neg {
+		i++
+	}
+	start, n := i, 0
+	for ; i < len(p) && p[i] >= '0' && p[i] <= '9'; i++ {
+		n = n*10 + int(p[i]-'0')
+	}
+	digits := i - start
+	if digits == 0 || digits > 9 || (digits > 1 && p[start] == '0') {
+		return 0, 0, false
+	}
+	if i < len(p) && (p[i] == '.' || p[i] == 'e' || p[i] == 'E') {
+		return 0, 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, i, true
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/careersbot/careersbot/dialog"
 	"github.com/careersbot/careersbot/transcripts"
@@ -88,4 +89,73 @@ func TestValidConversationID(t *testing.T) {
 			t.Errorf("%q: %v", id, got)
 		}
 	}
+}
+
+// TestParseMessageRequest holds the reflection-free request reader to encoding/json: what
+// it accepts, encoding/json (strict, as postMessage runs it) decodes to the same request;
+// what it leaves to encoding/json is marked ok=false.
+func TestParseMessageRequest(t *testing.T) {
+	tests := []struct {
+		body string
+		ok   bool
+	}{
+		{`{"text":"what does an electrician do?"}`, true},
+		{` { "text" : "hi", "age" : 15, "location" : "Leeds" } `, true},
+		{`{"button":"entry:5241","command":"start","age":0}`, true},
+		{`{"age":-3}`, true},
+		{`{}`, true},
+		{`{"text":"caf\u00e9"}`, false},      // escapes: encoding/json
+		{`{"text":"a\"b"}`, false},           // escapes
+		{`{"Text":"case"}`, false},           // encoding/json matches keys without case
+		{`{"text":"a","text":"b"}`, false},   // repeated: the last wins there
+		{`{"text":null}`, false},             // null
+		{`{"age":15.0}`, false},              // not a whole number literal
+		{`{"age":1e2}`, false},               // exponent
+		{`{"age":0123}`, false},              // invalid
+		{`{"age":12345678901}`, false},       // long
+		{`{"texts":"x"}`, false},             // unknown: encoding/json's error
+		{`{"text":"x"} {"text":"y"}`, false}, // two values
+		{`{"text":"x",}`, false},             // trailing comma
+		{`{"text":"x"`, false},               // cut short
+		{"{\"text\":\"tab\there\"}", false},  // a raw control character
+		{`["text"]`, false},                  // not an object
+		{`{"text":"hi","age":"15"}`, false},  // age as a string
+	}
+	for _, tc := range tests {
+		got, ok := parseMessageRequest([]byte(tc.body))
+		if ok != tc.ok {
+			t.Errorf("%s: ok %v, want %v", tc.body, ok, tc.ok)
+			continue
+		}
+		if ok {
+			checkAgainstJSON(t, tc.body, got)
+		}
+	}
+}
+
+func checkAgainstJSON(t *testing.T, body string, got MessageRequest) {
+	t.Helper()
+	var want MessageRequest
+	dec := json.NewDecoder(bytes.NewReader([]byte(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&want); err != nil || dec.More() {
+		t.Fatalf("%s: accepted, but encoding/json says %v (more: %v)", body, err, dec.More())
+	}
+	if got != want {
+		t.Fatalf("%s: got %+v, encoding/json %+v", body, got, want)
+	}
+}
+
+func FuzzParseMessageRequest(f *testing.F) {
+	for _, s := range []string{`{"text":"hi","age":15}`, `{}`, `{"text":"a","button":"b","command":"c","location":"d"}`, `{"age":-0}`, `{"text":"x"}x`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		if !utf8.ValidString(body) {
+			return // postMessage refuses the body first
+		}
+		if got, ok := parseMessageRequest([]byte(body)); ok {
+			checkAgainstJSON(t, body, got)
+		}
+	})
 }

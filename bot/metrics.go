@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +19,30 @@ type Metrics struct {
 	Sent         *prometheus.CounterVec // outbound deliveries by channel and result
 	Duplicates   prometheus.Counter
 	Conflicts    prometheus.Counter // turns run again because another instance committed first
+
+	// byChannel caches each channel's Messages counters and Latency observer, so a
+	// message costs no label lookup (channel name -> *channelMetrics).
+	byChannel sync.Map
+}
+
+// channelMetrics are one channel's children of Messages and Latency.
+type channelMetrics struct {
+	ok, rejected, failed, duplicate prometheus.Counter
+	latency                         prometheus.Observer
+}
+
+// channel returns name's metrics, made on first use.
+func (m *Metrics) channel(name string) *channelMetrics {
+	if c, ok := m.byChannel.Load(name); ok {
+		return c.(*channelMetrics)
+	}
+	c := &channelMetrics{
+		ok: m.Messages.WithLabelValues(name, "ok"), rejected: m.Messages.WithLabelValues(name, "rejected"),
+		failed: m.Messages.WithLabelValues(name, "error"), duplicate: m.Messages.WithLabelValues(name, "duplicate"),
+		latency: m.Latency.WithLabelValues(name),
+	}
+	got, _ := m.byChannel.LoadOrStore(name, c)
+	return got.(*channelMetrics)
 }
 
 // NewMetrics registers the metrics. outboxDepth is read on each scrape.

@@ -57,7 +57,8 @@ type Options struct {
 	MaxMessageBytes int
 	// MaxQueue caps the messages waiting in one conversation (default 256).
 	MaxQueue int
-	// IdleLane is how long a conversation's worker waits for more before exiting (default 1m).
+	// IdleLane is how long an idle conversation's lane (its cached state) is kept
+	// (default 1m).
 	IdleLane time.Duration
 	// Retention is how long transcripts and state are kept (0: for ever).
 	Retention time.Duration
@@ -170,7 +171,7 @@ func New(store Storage, engine Responder, opts Options) *Service {
 	}
 	// Best effort: a registry shared by two services keeps the first one's gauge.
 	s.metrics.Registry.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "careersbot_active_conversations", Help: "Conversations with a worker (a message in the last minute).",
+		Name: "careersbot_active_conversations", Help: "Conversations with a lane (a message in the last minute or so).",
 	}, func() float64 {
 		s.lmu.Lock()
 		defer s.lmu.Unlock()
@@ -219,6 +220,8 @@ func (s *Service) Start() {
 	s.bg.Add(1)
 	go s.handoffLoop()
 	s.startDeskSync()
+	s.bg.Add(1)
+	go s.laneSweepLoop()
 	s.Kick()
 }
 
@@ -235,9 +238,6 @@ func (s *Service) Kick() {
 func (s *Service) Close(ctx context.Context) error {
 	s.lmu.Lock()
 	s.closing = true
-	for _, l := range s.lanes {
-		l.wake()
-	}
 	s.lmu.Unlock()
 	done := make(chan struct{})
 	go func() {
@@ -309,21 +309,33 @@ func (s *Service) Handle(ctx context.Context, m Message) error {
 // one at a time in the order they were queued; different conversations in parallel.
 func (s *Service) Process(ctx context.Context, m Message) (Result, error) {
 	if err := s.Validate(m); err != nil {
-		s.metrics.Messages.WithLabelValues(m.Channel, "rejected").Inc()
+		s.metrics.channel(m.Channel).rejected.Inc()
 		return Result{}, err
 	}
 	if m.Time.IsZero() {
 		m.Time = s.opts.Now()
 	}
-	return s.submit(ctx, m.Key(), &job{ctx: ctx, msg: m, queued: time.Now(), done: make(chan jobResult, 1)})
+	return s.submit(ctx, m.Key(), &job{ctx: ctx, msg: m, queued: time.Now()})
 }
 
-// submit queues j on key's lane and waits for its result or for ctx to end. The lane
-// skips a job whose context ended before it started; one already running completes and
-// commits.
+// submit runs j on key's lane and returns its result. When the lane is idle (the common
+// case: one message at a time per conversation) j runs at once on the caller's
+// goroutine, with no hand-over to another goroutine and back. Otherwise j is queued
+// behind the lane's running job, and submit waits for its result or for ctx to end. A
+// job whose context ended before it started is skipped; one already running completes
+// and commits.
 func (s *Service) submit(ctx context.Context, key string, j *job) (Result, error) {
-	if err := s.enqueue(key, j); err != nil {
+	l, inline, err := s.enqueue(key, j)
+	if err != nil {
 		return Result{}, err
+	}
+	if inline {
+		var r jobResult
+		if r.err = j.ctx.Err(); r.err == nil {
+			r.res, r.err = s.runJob(l, j)
+		}
+		s.release(l)
+		return r.res, r.err
 	}
 	select {
 	case r := <-j.done:
@@ -337,7 +349,7 @@ func (s *Service) submit(ctx context.Context, key string, j *job) (Result, error
 // actions and other changes to a conversation. fn gets the conversation (loaded or
 // new) and returns the turn to commit, or nil for none.
 func (s *Service) Do(ctx context.Context, key, channel string, fn func(c Conversation) (*Turn, error)) (Result, error) {
-	return s.submit(ctx, key, &job{ctx: ctx, fn: fn, key: key, channel: channel, done: make(chan jobResult, 1)})
+	return s.submit(ctx, key, &job{ctx: ctx, fn: fn, key: key, channel: channel})
 }
 
 type job struct {
@@ -347,7 +359,7 @@ type job struct {
 	fn      func(c Conversation) (*Turn, error)
 	key     string
 	channel string
-	done    chan jobResult
+	done    chan jobResult // set when the job is queued behind another
 }
 
 type jobResult struct {
@@ -355,74 +367,68 @@ type jobResult struct {
 	err error
 }
 
+// lane orders one conversation's jobs. At most one goroutine runs them at a time: the
+// submitter of a job that found the lane idle, or a drainer started when jobs were
+// queued behind it. An idle lane keeps the conversation's cached state until
+// sweepLanes forgets it.
 type lane struct {
-	key    string
-	queue  []*job
-	signal chan struct{}
-	conv   *Conversation // cached state; nil until loaded
+	key     string
+	queue   []*job
+	running bool
+	idle    time.Time     // when it last became idle
+	conv    *Conversation // cached state; nil until loaded
 }
 
-func (l *lane) wake() {
-	select {
-	case l.signal <- struct{}{}:
-	default:
-	}
-}
-
-func (s *Service) enqueue(key string, j *job) error {
+// enqueue returns key's lane with j either queued on it or, when the lane was idle,
+// marked running for the caller to run j itself (inline).
+func (s *Service) enqueue(key string, j *job) (l *lane, inline bool, err error) {
 	s.lmu.Lock()
 	defer s.lmu.Unlock()
 	if s.closing {
-		return ErrClosed
+		return nil, false, ErrClosed
 	}
-	l := s.lanes[key]
+	l = s.lanes[key]
 	if l == nil {
-		l = &lane{key: key, signal: make(chan struct{}, 1)}
+		l = &lane{key: key}
 		s.lanes[key] = l
+	}
+	if !l.running {
+		l.running = true
 		s.lwg.Add(1)
-		go s.runLane(l)
+		return l, true, nil
 	}
 	if len(l.queue) >= s.opts.MaxQueue {
-		return ErrBusy
+		return nil, false, ErrBusy
 	}
+	j.done = make(chan jobResult, 1)
 	l.queue = append(l.queue, j)
-	l.wake()
-	return nil
+	return l, false, nil
 }
 
-func (s *Service) runLane(l *lane) {
-	defer s.lwg.Done()
-	idle := time.NewTimer(s.opts.IdleLane)
-	defer idle.Stop()
+// release ends a run of l's jobs: the lane becomes idle, or a drainer takes the jobs
+// queued meanwhile.
+func (s *Service) release(l *lane) {
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	if len(l.queue) > 0 {
+		go s.drain(l)
+		return
+	}
+	l.running = false
+	l.idle = time.Now()
+	s.lwg.Done()
+}
+
+// drain runs l's queued jobs in order until none is left.
+func (s *Service) drain(l *lane) {
 	for {
 		s.lmu.Lock()
 		if len(l.queue) == 0 {
-			if s.closing {
-				delete(s.lanes, l.key)
-				s.lmu.Unlock()
-				return
-			}
+			l.running = false
+			l.idle = time.Now()
+			s.lwg.Done()
 			s.lmu.Unlock()
-			if !idle.Stop() {
-				select {
-				case <-idle.C:
-				default:
-				}
-			}
-			idle.Reset(s.opts.IdleLane)
-			select {
-			case <-l.signal:
-				continue
-			case <-idle.C:
-				s.lmu.Lock()
-				if len(l.queue) == 0 {
-					delete(s.lanes, l.key)
-					s.lmu.Unlock()
-					return
-				}
-				s.lmu.Unlock()
-				continue
-			}
+			return
 		}
 		j := l.queue[0]
 		l.queue[0] = nil
@@ -434,6 +440,33 @@ func (s *Service) runLane(l *lane) {
 		}
 		res, err := s.runJob(l, j)
 		j.done <- jobResult{res: res, err: err}
+	}
+}
+
+// sweepLanes forgets the lanes idle for IdleLane or longer (their cached state is read
+// from the store when the conversation writes again).
+func (s *Service) sweepLanes(now time.Time) {
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	for k, l := range s.lanes {
+		if !l.running && len(l.queue) == 0 && now.Sub(l.idle) >= s.opts.IdleLane {
+			delete(s.lanes, k)
+		}
+	}
+}
+
+// laneSweepLoop runs sweepLanes every half IdleLane until Close.
+func (s *Service) laneSweepLoop() {
+	defer s.bg.Done()
+	t := time.NewTicker(s.opts.IdleLane / 2)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case now := <-t.C:
+			s.sweepLanes(now)
+		}
 	}
 }
 
@@ -461,7 +494,7 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 	}
 	conv, err := s.loadConv(ctx, l, channel)
 	if err != nil {
-		s.metrics.Messages.WithLabelValues(channel, "error").Inc()
+		s.metrics.channel(channel).failed.Inc()
 		return Result{}, err
 	}
 	var turn *Turn
@@ -481,7 +514,7 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 			// is not this message's duplicate.
 			if ok && d.Conversation == l.key {
 				s.metrics.Duplicates.Inc()
-				s.metrics.Messages.WithLabelValues(m.Channel, "duplicate").Inc()
+				s.metrics.channel(m.Channel).duplicate.Inc()
 				evs, err := s.store.EventsAfter(ctx, l.key, d.FirstSeq-1, int(d.LastSeq-d.FirstSeq+1))
 				if err != nil {
 					return Result{}, err
@@ -498,7 +531,7 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 		if errors.Is(err, ErrConflict) {
 			return Result{}, err // runJob reloads and runs it again
 		}
-		s.metrics.Messages.WithLabelValues(channel, "error").Inc()
+		s.metrics.channel(channel).failed.Inc()
 		s.log.Error("commit failed", "conversation", l.key, "err", err)
 		return Result{}, err
 	}
@@ -529,8 +562,9 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 		s.Kick()
 	}
 	if j.fn == nil {
-		s.metrics.Messages.WithLabelValues(channel, "ok").Inc()
-		s.metrics.Latency.WithLabelValues(channel).Observe(time.Since(j.queued).Seconds())
+		cm := s.metrics.channel(channel)
+		cm.ok.Inc()
+		cm.latency.Observe(time.Since(j.queued).Seconds())
 	}
 	return res, nil
 }

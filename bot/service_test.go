@@ -634,3 +634,63 @@ func TestOutboxDeliversEachMessageOnceInOrder(t *testing.T) {
 		last[m.Key()] = m.Seq
 	}
 }
+
+// TestLaneQueuesBehindRunningJob: a message that finds its conversation busy waits
+// behind the running one (a drainer runs the queue in order), one that finds it idle runs
+// on the caller's goroutine; idle lanes are forgotten after IdleLane and the state is
+// read back from the store.
+func TestLaneQueuesBehindRunningJob(t *testing.T) {
+	h := newHarness(t, Options{IdleLane: time.Hour})
+	h.engine.delay = 20 * time.Millisecond
+	const n = 6
+	var wg sync.WaitGroup
+	seqs := make([][]int64, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(time.Duration(i) * 2 * time.Millisecond) // queued in order behind the first
+			r, err := h.svc.Process(context.Background(), Message{Channel: "test", Conversation: "q", Text: fmt.Sprint("m", i)})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for _, e := range r.Events {
+				seqs[i] = append(seqs[i], e.Seq)
+			}
+		}()
+	}
+	wg.Wait()
+	evs := h.events("test:q")
+	if len(evs) != 2*n {
+		t.Fatalf("%d events, want %d", len(evs), 2*n)
+	}
+	for i, e := range evs {
+		if e.Seq != int64(i+1) {
+			t.Fatalf("event %d has seq %d", i, e.Seq)
+		}
+	}
+	for i := range n {
+		if len(seqs[i]) != 2 || seqs[i][1] != seqs[i][0]+1 {
+			t.Errorf("message %d got events %v", i, seqs[i])
+		}
+	}
+	h.engine.delay = 0
+	h.svc.sweepLanes(time.Now()) // idle for less than IdleLane: kept
+	h.svc.lmu.Lock()
+	kept := h.svc.lanes["test:q"] != nil
+	h.svc.lmu.Unlock()
+	if !kept {
+		t.Error("a lane idle for less than IdleLane was forgotten")
+	}
+	h.svc.sweepLanes(time.Now().Add(2 * time.Hour))
+	h.svc.lmu.Lock()
+	left := len(h.svc.lanes)
+	h.svc.lmu.Unlock()
+	if left != 0 {
+		t.Errorf("%d lanes left after the sweep", left)
+	}
+	if r := h.say("q", "again"); len(r.Events) != 2 || r.Events[0].Seq != 2*n+1 {
+		t.Errorf("after the sweep: %+v", r.Events)
+	}
+}

@@ -167,7 +167,13 @@ CREATE INDEX IF NOT EXISTS outbox_conversation ON outbox(conversation, id);
 
 // OpenSQLiteStorage opens (creating if needed) the database at path.
 func OpenSQLiteStorage(ctx context.Context, path string) (*SQLiteStorage, error) {
-	db, err := transcripts.OpenSQLite(ctx, path, transcripts.OpenOptions{})
+	return OpenSQLiteStorageWith(ctx, path, transcripts.OpenOptions{})
+}
+
+// OpenSQLiteStorageWith is OpenSQLiteStorage with the store's options (e.g.
+// Synchronous).
+func OpenSQLiteStorageWith(ctx context.Context, path string, opts transcripts.OpenOptions) (*SQLiteStorage, error) {
+	db, err := transcripts.OpenSQLite(ctx, path, opts)
 	if err != nil {
 		return nil, err
 	}

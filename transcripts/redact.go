@@ -67,13 +67,18 @@ func (r *Redactor) Redact(text string) string {
 		return text
 	}
 	// Cheap tests first: most messages have no digit, no @ and no name phrase.
+	// Each pattern runs only when the message has the digits it needs (counted once):
+	// "I'm 15" cannot hold a date, a phone number or a year.
 	lower := strings.ToLower(text)
-	digits := strings.ContainsAny(text, "0123456789")
+	nd, run := digitCounts(text)
+	digits := nd > 0
 	if strings.IndexByte(text, '@') >= 0 {
 		text = r.email.ReplaceAllString(text, "[email]")
 	}
-	if digits {
+	if nd >= 4 { // d/m/yy at least
 		text = r.dateNum.ReplaceAllString(text, "[date]")
+	}
+	if run >= 4 { // a four-digit year
 		text = r.dateDMY.ReplaceAllString(text, "[date]")
 		text = r.dateMDY.ReplaceAllString(text, "[date]")
 	}
@@ -83,8 +88,12 @@ func (r *Redactor) Redact(text string) string {
 	if !digits {
 		return r.redactName(text, lower)
 	}
-	text = r.phone.ReplaceAllStringFunc(text, redactPhone)
-	text = r.postcode.ReplaceAllString(text, "${1} [postcode]")
+	if nd >= 10 { // redactPhone keeps a match of fewer digits
+		text = r.phone.ReplaceAllStringFunc(text, redactPhone)
+	}
+	if nd >= 2 { // A9 9AA at least
+		text = r.postcode.ReplaceAllString(text, "${1} [postcode]")
+	}
 	text = r.address.ReplaceAllStringFunc(text, func(m string) string {
 		fields := strings.Fields(m)
 		// fields[0] is the house number, the last is the suffix.
@@ -96,6 +105,21 @@ func (r *Redactor) Redact(text string) string {
 		return "[address]"
 	})
 	return r.redactName(text, lower)
+}
+
+// digitCounts returns how many ASCII digits text has and its longest run of them.
+func digitCounts(text string) (n, longest int) {
+	run := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] >= '0' && text[i] <= '9' {
+			n++
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return n, longest
 }
 
 func (r *Redactor) redactName(text, lower string) string {

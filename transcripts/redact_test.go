@@ -40,6 +40,7 @@ func BenchmarkRedact(b *testing.B) {
 	r := NewRedactor()
 	for _, bc := range []struct{ name, text string }{
 		{"typical", "how much do electricians earn in Leeds?"},
+		{"age", "I'm 15 and I like animals, what jobs could I do?"},
 		{"personal", "hi my name is Sam, I'm 15, I live at 12 Acacia Avenue M1 1AE, ring 07700 900123. how much do electricians earn?"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -54,8 +55,9 @@ type SQLite struct {
 	closed bool
 
 	getSeq, putSeq *sql.Stmt
-	// insEvents[n-1] inserts n events in one statement (a turn's events).
-	insEvents [maxRowsPerInsert]*sql.Stmt
+	// insEvents[n] inserts n events in one statement, for n in insertSizes (nil for
+	// the other n).
+	insEvents [maxRowsPerInsert + 1]*sql.Stmt
 
 	// ckpt is the background checkpointer's own connection; ckptKick wakes it, and
 	// finish asks the writer to complete a checkpoint between its transactions.
@@ -94,13 +96,24 @@ type OpenOptions struct {
 	// SQLite's 4096 it spills to an overflow page). An existing database keeps the page
 	// size it was made with.
 	PageSize int
+	// Synchronous is SQLite's synchronous setting for the writer: "normal" (the
+	// default) or "full". With the write-ahead log, NORMAL writes each group commit into
+	// the log without fsync: a committed turn survives the process being killed (the
+	// kernel has the pages) but not a power cut or kernel crash, which may lose the last
+	// commits (never corrupt the database). FULL adds one fsync of the log per group
+	// commit, so an acknowledged turn survives power loss too.
+	Synchronous string
 	// CheckpointEvery is how many group transactions the writer commits between wake-ups
 	// of the background checkpointer (default 32).
 	CheckpointEvery int
 }
 
-// maxRowsPerInsert is the most events one prepared INSERT carries.
-const maxRowsPerInsert = 4
+// maxRowsPerInsert is the most events one prepared INSERT carries; insertSizes are the
+// row counts with a prepared INSERT, largest first (a group's events are written with
+// as few of them as add up to the count).
+const maxRowsPerInsert = 16
+
+var insertSizes = [...]int{16, 8, 4, 3, 2, 1}
 
 type writeReq struct {
 	ctx  context.Context
@@ -109,7 +122,14 @@ type writeReq struct {
 	done chan error
 }
 
-const schema = `
+// The events table is an ordinary (rowid) table: rows are appended in the order they
+// are written, so the turns of different conversations in one group transaction share
+// pages at the end of the table, and a split there is SQLite's cheap balance_quick. A
+// conversation's events are found through events_conversation, whose entries are small.
+// (Until 2026-12 the table was WITHOUT ROWID, clustered by conversation: every turn then
+// dirtied its conversation's own leaf and, with ~3 KB rows in 8 KB pages, split it
+// every few turns. migrateEvents rewrites such a table.)
+const eventsTable = `
 CREATE TABLE IF NOT EXISTS events(
 	conversation TEXT NOT NULL,
 	seq INTEGER NOT NULL,
@@ -123,9 +143,11 @@ CREATE TABLE IF NOT EXISTS events(
 	handoff INTEGER NOT NULL DEFAULT 0,
 	safeguarding INTEGER NOT NULL DEFAULT 0,
 	feedback TEXT NOT NULL DEFAULT '',
-	payload BLOB,
-	PRIMARY KEY(conversation, seq)
-) WITHOUT ROWID;
+	payload BLOB
+);`
+
+const schema = eventsTable + `
+CREATE UNIQUE INDEX IF NOT EXISTS events_conversation ON events(conversation, seq);
 CREATE INDEX IF NOT EXISTS events_time ON events(time);
 -- Action events by action, for lists across conversations (review flags).
 CREATE INDEX IF NOT EXISTS events_action ON events(intent, conversation, seq) WHERE kind='action';
@@ -140,15 +162,22 @@ CREATE TABLE IF NOT EXISTS erased_seqs(
 
 // DSN returns the modernc.org/sqlite data source name for a database file with the
 // pragmas careersbot uses: WAL, busy_timeout 5 s, synchronous NORMAL, foreign keys, a
-// 16 MB page cache and a 64 MB cap on the idle write-ahead log.
-func DSN(path string) string {
+// 16 MB page cache, a 64 MB cap on the idle write-ahead log and temporary files (the
+// statement journal) in memory.
+func DSN(path string) string { return dsn(path, "NORMAL") }
+
+func dsn(path, synchronous string) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous("+synchronous+")")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "cache_size(-16000)")
 	q.Add("_pragma", "journal_size_limit(67108864)")
+	// A statement in a transaction that may fail half way (a multi-row INSERT into a
+	// table with a unique index) keeps a statement journal of the pages it changes;
+	// in memory that costs no write system calls.
+	q.Add("_pragma", "temp_store(MEMORY)")
 	return "file:" + uriPath.Replace(path) + "?" + q.Encode()
 }
 
@@ -171,7 +200,15 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 			return nil, fmt.Errorf("transcripts: create database directory: %w", err)
 		}
 	}
-	dsn := DSN(path)
+	sync := "NORMAL"
+	switch strings.ToLower(opts.Synchronous) {
+	case "", "normal":
+	case "full":
+		sync = "FULL"
+	default:
+		return nil, fmt.Errorf("transcripts: synchronous %q: want normal or full", opts.Synchronous)
+	}
+	dsn := dsn(path, sync)
 	if err := createFile(ctx, path, opts.PageSize); err != nil {
 		return nil, err
 	}
@@ -184,6 +221,10 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
+	if err := migrateEvents(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("transcripts: %s: %w", path, err)
+	}
 	if _, err := w.ExecContext(ctx, schema); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("transcripts: create tables in %s: %w", path, err)
@@ -219,9 +260,9 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 		s.closeDBs()
 		return nil, fmt.Errorf("transcripts: prepare: %w", err)
 	}
-	for n := 1; n <= maxRowsPerInsert; n++ {
+	for _, n := range insertSizes {
 		q := `INSERT INTO events(` + eventCols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?,?,?,?,?,?,?,?,?,?,?,?,?),`, n), ",")
-		if s.insEvents[n-1], err = w.PrepareContext(ctx, q); err != nil {
+		if s.insEvents[n], err = w.PrepareContext(ctx, q); err != nil {
 			s.closeDBs()
 			return nil, fmt.Errorf("transcripts: prepare: %w", err)
 		}
@@ -229,6 +270,44 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 	go s.checkpointer()
 	go s.writer(opts.MaxBatch, opts.CheckpointEvery)
 	return s, nil
+}
+
+// migrateEvents rewrites an events table made WITHOUT ROWID (before 2026-12) as the
+// rowid table of eventsTable, in one transaction: the events are copied in conversation
+// and sequence order, the old table dropped and the new one renamed; schema then adds
+// its indexes. A new or already rewritten table is left alone.
+func migrateEvents(ctx context.Context, w *sql.DB) error {
+	var ddl string
+	err := w.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type='table' AND name='events'`).Scan(&ddl)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the events table's schema: %w", err)
+	}
+	if !strings.Contains(strings.ToUpper(ddl), "WITHOUT ROWID") {
+		return nil
+	}
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate events: %w", err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{
+		`DROP TABLE IF EXISTS events_rowid`,
+		strings.Replace(eventsTable, "IF NOT EXISTS events(", "events_rowid(", 1),
+		`INSERT INTO events_rowid(` + eventCols + `) SELECT ` + eventCols + ` FROM events ORDER BY conversation, seq`,
+		`DROP TABLE events`,
+		`ALTER TABLE events_rowid RENAME TO events`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("migrate events to a rowid table: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate events: %w", err)
+	}
+	return nil
 }
 
 // createFile makes a new database file with the given page size in WAL mode. The
@@ -272,7 +351,9 @@ func (s *SQLite) Close() error {
 	s.getSeq.Close()
 	s.putSeq.Close()
 	for _, st := range s.insEvents {
-		st.Close()
+		if st != nil {
+			st.Close()
+		}
 	}
 	err := s.read.Close()
 	if werr := s.write.Close(); err == nil {
@@ -325,19 +406,48 @@ type Tx struct {
 }
 
 // batchState is what one transaction assigned: merged into the cache on commit.
+// pending are the events appended but not yet inserted: Tx writes them with the group's
+// other events in as few INSERTs as it can, before the commit and before any SQL that
+// could read them (SQL, Erase).
 type batchState struct {
-	seqs map[string]int64
+	pending []pendingEvent
+	seqs    map[string]int64
+	stmts   map[*sql.Stmt]*sql.Stmt // Tx.Stmt's statements bound to this transaction
+	// flushErr is a failure to write pending events that SQL could not return.
+	flushErr error
 }
 
-// SQL is the underlying transaction, for the caller's own tables.
-func (t *Tx) SQL() *sql.Tx { return t.tx }
+type pendingEvent struct {
+	e       Event
+	sources string
+}
+
+// SQL is the underlying transaction, for the caller's own tables. The events appended
+// so far in the transaction are written first, so the caller's SQL sees them; an error
+// writing them fails the transaction at its commit.
+func (t *Tx) SQL() *sql.Tx {
+	if err := t.flush(); err != nil && t.b.flushErr == nil {
+		t.b.flushErr = err
+	}
+	return t.tx
+}
 
 // Context is the transaction's context (not cancelled by the request: once queued a
 // write runs to its end).
 func (t *Tx) Context() context.Context { return t.ctx }
 
 // Stmt returns a statement prepared on WriteDB for use in this transaction.
-func (t *Tx) Stmt(st *sql.Stmt) *sql.Stmt { return t.tx.StmtContext(t.ctx, st) }
+// The transaction-specific statement is made once per group transaction and shared by
+// its requests. It must not read the events table: the events appended in the
+// transaction may not be written yet (use SQL for that).
+func (t *Tx) Stmt(st *sql.Stmt) *sql.Stmt {
+	if ts, ok := t.b.stmts[st]; ok {
+		return ts
+	}
+	ts := t.tx.StmtContext(t.ctx, st)
+	t.b.stmts[st] = ts
+	return ts
+}
 
 // Prepared is an event made ready to store: checked and redacted. Preparing happens
 // on the caller's goroutine, so the single writer only writes.
@@ -375,31 +485,53 @@ func (t *Tx) Append(e Event) (Event, error) {
 	return out[0], nil
 }
 
-// AppendPrepared stores prepared events in order, assigning their Seqs, with as few
-// statements as it can (up to four events in one INSERT).
+// AppendPrepared assigns prepared events their Seqs, in order, and queues them for
+// the group transaction's INSERTs: the events of every request in the group are written
+// together, up to 16 in one statement, before the commit (flush).
 func (t *Tx) AppendPrepared(ps ...Prepared) ([]Event, error) {
 	out := make([]Event, len(ps))
-	args := make([]any, 0, 13*min(len(ps), maxRowsPerInsert))
-	for start := 0; start < len(ps); start += maxRowsPerInsert {
-		chunk := ps[start:min(len(ps), start+maxRowsPerInsert)]
-		args = args[:0]
-		for i, p := range chunk {
-			e := p.e
-			last, err := t.lastSeq(e.Conversation)
-			if err != nil {
-				return nil, err
+	for i, p := range ps {
+		e := p.e
+		last, err := t.lastSeq(e.Conversation)
+		if err != nil {
+			return nil, err
+		}
+		e.Seq = last + 1
+		t.b.seqs[e.Conversation] = e.Seq
+		out[i] = e
+		t.b.pending = append(t.b.pending, pendingEvent{e: e, sources: p.sources})
+	}
+	return out, nil
+}
+
+// flush writes the pending events with as few INSERTs as insertSizes allow.
+func (t *Tx) flush() error {
+	pend := t.b.pending
+	if len(pend) == 0 {
+		return nil
+	}
+	t.b.pending = pend[:0]
+	args := make([]any, 0, 13*min(len(pend), maxRowsPerInsert))
+	for len(pend) > 0 {
+		n := 1
+		for _, size := range insertSizes {
+			if size <= len(pend) {
+				n = size
+				break
 			}
-			e.Seq = last + 1
-			t.b.seqs[e.Conversation] = e.Seq
-			out[start+i] = e
+		}
+		args = args[:0]
+		for _, p := range pend[:n] {
+			e := p.e
 			args = append(args, e.Conversation, e.Seq, e.Channel, e.Kind, e.Time.UnixMicro(), e.Text, e.Intent, e.Rule,
 				p.sources, e.Handoff, e.Safeguarding, e.Feedback, e.Payload)
 		}
-		if _, err := t.tx.StmtContext(t.ctx, t.s.insEvents[len(chunk)-1]).ExecContext(t.ctx, args...); err != nil {
-			return nil, fmt.Errorf("transcripts: append: %w", err)
+		if _, err := t.Stmt(t.s.insEvents[n]).ExecContext(t.ctx, args...); err != nil {
+			return fmt.Errorf("transcripts: append: %w", err)
 		}
+		pend = pend[n:]
 	}
-	return out, nil
+	return nil
 }
 
 // lastSeq is a conversation's last sequence number: assigned in this transaction,
@@ -412,7 +544,7 @@ func (t *Tx) lastSeq(conversation string) (int64, error) {
 		return last, nil
 	}
 	var last int64
-	if err := t.tx.StmtContext(t.ctx, t.s.getSeq).QueryRowContext(t.ctx, conversation, keyHash(conversation)).Scan(&last); err != nil {
+	if err := t.Stmt(t.s.getSeq).QueryRowContext(t.ctx, conversation, keyHash(conversation)).Scan(&last); err != nil {
 		return 0, fmt.Errorf("transcripts: last seq: %w", err)
 	}
 	return last, nil
@@ -422,12 +554,15 @@ func (t *Tx) lastSeq(conversation string) (int64, error) {
 // of the key, until retention) so a channel that resumes by sequence number (the web
 // chat) never sees a number twice.
 func (t *Tx) Erase(conversation string) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
 	last, err := t.lastSeq(conversation)
 	if err != nil {
 		return err
 	}
 	if last > 0 {
-		if _, err := t.tx.StmtContext(t.ctx, t.s.putSeq).ExecContext(t.ctx, keyHash(conversation), last, time.Now().UnixMicro()); err != nil {
+		if _, err := t.Stmt(t.s.putSeq).ExecContext(t.ctx, keyHash(conversation), last, time.Now().UnixMicro()); err != nil {
 			return fmt.Errorf("transcripts: erase: %w", err)
 		}
 		t.b.seqs[conversation] = last
@@ -483,19 +618,41 @@ func (s *SQLite) writer(maxBatch, checkpointEvery int) {
 			}
 		}
 		batch = append(batch[:0], first)
-	gather:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-s.reqs:
-				batch = append(batch, r)
-			default:
-				break gather
-			}
-		}
+		s.gather(&batch, maxBatch)
 		s.commit(batch)
 		s.afterCommit(checkpointEvery)
 	}
 }
+
+// gather adds to batch the requests queued behind the first, up to maxBatch. When the
+// queue is empty it yields the processor (runtime.Gosched) and looks again, as long as
+// the last yield brought more: goroutines that were runnable at that moment (turns about
+// to commit) get to queue their writes, so under load one transaction and its page
+// writes carry many turns, while an idle store commits a lone write at once (there is
+// nothing else to run, so the yield returns straight away). It never sleeps.
+func (s *SQLite) gather(batch *[]writeReq, maxBatch int) {
+	for yields := 0; len(*batch) < maxBatch; {
+		select {
+		case r := <-s.reqs:
+			*batch = append(*batch, r)
+			continue
+		default:
+		}
+		if yields >= maxYields {
+			return
+		}
+		n := len(*batch)
+		runtime.Gosched()
+		yields++
+		if len(s.reqs) == 0 && len(*batch) == n {
+			return // nothing came while others ran: commit now
+		}
+	}
+}
+
+// maxYields bounds how often one gather yields, so a steady trickle of writes cannot
+// hold a transaction open for long.
+const maxYields = 8
 
 // afterCommit wakes the checkpointer every checkpointEvery transactions, and finishes
 // a checkpoint it left incomplete. Runs on the writer.
@@ -560,7 +717,7 @@ func (s *SQLite) runTx(batch []writeReq) (errs []error, ok bool) {
 	if err != nil {
 		return fail(fmt.Errorf("transcripts: begin: %w", err))
 	}
-	b := &batchState{seqs: map[string]int64{}}
+	b := &batchState{seqs: map[string]int64{}, stmts: map[*sql.Stmt]*sql.Stmt{}}
 	t := &Tx{s: s, ctx: ctx, tx: tx, b: b}
 	ran := 0
 	for i, r := range batch {
@@ -581,6 +738,18 @@ func (s *SQLite) runTx(batch []writeReq) (errs []error, ok bool) {
 	if ran == 0 {
 		tx.Rollback()
 		return errs, true
+	}
+	err = t.b.flushErr
+	if err == nil {
+		err = t.flush()
+	}
+	if err != nil {
+		// Which request's events failed is not known: alone, each finds out.
+		tx.Rollback()
+		if len(batch) > 1 {
+			return errs, false
+		}
+		return fail(err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fail(fmt.Errorf("transcripts: commit: %w", err))
@@ -703,7 +872,7 @@ func (s *SQLite) EventsRange(ctx context.Context, conversation string, from, to 
 func (s *SQLite) DeleteBefore(ctx context.Context, cutoff time.Time) (int64, error) {
 	var n int64
 	err := s.Batch(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `DELETE FROM events WHERE time < ?`, cutoff.UnixMicro())
+		res, err := tx.SQL().ExecContext(ctx, `DELETE FROM events WHERE time < ?`, cutoff.UnixMicro())
 		if err != nil {
 			return fmt.Errorf("transcripts: retention: %w", err)
 		}

@@ -2,10 +2,13 @@ package transcripts
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestAppendPreparedChunks: events of several conversations in one request, more than
@@ -99,5 +102,203 @@ func TestPageSize(t *testing.T) {
 	}
 	if _, err := OpenSQLite(ctx, filepath.Join(dir, "odd.db"), OpenOptions{PageSize: 5000}); err == nil {
 		t.Error("page size 5000 accepted")
+	}
+}
+
+// TestGroupCommitGathers: writes from many goroutines at once share transactions (the
+// writer yields while more are on their way), and each is still answered.
+func TestGroupCommitGathers(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	const writers, per = 32, 20
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range per {
+				if _, err := s.Append(ctx, Event{Conversation: fmt.Sprint("g", w), Channel: "rest", Kind: KindBot, Text: fmt.Sprint(i)}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	st := s.WriterStats()
+	if st.Requests != writers*per {
+		t.Fatalf("writer committed %d requests, want %d", st.Requests, writers*per)
+	}
+	if st.Transactions >= st.Requests {
+		t.Errorf("%d requests in %d transactions: no group commit", st.Requests, st.Transactions)
+	}
+	t.Logf("%d requests in %d transactions", st.Requests, st.Transactions)
+}
+
+// TestMigrateEventsToRowid: a database whose events table was made WITHOUT ROWID (before
+// 2026-12) opens with its events rewritten into the rowid table, in order, and the
+// conversation carries on from its last sequence number.
+func TestMigrateEventsToRowid(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := sql.Open(driverName, DSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldSchema := `CREATE TABLE events(
+	conversation TEXT NOT NULL, seq INTEGER NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL,
+	time INTEGER NOT NULL, text TEXT NOT NULL, intent TEXT NOT NULL DEFAULT '', rule TEXT NOT NULL DEFAULT '',
+	sources TEXT NOT NULL DEFAULT '', handoff INTEGER NOT NULL DEFAULT 0, safeguarding INTEGER NOT NULL DEFAULT 0,
+	feedback TEXT NOT NULL DEFAULT '', payload BLOB, PRIMARY KEY(conversation, seq)) WITHOUT ROWID;
+	CREATE INDEX events_time ON events(time);`
+	if _, err := old.ExecContext(ctx, oldSchema); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UnixMicro()
+	for _, r := range []struct {
+		conv string
+		seq  int
+		kind string
+	}{{"rest:b", 1, KindUser}, {"rest:a", 2, KindBot}, {"rest:a", 1, KindUser}, {"rest:b", 2, KindBot}} {
+		if _, err := old.ExecContext(ctx, `INSERT INTO events(conversation,seq,channel,kind,time,text,sources,payload) VALUES(?,?,?,?,?,?,?,?)`,
+			r.conv, r.seq, "rest", r.kind, now, fmt.Sprint(r.conv, " ", r.seq), "ashe2025p,soc2020", []byte(`{"buttons":[]}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+
+	s, err := OpenSQLite(ctx, path, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var ddl string
+	if err := s.ReadDB().QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type='table' AND name='events'`).Scan(&ddl); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(strings.ToUpper(ddl), "WITHOUT ROWID") {
+		t.Fatalf("events still WITHOUT ROWID: %s", ddl)
+	}
+	for _, conv := range []string{"rest:a", "rest:b"} {
+		evs, err := s.EventsAfter(ctx, conv, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != 2 || evs[0].Seq != 1 || evs[1].Seq != 2 || evs[1].Text != conv+" 2" || len(evs[1].Sources) != 2 || string(evs[1].Payload) != `{"buttons":[]}` {
+			t.Fatalf("%s after the migration: %+v", conv, evs)
+		}
+	}
+	e, err := s.Append(ctx, Event{Conversation: "rest:a", Channel: "rest", Kind: KindUser, Text: "again"})
+	if err != nil || e.Seq != 3 {
+		t.Fatalf("append after the migration: seq %d, %v", e.Seq, err)
+	}
+	if _, err := s.Append(ctx, Event{Conversation: "rest:a", Channel: "rest", Kind: KindUser, Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	// (conversation, seq) stays unique.
+	if _, err := s.WriteDB().ExecContext(ctx, `INSERT INTO events(conversation,seq,channel,kind,time,text) VALUES('rest:a',1,'rest','user',0,'dup')`); err == nil {
+		t.Error("a second event 1 of rest:a was accepted")
+	}
+}
+
+// TestSynchronous: the writer runs with the synchronous setting asked for (NORMAL = 1,
+// FULL = 2), and an unknown one is refused at open.
+func TestSynchronous(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		ask  string
+		want int
+	}{{"", 1}, {"normal", 1}, {"full", 2}, {"FULL", 2}} {
+		s, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "s.db"), OpenOptions{Synchronous: tc.ask})
+		if err != nil {
+			t.Fatalf("%q: %v", tc.ask, err)
+		}
+		var got int
+		if err := s.WriteDB().QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("synchronous %q: writer has %d, want %d", tc.ask, got, tc.want)
+		}
+		if _, err := s.Append(ctx, Event{Conversation: "rest:s", Channel: "rest", Kind: KindUser, Text: "hi"}); err != nil {
+			t.Error(err)
+		}
+		s.Close()
+	}
+	if _, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "x.db"), OpenOptions{Synchronous: "off"}); err == nil || !strings.Contains(err.Error(), `synchronous "off"`) {
+		t.Errorf("synchronous off: %v", err)
+	}
+}
+
+// TestGroupEventsWrittenTogether: the events of a group's requests are written at its
+// commit, yet SQL in the transaction sees the ones appended before it, and an erasure
+// in the group removes events another request appended just before it.
+func TestGroupEventsWrittenTogether(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	err := s.Batch(ctx, func(tx *Tx) error {
+		for i := range 3 {
+			if _, err := tx.Append(Event{Conversation: "rest:v", Channel: "rest", Kind: KindBot, Text: fmt.Sprint(i)}); err != nil {
+				return err
+			}
+		}
+		var n int
+		if err := tx.SQL().QueryRowContext(tx.Context(), `SELECT COUNT(*) FROM events WHERE conversation='rest:v'`).Scan(&n); err != nil {
+			return err
+		}
+		if n != 3 {
+			t.Errorf("SQL in the transaction saw %d of 3 appended events", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Many requests at once, so they share groups; every fourth erases its conversation
+	// after appending to it, the others append 20 events (more than one INSERT holds).
+	const reqs = 40
+	var wg sync.WaitGroup
+	for r := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conv := fmt.Sprint("rest:g", r)
+			err := s.Batch(ctx, func(tx *Tx) error {
+				for i := range 20 {
+					if _, err := tx.Append(Event{Conversation: conv, Channel: "rest", Kind: KindBot, Text: fmt.Sprint(i)}); err != nil {
+						return err
+					}
+				}
+				if r%4 == 0 {
+					return tx.Erase(conv)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for r := range reqs {
+		evs, err := s.EventsAfter(ctx, fmt.Sprint("rest:g", r), 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 20
+		if r%4 == 0 {
+			want = 0
+		}
+		if len(evs) != want {
+			t.Fatalf("conversation %d: %d events, want %d", r, len(evs), want)
+		}
+		for i, e := range evs {
+			if e.Seq != int64(i+1) || e.Text != fmt.Sprint(i) {
+				t.Fatalf("conversation %d event %d: seq %d text %q", r, i, e.Seq, e.Text)
+			}
+		}
+	}
+	if st := s.WriterStats(); st.Transactions >= st.Requests {
+		t.Logf("no group formed (%d requests, %d transactions)", st.Requests, st.Transactions)
 	}
 }

@@ -41,11 +41,7 @@ func benchBare(ctx context.Context, convs, msgs int, dur time.Duration) (benchRe
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	cpu0 := processCPU()
-	res := benchRun(ctx, "http://"+ln.Addr().String(), convs, msgs, dur)
-	if res.Messages > 0 {
-		res.CPUPerMessage = (processCPU() - cpu0) / time.Duration(res.Messages)
-	}
+	res := measuredRun(ctx, "http://"+ln.Addr().String(), convs, msgs, dur)
 	srv.Close()
 	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return res, err

@@ -58,6 +58,9 @@ type storageConfig struct {
 	Driver string `yaml:"driver"` // sqlite (default) or postgres
 	Path   string `yaml:"path"`
 	DSN    string `yaml:"dsn"`
+	// Synchronous is SQLite's: normal (default: a committed message survives kill -9,
+	// not a power cut) or full (one fsync per group commit: survives power loss).
+	Synchronous string `yaml:"synchronous"`
 	// Pool sizes the PostgreSQL connection pool; Migrate applies pending migrations at
 	// start (PostgreSQL; default true, else run `careersbot db migrate`).
 	Pool    poolConfig `yaml:"pool"`
@@ -515,6 +518,11 @@ func (c *serveConfig) finish() error {
 			p = u
 		}
 		c.Storage.Path = p
+	}
+	switch c.Storage.Synchronous {
+	case "", "normal", "full":
+	default:
+		return fmt.Errorf("%s: storage.synchronous %q: want normal or full", where, c.Storage.Synchronous)
 	}
 	switch c.Log.Format {
 	case "text", "json":

@@ -23,6 +23,7 @@ func TestServeConfigErrors(t *testing.T) {
 		{"syntax.yaml", `syntax.yaml:3:1: YAML:`},
 		{"wrong_shape.yaml", `wrong_shape.yaml:1:9: want a mapping of settings, got a list`},
 		{"bad_log.yaml", `bad_log.yaml: log.format "xml": want text or json`},
+		{"bad_synchronous.yaml", `bad_synchronous.yaml: storage.synchronous "off": want normal or full`},
 		{"twice.yaml", `twice.yaml:3:3: "addr" is set twice`},
 	}
 	for _, tc := range tests {

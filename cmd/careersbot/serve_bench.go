@@ -24,6 +24,7 @@ import (
 
 	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/dialog"
+	"github.com/careersbot/careersbot/transcripts"
 )
 
 // benchScript is what each simulated conversation says, in turn, round and round.
@@ -49,6 +50,9 @@ type benchResult struct {
 	// CPUPerMessage is this process's CPU time (user+system) per message: with the
 	// in-process server it covers server, engine, database and load generator.
 	CPUPerMessage time.Duration `json:"cpu_per_message_ns"`
+	// AllocsPerMessage is this process's heap allocations per message (same scope as
+	// CPUPerMessage).
+	AllocsPerMessage float64 `json:"allocs_per_message"`
 	FirstError    string        `json:"first_error,omitempty"`
 	// Bare is the same load against a bare net/http JSON handler in the same run
 	// (--compare-bare), and BareRatio this run's throughput over the bare one's.
@@ -56,6 +60,9 @@ type benchResult struct {
 	BareRatio float64      `json:"bare_ratio,omitempty"`
 	// Load is the machine's load average at the end of the run.
 	Load string `json:"load_average,omitempty"`
+	// Writer is the in-process SQLite store's group commit over the run: transactions
+	// committed and the write requests they carried.
+	Writer *transcripts.WriterStats `json:"sqlite_writer,omitempty"`
 }
 
 func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -69,6 +76,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	engine := fs.String("engine", "real", "in-process only: real (the dialogue engine) or echo (a trivial responder, to measure the service alone)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (in-process server and load) to this file")
 	memProfile := fs.String("memprofile", "", "write an allocation profile of the whole run (in-process server and load) to this file")
+	synchronous := fs.String("synchronous", "normal", "in-process only: SQLite's synchronous setting, normal or full (one fsync per group commit)")
 	compareBare := fs.Bool("compare-bare", false, "first run the same load against a bare net/http JSON handler in this process and print careersbot's share of its throughput")
 	ws := fs.Int("ws", 0, "instead of REST load, open this many idle web chat connections (hello, ready, then idle) from 127.0.0.x source addresses and report the server's memory per connection")
 	wsHold := fs.Duration("ws-hold", 2*time.Second, "with --ws: how long the connections stay open after the last one is ready, before measuring")
@@ -115,6 +123,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		defer pprof.StopCPUProfile()
 	}
 	base := *addr
+	var srv *server
 	if base == "in-process" {
 		dir, err := os.MkdirTemp("", "careersbot-bench")
 		if err != nil {
@@ -126,6 +135,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		cfg.LMI.SocVolume1 = "none"
 		cfg.Server.MaxQueue = 1024
 		cfg.REST.Open = true // the load generator is the only client
+		cfg.Storage.Synchronous = *synchronous
 		if err := cfg.finish(); err != nil {
 			return err
 		}
@@ -142,6 +152,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if err != nil {
 			return err
 		}
+		srv = s
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			s.closeStorage()
@@ -162,10 +173,19 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			}
 		}
 	}
-	cpu0 := processCPU()
-	res := benchRun(ctx, base, *convs, *msgs, *dur)
-	if res.Messages > 0 {
-		res.CPUPerMessage = (processCPU() - cpu0) / time.Duration(res.Messages)
+	var ws0 transcripts.WriterStats
+	writerStats := func() (transcripts.WriterStats, bool) { return transcripts.WriterStats{}, false }
+	if srv != nil {
+		if st, ok := srv.store.(interface {
+			WriterStats() transcripts.WriterStats
+		}); ok {
+			writerStats = func() (transcripts.WriterStats, bool) { return st.WriterStats(), true }
+		}
+		ws0, _ = writerStats()
+	}
+	res := measuredRun(ctx, base, *convs, *msgs, *dur)
+	if ws1, ok := writerStats(); ok {
+		res.Writer = &transcripts.WriterStats{Transactions: ws1.Transactions - ws0.Transactions, Requests: ws1.Requests - ws0.Requests}
 	}
 	if bare != nil && bare.PerSecond > 0 {
 		res.Bare = bare
@@ -184,10 +204,28 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	} else {
 		printBench(stdout, "", *convs, res, inProcess)
 	}
+	if w := res.Writer; w != nil && w.Transactions > 0 {
+		fmt.Fprintf(stdout, "sqlite writer %d transactions, %.1f writes each\n", w.Transactions, float64(w.Requests)/float64(w.Transactions))
+	}
 	if res.Load != "" {
 		fmt.Fprintf(stdout, "load average  %s\n", res.Load)
 	}
 	return nil
+}
+
+// measuredRun is benchRun with this process's CPU time and heap allocations per message.
+func measuredRun(ctx context.Context, base string, convs, msgs int, dur time.Duration) benchResult {
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	cpu0 := processCPU()
+	res := benchRun(ctx, base, convs, msgs, dur)
+	cpu1 := processCPU()
+	runtime.ReadMemStats(&m1)
+	if res.Messages > 0 {
+		res.CPUPerMessage = (cpu1 - cpu0) / time.Duration(res.Messages)
+		res.AllocsPerMessage = float64(m1.Mallocs-m0.Mallocs) / float64(res.Messages)
+	}
+	return res
 }
 
 func printBench(w io.Writer, title string, convs int, res benchResult, inProcess bool) {
@@ -198,6 +236,7 @@ func printBench(w io.Writer, title string, convs int, res benchResult, inProcess
 	fmt.Fprintf(w, "throughput    %.0f messages/s\n", res.PerSecond)
 	fmt.Fprintf(w, "latency       p50 %s  p95 %s  p99 %s  max %s\n", ms(res.P50), ms(res.P95), ms(res.P99), ms(res.Max))
 	fmt.Fprintf(w, "cpu/message   %s (this process: %s)\n", res.CPUPerMessage.Round(time.Microsecond), map[bool]string{true: "server and load generator", false: "load generator only"}[inProcess])
+	fmt.Fprintf(w, "allocs/msg    %.0f (same)\n", res.AllocsPerMessage)
 	if res.FirstError != "" {
 		fmt.Fprintf(w, "first error   %s\n", res.FirstError)
 	}
@@ -311,11 +350,18 @@ func benchPost(ctx context.Context, client *http.Client, url string, body []byte
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s: %s", resp.Status, bytes.TrimSpace(b))
 	}
-	var r bot.MessageResponse
+	// The whole body must be valid JSON with a numbered reply; the cards and charts are
+	// not decoded into values (that would be the load generator's cost, not the
+	// server's, and it is the same check for the bare handler).
+	var r struct {
+		Replies []struct {
+			Seq int64 `json:"seq"`
+		} `json:"replies"`
+	}
 	if err := json.Unmarshal(b, &r); err != nil {
 		return err
 	}
-	if len(r.Replies) == 0 {
+	if len(r.Replies) == 0 || r.Replies[0].Seq <= 0 {
 		return errors.New("no reply")
 	}
 	return nil

@@ -34,7 +34,7 @@ func openStorage(ctx context.Context, cfg serveConfig, migrate bool) (serveStora
 	case "postgres":
 		return pgstore.Open(ctx, cfg.Storage.DSN, pgOptions(cfg, migrate))
 	default:
-		return bot.OpenSQLiteStorage(ctx, cfg.Storage.Path)
+		return bot.OpenSQLiteStorageWith(ctx, cfg.Storage.Path, transcripts.OpenOptions{Synchronous: cfg.Storage.Synchronous})
 	}
 }
 
