@@ -33,7 +33,7 @@ type entryCheck struct {
 }
 
 // checkFields are the reviewed row's fields a check may be about.
-var checkFields = []string{"routes", "standard", "quals", "degree", "required", "bodies", "licence", "driving", "min_age", "only_for"}
+var checkFields = []string{"routes", "standard", "quals", "degree", "required", "registration", "bodies", "licence", "driving", "min_age", "only_for"}
 
 // publicTLDs are the top-level domains a source's address may end in.
 var publicTLDs = []string{"uk", "org", "com", "net", "scot", "wales", "eu", "gov", "int"}
@@ -118,6 +118,8 @@ func agrees(c entryCheck, e Entry) error {
 		return has(e.Qualifications, "quals")
 	case "required":
 		return has(e.Required, "required")
+	case "registration":
+		return has(e.Registration, "registration")
 	case "bodies":
 		return has(e.Bodies, "bodies")
 	case "driving":
