@@ -35,8 +35,9 @@ type entryCheck struct {
 // checkFields are the reviewed row's fields a check may be about.
 var checkFields = []string{"routes", "standard", "quals", "degree", "required", "registration", "bodies", "licence", "driving", "min_age", "only_for"}
 
-// publicTLDs are the top-level domains a source's address may end in.
-var publicTLDs = []string{"uk", "org", "com", "net", "scot", "wales", "eu", "gov", "int"}
+// reservedTLDs are top-level names that never reach a public site (RFC 2606, 6761
+// and private-use names).
+var reservedTLDs = []string{"test", "example", "invalid", "localhost", "local", "internal", "lan", "home", "corp"}
 
 func parseEntryChecks(text, name string) ([]entryCheck, []string) {
 	var out []entryCheck
@@ -94,11 +95,12 @@ func publicHTTPS(u string) error {
 			return fmt.Errorf("host %q has a bad label %q", host, l)
 		}
 	}
-	if tld := labels[len(labels)-1]; !slices.Contains(publicTLDs, tld) {
-		return fmt.Errorf("host %q: top-level domain %q is not one of %s", host, tld, strings.Join(publicTLDs, ", "))
+	tld := strings.ToLower(labels[len(labels)-1])
+	if len(tld) < 2 || strings.Trim(tld, "abcdefghijklmnopqrstuvwxyz") != "" {
+		return fmt.Errorf("host %q: top-level domain %q is not a public one", host, tld)
 	}
-	if strings.HasSuffix(host, ".local") || strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".example") {
-		return fmt.Errorf("host %q is not public", host)
+	if slices.Contains(reservedTLDs, tld) {
+		return fmt.Errorf("host %q: top-level domain %q is reserved, not public", host, tld)
 	}
 	return nil
 }
@@ -285,7 +287,8 @@ func TestEntryCheckProblems(t *testing.T) {
 		{"http", with(0, func(c *entryCheck) { c.url = "http://www.gov.uk/x" }), "want https"},
 		{"ip", with(0, func(c *entryCheck) { c.url = "https://10.0.0.1/x" }), "not a domain name"},
 		{"localhost", with(0, func(c *entryCheck) { c.url = "https://localhost/x" }), "not a domain name"},
-		{"tld", with(0, func(c *entryCheck) { c.url = "https://nmc.invalid/x" }), "top-level domain"},
+		{"reserved tld", with(0, func(c *entryCheck) { c.url = "https://nmc.invalid/x" }), "is reserved"},
+		{"numeric tld", with(0, func(c *entryCheck) { c.url = "https://nmc.123/x" }), "not a public one"},
 		{"no url", with(0, func(c *entryCheck) { c.url = "-" }), "url \"-\""},
 		{"result", with(0, func(c *entryCheck) { c.result = "ok" }), "result \"ok\""},
 		{"correction without was", with(1, func(c *entryCheck) { c.was = "-" }), "names the value it replaced"},
