@@ -1,5 +1,9 @@
 package lmi
 
+// The importer's steps after the unit groups and pay (build.go): O*NET profiles,
+// places and regions, regional pay ratios, projections, adverts and graduate outcomes,
+// each read from its public source file.
+
 import (
 	"fmt"
 	"sort"
