@@ -62,6 +62,11 @@ type View struct {
 	// NoQualList is set when the suggestions are jobs needing no set
 	// qualifications (nothing was said about likes).
 	NoQualList bool
+	// Studied is the subject of a degree the person named; GradSubject is the DfE
+	// subject it matched and Graduates the industries its graduates work in (up to 3).
+	Studied     string
+	GradSubject string
+	Graduates   []lmi.GraduateIndustry
 	// NotJobs are jobs the person said they do not want (left out of suggestions).
 	NotJobs []string
 	// SameGroup is set when the jobs compared are in the same unit group.
@@ -441,8 +446,57 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 				v.found = len(v.Suggestions) > 0
 			}
 		}
+		if t.u.Studied != "" {
+			e.studiedView(ctx, t, v, notCodes)
+		}
 	}
 	return v
+}
+
+// studiedView answers "what can I do with a degree in biochemistry": where the subject
+// names a job ("biochemistry" -> biochemists), that job and others in its area of work
+// when nothing else was suggested, and the industries the subject's graduates work in
+// three years on (DfE LEO), largest first.
+func (e *Engine) studiedView(ctx context.Context, t *turn, v *View, notCodes []string) {
+	v.Studied = t.u.Studied
+	if len(v.Suggestions) == 0 && len(t.occs) > 0 && len(t.occs[0].SOC2020) == 4 {
+		o, err := e.occupation(ctx, t.occs[0].SOC2020)
+		if err == nil && o != nil {
+			why := "it uses what you study (" + t.u.Studied + ")"
+			v.Suggestions = append(v.Suggestions, SuggestionView{SOC2020: o.SOC2020, SOC2010: t.occs[0].SOC2010, Title: o.Title,
+				Because: []string{why}, Why: why, More: why, First: "it uses what you study"})
+			v.Extra = append(v.Extra, t.occs[0])
+			for _, m := range e.groupJobs(ctx, o.SubMajorGroup) {
+				if len(v.Suggestions) >= 5 {
+					break
+				}
+				// the same minor group: work close to the subject ("biochemistry": other
+				// natural and social science professionals), not the whole sub-major group
+				if m.SOC2020 == o.SOC2020 || m.SOC2020[:3] != o.SOC2020[:3] || slices.Contains(notCodes, m.SOC2020) || !suitsSuggestion(m.SOC2020, t.depth) {
+					continue
+				}
+				why := "it is close to it (" + lowerWords(o.MinorGroupTitle) + ")"
+				v.Suggestions = append(v.Suggestions, SuggestionView{SOC2020: m.SOC2020, SOC2010: m.SOC2010, Title: m.Title,
+					Because: []string{why}, Why: why, More: why, First: "it is a similar kind of work"})
+				v.Extra = append(v.Extra, m)
+			}
+			v.UseSource("soc2020")
+		}
+	}
+	if l, ok := e.store.(lmi.LocalLMI); ok && !v.Young {
+		if subj, rows, err := l.GraduateIndustries(ctx, t.u.Studied); err == nil && len(rows) > 0 {
+			v.GradSubject = subj
+			for _, r := range rows {
+				if len(v.Graduates) == 3 {
+					break
+				}
+				if !r.Percent.Missing && r.Percent.Value > 0 {
+					v.Graduates = append(v.Graduates, r)
+				}
+			}
+		}
+	}
+	v.found = v.found || len(v.Suggestions) > 0 || len(v.Graduates) > 0
 }
 
 func newOccView(o *lmi.Occupation) *OccView {

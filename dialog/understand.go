@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/careersbot/careersbot/lmi"
 )
@@ -779,6 +780,7 @@ func (u *Understander) entities(toks, ctoks []ucToken, out *Understanding) {
 	out.Interests = ucLexWords(u.interests, ctoks, out.Interests, &out.Dislikes)
 	out.Subjects = ucLexWords(u.subjects, ctoks, out.Subjects, &out.Dislikes)
 	out.Subjects = u.studiedSubjects(toks, out.Occupations, out.Subjects)
+	out.Studied = ucStudied(toks)
 	if skillFrom >= 0 && skillFrom < len(toks) {
 		out.Skills = ucLexWords(u.skills, toks[skillFrom:], out.Skills, &out.Dislikes)
 	}
@@ -1099,3 +1101,69 @@ func ucFindChoice(toks []ucToken) int {
 	}
 	return 0
 }
+
+// ucDegreeWords name a course of study whose subject is next to them ("a biology
+// degree", "a degree in law", "a psychology major").
+var ucDegreeWords = ucWordSet("degree", "degrees", "major", "ba", "bsc", "hnd", "masters", "undergrad")
+
+// ucNotSubject are words that end a degree's subject or cannot be one.
+var ucNotSubject = ucWordSet("a", "an", "the", "my", "your", "his", "her", "their", "our", "this", "that", "uni",
+	"university", "college", "good", "first", "second", "1st", "2nd", "class", "honours", "hons", "joint", "full",
+	"with", "without", "do", "did", "doing", "done", "get", "got", "have", "has", "had", "in", "of", "for", "to",
+	"and", "or", "but", "besides", "other", "than", "if", "so", "what", "which", "jobs", "job", "careers", "career",
+	"can", "could", "i", "im", "you", "u", "me", "after", "before", "from", "at", "is", "are", "be", "any", "some",
+	"no", "not", "dont", "want", "wanna", "like", "degree", "degrees", "major", "course", "courses", "apprenticeship",
+	"level", "levels", "just", "really", "currently", "studying", "study", "studied", "its", "it", "go", "into")
+
+// ucStudied finds the subject of a degree the message names: the words before a
+// degree word ("a sports science degree") or after "degree in/of", "studying",
+// "majoring in" ("a degree in biochemistry besides research"), up to three words.
+func ucStudied(toks []ucToken) string {
+	words := func(from, to int) string { // toks[from:to] when all can be a subject
+		if from < 0 || to > len(toks) || from >= to {
+			return ""
+		}
+		var b strings.Builder
+		for i := from; i < to; i++ {
+			if i > from {
+				b.WriteByte(' ')
+			}
+			b.WriteString(toks[i].s)
+		}
+		return b.String()
+	}
+	for i, t := range toks {
+		after := -1
+		switch {
+		case ucDegreeWords[t.s] && i+1 < len(toks) && (toks[i+1].s == "in" || toks[i+1].s == "of"):
+			after = i + 2
+		case (t.s == "studying" || t.s == "majoring" || t.s == "study") && i+1 < len(toks):
+			after = i + 1
+			if toks[after].s == "in" {
+				after++
+			}
+		case ucDegreeWords[t.s]:
+			from := i
+			for from > 0 && i-from < 3 && !ucNotSubject[toks[from-1].s] && !ucNumberWord(toks[from-1].s) {
+				from--
+			}
+			if w := words(from, i); w != "" {
+				return w
+			}
+			continue
+		default:
+			continue
+		}
+		to := after
+		for to < len(toks) && to-after < 3 && !ucNotSubject[toks[to].s] && !ucNumberWord(toks[to].s) {
+			to++
+		}
+		if w := words(after, to); w != "" {
+			return w
+		}
+	}
+	return ""
+}
+
+// ucNumberWord reports whether w is written with a digit ("2023", "2nd").
+func ucNumberWord(w string) bool { return strings.ContainsAny(w, "0123456789") }

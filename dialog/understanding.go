@@ -27,6 +27,9 @@ type Understanding struct {
 	NoDegree  bool     `json:"no_degree,omitempty"` // "without a degree", "no uni"
 	Interests []string `json:"interests,omitempty"` // normalised: "animals", "sport", "art", "computers", "helping people", "fixing things", "science", "maths", ...
 	Subjects  []string `json:"subjects,omitempty"`  // school subjects: "maths", "art", "biology", ...
+	// Studied is the subject of a degree or course the message names ("a degree in
+	// biochemistry", "a sports science degree", "studying criminology"), as written.
+	Studied string `json:"studied,omitempty"`
 	Skills    []string `json:"skills,omitempty"`
 	// Dislikes are interests, subjects and skills the person says they dislike or are
 	// bad at ("actually i'm bad at maths"), normalised like Interests and Subjects.

@@ -201,6 +201,19 @@ var subjectAliases = map[string]string{
 	"journalism": "Media, journalism and communications", "sociology": "Sociology, social policy and anthropology", "philosophy": "Philosophy and religious studies",
 	"religious studies": "Philosophy and religious studies", "vet": "Veterinary sciences", "veterinary science": "Veterinary sciences", "physics": "Physics and astronomy",
 	"architecture": "Architecture, building and planning", "teaching": "Education and teaching", "education": "Education and teaching",
+	// HECoS subjects inside a Common Aggregation Hierarchy group the LEO tables use
+	"biochemistry": "Biosciences", "marine biology": "Biosciences", "zoology": "Biosciences", "genetics": "Biosciences",
+	"microbiology": "Biosciences", "ecology": "Biosciences", "biomedical science": "Medical sciences",
+	"forensic science": "General, applied and forensic sciences", "criminology": "Sociology, social policy and anthropology",
+	"anthropology": "Sociology, social policy and anthropology", "social policy": "Sociology, social policy and anthropology",
+	"accounting": "Business and management", "accountancy": "Business and management", "finance": "Business and management",
+	"marketing": "Business and management", "business management": "Business and management",
+	"international relations": "Politics", "social work": "Health and social care", "physiotherapy": "Allied health",
+	"paramedic science": "Allied health", "radiography": "Allied health", "midwifery": "Nursing and midwifery",
+	"geology": "Geography, earth and environmental studies", "environmental science": "Geography, earth and environmental studies",
+	"linguistics": "Languages and area studies", "software engineering": "Computing", "computer games": "Computing",
+	"mechanical engineering": "Engineering", "civil engineering": "Engineering", "electrical engineering": "Engineering",
+	"aerospace engineering": "Engineering", "chemical engineering": "Engineering", "theology": "Philosophy and religious studies",
 }
 
 func matchSubject(rows []snapLEO, subject string) string {
