@@ -27,6 +27,7 @@ func (t token) rawText() string {
 // "doctor"). Invalid UTF-8 is treated as a separator.
 func tokenize(text string) []token {
 	var toks []token
+	var buf []byte // the word being lower-cased, reused
 	i := 0
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -35,14 +36,14 @@ func tokenize(text string) []token {
 			continue
 		}
 		start := i
-		var b strings.Builder
+		buf = buf[:0]
 		for i < len(text) {
 			r, size = utf8.DecodeRuneInString(text[i:])
 			if r == utf8.RuneError && size == 1 {
 				break
 			}
 			if isWordRune(r) {
-				b.WriteRune(unicode.ToLower(r))
+				buf = utf8.AppendRune(buf, unicode.ToLower(r))
 				i += size
 				continue
 			}
@@ -64,13 +65,19 @@ func tokenize(text string) []token {
 			}
 			break
 		}
-		raw := b.String()
-		if raw == "" {
+		if len(buf) == 0 {
 			continue
+		}
+		// a word written in lower case is its own text: no copy
+		var raw string
+		if start+len(buf) <= len(text) && string(buf) == text[start:start+len(buf)] {
+			raw = text[start : start+len(buf)]
+		} else {
+			raw = string(buf)
 		}
 		fr, _ := utf8.DecodeRuneInString(text[start:])
 		orig := text[start:i]
-		toks = append(toks, token{norm: stem(raw), raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: strings.ToUpper(orig) == orig && strings.ToLower(orig) != orig})
+		toks = append(toks, token{norm: stem(raw), raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: allUpper(orig)})
 		if len(toks) > 4000 { // a message this long is not a question; stop early
 			break
 		}
@@ -117,6 +124,21 @@ func stem(w string) string {
 		return w[:n-1]
 	}
 	return w
+}
+
+// allUpper reports whether s is written all in capitals: strings.ToUpper(s) == s &&
+// strings.ToLower(s) != s, without building either (s is valid UTF-8).
+func allUpper(s string) bool {
+	cased := false
+	for _, r := range s {
+		if unicode.ToUpper(r) != r {
+			return false
+		}
+		if unicode.ToLower(r) != r {
+			cased = true
+		}
+	}
+	return cased
 }
 
 // normalize returns the stemmed words of text joined by single spaces.

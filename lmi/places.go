@@ -520,18 +520,21 @@ func (g *placeIndex) find(text string) (PlaceMatch, bool) {
 		}
 	}
 	toks := tokenize(text)
+	var key []byte // the candidate name, rebuilt for each window in one buffer
 	for i := 0; i < len(toks); i++ {
 		prep := i > 0 && placePrepositions[toks[i-1].raw]
 		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
 			prep = true
 		}
 		for n := min(g.maxWords, len(toks)-i); n >= 1; n-- {
-			parts := make([]string, n)
+			key = key[:0]
 			for j := 0; j < n; j++ {
-				parts[j] = toks[i+j].raw
+				if j > 0 {
+					key = append(key, ' ')
+				}
+				key = append(key, toks[i+j].raw...)
 			}
-			k := strings.Join(parts, " ")
-			pe, ok := g.names[k]
+			pe, ok := g.names[string(key)] // no allocation: the compiler looks up the bytes
 			if !ok {
 				continue
 			}
