@@ -26,7 +26,14 @@ func (t token) rawText() string {
 // the end of a word is dropped, so "chefs'" and "doctor's" become "chefs" and
 // "doctor"). Invalid UTF-8 is treated as a separator.
 func tokenize(text string) []token {
-	var toks []token
+	// one allocation for the words: at most one per separator, plus one
+	n := 1
+	for i := 0; i < len(text) && n <= 4001; i++ {
+		if !isWordByte(text[i]) {
+			n++
+		}
+	}
+	toks := make([]token, 0, min(n, 4001))
 	var buf []byte // the word being lower-cased, reused
 	i := 0
 	for i < len(text) {
