@@ -103,7 +103,7 @@ func (idx *searchIndex) placeSpans(g *placeIndex, toks []token) (block, noFix []
 		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
 			prep = true
 		}
-		for n := min(g.maxWords, len(toks)-i); n >= 1; n-- {
+		for n := g.windowWords(toks[i].raw, len(toks)-i); n >= 1; n-- {
 			key = key[:0]
 			for j := 0; j < n; j++ {
 				if j > 0 {

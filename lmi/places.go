@@ -37,6 +37,9 @@ type placeIndex struct {
 	outcodes map[string]*snapOutcode
 	names    map[string]*placeEntry
 	maxWords int
+	// firstWords holds, for each first word of a name, the most words of a name
+	// starting with it, so a scan tries no window at a word that starts no name.
+	firstWords map[string]int
 	lsips    []string
 
 	fuzzyOnce sync.Once
@@ -441,7 +444,21 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 		}
 		p.names[k] = pe
 	}
+	p.firstWords = make(map[string]int, len(p.names))
+	for k := range p.names {
+		first, _, _ := strings.Cut(k, " ")
+		p.firstWords[first] = max(p.firstWords[first], strings.Count(k, " ")+1)
+	}
 	return p
+}
+
+// windowWords is the most words a name starting with the word w may have (0: none
+// starts with it), capped at left, the words left in the text.
+func (g *placeIndex) windowWords(w string, left int) int {
+	if g.firstWords == nil {
+		return min(g.maxWords, left)
+	}
+	return min(g.firstWords[w], left)
 }
 
 func majorityInt(m map[int]int) int {
@@ -526,7 +543,7 @@ func (g *placeIndex) find(text string) (PlaceMatch, bool) {
 		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
 			prep = true
 		}
-		for n := min(g.maxWords, len(toks)-i); n >= 1; n-- {
+		for n := g.windowWords(toks[i].raw, len(toks)-i); n >= 1; n-- {
 			key = key[:0]
 			for j := 0; j < n; j++ {
 				if j > 0 {
