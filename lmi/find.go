@@ -180,6 +180,10 @@ func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
 		}
 		return altCache[j]
 	}
+	// buffers for the windows tried (at most 5 words), reused: each window starts empty
+	var wordsBuf [5]string
+	var waBuf [5][]alt
+	best := map[string]scored{}
 	for i := 0; i < len(toks) && len(out) < 3; i++ {
 		minN := 1
 		if (findStop[toks[i].raw] || findStop[toks[i].norm]) && !(toks[i].raw == "it" && toks[i].upper) {
@@ -201,7 +205,7 @@ func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
 				continue // "can i speak to a careers adviser": a hand-off, not a job asked about
 			}
 			last := toks[i+n-1]
-			words := make([]string, n)
+			words := wordsBuf[:n]
 			for j := 0; j < n; j++ {
 				words[j] = toks[i+j].norm
 			}
@@ -214,8 +218,8 @@ func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
 			if single && !idx.singleOK(toks, i) {
 				continue
 			}
-			best := map[string]scored{}
-			wa := make([][]alt, n)
+			clear(best)
+			wa := waBuf[:n]
 			for j := range wa {
 				wa[j] = altsAt(i + j)
 			}

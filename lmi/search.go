@@ -168,7 +168,9 @@ func (idx *searchIndex) postings(w string) []int32 {
 func (idx *searchIndex) socs(id int32) []evidence {
 	p := &idx.phrases[id]
 	out := make([]evidence, 0, 2)
-	for _, f := range strings.Split(p.ev, ",") {
+	for rest := p.ev; rest != ""; {
+		var f string
+		f, rest, _ = strings.Cut(rest, ",")
 		soc, w, ok := strings.Cut(f, ":")
 		if !ok {
 			continue
