@@ -62,6 +62,7 @@ type Engine struct {
 	sources map[string]lmi.Source
 	regions map[string]lmi.Region
 	cache   lmiCache
+	labels  srcLabels // source labels by id, year and depth
 
 	mu        sync.Mutex // guards reload bookkeeping (not Respond)
 	lastErr   atomic.Pointer[error]

@@ -3,10 +3,12 @@ package dialog
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/careersbot/careersbot/lmi"
@@ -740,6 +742,59 @@ func (v *View) srcLabel(id, year string) string {
 		return ""
 	}
 	v.UseSource(id)
+	if v.e == nil {
+		return v.makeSrcLabel(id, year)
+	}
+	style := 2
+	switch {
+	case v.Young || v.Teen:
+		style = 0
+	case v.Older:
+		style = 1
+	}
+	return v.e.labels.get(srcLabelKey{id, year, style}, func() string { return v.makeSrcLabel(id, year) })
+}
+
+// srcLabelKey is what a source label depends on besides the engine's sources.
+type srcLabelKey struct {
+	id, year string
+	style    int // 0 young or teen, 1 older, 2 adult or adviser
+}
+
+// srcLabels memoises source labels: they depend only on the (immutable) sources and
+// the key, and a turn makes several. Reads are lock-free and allocate nothing; a miss
+// copies the map (the keys are few: sources times their figure years times 3), up to
+// maxSrcLabels.
+type srcLabels struct {
+	m atomic.Pointer[map[srcLabelKey]string]
+}
+
+const maxSrcLabels = 4096
+
+func (c *srcLabels) get(k srcLabelKey, build func() string) string {
+	cur := c.m.Load()
+	if cur != nil {
+		if l, ok := (*cur)[k]; ok {
+			return l
+		}
+	}
+	l := build()
+	for cur == nil || len(*cur) < maxSrcLabels {
+		next := make(map[srcLabelKey]string, 1)
+		if cur != nil {
+			next = maps.Clone(*cur)
+		}
+		next[k] = l
+		if c.m.CompareAndSwap(cur, &next) {
+			break
+		}
+		cur = c.m.Load()
+	}
+	return l
+}
+
+// makeSrcLabel builds srcLabel's label.
+func (v *View) makeSrcLabel(id, year string) string {
 	var s lmi.Source
 	ok := false
 	if v.e != nil {

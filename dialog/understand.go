@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -194,7 +195,7 @@ func ucOrderMentions(ms []lmi.Mention) []lmi.Mention {
 		}
 		out = append(out, m)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	slices.SortStableFunc(out, func(a, b lmi.Mention) int { return cmp.Compare(a.Start, b.Start) })
 	return out
 }
 
