@@ -3,12 +3,10 @@ package dialog
 import (
 	"context"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/careersbot/careersbot/lmi"
@@ -762,36 +760,8 @@ type srcLabelKey struct {
 }
 
 // srcLabels memoises source labels: they depend only on the (immutable) sources and
-// the key, and a turn makes several. Reads are lock-free and allocate nothing; a miss
-// copies the map (the keys are few: sources times their figure years times 3), up to
-// maxSrcLabels.
-type srcLabels struct {
-	m atomic.Pointer[map[srcLabelKey]string]
-}
-
-const maxSrcLabels = 4096
-
-func (c *srcLabels) get(k srcLabelKey, build func() string) string {
-	cur := c.m.Load()
-	if cur != nil {
-		if l, ok := (*cur)[k]; ok {
-			return l
-		}
-	}
-	l := build()
-	for cur == nil || len(*cur) < maxSrcLabels {
-		next := make(map[srcLabelKey]string, 1)
-		if cur != nil {
-			next = maps.Clone(*cur)
-		}
-		next[k] = l
-		if c.m.CompareAndSwap(cur, &next) {
-			break
-		}
-		cur = c.m.Load()
-	}
-	return l
-}
+// the key, and a turn makes several.
+type srcLabels = memo[srcLabelKey]
 
 // makeSrcLabel builds srcLabel's label.
 func (v *View) makeSrcLabel(id, year string) string {
