@@ -152,7 +152,11 @@ func (idx *searchIndex) jobPhrase(words []string) bool {
 }
 
 func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
-	toks := tokenize(text)
+	return idx.findTokens(text, tokenize(text), g)
+}
+
+// findTokens is find over the words of text, already tokenized (not modified).
+func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []Mention {
 	if len(toks) > 400 {
 		toks = toks[:400]
 	}

@@ -520,6 +520,11 @@ func (g *placeIndex) outcodeMatch(oc string, text string, start, end int) (Place
 
 // find scans text for the best place mention.
 func (g *placeIndex) find(text string) (PlaceMatch, bool) {
+	return g.findTokens(text, tokenize(text))
+}
+
+// findTokens is find over the words of text, already tokenized (not modified).
+func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 	type cand struct {
 		m     PlaceMatch
 		score int
@@ -536,7 +541,6 @@ func (g *placeIndex) find(text string) (PlaceMatch, bool) {
 			consider(m, 10)
 		}
 	}
-	toks := tokenize(text)
 	var key []byte // the candidate name, rebuilt for each window in one buffer
 	for i := 0; i < len(toks); i++ {
 		prep := i > 0 && placePrepositions[toks[i-1].raw]
@@ -593,7 +597,11 @@ func (g *placeIndex) find(text string) (PlaceMatch, bool) {
 // "salary in edinburg"), for a word that is no known word (known: the job-title
 // index's vocabulary, so "jobs in beauty" is never Beauly and "working" never Woking).
 func (g *placeIndex) findMisspelt(text string, known func(string) bool) (PlaceMatch, bool) {
-	toks := tokenize(text)
+	return g.findMisspeltTokens(text, tokenize(text), known)
+}
+
+// findMisspeltTokens is findMisspelt over the words of text, already tokenized.
+func (g *placeIndex) findMisspeltTokens(text string, toks []token, known func(string) bool) (PlaceMatch, bool) {
 	for i := 1; i < len(toks) && i < 200; i++ {
 		t := toks[i]
 		if !placePrepositions[toks[i-1].raw] || len(t.raw) < 6 || hasDigit(t.raw) || placeCommonWords[t.raw] || known(t.raw) || known(t.norm) {
@@ -808,6 +816,38 @@ func (e *Embedded) FindPlace(ctx context.Context, text string) (PlaceMatch, bool
 		return PlaceMatch{}, false
 	}
 	return g.findMisspelt(text, idx.known)
+}
+
+// ScanText is FindOccupations and FindPlace in one pass over the words of text (one
+// tokenization shared by both): the job-title mentions in text order and the place
+// named, if any. A failure reads as nothing found, as FindPlace does.
+func (e *Embedded) ScanText(ctx context.Context, text string) (mentions []Mention, place PlaceMatch, placeOK bool) {
+	if ctx.Err() != nil {
+		return nil, PlaceMatch{}, false
+	}
+	if len(text) > 20000 {
+		text = text[:20000]
+	}
+	toks := tokenize(text)
+	g, gerr := e.places()
+	idx, err := e.index()
+	if err != nil {
+		idx = nil
+	}
+	if idx != nil {
+		mentions = idx.findTokens(text, toks, g)
+	}
+	if gerr != nil {
+		return mentions, PlaceMatch{}, false
+	}
+	if m, ok := g.findTokens(text, toks); ok {
+		return mentions, m, true
+	}
+	if idx == nil {
+		return mentions, PlaceMatch{}, false
+	}
+	place, placeOK = g.findMisspeltTokens(text, toks, idx.known)
+	return mentions, place, placeOK
 }
 
 // Regions lists the 12 UK countries and English regions.
