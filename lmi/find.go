@@ -187,6 +187,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 	// buffers for the windows tried (at most 5 words), reused: each window starts empty
 	var wordsBuf [5]string
 	var waBuf [5][]alt
+	var keyBuf [96]byte
 	best := map[string]scored{}
 	for i := 0; i < len(toks) && len(out) < 3; i++ {
 		minN := 1
@@ -214,7 +215,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 				words[j] = toks[i+j].norm
 			}
 			if n > 1 && (findStop[last.raw] || findStop[last.norm]) {
-				if id, ok := idx.lookup(strings.Join(words, " ")); !ok || !idx.phrases[id].alias {
+				if id, ok := idx.lookupBytes(appendKey(keyBuf[:0], words, -1, "")); !ok || !idx.phrases[id].alias {
 					continue
 				}
 			}
@@ -365,10 +366,12 @@ func jobQuestion(toks []token, i int) bool {
 // morphOK allows word-form variants and plain titles for a single word, spellOK
 // spelling fixes of shorter words.
 func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scored, single, morphOK, spellOK bool) {
-	key := strings.Join(words, " ")
-	if id, ok := idx.lookup(key); ok {
+	// keys are built in one buffer and looked up without making strings
+	var kb [96]byte
+	key := appendKey(kb[:0], words, -1, "")
+	if id, ok := idx.lookupBytes(key); ok {
 		p := &idx.phrases[id]
-		if single && !p.alias && !agentive(key) && !(morphOK && p.plain) {
+		if single && !p.alias && !agentive(string(key)) && !(morphOK && p.plain) {
 			return // an everyday noun, unless next to a work word ("become a clown")
 		}
 		if p.alias || p.plain || len(words) > 1 {
@@ -398,16 +401,13 @@ func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scor
 			if single && a.factor >= 0.9 && a.factor < 0.99 && !morphOK {
 				continue // "driving" is not "driver" unless the message is about that work
 			}
-			alt := make([]string, len(words))
-			copy(alt, words)
-			alt[i] = a.word
-			k := strings.Join(alt, " ")
-			if id, ok := idx.lookup(k); ok {
+			k := appendKey(kb[:0], words, i, a.word)
+			if id, ok := idx.lookupBytes(k); ok {
 				p := &idx.phrases[id]
 				if !(p.alias || p.plain) {
 					continue
 				}
-				if single && !p.alias && !agentive(k) {
+				if single && !p.alias && !agentive(string(k)) {
 					continue
 				}
 				base := 0.95
@@ -418,6 +418,21 @@ func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scor
 			}
 		}
 	}
+}
+
+// appendKey appends words joined by single spaces to b, with words[at] replaced by
+// with (at < 0: none replaced).
+func appendKey(b []byte, words []string, at int, with string) []byte {
+	for j, w := range words {
+		if j > 0 {
+			b = append(b, ' ')
+		}
+		if j == at {
+			w = with
+		}
+		b = append(b, w...)
+	}
+	return b
 }
 
 // agentive reports whether a single word looks like the name of a person doing a

@@ -95,6 +95,15 @@ func (idx *searchIndex) lookup(key string) (int32, bool) {
 	return 0, false
 }
 
+// lookupBytes is lookup for a key in a buffer (no string is made).
+func (idx *searchIndex) lookupBytes(key []byte) (int32, bool) {
+	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= string(key) })
+	if i < len(idx.phrases) && idx.phrases[i].key == string(key) {
+		return int32(i), true
+	}
+	return 0, false
+}
+
 // lookupPrefix reports whether some phrase starts with the words of prefix.
 func (idx *searchIndex) lookupPrefix(prefix string) (int32, bool) {
 	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= prefix })
