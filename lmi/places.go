@@ -40,7 +40,7 @@ type placeIndex struct {
 	// firstWords holds, for each first word of a name, the most words of a name
 	// starting with it, so a scan tries no window at a word that starts no name.
 	firstWords map[string]int
-	lsips    []string
+	lsips      []string
 
 	fuzzyOnce sync.Once
 	fuzzyKeys map[byte][]string // strong one-word names by first letter, sorted
