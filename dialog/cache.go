@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -192,4 +193,41 @@ func (e *Engine) resolvePlace(ctx context.Context, q string) *lmi.PlaceMatch {
 		e.cache.count.Add(1)
 	}
 	return out
+}
+
+// memo keeps strings built from immutable data (source labels, button values), so a
+// turn does not build them again. Reads are lock-free and allocate nothing; a miss
+// copies the map (the keys are few and fixed by the data), up to maxMemo entries.
+type memo[K comparable] struct {
+	m atomic.Pointer[map[K]string]
+}
+
+const maxMemo = 4096
+
+// get returns the string for k, built once by build.
+func (c *memo[K]) get(k K, build func() string) string {
+	cur := c.m.Load()
+	if cur != nil {
+		if s, ok := (*cur)[k]; ok {
+			return s
+		}
+	}
+	s := build()
+	for cur == nil || len(*cur) < maxMemo {
+		next := make(map[K]string, 1)
+		if cur != nil {
+			next = maps.Clone(*cur)
+		}
+		next[k] = s
+		if c.m.CompareAndSwap(cur, &next) {
+			break
+		}
+		cur = c.m.Load()
+	}
+	return s
+}
+
+// buttonValue is intent + ":" + code ("pay:2231"), memoised.
+func (e *Engine) buttonValue(intent, code string) string {
+	return e.values.get([2]string{intent, code}, func() string { return intent + ":" + code })
 }

@@ -184,6 +184,14 @@ func containsStr(xs []string, s string) bool {
 	return false
 }
 
+// buttonValue is intent + ":" + code, memoised by the view's engine when it has one.
+func buttonValue(v *View, intent, code string) string {
+	if v.e == nil {
+		return intent + ":" + code
+	}
+	return v.e.buttonValue(intent, code)
+}
+
 // followButtons offer the next questions about the same job, and an adviser.
 func followButtons(v *View, intent string) []Button {
 	var out []Button
@@ -193,14 +201,14 @@ func followButtons(v *View, intent string) []Button {
 			if i >= 3 {
 				break
 			}
-			out = append(out, Button{Label: s.Title, Value: "describe:" + s.SOC2020})
+			out = append(out, Button{Label: s.Title, Value: buttonValue(v, IntentDescribe, s.SOC2020)})
 		}
 	} else if intent == IntentBestPaid {
 		for i, b := range v.Best {
 			if i >= 2 {
 				break
 			}
-			out = append(out, Button{Label: "How to become: " + b.Title, Value: "entry:" + b.SOC2020})
+			out = append(out, Button{Label: "How to become: " + b.Title, Value: buttonValue(v, IntentEntry, b.SOC2020)})
 		}
 	} else if v.Occ != nil {
 		code := v.Occ.SOC2020
@@ -222,7 +230,7 @@ func followButtons(v *View, intent string) []Button {
 			if young {
 				label = n.young
 			}
-			out = append(out, Button{Label: label, Value: n.intent + ":" + code})
+			out = append(out, Button{Label: label, Value: buttonValue(v, n.intent, code)})
 		}
 	}
 	return append(out, Button{Label: "Talk to an adviser", Value: "handoff"})

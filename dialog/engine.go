@@ -62,6 +62,8 @@ type Engine struct {
 	sources map[string]lmi.Source
 	regions map[string]lmi.Region
 	cache   lmiCache
+	labels  srcLabels       // source labels by id, year and depth
+	values  memo[[2]string] // button values by intent and code
 
 	mu        sync.Mutex // guards reload bookkeeping (not Respond)
 	lastErr   atomic.Pointer[error]

@@ -25,18 +25,45 @@ var benchTurns = []Input{
 	{Text: "how many hours do chefs work a week", Adviser: true},
 }
 
-// BenchmarkRespond measures whole turns and reports p50/p99 per turn.
+// benchMix is the realistic mix BenchmarkRespond answers, each on a fresh
+// conversation with the age its set gives: benchTurns, the blind intent set
+// (testdata/blind/intents.jsonl, real wording: run-ons, slang, typos, US terms) and,
+// when ../shared is there, the development set (eval/dev.jsonl). The blind
+// safeguarding set is left out: a disclosure ends the turn early and is rare in real
+// traffic (TestGoldenReplies still pins those replies).
+func benchMix(tb testing.TB) []Input {
+	cases, _ := goldenCases(tb)
+	var out []Input
+	for _, c := range cases {
+		if !strings.HasPrefix(c.id, "sg-") {
+			out = append(out, c.in)
+		}
+	}
+	return out
+}
+
+// BenchmarkRespond measures whole turns over benchMix and reports p50/p99 per turn.
 func BenchmarkRespond(b *testing.B) {
+	benchRespond(b, benchMix(b))
+}
+
+// BenchmarkRespondShortMix is BenchmarkRespond over benchTurns alone (the mix of the
+// figures before issue 13).
+func BenchmarkRespondShortMix(b *testing.B) {
+	benchRespond(b, benchTurns)
+}
+
+func benchRespond(b *testing.B, mix []Input) {
 	e := testEngine(b, Options{})
 	ctx := context.Background()
-	for _, in := range benchTurns { // warm lazily built indexes
+	for _, in := range mix { // warm lazily built indexes
 		e.Respond(ctx, State{}, in)
 	}
 	durs := make([]time.Duration, 0, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		in := benchTurns[i%len(benchTurns)]
+		in := mix[i%len(mix)]
 		start := time.Now()
 		if _, _, err := e.Respond(ctx, State{}, in); err != nil {
 			b.Fatal(err)

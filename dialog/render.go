@@ -797,6 +797,31 @@ func (v *View) srcLabel(id, year string) string {
 		return ""
 	}
 	v.UseSource(id)
+	if v.e == nil {
+		return v.makeSrcLabel(id, year)
+	}
+	style := 2
+	switch {
+	case v.Young || v.Teen:
+		style = 0
+	case v.Older:
+		style = 1
+	}
+	return v.e.labels.get(srcLabelKey{id, year, style}, func() string { return v.makeSrcLabel(id, year) })
+}
+
+// srcLabelKey is what a source label depends on besides the engine's sources.
+type srcLabelKey struct {
+	id, year string
+	style    int // 0 young or teen, 1 older, 2 adult or adviser
+}
+
+// srcLabels memoises source labels: they depend only on the (immutable) sources and
+// the key, and a turn makes several.
+type srcLabels = memo[srcLabelKey]
+
+// makeSrcLabel builds srcLabel's label.
+func (v *View) makeSrcLabel(id, year string) string {
 	var s lmi.Source
 	ok := false
 	if v.e != nil {

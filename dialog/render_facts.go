@@ -545,9 +545,10 @@ func (v *View) Everyday(o *OccView, n int) []string {
 	title := singular(strings.ToLower(o.Title))
 	var cands []string
 	for _, r := range o.RelatedTitles {
-		lr := strings.ToLower(r)
-		if strings.ContainsAny(r, "()/&,.-") || strings.Count(r, " ") > 2 || len(r) > 26 ||
-			singular(lr) == name || singular(lr) == title || strings.Contains(lr, "n.e.c") {
+		if strings.ContainsAny(r, "()/&,.-") || strings.Count(r, " ") > 2 || len(r) > 26 {
+			continue // the cheap tests first: no lower-case copy for a title they rule out
+		}
+		if lr := strings.ToLower(r); singular(lr) == name || singular(lr) == title || strings.Contains(lr, "n.e.c") {
 			continue
 		}
 		dup := false

@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -150,14 +151,26 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 func (u *Understander) collapse(ctx context.Context, text string, toks []ucToken, out *Understanding) []ucToken {
 	// Entities from the store, on the text as written.
 	if u.store != nil {
-		if ms, err := u.store.FindOccupations(ctx, text); err == nil && len(ms) > 0 {
+		var ms []lmi.Mention
+		var pm lmi.PlaceMatch
+		var placeOK bool
+		if sc, ok := u.store.(textScanner); ok {
+			ms, pm, placeOK = sc.ScanText(ctx, text) // one pass over the words for both
+		} else {
+			var err error
+			if ms, err = u.store.FindOccupations(ctx, text); err != nil {
+				ms = nil
+			}
+			pm, placeOK = u.store.FindPlace(ctx, text)
+		}
+		if len(ms) > 0 {
 			ms = u.keepMentions(ucOrderMentions(ms), ucInterestFrame(toks))
 			if len(ms) > 3 {
 				ms = ms[:3]
 			}
 			out.Occupations = ms
 		}
-		if pm, ok := u.store.FindPlace(ctx, text); ok {
+		if placeOK {
 			p := pm
 			out.Place = &p
 		} else if pm, ok := u.placeFallback(ctx, text, toks); ok {
@@ -171,6 +184,13 @@ func (u *Understander) collapse(ctx context.Context, text string, toks []ucToken
 
 	u.correctTypos(toks)
 	return ucCollapse(toks, out.Occupations, out.Place)
+}
+
+// textScanner is a store that finds job-title mentions and the place in one pass
+// over the words of a message (lmi.Embedded.ScanText), instead of FindOccupations
+// and FindPlace each reading it.
+type textScanner interface {
+	ScanText(ctx context.Context, text string) (mentions []lmi.Mention, place lmi.PlaceMatch, placeOK bool)
 }
 
 // correctTypos rewrites words one edit away from a distinctive cue word. It runs after
@@ -197,7 +217,7 @@ func ucOrderMentions(ms []lmi.Mention) []lmi.Mention {
 		}
 		out = append(out, m)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	slices.SortStableFunc(out, func(a, b lmi.Mention) int { return cmp.Compare(a.Start, b.Start) })
 	return out
 }
 

@@ -103,7 +103,7 @@ func (idx *searchIndex) placeSpans(g *placeIndex, toks []token) (block, noFix []
 		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
 			prep = true
 		}
-		for n := min(g.maxWords, len(toks)-i); n >= 1; n-- {
+		for n := g.windowWords(toks[i].raw, len(toks)-i); n >= 1; n-- {
 			key = key[:0]
 			for j := 0; j < n; j++ {
 				if j > 0 {
@@ -152,7 +152,11 @@ func (idx *searchIndex) jobPhrase(words []string) bool {
 }
 
 func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
-	toks := tokenize(text)
+	return idx.findTokens(text, tokenize(text), g)
+}
+
+// findTokens is find over the words of text, already tokenized (not modified).
+func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []Mention {
 	if len(toks) > 400 {
 		toks = toks[:400]
 	}
@@ -180,6 +184,11 @@ func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
 		}
 		return altCache[j]
 	}
+	// buffers for the windows tried (at most 5 words), reused: each window starts empty
+	var wordsBuf [5]string
+	var waBuf [5][]alt
+	var keyBuf [96]byte
+	best := map[string]scored{}
 	for i := 0; i < len(toks) && len(out) < 3; i++ {
 		minN := 1
 		if (findStop[toks[i].raw] || findStop[toks[i].norm]) && !(toks[i].raw == "it" && toks[i].upper) {
@@ -201,12 +210,12 @@ func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
 				continue // "can i speak to a careers adviser": a hand-off, not a job asked about
 			}
 			last := toks[i+n-1]
-			words := make([]string, n)
+			words := wordsBuf[:n]
 			for j := 0; j < n; j++ {
 				words[j] = toks[i+j].norm
 			}
 			if n > 1 && (findStop[last.raw] || findStop[last.norm]) {
-				if id, ok := idx.lookup(strings.Join(words, " ")); !ok || !idx.phrases[id].alias {
+				if id, ok := idx.lookupBytes(appendKey(keyBuf[:0], words, -1, "")); !ok || !idx.phrases[id].alias {
 					continue
 				}
 			}
@@ -214,8 +223,8 @@ func (idx *searchIndex) find(text string, g *placeIndex) []Mention {
 			if single && !idx.singleOK(toks, i) {
 				continue
 			}
-			best := map[string]scored{}
-			wa := make([][]alt, n)
+			clear(best)
+			wa := waBuf[:n]
 			for j := range wa {
 				wa[j] = altsAt(i + j)
 			}
@@ -361,10 +370,12 @@ func jobQuestion(toks []token, i int) bool {
 // morphOK allows word-form variants and plain titles for a single word, spellOK
 // spelling fixes of shorter words.
 func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scored, single, morphOK, spellOK bool) {
-	key := strings.Join(words, " ")
-	if id, ok := idx.lookup(key); ok {
+	// keys are built in one buffer and looked up without making strings
+	var kb [96]byte
+	key := appendKey(kb[:0], words, -1, "")
+	if id, ok := idx.lookupBytes(key); ok {
 		p := &idx.phrases[id]
-		if single && !p.alias && !agentive(key) && !(morphOK && p.plain) {
+		if single && !p.alias && !agentive(string(key)) && !(morphOK && p.plain) {
 			return // an everyday noun, unless next to a work word ("become a clown")
 		}
 		if p.alias || p.plain || len(words) > 1 {
@@ -394,16 +405,13 @@ func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scor
 			if single && a.factor >= 0.9 && a.factor < 0.99 && !morphOK {
 				continue // "driving" is not "driver" unless the message is about that work
 			}
-			alt := make([]string, len(words))
-			copy(alt, words)
-			alt[i] = a.word
-			k := strings.Join(alt, " ")
-			if id, ok := idx.lookup(k); ok {
+			k := appendKey(kb[:0], words, i, a.word)
+			if id, ok := idx.lookupBytes(k); ok {
 				p := &idx.phrases[id]
 				if !(p.alias || p.plain) {
 					continue
 				}
-				if single && !p.alias && !agentive(k) {
+				if single && !p.alias && !agentive(string(k)) {
 					continue
 				}
 				base := 0.95
@@ -414,6 +422,21 @@ func (idx *searchIndex) exact(words []string, alts [][]alt, best map[string]scor
 			}
 		}
 	}
+}
+
+// appendKey appends words joined by single spaces to b, with words[at] replaced by
+// with (at < 0: none replaced).
+func appendKey(b []byte, words []string, at int, with string) []byte {
+	for j, w := range words {
+		if j > 0 {
+			b = append(b, ' ')
+		}
+		if j == at {
+			w = with
+		}
+		b = append(b, w...)
+	}
+	return b
 }
 
 // agentive reports whether a single word looks like the name of a person doing a

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -227,6 +228,31 @@ func TestFindOccupationsPlaces(t *testing.T) {
 		}
 		if gotPlace != wantPlace {
 			t.Errorf("line %d: FindPlace(%q) = %s, want %s", n+1, text, gotPlace, wantPlace)
+		}
+	}
+}
+
+// TestScanTextAgrees: ScanText, one tokenization for both, finds what
+// FindOccupations and FindPlace find on their own.
+func TestScanTextAgrees(t *testing.T) {
+	e, err := LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, text := range []string{
+		"how much do nurses earn in leeds", "chef jobs in stoke-on-trent", "jobs in birmingam",
+		"plumber apprenticeships near LS6 1AB", "i want to be a vet", "retail jobs in sale", "hello",
+		"", "nursing in Manchester or electrician in bristol", "Jobs in Reading for a software developer",
+	} {
+		ms, err := e.FindOccupations(ctx, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pm, ok := e.FindPlace(ctx, text)
+		gms, gpm, gok := e.ScanText(ctx, text)
+		if !reflect.DeepEqual(ms, gms) || ok != gok || !reflect.DeepEqual(pm, gpm) {
+			t.Errorf("%q: ScanText = %v %v %v, want %v %v %v", text, gms, gpm, gok, ms, pm, ok)
 		}
 	}
 }

@@ -26,7 +26,15 @@ func (t token) rawText() string {
 // the end of a word is dropped, so "chefs'" and "doctor's" become "chefs" and
 // "doctor"). Invalid UTF-8 is treated as a separator.
 func tokenize(text string) []token {
-	var toks []token
+	// one allocation for the words: at most one per separator, plus one
+	n := 1
+	for i := 0; i < len(text) && n <= 4001; i++ {
+		if !isWordByte(text[i]) {
+			n++
+		}
+	}
+	toks := make([]token, 0, min(n, 4001))
+	var buf []byte // the word being lower-cased, reused
 	i := 0
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -35,14 +43,14 @@ func tokenize(text string) []token {
 			continue
 		}
 		start := i
-		var b strings.Builder
+		buf = buf[:0]
 		for i < len(text) {
 			r, size = utf8.DecodeRuneInString(text[i:])
 			if r == utf8.RuneError && size == 1 {
 				break
 			}
 			if isWordRune(r) {
-				b.WriteRune(unicode.ToLower(r))
+				buf = utf8.AppendRune(buf, unicode.ToLower(r))
 				i += size
 				continue
 			}
@@ -64,13 +72,19 @@ func tokenize(text string) []token {
 			}
 			break
 		}
-		raw := b.String()
-		if raw == "" {
+		if len(buf) == 0 {
 			continue
+		}
+		// a word written in lower case is its own text: no copy
+		var raw string
+		if start+len(buf) <= len(text) && string(buf) == text[start:start+len(buf)] {
+			raw = text[start : start+len(buf)]
+		} else {
+			raw = string(buf)
 		}
 		fr, _ := utf8.DecodeRuneInString(text[start:])
 		orig := text[start:i]
-		toks = append(toks, token{norm: stem(raw), raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: strings.ToUpper(orig) == orig && strings.ToLower(orig) != orig})
+		toks = append(toks, token{norm: stem(raw), raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: allUpper(orig)})
 		if len(toks) > 4000 { // a message this long is not a question; stop early
 			break
 		}
@@ -117,6 +131,21 @@ func stem(w string) string {
 		return w[:n-1]
 	}
 	return w
+}
+
+// allUpper reports whether s is written all in capitals: strings.ToUpper(s) == s &&
+// strings.ToLower(s) != s, without building either (s is valid UTF-8).
+func allUpper(s string) bool {
+	cased := false
+	for _, r := range s {
+		if unicode.ToUpper(r) != r {
+			return false
+		}
+		if unicode.ToLower(r) != r {
+			cased = true
+		}
+	}
+	return cased
 }
 
 // normalize returns the stemmed words of text joined by single spaces.

@@ -38,7 +38,10 @@ type placeIndex struct {
 	outcodes map[string]*snapOutcode
 	names    map[string]*placeEntry
 	maxWords int
-	lsips    []string
+	// firstWords holds, for each first word of a name, the most words of a name
+	// starting with it, so a scan tries no window at a word that starts no name.
+	firstWords map[string]int
+	lsips      []string
 
 	fuzzyOnce sync.Once
 	fuzzyKeys map[byte][]string // strong one-word names by first letter, sorted
@@ -442,7 +445,21 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 		}
 		p.names[k] = pe
 	}
+	p.firstWords = make(map[string]int, len(p.names))
+	for k := range p.names {
+		first, _, _ := strings.Cut(k, " ")
+		p.firstWords[first] = max(p.firstWords[first], strings.Count(k, " ")+1)
+	}
 	return p
+}
+
+// windowWords is the most words a name starting with the word w may have (0: none
+// starts with it), capped at left, the words left in the text.
+func (g *placeIndex) windowWords(w string, left int) int {
+	if g.firstWords == nil {
+		return min(g.maxWords, left)
+	}
+	return min(g.firstWords[w], left)
 }
 
 func majorityInt(m map[int]int) int {
@@ -504,6 +521,11 @@ func (g *placeIndex) outcodeMatch(oc string, text string, start, end int) (Place
 
 // find scans text for the best place mention.
 func (g *placeIndex) find(text string) (PlaceMatch, bool) {
+	return g.findTokens(text, tokenize(text))
+}
+
+// findTokens is find over the words of text, already tokenized (not modified).
+func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 	type cand struct {
 		m     PlaceMatch
 		score int
@@ -522,19 +544,21 @@ func (g *placeIndex) find(text string) (PlaceMatch, bool) {
 			consider(m, 10)
 		}
 	}
-	toks := tokenize(text)
+	var key []byte // the candidate name, rebuilt for each window in one buffer
 	for i := 0; i < len(toks); i++ {
 		prep := i > 0 && placePrepositions[toks[i-1].raw]
 		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
 			prep = true
 		}
-		for n := min(g.maxWords, len(toks)-i); n >= 1; n-- {
-			parts := make([]string, n)
+		for n := g.windowWords(toks[i].raw, len(toks)-i); n >= 1; n-- {
+			key = key[:0]
 			for j := 0; j < n; j++ {
-				parts[j] = toks[i+j].raw
+				if j > 0 {
+					key = append(key, ' ')
+				}
+				key = append(key, toks[i+j].raw...)
 			}
-			k := strings.Join(parts, " ")
-			pe, ok := g.names[k]
+			pe, ok := g.names[string(key)] // no allocation: the compiler looks up the bytes
 			if !ok {
 				continue
 			}
@@ -629,7 +653,11 @@ func settleChoice(amb PlaceMatch, seen []PlaceMatch) (PlaceMatch, bool) {
 // "salary in edinburg"), for a word that is no known word (known: the job-title
 // index's vocabulary, so "jobs in beauty" is never Beauly and "working" never Woking).
 func (g *placeIndex) findMisspelt(text string, known func(string) bool) (PlaceMatch, bool) {
-	toks := tokenize(text)
+	return g.findMisspeltTokens(text, tokenize(text), known)
+}
+
+// findMisspeltTokens is findMisspelt over the words of text, already tokenized.
+func (g *placeIndex) findMisspeltTokens(text string, toks []token, known func(string) bool) (PlaceMatch, bool) {
 	for i := 1; i < len(toks) && i < 200; i++ {
 		t := toks[i]
 		if !placePrepositions[toks[i-1].raw] || len(t.raw) < 6 || hasDigit(t.raw) || placeCommonWords[t.raw] || known(t.raw) || known(t.norm) {
@@ -844,6 +872,38 @@ func (e *Embedded) FindPlace(ctx context.Context, text string) (PlaceMatch, bool
 		return PlaceMatch{}, false
 	}
 	return g.findMisspelt(text, idx.known)
+}
+
+// ScanText is FindOccupations and FindPlace in one pass over the words of text (one
+// tokenization shared by both): the job-title mentions in text order and the place
+// named, if any. A failure reads as nothing found, as FindPlace does.
+func (e *Embedded) ScanText(ctx context.Context, text string) (mentions []Mention, place PlaceMatch, placeOK bool) {
+	if ctx.Err() != nil {
+		return nil, PlaceMatch{}, false
+	}
+	if len(text) > 20000 {
+		text = text[:20000]
+	}
+	toks := tokenize(text)
+	g, gerr := e.places()
+	idx, err := e.index()
+	if err != nil {
+		idx = nil
+	}
+	if idx != nil {
+		mentions = idx.findTokens(text, toks, g)
+	}
+	if gerr != nil {
+		return mentions, PlaceMatch{}, false
+	}
+	if m, ok := g.findTokens(text, toks); ok {
+		return mentions, m, true
+	}
+	if idx == nil {
+		return mentions, PlaceMatch{}, false
+	}
+	place, placeOK = g.findMisspeltTokens(text, toks, idx.known)
+	return mentions, place, placeOK
 }
 
 // Regions lists the 12 UK countries and English regions.

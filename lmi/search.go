@@ -96,6 +96,15 @@ func (idx *searchIndex) lookup(key string) (int32, bool) {
 	return 0, false
 }
 
+// lookupBytes is lookup for a key in a buffer (no string is made).
+func (idx *searchIndex) lookupBytes(key []byte) (int32, bool) {
+	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= string(key) })
+	if i < len(idx.phrases) && idx.phrases[i].key == string(key) {
+		return int32(i), true
+	}
+	return 0, false
+}
+
 // lookupPrefix reports whether some phrase starts with the words of prefix.
 func (idx *searchIndex) lookupPrefix(prefix string) (int32, bool) {
 	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= prefix })
@@ -117,6 +126,16 @@ func (idx *searchIndex) word(w string) (*vocabEntry, bool) {
 		return &idx.vocab[i], true
 	}
 	return nil, false
+}
+
+// knownBytes is known for a word in a buffer, without building the string when the
+// index has its word map.
+func (idx *searchIndex) knownBytes(b []byte) bool {
+	if idx.vocabAt != nil {
+		_, ok := idx.vocabAt[string(b)]
+		return ok
+	}
+	return idx.known(string(b))
 }
 
 func (idx *searchIndex) known(w string) bool {
@@ -159,7 +178,9 @@ func (idx *searchIndex) postings(w string) []int32 {
 func (idx *searchIndex) socs(id int32) []evidence {
 	p := &idx.phrases[id]
 	out := make([]evidence, 0, 2)
-	for _, f := range strings.Split(p.ev, ",") {
+	for rest := p.ev; rest != ""; {
+		var f string
+		f, rest, _ = strings.Cut(rest, ",")
 		soc, w, ok := strings.Cut(f, ":")
 		if !ok {
 			continue
@@ -695,9 +716,12 @@ func (idx *searchIndex) alternatives(w string) []alt {
 			out = append(out, alt{v, 0.95})
 		}
 	}
-	for _, v := range morphVariants(w) {
-		if v != w && idx.known(v) {
-			out = append(out, alt{v, 0.92})
+	var forms [24]morphForm
+	var buf [64]byte
+	for _, f := range morphVariants(w, forms[:0]) {
+		b := append(append(buf[:0], w[:len(w)-f.cut]...), f.suf...)
+		if string(b) != w && idx.knownBytes(b) {
+			out = append(out, alt{string(b), 0.92})
 		}
 	}
 	// a compound written as one word: "forklift" -> "fork lift"
@@ -730,56 +754,103 @@ var abbreviations = map[string][]string{
 	"govt": {"government"}, "gov": {"government"}, "intl": {"international"}, "dept": {"department"}, "snr": {"senior"}, "jnr": {"junior"},
 }
 
+// morphForm is one job-title form of a word: the word less its last cut bytes, then suf.
+type morphForm struct {
+	cut int
+	suf string
+}
+
 // morphVariants derives job-title forms from field or activity nouns:
 // "nursing" -> "nurse", "physiotherapy" -> "physiotherapist", "economics" ->
-// "economist", "architecture" -> "architect", "plumbing" -> "plumber".
-func morphVariants(w string) []string {
-	var v []string
-	addIf := func(cond bool, s ...string) {
-		if cond {
-			v = append(v, s...)
-		}
-	}
+// "economist", "architecture" -> "architect", "plumbing" -> "plumber". The forms are
+// appended to v (a caller's buffer) as cuts and suffixes, so no string is built for
+// the many that are no known word.
+func morphVariants(w string, v []morphForm) []morphForm {
 	n := len(w)
 	if n < 4 || describingAdjectives[w] {
-		return nil // "a physical job" is no physician
+		return v // "a physical job" is no physician
 	}
-	cut := func(suf string) string {
+	// cut("x") in the rules below is w less the suffix x (all of w when x is as long)
+	cut := func(suf string) int {
 		if len(suf) >= n {
-			return w
+			return 0
 		}
-		return w[:n-len(suf)]
+		return len(suf)
 	}
-	addIf(strings.HasSuffix(w, "ing") && n > 5, cut("ing")+"er", cut("ing")+"e", cut("ing"), cut("ing")+"ant", cut("ing")+"or", cut("ing")+"ist")
+	add := func(c int, suf string) { v = append(v, morphForm{c, suf}) }
+	if strings.HasSuffix(w, "ing") && n > 5 {
+		c := cut("ing")
+		add(c, "er")
+		add(c, "e")
+		add(c, "")
+		add(c, "ant")
+		add(c, "or")
+		add(c, "ist")
+	}
 	if strings.HasSuffix(w, "ing") && n > 6 && w[n-4] == w[n-5] { // "shopping" -> "shopper"... "programming" -> "programmer"
-		v = append(v, cut("ing")+"er", w[:n-4]+"er")
+		add(cut("ing"), "er")
+		add(4, "er")
 	}
-	addIf(strings.HasSuffix(w, "ry") && n > 5, cut("ry")+"er", cut("ry"), cut("y")+"ist")
-	addIf(strings.HasSuffix(w, "y") && !strings.HasSuffix(w, "ry"), cut("y")+"ist", cut("y")+"er", cut("y")+"ian")
-	addIf(strings.HasSuffix(w, "ics"), cut("ics")+"ist", cut("s")+"ist", cut("ics")+"ician", cut("s")+"ian")
-	addIf(strings.HasSuffix(w, "ure"), cut("ure"), cut("ure")+"er")
-	addIf(strings.HasSuffix(w, "ical"), cut("ical")+"ician") // electrical -> electrician
+	if strings.HasSuffix(w, "ry") && n > 5 {
+		add(cut("ry"), "er")
+		add(cut("ry"), "")
+		add(cut("y"), "ist")
+	}
+	if strings.HasSuffix(w, "y") && !strings.HasSuffix(w, "ry") {
+		add(cut("y"), "ist")
+		add(cut("y"), "er")
+		add(cut("y"), "ian")
+	}
+	if strings.HasSuffix(w, "ics") {
+		add(cut("ics"), "ist")
+		add(cut("s"), "ist")
+		add(cut("ics"), "ician")
+		add(cut("s"), "ian")
+	}
+	if strings.HasSuffix(w, "ure") {
+		add(cut("ure"), "")
+		add(cut("ure"), "er")
+	}
+	if strings.HasSuffix(w, "ical") {
+		add(cut("ical"), "ician") // electrical -> electrician
+	}
 	// field adjectives and nouns: "dental" -> "dentist", "medical" -> "medic",
 	// "mechanical" -> "mechanic", "medicine" -> "medic"
-	if strings.HasSuffix(w, "al") && n > 5 { // (inside if: addIf builds its strings first)
-		v = append(v, cut("al"))
+	if strings.HasSuffix(w, "al") && n > 5 {
+		add(cut("al"), "")
 		if strings.HasSuffix(w, "ical") {
 			if n > 7 {
-				v = append(v, cut("ical")+"ic")
+				add(cut("ical"), "ic")
 			}
 		} else {
-			v = append(v, cut("al")+"ist")
+			add(cut("al"), "ist")
 		}
 	}
 	if strings.HasSuffix(w, "icine") {
-		v = append(v, cut("ine"))
+		add(cut("ine"), "")
 	}
-	addIf(strings.HasSuffix(w, "ment"), cut("ment")+"er")
-	addIf(strings.HasSuffix(w, "ism"), cut("ism")+"ist")
-	addIf(strings.HasSuffix(w, "ancy"), cut("ancy")+"ant")
-	addIf(strings.HasSuffix(w, "ion"), cut("ion")+"or", cut("ion")+"er", cut("ation")+"er")
-	addIf(strings.HasSuffix(w, "ery"), cut("ery")+"er")
-	addIf(!strings.HasSuffix(w, "er") && !strings.HasSuffix(w, "ist") && !strings.HasSuffix(w, "or"), w+"er", w+"ist", w+"r")
+	if strings.HasSuffix(w, "ment") {
+		add(cut("ment"), "er")
+	}
+	if strings.HasSuffix(w, "ism") {
+		add(cut("ism"), "ist")
+	}
+	if strings.HasSuffix(w, "ancy") {
+		add(cut("ancy"), "ant")
+	}
+	if strings.HasSuffix(w, "ion") {
+		add(cut("ion"), "or")
+		add(cut("ion"), "er")
+		add(cut("ation"), "er")
+	}
+	if strings.HasSuffix(w, "ery") {
+		add(cut("ery"), "er")
+	}
+	if !strings.HasSuffix(w, "er") && !strings.HasSuffix(w, "ist") && !strings.HasSuffix(w, "or") {
+		add(0, "er")
+		add(0, "ist")
+		add(0, "r")
+	}
 	return v
 }
 

@@ -13,6 +13,7 @@ import (
 type Classifier struct {
 	Classes []string
 	index   map[uint64]int32 // feature hash -> row of w
+	rows    rowTable         // index as an open-addressing table, for inference
 	w       []float32        // len(index) rows of len(Classes)
 	bias    []float32
 	scale   float32 // the weights are whole multiples of it (quantise)
@@ -159,6 +160,7 @@ func Train(classes []string, samples []Sample, names map[uint64]string, opt Trai
 		c.bias[k] = float32(bSum[k] / steps)
 	}
 	c.quantise()
+	c.rows = newRowTable(c.index)
 	return c
 }
 
@@ -192,17 +194,60 @@ func (c *Classifier) Probs(feats []uint64, dst []float64) []float64 {
 		dst[k] = float64(c.bias[k])
 	}
 	for _, f := range feats {
-		row, ok := c.index[f]
-		if !ok {
+		row := c.rows.get(f)
+		if row < 0 {
 			continue
 		}
-		base := int(row) * C
-		for k := 0; k < C; k++ {
-			dst[k] += float64(c.w[base+k])
+		w := c.w[int(row)*C : int(row)*C+C]
+		for k := range w {
+			dst[k] += float64(w[k])
 		}
 	}
 	softmax(dst)
 	return dst
+}
+
+// rowTable maps feature hashes to weight rows: linear probing in a power-of-two table
+// at most half full, the hash's own low bits as the slot (FNV hashes are spread).
+// Lookups touch one or two cache lines and never allocate.
+type rowTable struct {
+	keys []uint64
+	rows []int32 // -1: empty slot
+	mask uint64
+}
+
+func newRowTable(index map[uint64]int32) rowTable {
+	n := 16
+	for n < 2*len(index) {
+		n *= 2
+	}
+	t := rowTable{keys: make([]uint64, n), rows: make([]int32, n), mask: uint64(n - 1)}
+	for i := range t.rows {
+		t.rows[i] = -1
+	}
+	for f, row := range index {
+		i := f & t.mask
+		for t.rows[i] >= 0 {
+			i = (i + 1) & t.mask
+		}
+		t.keys[i], t.rows[i] = f, row
+	}
+	return t
+}
+
+// get returns the row of feature f, or -1.
+func (t *rowTable) get(f uint64) int32 {
+	if len(t.rows) == 0 {
+		return -1
+	}
+	for i := f & t.mask; ; i = (i + 1) & t.mask {
+		switch r := t.rows[i]; {
+		case r < 0:
+			return -1
+		case t.keys[i] == f:
+			return r
+		}
+	}
 }
 
 // Contribution is how much one feature pushed a class up (its weight for the class minus

@@ -141,5 +141,6 @@ func UnmarshalClassifier(data []byte) (*Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nlu: model file: %w", err)
 	}
+	c.rows = newRowTable(c.index)
 	return c, nil
 }

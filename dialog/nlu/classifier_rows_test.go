@@ -1,0 +1,70 @@
+package nlu
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"testing"
+)
+
+// TestRowTable: the inference table finds every feature's row and nothing else, and
+// Probs over it equals the sum over the index map, for the committed models.
+func TestRowTable(t *testing.T) {
+	for _, path := range []string{"data/intents.model", "data/safeguarding.model"} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := UnmarshalClassifier(data)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var feats []uint64
+		for f, row := range c.index {
+			if got := c.rows.get(f); got != row {
+				t.Fatalf("%s: feature %x: row %d, want %d", path, f, got, row)
+			}
+			feats = append(feats, f)
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		for i := 0; i < 10000; i++ {
+			f := rng.Uint64()
+			if _, ok := c.index[f]; !ok && c.rows.get(f) != -1 {
+				t.Fatalf("%s: unknown feature %x found", path, f)
+			}
+		}
+		// a message's worth of features, some unknown
+		for i := 0; i+40 <= len(feats); i += 997 {
+			msg := append(append([]uint64(nil), feats[i:i+40]...), rng.Uint64(), rng.Uint64())
+			got := c.Probs(msg, nil)
+			want := mapProbs(c, msg)
+			for k := range want {
+				if math.Abs(got[k]-want[k]) > 1e-12 {
+					t.Fatalf("%s: class %d: %v, want %v", path, k, got[k], want[k])
+				}
+			}
+		}
+	}
+	var empty rowTable
+	if empty.get(7) != -1 {
+		t.Error("empty table found a row")
+	}
+}
+
+// mapProbs is Probs over the index map (the reference).
+func mapProbs(c *Classifier, feats []uint64) []float64 {
+	C := len(c.Classes)
+	p := make([]float64, C)
+	for k := range p {
+		p[k] = float64(c.bias[k])
+	}
+	for _, f := range feats {
+		if row, ok := c.index[f]; ok {
+			for k := 0; k < C; k++ {
+				p[k] += float64(c.w[int(row)*C+k])
+			}
+		}
+	}
+	softmax(p)
+	return p
+}
