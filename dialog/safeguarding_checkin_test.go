@@ -120,6 +120,7 @@ func TestSafeguardingTierDecision(t *testing.T) {
 		{"everyone would be better off without me", 1, SafeguardSuicide, true},
 		{"i want to kill myself", 1, SafeguardSuicide, true},
 		{"honestly my job interview is going to kill me", 2, SafeguardDanger, false},
+		{"the man who got me this job is keeping my passport and says i have to pay off my travel before i get it back", 1, "work_exploitation", true},
 		{"he is going to kill me if i tell", 1, SafeguardDanger, true},
 		{"what does a dietitian do, im interested in eating disorder treatment", 2, SafeguardSelfHarm, false},
 		{"i think i have an eating disorder", 1, SafeguardSelfHarm, true},

@@ -267,7 +267,17 @@ func sgThingSubject(toks []ucToken, start int) bool {
 			return false // "people at school are horrible to me": the thing is not the subject
 		}
 	}
-	return sgThings[toks[k].s]
+	if !sgThings[toks[k].s] {
+		return false
+	}
+	// "the man who got me this job is keeping my passport": the thing ends a relative
+	// clause about a person, who is the subject
+	for j := k - 1; j >= 0 && j >= k-8; j-- {
+		if toks[j].s == "who" || toks[j].s == "whos" {
+			return false
+		}
+	}
+	return true
 }
 
 // sgThings are subjects that cannot threaten anyone (never people: "my teacher is
