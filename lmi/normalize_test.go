@@ -36,7 +36,7 @@ func TestMorphVariants(t *testing.T) {
 		{"programming", []string{"programmer", "programme", "programm", "programmant", "programmor", "programmist", "programmer", "programer", "programminger", "programmingist", "programmingr"}},
 		{"economics", []string{"economist", "economicist", "economician", "economician", "economicser", "economicsist", "economicsr"}},
 		{"architecture", []string{"architect", "architecter", "architectureer", "architectureist", "architecturer"}},
-		{"electrical", []string{"electrician", "electricaler", "electricalist", "electricalr"}},
+		{"electrical", []string{"electrician", "electric", "electricaler", "electricalist", "electricalr"}},
 		{"teacher", nil},
 		{"art", nil},
 	}

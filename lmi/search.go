@@ -817,12 +817,8 @@ func morphVariants(w string, v []morphForm) []morphForm {
 	// field adjectives and nouns: "dental" -> "dentist", "medical" -> "medic",
 	// "mechanical" -> "mechanic", "medicine" -> "medic"
 	if strings.HasSuffix(w, "al") && n > 5 {
-		add(cut("al"), "")
-		if strings.HasSuffix(w, "ical") {
-			if n > 7 {
-				add(cut("ical"), "ic")
-			}
-		} else {
+		add(cut("al"), "") // "-ical" less "al" is already "-ic"
+		if !strings.HasSuffix(w, "ical") {
 			add(cut("al"), "ist")
 		}
 	}
