@@ -653,3 +653,35 @@ func TestIdleTimeoutClosesSilentSockets(t *testing.T) {
 		t.Errorf("Connections() = %d after the silent one closed, want 1", got)
 	}
 }
+
+// TestRedeliveryShownOnce: an outbox entry delivered again (an instance died after
+// writing it and before marking it sent, so another delivers it too) reaches a socket
+// once; a different seq after it is still written.
+func TestRedeliveryShownOnce(t *testing.T) {
+	r := newRig(t, webchat.Options{})
+	ctx := testCtx(t)
+	c := dial(t, r)
+	helloReady(t, c, conv, 0)
+	send := func(seq int64, text string) {
+		t.Helper()
+		if err := r.a.Send(ctx, bot.Message{Channel: webchat.ChannelName, Conversation: conv, Seq: seq, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(7, "the adviser's reply")
+	send(7, "the adviser's reply")
+	send(8, "and another")
+	_, frames, err := c.Until(ctx, func(f webchattest.Frame) bool { return f.Type == "message" && f.Seq == 8 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range frames {
+		if f.Type == "message" && f.Seq == 7 {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("seq 7 shown %d times, want once:\n%s", n, fmtFrames(frames))
+	}
+}

@@ -87,6 +87,11 @@ type socket struct {
 	// after). A live message at or below it is a duplicate of the replay. Live messages
 	// do not raise it, so one delivered out of order is still written.
 	lastSeq int64
+	// sent are the last live seqs written (a ring): an outbox entry delivered again
+	// after an instance died between writing it and marking it (at-least-once across
+	// instances) is not shown twice.
+	sent  [16]int64
+	sentN int
 	// closing: the server sent its close frame; nothing more is written and the
 	// client's close frame (or end of stream, or closeBy) ends the connection.
 	closing bool
@@ -591,7 +596,7 @@ func (s *socket) allow() bool {
 func (s *socket) deliver(seq int64, b []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if seq > 0 && seq <= s.lastSeq {
+	if seq > 0 && (seq <= s.lastSeq || slices.Contains(s.sent[:], seq)) {
 		return nil
 	}
 	if err := s.writeLocked(b); err != nil {
@@ -599,6 +604,10 @@ func (s *socket) deliver(seq int64, b []byte) error {
 			s.closeNow()
 		}
 		return err
+	}
+	if seq > 0 {
+		s.sent[s.sentN%len(s.sent)] = seq
+		s.sentN++
 	}
 	return nil
 }
