@@ -59,6 +59,17 @@ func (s *SQLiteStorage) initHandoffTables(ctx context.Context) error {
 	if _, err := s.WriteDB().ExecContext(ctx, handoffSchema); err != nil {
 		return fmt.Errorf("bot: create handoff tables: %w", err)
 	}
+	// escalations.mirrored (the last event an instance acted on for the escalation),
+	// added to databases made before it
+	var n int
+	if err := s.WriteDB().QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('escalations') WHERE name='mirrored'`).Scan(&n); err != nil {
+		return fmt.Errorf("bot: escalations columns: %w", err)
+	}
+	if n == 0 {
+		if _, err := s.WriteDB().ExecContext(ctx, `ALTER TABLE escalations ADD COLUMN mirrored INTEGER NOT NULL DEFAULT 0`); err != nil {
+			return fmt.Errorf("bot: add escalations.mirrored: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -455,7 +466,7 @@ func (s *SQLiteStorage) SaveEscalation(ctx context.Context, place, conversation,
 
 // Escalations returns a place's escalations: conversation key -> ref.
 func (s *SQLiteStorage) Escalations(ctx context.Context, place string) (map[string]string, error) {
-	rows, err := s.ReadDB().QueryContext(ctx, `SELECT conversation, ref FROM escalations WHERE place=?`, place)
+	rows, err := s.ReadDB().QueryContext(ctx, `SELECT conversation, ref FROM escalations WHERE place=? AND ref<>''`, place)
 	if err != nil {
 		return nil, fmt.Errorf("bot: escalations: %w", err)
 	}
@@ -469,6 +480,30 @@ func (s *SQLiteStorage) Escalations(ctx context.Context, place string) (map[stri
 		out[k] = ref
 	}
 	return out, rows.Err()
+}
+
+// ClaimEscalationEvent claims the event seq of a conversation's escalation at place
+// for the caller: true for exactly one caller however many instances ask, and only
+// when no later event was claimed, so one instance posts each escalation and mirrors
+// each message into its thread. The first claim makes the escalation's row (ref
+// empty until SaveEscalation).
+func (s *SQLiteStorage) ClaimEscalationEvent(ctx context.Context, place, conversation string, seq int64) (bool, error) {
+	won := false
+	err := s.write(ctx, func(ctx context.Context, q *sql.Tx) error {
+		res, err := q.ExecContext(ctx, `INSERT INTO escalations(place,conversation,ref,created,mirrored) VALUES(?,?,'',?,?)
+			ON CONFLICT(place, conversation) DO UPDATE SET mirrored=excluded.mirrored WHERE escalations.mirrored < excluded.mirrored`,
+			place, conversation, time.Now().UnixMicro(), seq)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		won = n > 0
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("bot: claim escalation event: %w", err)
+	}
+	return won, nil
 }
 
 // DeleteEscalation forgets a conversation's escalation.
@@ -503,6 +538,7 @@ type HandoffStore interface {
 	SaveEscalation(ctx context.Context, place, conversation, ref string) error
 	Escalations(ctx context.Context, place string) (map[string]string, error)
 	DeleteEscalation(ctx context.Context, place, conversation string) error
+	ClaimEscalationEvent(ctx context.Context, place, conversation string, seq int64) (bool, error)
 	// HandoffConversations lists the conversations on the advisers' desk (in no order).
 	HandoffConversations(ctx context.Context) ([]Conversation, error)
 }

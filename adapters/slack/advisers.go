@@ -35,6 +35,12 @@ type escalationStore interface {
 	DeleteEscalation(ctx context.Context, place, conversation string) error
 }
 
+// escalationClaimer is a store shared by several instances (each sees every event over
+// the bus): the instance that claims an escalation's event is the one that posts it.
+type escalationClaimer interface {
+	ClaimEscalationEvent(ctx context.Context, place, conversation string, seq int64) (bool, error)
+}
+
 // Button values of the adviser channel's messages.
 const deskPrefix = "cbdesk:"
 
@@ -47,16 +53,19 @@ type desk struct {
 	svc     AdviserService
 	log     *slog.Logger
 
-	mu       sync.Mutex
-	threads  map[string]string // conversation key -> escalation ts
-	keys     map[string]string // escalation ts -> conversation key
-	holder   map[string]string // conversation key -> Slack user holding it
-	maxTrack int               // beyond this many the memory is cleared (the store still has them)
+	mu      sync.Mutex
+	threads map[string]string // conversation key -> escalation ts
+	keys    map[string]string // escalation ts -> conversation key
+	holder  map[string]string // conversation key -> Slack user holding it
+	// onDesk are conversations queued or held, seen from any instance: where one has
+	// no thread here, another instance may have posted it (read from the store).
+	onDesk   map[string]bool
+	maxTrack int // beyond this many the memory is cleared (the store still has them)
 }
 
 func newDesk(a *Adapter, channel string, svc AdviserService) *desk {
 	return &desk{a: a, channel: channel, svc: svc, log: a.log.With("part", "adviser channel"),
-		threads: map[string]string{}, keys: map[string]string{}, holder: map[string]string{}, maxTrack: 10000}
+		threads: map[string]string{}, keys: map[string]string{}, holder: map[string]string{}, onDesk: map[string]bool{}, maxTrack: 10000}
 }
 
 func adviserID(user string) string { return "slack:" + user }
@@ -66,18 +75,63 @@ func adviserID(user string) string { return "slack:" + user }
 // once after a restart finds its conversation. The caller runs follow, then cancel.
 func (d *desk) open(ctx context.Context) (events <-chan transcripts.Event, cancel func()) {
 	events, cancel = d.svc.Bus().Subscribe("", 1024)
-	if es, ok := d.svc.Store().(escalationStore); ok {
-		m, err := es.Escalations(ctx, d.place())
-		if err != nil {
-			d.log.Warn("loading escalations", "err", err)
-		}
-		d.mu.Lock()
-		for k, ts := range m {
-			d.threads[k], d.keys[ts] = ts, k
-		}
-		d.mu.Unlock()
-	}
+	d.load(ctx)
 	return events, cancel
+}
+
+// load reads where escalations were posted (by this instance or another).
+func (d *desk) load(ctx context.Context) {
+	es, ok := d.svc.Store().(escalationStore)
+	if !ok {
+		return
+	}
+	m, err := es.Escalations(ctx, d.place())
+	if err != nil {
+		d.log.Warn("loading escalations", "err", err)
+	}
+	d.mu.Lock()
+	for k, ts := range m {
+		d.threads[k], d.keys[ts] = ts, k
+	}
+	d.mu.Unlock()
+}
+
+// threadOf is the escalation ts of a conversation on the desk, read from the store
+// when another instance posted it.
+func (d *desk) threadOf(ctx context.Context, key string) string {
+	d.mu.Lock()
+	ts, on := d.threads[key], d.onDesk[key]
+	d.mu.Unlock()
+	if ts == "" && on {
+		d.load(ctx)
+		ts = d.thread(key)
+	}
+	return ts
+}
+
+// claim says whether this instance acts on event seq of the conversation's escalation:
+// always with one instance; with a shared store, only the one that claims it.
+func (d *desk) claim(ctx context.Context, key string, seq int64) bool {
+	c, ok := d.svc.Store().(escalationClaimer)
+	if !ok || seq <= 0 {
+		return true
+	}
+	won, err := c.ClaimEscalationEvent(ctx, d.place(), key, seq)
+	if err != nil {
+		d.log.Warn("claiming an escalation event; acting on it here", "conversation", key, "err", err)
+		return true // a message posted twice is better than one lost
+	}
+	return won
+}
+
+func (d *desk) setOnDesk(key string, on bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if on {
+		d.onDesk[key] = true
+	} else {
+		delete(d.onDesk, key)
+	}
 }
 
 // follow handles the service's events until ctx ends.
@@ -112,8 +166,11 @@ func (d *desk) event(ctx context.Context, e transcripts.Event) error {
 	if a, ok := bot.ActionOf(e); ok {
 		return d.action(ctx, e, a)
 	}
-	ts := d.thread(e.Conversation)
-	if ts == "" {
+	if e.Kind != transcripts.KindUser && e.Kind != transcripts.KindAdviser {
+		return nil
+	}
+	ts := d.threadOf(ctx, e.Conversation)
+	if ts == "" || !d.claim(ctx, e.Conversation, e.Seq) {
 		return nil
 	}
 	switch e.Kind {
@@ -136,7 +193,11 @@ func (d *desk) action(ctx context.Context, e transcripts.Event, a bot.Action) er
 	key := e.Conversation
 	switch a.Action {
 	case bot.ActionQueued, bot.ActionTransferred, bot.ActionRequeued:
-		if ts := d.thread(key); ts != "" {
+		d.setOnDesk(key, true)
+		if !d.claim(ctx, key, e.Seq) {
+			return nil // another instance posts it
+		}
+		if ts := d.threadOf(ctx, key); ts != "" {
 			if err := d.update(ctx, key, ts, "Waiting again: "+escape(e.Text), claimButtons(key)); err != nil {
 				return err
 			}
@@ -144,8 +205,17 @@ func (d *desk) action(ctx context.Context, e transcripts.Event, a bot.Action) er
 		}
 		return d.escalate(ctx, key, a)
 	case bot.ActionClaimed, bot.ActionReleased, bot.ActionResolved, bot.ActionCancelled, bot.ActionExpired:
-		ts := d.thread(key)
+		ts := d.threadOf(ctx, key)
+		if a.Action != bot.ActionClaimed {
+			defer d.setOnDesk(key, false)
+		}
 		if ts == "" {
+			return nil
+		}
+		if !d.claim(ctx, key, e.Seq) {
+			if a.Action != bot.ActionClaimed {
+				d.forget(key) // another instance updates the thread and ends it
+			}
 			return nil
 		}
 		if a.Action != bot.ActionClaimed || !strings.HasPrefix(a.Adviser, "slack:") {
@@ -161,6 +231,11 @@ func (d *desk) action(ctx context.Context, e transcripts.Event, a bot.Action) er
 		if a.Action != bot.ActionClaimed {
 			d.forget(key)
 			if es, ok := d.svc.Store().(escalationStore); ok {
+				if _, shared := es.(escalationClaimer); shared {
+					// keep the row and its claims: an instance still acting on this
+					// event must not find it unclaimed
+					return es.SaveEscalation(ctx, d.place(), key, "")
+				}
 				return es.DeleteEscalation(ctx, d.place(), key)
 			}
 		}
@@ -278,6 +353,12 @@ func (d *desk) message(ctx context.Context, ev *slackevents.MessageEvent) bool {
 	d.mu.Lock()
 	key := d.keys[ev.ThreadTimeStamp]
 	d.mu.Unlock()
+	if key == "" {
+		d.load(ctx) // posted by another instance since this one loaded
+		d.mu.Lock()
+		key = d.keys[ev.ThreadTimeStamp]
+		d.mu.Unlock()
+	}
 	if key == "" {
 		return true
 	}

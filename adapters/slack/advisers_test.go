@@ -10,6 +10,8 @@ import (
 	"github.com/careersbot/careersbot/adapters/slack/slacktest"
 	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/bot/bottest"
+	"github.com/careersbot/careersbot/bot/pgstore"
+	"github.com/careersbot/careersbot/bot/pgstore/pgtest"
 	"github.com/careersbot/careersbot/dialog"
 )
 
@@ -195,5 +197,83 @@ func TestAdviserChannelThreadsSurviveRestart(t *testing.T) {
 		return p.Channel == "D1" && strings.Contains(p.Text, "Still here after the restart")
 	}); err != nil {
 		t.Fatalf("%v\nacks %v", err, srv.Acks())
+	}
+}
+
+// TestAdviserChannelOnTwoInstances: two instances share a store and a bus (every
+// instance sees every event, as over NATS), both connected to Slack with the adviser
+// channel. Each escalation is posted once and each message mirrored into its thread
+// once, whichever instance handled it; a thread reply arriving at either instance
+// reaches the young person.
+func TestAdviserChannelOnTwoInstances(t *testing.T) {
+	dsn := pgtest.DSN(t) // two instances need a store they can share: PostgreSQL
+	srv := slacktest.NewServer()
+	defer srv.Close()
+	bus := bot.NewMemoryBus() // NATS's part: every event reaches both instances
+	for i := 0; i < 2; i++ {
+		store, err := pgstore.Open(context.Background(), dsn, pgstore.Options{Migrate: true, MaxConns: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		svc := bot.New(store, careersResponder{}, bot.Options{Bus: bus, RetryBase: 5 * time.Millisecond, PollEvery: 5 * time.Millisecond})
+		a := newAdapter(t, srv, func(o *Options) { o.AdviserChannel, o.Advisers = "CADV", svc })
+		svc.Register(a)
+		svc.Start()
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			svc.Close(ctx)
+		}()
+		bottest.Run(t, a, svc, 3*time.Second)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.WaitOpen(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	count := func(ok func(slacktest.Post) bool) int {
+		n := 0
+		for _, p := range srv.Posts() {
+			if ok(p) {
+				n++
+			}
+		}
+		return n
+	}
+	escalation := func(p slacktest.Post) bool { return p.Channel == "CADV" && p.ThreadTS == "" }
+	srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "can I talk to an adviser", "1700000001.000200"))
+	esc, err := srv.WaitPost(ctx, "the escalation", escalation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.PushInteractive(slacktest.BlockActions("UADV1", esc, "cbdesk:claim:slack:D1", "Claim"))
+	if _, err := srv.WaitUpdates(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	// two thread replies: the fake gives each to whichever connection reads first
+	for i, text := range []string{"Hi, I'm Sam", "What would you like to know?"} {
+		srv.PushEvent("Ev2"+text, slacktest.ThreadMessage("CADV", "UADV1", text, "1700000002.00010"+string(rune('0'+i)), esc.TS))
+		if _, err := srv.WaitPost(ctx, "the reply in the DM", func(p slacktest.Post) bool { return p.Channel == "D1" && strings.Contains(p.Text, text) }); err != nil {
+			var texts []string
+			for _, p := range srv.Posts() {
+				texts = append(texts, p.Channel+": "+p.Text)
+			}
+			t.Fatalf("%v\nposts:\n%s\nephemerals: %+v", err, strings.Join(texts, "\n"), srv.Ephemerals())
+		}
+	}
+	srv.PushEvent("Ev3", slacktest.DirectMessage("D1", "U1", "how do I train as a nurse", "1700000003.000100"))
+	mirrored := func(p slacktest.Post) bool {
+		return p.Channel == "CADV" && p.ThreadTS == esc.TS && strings.Contains(p.Text, "how do I train as a nurse")
+	}
+	if _, err := srv.WaitPost(ctx, "the answer in the thread", mirrored); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // time for a second instance to post it again, if it would
+	if n := count(escalation); n != 1 {
+		t.Errorf("the escalation was posted %d times, want once", n)
+	}
+	if n := count(mirrored); n != 1 {
+		t.Errorf("the young person's message was mirrored %d times, want once", n)
 	}
 }

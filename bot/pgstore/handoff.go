@@ -310,7 +310,7 @@ func (s *Store) SaveEscalation(ctx context.Context, place, conversation, ref str
 
 // Escalations returns a place's escalations: conversation key -> ref.
 func (s *Store) Escalations(ctx context.Context, place string) (map[string]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT conversation, ref FROM escalations WHERE place = $1`, place)
+	rows, err := s.pool.Query(ctx, `SELECT conversation, ref FROM escalations WHERE place = $1 AND ref <> ''`, place)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: escalations: %w", err)
 	}
@@ -327,6 +327,19 @@ func (s *Store) Escalations(ctx context.Context, place string) (map[string]strin
 		return nil, fmt.Errorf("pgstore: escalations: %w", err)
 	}
 	return out, nil
+}
+
+// ClaimEscalationEvent claims the event seq of a conversation's escalation at place:
+// true for exactly one caller across instances, and only when no later event was
+// claimed (see bot.SQLiteStorage.ClaimEscalationEvent). One statement.
+func (s *Store) ClaimEscalationEvent(ctx context.Context, place, conversation string, seq int64) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `INSERT INTO escalations(place, conversation, ref, created, mirrored) VALUES($1, $2, '', $3, $4)
+		ON CONFLICT (place, conversation) DO UPDATE SET mirrored = excluded.mirrored WHERE escalations.mirrored < excluded.mirrored`,
+		place, conversation, time.Now().UnixMicro(), seq)
+	if err != nil {
+		return false, fmt.Errorf("pgstore: claim escalation event: %w", err)
+	}
+	return tag.RowsAffected() > 0, nil
 }
 
 // DeleteEscalation forgets a conversation's escalation.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +30,7 @@ var handoffTests = []struct {
 	{"HandoffCannedReplies", false, testCanned},
 	{"HandoffAPIKeys", false, testAPIKeys},
 	{"HandoffEscalations", false, testEscalations},
+	{"HandoffEscalationClaims", false, testEscalationClaims},
 	{"HandoffQueueOrder", false, testQueueOrder},
 	{"HandoffClaimRace", false, testClaimRace},
 	{"HandoffClaimRaceAcrossInstances", true, testClaimRaceAcrossInstances},
@@ -270,6 +272,64 @@ func testEscalations(t *testing.T, o Opener) {
 		if got, _ := s.Escalations(ctx, place); len(got) != 0 {
 			t.Fatalf("erased conversation still escalated in %s: %v", place, got)
 		}
+	}
+}
+
+// testEscalationClaims: of several instances claiming one escalation event (every
+// instance sees every event over the bus), exactly one wins; an older or the same
+// event is never won again; a claimed escalation with no ref yet is not listed, and
+// one ended (ref emptied) keeps its claims.
+func testEscalationClaims(t *testing.T, o Opener) {
+	st := o.Open(t)
+	s := handoffStore(t, st)
+	ctx := ctxT(t)
+	for seq := int64(3); seq <= 12; seq++ {
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for i := 0; i < 4; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				won, err := s.ClaimEscalationEvent(ctx, "slack:C1", "test:x", seq)
+				if err != nil {
+					t.Error(err)
+				}
+				if won {
+					wins.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if n := wins.Load(); n != 1 {
+			t.Fatalf("event %d: %d instances won its claim, want exactly 1", seq, n)
+		}
+	}
+	if won, _ := s.ClaimEscalationEvent(ctx, "slack:C1", "test:x", 7); won {
+		t.Fatal("an older event was claimed again")
+	}
+	if won, _ := s.ClaimEscalationEvent(ctx, "slack:C2", "test:x", 7); !won {
+		t.Fatal("a claim in another place lost")
+	}
+	if got, _ := s.Escalations(ctx, "slack:C1"); len(got) != 0 {
+		t.Fatalf("claimed but not yet posted: listed %v", got)
+	}
+	if err := s.SaveEscalation(ctx, "slack:C1", "test:x", "9.9"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Escalations(ctx, "slack:C1"); got["test:x"] != "9.9" {
+		t.Fatalf("posted: %v", got)
+	}
+	if err := s.SaveEscalation(ctx, "slack:C1", "test:x", ""); err != nil { // ended
+		t.Fatal(err)
+	}
+	if got, _ := s.Escalations(ctx, "slack:C1"); len(got) != 0 {
+		t.Fatalf("ended escalation still listed: %v", got)
+	}
+	if won, _ := s.ClaimEscalationEvent(ctx, "slack:C1", "test:x", 12); won {
+		t.Fatal("an ended escalation's last event was claimed again")
+	}
+	if won, _ := s.ClaimEscalationEvent(ctx, "slack:C1", "test:x", 13); !won {
+		t.Fatal("the next escalation's first event lost")
 	}
 }
 
