@@ -125,6 +125,12 @@ func TestSafeguardingTierDecision(t *testing.T) {
 		{"what does a dietitian do, im interested in eating disorder treatment", 2, SafeguardSelfHarm, false},
 		{"i think i have an eating disorder", 1, SafeguardSelfHarm, true},
 		{"how much do nurses earn", 0, "", false},
+		// someone the young person knows is at risk
+		{"my best mate says shes going to kill herself", 1, "friend_at_risk", true},
+		{"my friend is cutting herself", 1, "friend_at_risk", true},
+		{"my cousin tried to take his own life", 1, "friend_at_risk", true},
+		{"my dad is a chef and he cut himself at work", 0, "", false},
+		{"what jobs help people who harm themselves", 0, "", false},
 	}
 	for _, tc := range tests {
 		f := m.gate(tc.text, ucNormaliseMax(tc.text, sgMaxText))
