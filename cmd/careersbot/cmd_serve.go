@@ -100,6 +100,11 @@ type serverTweaks struct {
 }
 
 func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string, log *slog.Logger, stderr io.Writer, tw serverTweaks) (*server, error) {
+	if dialog.NLUDir(cfg.Rules.Dir) == "" {
+		// compile the embedded understanding data on the other core while the LMI
+		// snapshot loads (each ~25 ms); dialog.New waits for it
+		go dialog.DefaultNLU()
+	}
 	emb, err := openLMI(cfg.LMI.SocVolume1, stderr)
 	if err != nil {
 		return nil, fmt.Errorf("lmi: %w", err)
