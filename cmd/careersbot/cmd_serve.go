@@ -109,6 +109,8 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 	if err != nil {
 		return nil, fmt.Errorf("lmi: %w", err)
 	}
+	// the place index (built on first use, ~25 ms) too, while storage opens
+	go emb.Regions(ctx)
 	be, err := openLMIBackend(cfg.LMI, emb, log)
 	if err != nil {
 		return nil, fmt.Errorf("lmi: %w", err)
