@@ -838,24 +838,38 @@ func (s *SQLite) EventsAfter(ctx context.Context, conversation string, after int
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE conversation=? AND seq>? ORDER BY seq LIMIT ?`,
+	return s.queryEvents(ctx, "events", `SELECT `+eventCols+` FROM events WHERE conversation=? AND seq>? ORDER BY seq LIMIT ?`,
 		conversation, after, limit)
+}
+
+// queryEvents runs a query over eventCols and returns its events; what names the
+// query in errors.
+func (s *SQLite) queryEvents(ctx context.Context, what, q string, args ...any) ([]Event, error) {
+	var out []Event
+	err := s.eachEvent(ctx, what, q, args, func(e Event) error { out = append(out, e); return nil })
+	return out, err
+}
+
+// eachEvent runs a query over eventCols and calls fn for each event in order.
+func (s *SQLite) eachEvent(ctx context.Context, what, q string, args []any, fn func(Event) error) error {
+	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("transcripts: events: %w", err)
+		return fmt.Errorf("transcripts: %s: %w", what, err)
 	}
 	defer rows.Close()
-	var out []Event
 	for rows.Next() {
 		e, err := scanEvent(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, e)
+		if err := fn(e); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("transcripts: events: %w", err)
+		return fmt.Errorf("transcripts: %s: %w", what, err)
 	}
-	return out, nil
+	return nil
 }
 
 // EventsRange returns a conversation's events with from <= Seq <= to, in order.
@@ -890,24 +904,7 @@ func (s *SQLite) DeleteBefore(ctx context.Context, cutoff time.Time) (int64, err
 
 // Each calls fn for every event at or after since, ordered by conversation and Seq.
 func (s *SQLite) Each(ctx context.Context, since time.Time, fn func(Event) error) error {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE time >= ? ORDER BY conversation, seq`, since.UnixMicro())
-	if err != nil {
-		return fmt.Errorf("transcripts: export: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("transcripts: export: %w", err)
-	}
-	return nil
+	return s.eachEvent(ctx, "export", `SELECT `+eventCols+` FROM events WHERE time >= ? ORDER BY conversation, seq`, []any{since.UnixMicro()}, fn)
 }
 
 // ActionEvents returns the action events (kind "action") whose action (Intent) is one
@@ -921,23 +918,7 @@ func (s *SQLite) ActionEvents(ctx context.Context, actions ...string) ([]Event, 
 		args[i] = a
 	}
 	q := `SELECT ` + eventCols + ` FROM events WHERE kind='action' AND intent IN (?` + strings.Repeat(",?", len(actions)-1) + `) ORDER BY conversation, seq`
-	rows, err := s.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("transcripts: action events: %w", err)
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("transcripts: action events: %w", err)
-	}
-	return out, nil
+	return s.queryEvents(ctx, "action events", q, args...)
 }
 
 // Stats computes the KPIs over events at or after since.
