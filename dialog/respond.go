@@ -624,8 +624,8 @@ func (e *Engine) answerPending(ctx context.Context, t *turn, p *Pending) {
 				t.intent = p.Intent
 				e.carryPending(t, p)
 			}
-		} else if !newQuestion && !t.placeAmbig {
-			t.failed = p.Slot
+		} else if !newQuestion && !t.placeAmbig && u.Age == 0 && u.QualLevel == "" {
+			t.failed = p.Slot // not a place, and nothing else told ("im 14" is noted instead)
 		} else if t.placeAmbig && !newQuestion {
 			t.intent = p.Intent
 			e.carryPending(t, p)
