@@ -90,6 +90,9 @@ type RuleSet struct {
 	dirDefined map[string]bool
 	source     string    // where it came from, for logs
 	bufs       sync.Pool // *bytes.Buffer for rendering
+	// compiled are the embedded templates as Go closures (render_compiled.go), by
+	// template name; the directory's own templates are not among them.
+	compiled map[string]*compiled
 }
 
 // Slots a rule may ask for. The engine knows how to offer and read each one.
@@ -210,6 +213,7 @@ func loadRuleSet(fsys fs.FS, label string, base fs.FS) (*RuleSet, error) {
 	if len(errs) > 0 {
 		return nil, &LoadError{Errors: errs}
 	}
+	rs.compiled = compileTemplates(tmpl, templateFuncs, rs.dirDefined)
 	sort.SliceStable(rs.Rules, func(i, j int) bool {
 		if rs.Rules[i].Priority != rs.Rules[j].Priority {
 			return rs.Rules[i].Priority > rs.Rules[j].Priority
@@ -622,6 +626,12 @@ func (rs *RuleSet) render(name, depth string, data any) (string, error) {
 	}
 	buf.Reset()
 	defer rs.bufs.Put(buf)
+	if ct := rs.compiled[t.Name()]; ct != nil {
+		if err := ct.execute(buf, data); err != nil {
+			return "", fmt.Errorf("template %q: %w", name, err)
+		}
+		return tidyBytes(buf.Bytes()), nil
+	}
 	if err := t.Execute(buf, data); err != nil {
 		return "", fmt.Errorf("template %q: %w", name, err)
 	}
