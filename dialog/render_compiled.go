@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"text/template"
 	"text/template/parse"
@@ -29,12 +30,13 @@ type cvar struct {
 
 type cstate struct {
 	buf   *bytes.Buffer
-	vars  []cvar
+	vars  []cvar // the variables in scope are vars[base:]
+	base  int    // where the current template's variables start
 	depth int
 }
 
 func (s *cstate) lookup(name string) (reflect.Value, error) {
-	for i := len(s.vars) - 1; i >= 0; i-- {
+	for i := len(s.vars) - 1; i >= s.base; i-- {
 		if s.vars[i].name == name {
 			return s.vars[i].val, nil
 		}
@@ -43,7 +45,7 @@ func (s *cstate) lookup(name string) (reflect.Value, error) {
 }
 
 func (s *cstate) set(name string, v reflect.Value) error {
-	for i := len(s.vars) - 1; i >= 0; i-- {
+	for i := len(s.vars) - 1; i >= s.base; i-- {
 		if s.vars[i].name == name {
 			s.vars[i].val = v
 			return nil
@@ -56,13 +58,24 @@ type cnode func(s *cstate, dot reflect.Value) error
 type cpipe func(s *cstate, dot reflect.Value) (reflect.Value, error)
 
 // compiled is one template as closures.
-type compiled struct{ run cnode }
+type compiled struct {
+	run    cnode
+	states sync.Pool // *cstate
+}
 
 func (c *compiled) execute(buf *bytes.Buffer, data any) error {
 	dot := reflect.ValueOf(data)
-	s := &cstate{buf: buf, vars: make([]cvar, 1, 8)}
-	s.vars[0] = cvar{"$", dot}
-	return c.run(s, dot)
+	s, _ := c.states.Get().(*cstate)
+	if s == nil {
+		s = &cstate{vars: make([]cvar, 0, 16)}
+	}
+	s.buf, s.base, s.depth = buf, 0, 0
+	s.vars = append(s.vars[:0], cvar{"$", dot})
+	err := c.run(s, dot)
+	clear(s.vars[:cap(s.vars)]) // let go of the view
+	s.vars, s.buf = s.vars[:0], nil
+	c.states.Put(s)
+	return err
 }
 
 // tmplCompiler compiles the trees of one template set; template calls share the
@@ -178,8 +191,14 @@ func (c *tmplCompiler) templateNode(n *parse.TemplateNode) (cnode, error) {
 		if s.depth > 1000 {
 			return fmt.Errorf("exceeded maximum template depth")
 		}
-		inner := &cstate{buf: s.buf, vars: []cvar{{"$", v}}, depth: s.depth + 1}
-		return ct.run(inner, v)
+		base, mark := s.base, len(s.vars)
+		s.base = mark
+		s.vars = append(s.vars, cvar{"$", v})
+		s.depth++
+		err := ct.run(s, v)
+		s.depth--
+		s.vars, s.base = s.vars[:mark], base
+		return err
 	}, nil
 }
 
