@@ -100,6 +100,7 @@ type View struct {
 	// first backing arrays of sources and figs, so a usual reply grows neither
 	sourcesBuf [4]string
 	figsBuf    [4]figUse
+	occsBuf    [2]*OccView
 	// ashe2025 is set once a figure from ASHE 2025 is shown (see CautionNote).
 	ashe2025 bool
 }
@@ -246,7 +247,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		ProfileRegion: t.st.Profile.Region,
 		e:             e, ctx: ctx, explained: t.st.ExplainedTerms,
 	}
-	v.sources, v.figs = v.sourcesBuf[:0], v.figsBuf[:0]
+	v.sources, v.figs, v.Occs = v.sourcesBuf[:0], v.figsBuf[:0], v.occsBuf[:0]
 	v.Feedback = t.st.Slots["feedback"]
 	switch intent { // words that only change these answers
 	case IntentEntry:
