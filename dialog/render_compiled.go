@@ -33,6 +33,21 @@ type cstate struct {
 	vars  []cvar // the variables in scope are vars[base:]
 	base  int    // where the current template's variables start
 	depth int
+	// results of view functions, kept here so a reflect.Value can point at them
+	// without boxing each into an interface (see keep)
+	strs    []string
+	lists   [][]string
+	entries []EntryView
+}
+
+// keep stores a function result in slots and returns an addressable value of it.
+// A full slot array is replaced, never grown, so earlier values stay valid.
+func keep[T any](slots *[]T, x T) reflect.Value {
+	if len(*slots) == cap(*slots) {
+		*slots = make([]T, 0, 2*cap(*slots)+4)
+	}
+	*slots = append(*slots, x)
+	return reflect.ValueOf(&(*slots)[len(*slots)-1]).Elem()
 }
 
 func (s *cstate) lookup(name string) (reflect.Value, error) {
@@ -72,8 +87,12 @@ func (c *compiled) execute(buf *bytes.Buffer, data any) error {
 	s.buf, s.base, s.depth = buf, 0, 0
 	s.vars = append(s.vars[:0], cvar{"$", dot})
 	err := c.run(s, dot)
-	clear(s.vars[:cap(s.vars)]) // let go of the view
+	clear(s.vars[:cap(s.vars)]) // let go of the view and the results
+	clear(s.strs)
+	clear(s.lists)
+	clear(s.entries)
 	s.vars, s.buf = s.vars[:0], nil
+	s.strs, s.lists, s.entries = s.strs[:0], s.lists[:0], s.entries[:0]
 	c.states.Put(s)
 	return err
 }

@@ -230,7 +230,7 @@ func (c *tmplCompiler) valueCall(name string, a []cpipe) (cpipe, bool) {
 			if err != nil {
 				return reflect.Value{}, err
 			}
-			return reflect.ValueOf(str), nil
+			return keep(&s.strs, str), nil
 		}, true
 	}
 	fn, ok := c.funcs[name]
@@ -297,7 +297,7 @@ func (c *tmplCompiler) valueCall(name string, a []cpipe) (cpipe, bool) {
 			if err != nil {
 				return bad, err
 			}
-			return ret(f(v, x)), nil
+			return keep(&s.lists, f(v, x)), nil
 		}, true
 	case func(*View, *OccView) EntryView:
 		if len(a) != 2 {
@@ -312,7 +312,7 @@ func (c *tmplCompiler) valueCall(name string, a []cpipe) (cpipe, bool) {
 			if err != nil {
 				return bad, err
 			}
-			return ret(f(v, x)), nil
+			return keep(&s.entries, f(v, x)), nil
 		}, true
 	case func(*View, *OccView, int) []string:
 		if len(a) != 3 {
@@ -331,7 +331,7 @@ func (c *tmplCompiler) valueCall(name string, a []cpipe) (cpipe, bool) {
 			if err != nil {
 				return bad, err
 			}
-			return ret(f(v, x, n)), nil
+			return keep(&s.lists, f(v, x, n)), nil
 		}, true
 	case func(lmi.Figure) bool:
 		if len(a) != 1 {
