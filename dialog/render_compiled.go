@@ -75,7 +75,8 @@ type cpipe func(s *cstate, dot reflect.Value) (reflect.Value, error)
 // compiled is one template as closures.
 type compiled struct {
 	run    cnode
-	states sync.Pool // *cstate
+	calls  []*compiled // the templates it calls
+	states sync.Pool   // *cstate
 }
 
 func (c *compiled) execute(buf *bytes.Buffer, data any) error {
@@ -104,6 +105,8 @@ type tmplCompiler struct {
 	funcs template.FuncMap
 	done  map[string]*compiled
 	skip  map[string]bool // the rules directory's own templates: text/template renders them
+	// calling is the stack of templates being compiled
+	calling []*compiled
 }
 
 func compileTemplates(set *template.Template, funcs template.FuncMap, skip map[string]bool) map[string]*compiled {
@@ -115,6 +118,21 @@ func compileTemplates(set *template.Template, funcs template.FuncMap, skip map[s
 		}
 		if ct, err := c.template(t.Name()); err == nil {
 			out[t.Name()] = ct
+		}
+	}
+	// A recursive call may have taken a body that failed to compile later: drop
+	// every template that calls one (text/template renders them instead).
+	for changed := true; changed; {
+		changed = false
+		for name, ct := range out {
+			for _, callee := range ct.calls {
+				if callee.run == nil {
+					ct.run = nil
+					delete(out, name)
+					changed = true
+					break
+				}
+			}
 		}
 	}
 	return out
@@ -134,7 +152,9 @@ func (c *tmplCompiler) template(name string) (*compiled, error) {
 	}
 	ct := &compiled{}
 	c.done[name] = ct // recursion sees the (not yet filled) body
+	c.calling = append(c.calling, ct)
 	run, err := c.node(t.Tree.Root)
+	c.calling = c.calling[:len(c.calling)-1]
 	if err != nil {
 		c.done[name] = nil
 		return nil, err
@@ -186,10 +206,11 @@ func (c *tmplCompiler) node(n parse.Node) (cnode, error) {
 }
 
 func (c *tmplCompiler) templateNode(n *parse.TemplateNode) (cnode, error) {
-	name := n.Name
-	if _, err := c.template(name); err != nil {
+	ct, err := c.template(n.Name) // filled in later when the call recurses
+	if err != nil {
 		return nil, err
 	}
+	c.calling[len(c.calling)-1].calls = append(c.calling[len(c.calling)-1].calls, ct)
 	var pipe cpipe
 	if n.Pipe != nil {
 		p, err := c.pipeline(n.Pipe)
@@ -199,7 +220,6 @@ func (c *tmplCompiler) templateNode(n *parse.TemplateNode) (cnode, error) {
 		pipe = p
 	}
 	return func(s *cstate, dot reflect.Value) error {
-		ct := c.done[name]
 		var v reflect.Value
 		if pipe != nil {
 			var err error

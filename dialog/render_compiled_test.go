@@ -103,6 +103,7 @@ func TestCompiledSemantics(t *testing.T) {
 		{"struct printed", `{{.Fig}}`},
 		{"template call", `{{define "t"}}[{{.}}]{{end}}{{template "t" .Name}}{{template "t"}}`},
 		{"comment", `a{{/* c */}}b`},
+		{"recursion", `{{define "r"}}{{if lt . 3}}{{.}}{{template "r" (inc .)}}{{end}}{{end}}{{template "r" 0}}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,5 +126,19 @@ func TestCompiledSemantics(t *testing.T) {
 				t.Errorf("compiled %q, text/template %q", got.String(), want.String())
 			}
 		})
+	}
+}
+
+// TestCompiledDropsCallersOfUncompiled: a template that calls (through recursion)
+// one the compiler cannot handle is not compiled either.
+func TestCompiledDropsCallersOfUncompiled(t *testing.T) {
+	src := `{{define "a"}}{{template "b" .}}{{printf "%v" 1}}{{end}}` +
+		`{{define "b"}}{{if false}}{{template "a" .}}{{end}}b{{end}}{{define "c"}}c{{end}}`
+	set := template.Must(template.New("root").Funcs(templateFuncs).Parse(src))
+	got := compileTemplates(set, templateFuncs, nil)
+	for name, want := range map[string]bool{"a": false, "b": false, "c": true} {
+		if (got[name] != nil) != want {
+			t.Errorf("%s compiled = %v, want %v", name, got[name] != nil, want)
+		}
 	}
 }
