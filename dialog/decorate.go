@@ -61,9 +61,9 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 			r.Cards = append(r.Cards, v.cachedCard(o, false))
 		}
 	case IntentBestPaid:
-		var labels []string
-		var pay []float64
-		var alt []string
+		labels := make([]string, 0, len(v.Best))
+		pay := make([]float64, 0, len(v.Best))
+		alt := make([]string, 0, len(v.Best))
 		src := ""
 		for _, b := range v.Best {
 			labels = append(labels, b.Title)
