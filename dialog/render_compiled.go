@@ -548,7 +548,11 @@ func (f *fieldCache) get(receiver reflect.Value) (reflect.Value, error) {
 			f.cache.Store(e)
 		}
 		if !e.method && e.index != nil {
-			return receiver.FieldByIndex(e.index), nil
+			v, err := receiver.FieldByIndexErr(e.index) // an embedded nil pointer is an error
+			if err != nil {
+				return reflect.Value{}, fmt.Errorf("%s: %w", f.name, err)
+			}
+			return v, nil
 		}
 	}
 	// Methods, maps and errors: text/template's own rules.
@@ -594,7 +598,7 @@ func (f *fieldCache) lookup(receiver reflect.Value) *fieldEntry {
 		e.method = true
 		return e
 	}
-	if sf, ok := receiver.Type().FieldByName(f.name); ok && sf.IsExported() && len(sf.Index) == 1 {
+	if sf, ok := receiver.Type().FieldByName(f.name); ok && sf.IsExported() {
 		e.index = sf.Index
 	}
 	return e

@@ -62,7 +62,10 @@ func TestCompiledSkipsDirectoryTemplates(t *testing.T) {
 	}
 }
 
+type compileEmbedded struct{ Inner string }
+
 type compileData struct {
+	*compileEmbedded
 	Name   string
 	N      int
 	Names  []string
@@ -76,11 +79,12 @@ type compileData struct {
 // TestCompiledSemantics runs small templates through both text/template and the
 // compiler and wants the same text, or an error from both.
 func TestCompiledSemantics(t *testing.T) {
-	data := &compileData{Name: "nurse", N: 3, Names: []string{"a", "b", "c"},
-		Counts: map[string]int{"z": 1, "a": 2}, Fig: lmi.Figure{Value: -2}, Any: "boxed"}
+	data := &compileData{compileEmbedded: &compileEmbedded{Inner: "in"}, Name: "nurse", N: 3, Names: []string{"a", "b", "c"},
+		Counts: map[string]int{"z": 1, "a": 2}, Fig: lmi.Figure{Value: -2}, Any: "boxed",
+		Nested: &compileData{Name: "inner"}}
 	cases := []struct{ name, src string }{
 		{"text and fields", `Hi {{.Name}} x{{.N}}.`},
-		{"missing value", `{{.Nested}}|{{.Occ}}`},
+		{"missing value", `{{.Occ}}|{{.Nested.Nested}}`},
 		{"nil pointer field", `{{.Nested.Name}}`},
 		{"missing map key", `{{.Counts.q}}`},
 		{"map key", `{{.Counts.z}}`},
@@ -103,6 +107,8 @@ func TestCompiledSemantics(t *testing.T) {
 		{"struct printed", `{{.Fig}}`},
 		{"template call", `{{define "t"}}[{{.}}]{{end}}{{template "t" .Name}}{{template "t"}}`},
 		{"comment", `a{{/* c */}}b`},
+		{"embedded field", `{{.Inner}}`},
+		{"embedded field through nil pointer", `{{.Nested.Inner}}`},
 		{"recursion", `{{define "r"}}{{if lt . 3}}{{.}}{{template "r" (inc .)}}{{end}}{{end}}{{template "r" 0}}`},
 	}
 	for _, tc := range cases {
