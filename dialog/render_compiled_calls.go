@@ -514,8 +514,23 @@ func compare(op string, x, y reflect.Value) (bool, error) {
 		c = cmp3(x.String(), y.String())
 	case (x.Kind() == reflect.Float32 || x.Kind() == reflect.Float64) && x.Kind() == y.Kind():
 		c = cmp3(x.Float(), y.Float())
+	case isUintKind(x.Kind()) && isUintKind(y.Kind()):
+		if x.Uint() != y.Uint() {
+			c = 1
+			if x.Uint() < y.Uint() {
+				c = -1
+			}
+		}
+	case isIntKind(x.Kind()) && isUintKind(y.Kind()):
+		c = cmpIntUint(x.Int(), y.Uint())
+	case isUintKind(x.Kind()) && isIntKind(y.Kind()):
+		c = -cmpIntUint(y.Int(), x.Uint())
 	case x.Kind() == reflect.Bool && y.Kind() == reflect.Bool && (op == "eq" || op == "ne"):
 		if x.Bool() != y.Bool() {
+			c = 1
+		}
+	case (op == "eq" || op == "ne") && x.Type() == y.Type() && x.Type().Comparable():
+		if !x.Equal(y) {
 			c = 1
 		}
 	default:
@@ -537,6 +552,18 @@ func compare(op string, x, y reflect.Value) (bool, error) {
 }
 
 func isIntKind(k reflect.Kind) bool { return k >= reflect.Int && k <= reflect.Int64 }
+
+func isUintKind(k reflect.Kind) bool { return k >= reflect.Uint && k <= reflect.Uintptr }
+
+func cmpIntUint(i int64, u uint64) int {
+	if i < 0 || uint64(i) < u {
+		return -1
+	}
+	if uint64(i) > u {
+		return 1
+	}
+	return 0
+}
 
 func cmp3[T int64 | string | float64](a, b T) int {
 	switch {

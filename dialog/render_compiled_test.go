@@ -74,13 +74,14 @@ type compileData struct {
 	Fig    lmi.Figure
 	Any    any
 	Nested *compileData
+	U      uint
 }
 
 // TestCompiledSemantics runs small templates through both text/template and the
 // compiler and wants the same text, or an error from both.
 func TestCompiledSemantics(t *testing.T) {
 	data := &compileData{compileEmbedded: &compileEmbedded{Inner: "in"}, Name: "nurse", N: 3, Names: []string{"a", "b", "c"},
-		Counts: map[string]int{"z": 1, "a": 2}, Fig: lmi.Figure{Value: -2}, Any: "boxed",
+		Counts: map[string]int{"z": 1, "a": 2}, Fig: lmi.Figure{Value: -2}, Any: "boxed", U: 7,
 		Nested: &compileData{Name: "inner"}}
 	cases := []struct{ name, src string }{
 		{"text and fields", `Hi {{.Name}} x{{.N}}.`},
@@ -97,6 +98,9 @@ func TestCompiledSemantics(t *testing.T) {
 		{"and or values", `{{and .N .Name}}|{{or .Nested .Name}}|{{and .Nested .N}}|{{or "" 0}}`},
 		{"not eq ne lt", `{{not .N}}{{eq .Name "nurse"}}{{ne .N 3}}{{lt .N 4}}{{gt .N 4}}`},
 		{"eq mismatched kinds", `{{eq .N "3"}}`},
+		{"int and uint", `{{eq .N .U}}{{lt .U .N}}{{ne .U 7}}{{gt -1 .U}}`},
+		{"eq comparable types", `{{eq .Occ .Occ}}{{eq .Nested .Nested.Nested}}{{ne .Fig .Fig}}`},
+		{"eq incomparable", `{{eq .Names .Names}}`},
 		{"len", `{{len .Names}}{{len .Counts}}`},
 		{"index out of range", `{{index .Names 5}}`},
 		{"variables and scope", `{{$x := .Name}}{{if true}}{{$x = "b"}}{{$y := 1}}{{$y}}{{end}}{{$x}}`},
