@@ -152,3 +152,13 @@ func TestCompiledDropsCallersOfUncompiled(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRespondTextTemplate is BenchmarkRespond with every template rendered by
+// text/template (no compiled templates): run both in one go for the ratio,
+//
+//	go test -run XXX -bench 'Respond$|RespondTextTemplate' -benchmem ./dialog
+func BenchmarkRespondTextTemplate(b *testing.B) {
+	e := testEngine(b, Options{})
+	e.rules.Load().compiled = nil
+	benchRespondOn(b, e, benchMix(b))
+}
