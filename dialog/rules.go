@@ -590,6 +590,7 @@ func shadowWarnings(rules []*Rule) []Diagnostic {
 func (rs *RuleSet) match(env *RuleEnv) (*Rule, error) {
 	var machine vm.VM
 	var ev reflect.Value
+	var boxed any
 	for _, r := range rs.Rules {
 		if r.needIntent != "" && r.needIntent != env.Intent {
 			continue
@@ -603,7 +604,13 @@ func (rs *RuleSet) match(env *RuleEnv) (*Rule, error) {
 			}
 			continue
 		}
-		out, err := machine.Run(r.program, env)
+		if boxed == nil {
+			// expr reads fields by reflection: from a pointer every string field read
+			// is copied into a new interface; from one boxed copy of the struct
+			// (not addressable) it is not
+			boxed = *env
+		}
+		out, err := machine.Run(r.program, boxed)
 		if err != nil {
 			return nil, fmt.Errorf("rule %q (%s:%d): %w", r.Name, r.File, r.Line, err)
 		}
