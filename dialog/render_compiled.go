@@ -109,6 +109,9 @@ type tmplCompiler struct {
 	calling []*compiled
 }
 
+// compileTemplates compiles every template of set it can, by name, leaving out the
+// names in skip and any template that calls one of those. The set must have been
+// parsed with missingkey=error (the compiled map lookups assume it).
 func compileTemplates(set *template.Template, funcs template.FuncMap, skip map[string]bool) map[string]*compiled {
 	c := &tmplCompiler{set: set, funcs: funcs, done: map[string]*compiled{}, skip: skip}
 	out := map[string]*compiled{}
@@ -518,9 +521,8 @@ func (c *tmplCompiler) fieldChain(base cpipe, idents []string, nargs int) (cpipe
 	}, nil
 }
 
-// fieldCache remembers where a field sits in the last struct type it met. Not
-// safe for concurrent writes, so it caches only through an immutable entry swapped
-// in whole.
+// fieldCache remembers where a field sits in the last struct type it met. Renders
+// run concurrently, so the entry is immutable and swapped in whole (atomically).
 type fieldCache struct {
 	name  string
 	cache atomic.Pointer[fieldEntry]
