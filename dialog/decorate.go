@@ -61,9 +61,9 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 			r.Cards = append(r.Cards, v.cachedCard(o, false))
 		}
 	case IntentBestPaid:
-		var labels []string
-		var pay []float64
-		var alt []string
+		labels := make([]string, 0, len(v.Best))
+		pay := make([]float64, 0, len(v.Best))
+		alt := make([]string, 0, len(v.Best))
 		src := ""
 		for _, b := range v.Best {
 			labels = append(labels, b.Title)
@@ -81,16 +81,19 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 				AltText: title + ": " + strings.Join(alt, "; "), Source: src})
 		}
 	case IntentSuggest:
-		for _, s := range v.Suggestions {
+		r.Cards = slices.Grow(r.Cards, len(v.Suggestions))
+		fields := make([]Field, len(v.Suggestions)) // one "Why" field a card, one allocation
+		for i, s := range v.Suggestions {
+			fields[i] = Field{Label: "Why", Value: s.Why}
 			r.Cards = append(r.Cards, Card{Title: s.Title, Subtitle: "SOC 2020 " + s.SOC2020,
-				Fields: []Field{{Label: "Why", Value: s.Why}}})
+				Fields: fields[i : i+1 : i+1]})
 		}
 	default:
 		for _, o := range v.Occs {
 			r.Cards = append(r.Cards, v.cachedCard(o, false))
 		}
 	}
-	r.Buttons = append(r.Buttons, followButtons(v, intent)...)
+	r.Buttons = appendFollowButtons(r.Buttons, v, intent)
 }
 
 // cardEntry is a cached occupation card and the sources it cites.
@@ -192,9 +195,10 @@ func buttonValue(v *View, intent, code string) string {
 	return v.e.buttonValue(intent, code)
 }
 
-// followButtons offer the next questions about the same job, and an adviser.
-func followButtons(v *View, intent string) []Button {
-	var out []Button
+// appendFollowButtons appends the next questions about the same job, and an
+// adviser (at most five buttons, in one allocation when out is empty).
+func appendFollowButtons(out []Button, v *View, intent string) []Button {
+	out = slices.Grow(out, 5)
 	young := v.Young || v.Teen
 	if intent == IntentSuggest {
 		for i, s := range v.Suggestions {

@@ -54,7 +54,10 @@ func BenchmarkRespondShortMix(b *testing.B) {
 }
 
 func benchRespond(b *testing.B, mix []Input) {
-	e := testEngine(b, Options{})
+	benchRespondOn(b, testEngine(b, Options{}), mix)
+}
+
+func benchRespondOn(b *testing.B, e *Engine, mix []Input) {
 	ctx := context.Background()
 	for _, in := range mix { // warm lazily built indexes
 		e.Respond(ctx, State{}, in)

@@ -97,6 +97,10 @@ type View struct {
 	// same needs none, any other figure gets its label right after it (tag).
 	last string
 	figs []figUse // every figure shown, with its own label, in reading order
+	// first backing arrays of sources and figs, so a usual reply grows neither
+	sourcesBuf [4]string
+	figsBuf    [4]figUse
+	occsBuf    [2]*OccView
 	// ashe2025 is set once a figure from ASHE 2025 is shown (see CautionNote).
 	ashe2025 bool
 }
@@ -243,6 +247,7 @@ func (e *Engine) newView(ctx context.Context, t *turn, intent string, load bool)
 		ProfileRegion: t.st.Profile.Region,
 		e:             e, ctx: ctx, explained: t.st.ExplainedTerms,
 	}
+	v.sources, v.figs, v.Occs = v.sourcesBuf[:0], v.figsBuf[:0], v.occsBuf[:0]
 	v.Feedback = t.st.Slots["feedback"]
 	switch intent { // words that only change these answers
 	case IntentEntry:

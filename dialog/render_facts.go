@@ -98,6 +98,12 @@ func (v *View) EntryFacts(o *OccView) EntryView {
 	en := o.Entry
 	x.Degree = en.DegreeUsual
 	young := v.Young || v.Teen
+	if len(en.Routes) > 0 {
+		x.Routes = make([]string, 0, len(en.Routes))
+	}
+	if len(en.Qualifications) > 0 {
+		x.Quals = make([]string, 0, len(en.Qualifications))
+	}
 	for _, r := range en.Routes {
 		if r == "postgraduate" {
 			x.Postgrad = true

@@ -90,6 +90,9 @@ type RuleSet struct {
 	dirDefined map[string]bool
 	source     string    // where it came from, for logs
 	bufs       sync.Pool // *bytes.Buffer for rendering
+	// compiled are the embedded templates as Go closures (render_compiled.go), by
+	// template name; the directory's own templates are not among them.
+	compiled map[string]*compiled
 }
 
 // Slots a rule may ask for. The engine knows how to offer and read each one.
@@ -210,6 +213,7 @@ func loadRuleSet(fsys fs.FS, label string, base fs.FS) (*RuleSet, error) {
 	if len(errs) > 0 {
 		return nil, &LoadError{Errors: errs}
 	}
+	rs.compiled = compileTemplates(tmpl, templateFuncs, rs.dirDefined)
 	sort.SliceStable(rs.Rules, func(i, j int) bool {
 		if rs.Rules[i].Priority != rs.Rules[j].Priority {
 			return rs.Rules[i].Priority > rs.Rules[j].Priority
@@ -586,6 +590,7 @@ func shadowWarnings(rules []*Rule) []Diagnostic {
 func (rs *RuleSet) match(env *RuleEnv) (*Rule, error) {
 	var machine vm.VM
 	var ev reflect.Value
+	var boxed any
 	for _, r := range rs.Rules {
 		if r.needIntent != "" && r.needIntent != env.Intent {
 			continue
@@ -599,7 +604,13 @@ func (rs *RuleSet) match(env *RuleEnv) (*Rule, error) {
 			}
 			continue
 		}
-		out, err := machine.Run(r.program, env)
+		if boxed == nil {
+			// expr reads fields by reflection: from a pointer every string field read
+			// is copied into a new interface; from one boxed copy of the struct
+			// (not addressable) it is not
+			boxed = *env
+		}
+		out, err := machine.Run(r.program, boxed)
 		if err != nil {
 			return nil, fmt.Errorf("rule %q (%s:%d): %w", r.Name, r.File, r.Line, err)
 		}
@@ -622,6 +633,12 @@ func (rs *RuleSet) render(name, depth string, data any) (string, error) {
 	}
 	buf.Reset()
 	defer rs.bufs.Put(buf)
+	if ct := rs.compiled[t.Name()]; ct != nil {
+		if err := ct.execute(buf, data); err != nil {
+			return "", fmt.Errorf("template %q: %w", name, err)
+		}
+		return tidyBytes(buf.Bytes()), nil
+	}
 	if err := t.Execute(buf, data); err != nil {
 		return "", fmt.Errorf("template %q: %w", name, err)
 	}
