@@ -29,8 +29,8 @@ type Understanding struct {
 	Subjects  []string `json:"subjects,omitempty"`  // school subjects: "maths", "art", "biology", ...
 	// Studied is the subject of a degree or course the message names ("a degree in
 	// biochemistry", "a sports science degree", "studying criminology"), as written.
-	Studied string `json:"studied,omitempty"`
-	Skills    []string `json:"skills,omitempty"`
+	Studied string   `json:"studied,omitempty"`
+	Skills  []string `json:"skills,omitempty"`
 	// Dislikes are interests, subjects and skills the person says they dislike or are
 	// bad at ("actually i'm bad at maths"), normalised like Interests and Subjects.
 	Dislikes []string `json:"dislikes,omitempty"`
