@@ -149,6 +149,15 @@ func TestRelayAndRestart(t *testing.T) {
 	for !(a.NATS().IsConnected() && b.NATS().IsConnected()) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
+	// connected is not yet subscribed again: a round trip on each connection makes the
+	// server hold their subscriptions before anything is sent (else the send can be
+	// lost to an instance, 1 run in ~5 under load; the outbox would retry it)
+	if err := a.NATS().Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.NATS().Flush(); err != nil {
+		t.Fatal(err)
+	}
 	// The outbox's retry: delivered once on each instance.
 	if err := ra.Send(ctx, bot.Message{Channel: "webchat", Conversation: "c1", Text: "two", Seq: 4}); err != nil {
 		t.Fatalf("Send after the restart: %v", err)
