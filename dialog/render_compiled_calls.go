@@ -93,131 +93,109 @@ func arg[T any](s *cstate, dot reflect.Value, p cpipe) (T, error) {
 	return valueAs[T](v)
 }
 
+// getter reads one argument of a compiled call.
+type getter[T any] func(s *cstate, dot reflect.Value, p cpipe) (T, error)
+
+// ccall is a compiled call returning R.
+type ccall[R any] func(s *cstate, dot reflect.Value) (R, error)
+
+// call1, call2 and call3 compile f over one, two or three arguments, each read by its
+// getter; ok is false when the call has another number of arguments.
+func call1[X, R any](a []cpipe, gx getter[X], f func(X) R) (ccall[R], bool) {
+	if len(a) != 1 {
+		return nil, false
+	}
+	return func(s *cstate, dot reflect.Value) (r R, err error) {
+		x, err := gx(s, dot, a[0])
+		if err != nil {
+			return r, err
+		}
+		return f(x), nil
+	}, true
+}
+
+func call2[X, Y, R any](a []cpipe, gx getter[X], gy getter[Y], f func(X, Y) R) (ccall[R], bool) {
+	if len(a) != 2 {
+		return nil, false
+	}
+	return func(s *cstate, dot reflect.Value) (r R, err error) {
+		x, err := gx(s, dot, a[0])
+		if err != nil {
+			return r, err
+		}
+		y, err := gy(s, dot, a[1])
+		if err != nil {
+			return r, err
+		}
+		return f(x, y), nil
+	}, true
+}
+
+func call3[X, Y, Z, R any](a []cpipe, gx getter[X], gy getter[Y], gz getter[Z], f func(X, Y, Z) R) (ccall[R], bool) {
+	if len(a) != 3 {
+		return nil, false
+	}
+	return func(s *cstate, dot reflect.Value) (r R, err error) {
+		x, err := gx(s, dot, a[0])
+		if err != nil {
+			return r, err
+		}
+		y, err := gy(s, dot, a[1])
+		if err != nil {
+			return r, err
+		}
+		z, err := gz(s, dot, a[2])
+		if err != nil {
+			return r, err
+		}
+		return f(x, y, z), nil
+	}, true
+}
+
+// asValue turns a compiled call's result into the reflect.Value the pipeline passes on.
+func asValue[R any](c ccall[R], ok bool, out func(*cstate, R) reflect.Value) (cpipe, bool) {
+	if !ok {
+		return nil, false
+	}
+	return func(s *cstate, dot reflect.Value) (reflect.Value, error) {
+		r, err := c(s, dot)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		return out(s, r), nil
+	}, true
+}
+
+func valueOf[R any](_ *cstate, r R) reflect.Value { return reflect.ValueOf(r) }
+
 // stringCall compiles a call of a view function returning a string.
 func (c *tmplCompiler) stringCall(name string, a []cpipe) (cstring, bool) {
 	fn, ok := c.funcs[name]
 	if !ok {
 		return nil, false
 	}
-	switch f := fn.(type) {
+	var f ccall[string]
+	switch fn := fn.(type) {
 	case func(*View, lmi.Figure) string:
-		if len(a) != 2 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (string, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return "", err
-			}
-			x, err := arg[lmi.Figure](s, dot, a[1])
-			if err != nil {
-				return "", err
-			}
-			return f(v, x), nil
-		}, true
+		f, ok = call2(a, argView, arg[lmi.Figure], fn)
 	case func(*View, string) string:
-		if len(a) != 2 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (string, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return "", err
-			}
-			x, err := argString(s, dot, a[1])
-			if err != nil {
-				return "", err
-			}
-			return f(v, x), nil
-		}, true
+		f, ok = call2(a, argView, argString, fn)
 	case func(*View, string, string) string:
-		if len(a) != 3 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (string, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return "", err
-			}
-			x, err := argString(s, dot, a[1])
-			if err != nil {
-				return "", err
-			}
-			y, err := argString(s, dot, a[2])
-			if err != nil {
-				return "", err
-			}
-			return f(v, x, y), nil
-		}, true
+		f, ok = call3(a, argView, argString, argString, fn)
 	case func(*View, []string) string:
-		if len(a) != 2 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (string, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return "", err
-			}
-			x, err := arg[[]string](s, dot, a[1])
-			if err != nil {
-				return "", err
-			}
-			return f(v, x), nil
-		}, true
+		f, ok = call2(a, argView, arg[[]string], fn)
 	case func(*View, *OccView) string:
-		if len(a) != 2 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (string, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return "", err
-			}
-			x, err := arg[*OccView](s, dot, a[1])
-			if err != nil {
-				return "", err
-			}
-			return f(v, x), nil
-		}, true
+		f, ok = call2(a, argView, arg[*OccView], fn)
 	case func(*View, *lmi.Outlook) string:
-		if len(a) != 2 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (string, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return "", err
-			}
-			x, err := arg[*lmi.Outlook](s, dot, a[1])
-			if err != nil {
-				return "", err
-			}
-			return f(v, x), nil
-		}, true
+		f, ok = call2(a, argView, arg[*lmi.Outlook], fn)
 	case func(string) string:
-		if len(a) != 1 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (string, error) {
-			x, err := argString(s, dot, a[0])
-			if err != nil {
-				return "", err
-			}
-			return f(x), nil
-		}, true
+		f, ok = call1(a, argString, fn)
 	case func([]string) string:
-		if len(a) != 1 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (string, error) {
-			x, err := arg[[]string](s, dot, a[0])
-			if err != nil {
-				return "", err
-			}
-			return f(x), nil
-		}, true
+		f, ok = call1(a, arg[[]string], fn)
+	default:
+		return nil, false
 	}
-	return nil, false
+	return cstring(f), ok
 }
 
 func ret[T any](x T) reflect.Value { return reflect.ValueOf(&x).Elem() }
@@ -225,147 +203,41 @@ func ret[T any](x T) reflect.Value { return reflect.ValueOf(&x).Elem() }
 // valueCall compiles a view function call of any other supported type.
 func (c *tmplCompiler) valueCall(name string, a []cpipe) (cpipe, bool) {
 	if f, ok := c.stringCall(name, a); ok {
-		return func(s *cstate, dot reflect.Value) (reflect.Value, error) {
-			str, err := f(s, dot)
-			if err != nil {
-				return reflect.Value{}, err
-			}
-			return keep(&s.strs, str), nil
-		}, true
+		return asValue(ccall[string](f), true, func(s *cstate, str string) reflect.Value { return keep(&s.strs, str) })
 	}
 	fn, ok := c.funcs[name]
 	if !ok {
 		return nil, false
 	}
-	bad := reflect.Value{}
-	switch f := fn.(type) {
+	lists := func(s *cstate, l []string) reflect.Value { return keep(&s.lists, l) }
+	switch fn := fn.(type) {
 	case func(*View, lmi.Figure) bool:
-		if len(a) != 2 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (reflect.Value, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return bad, err
-			}
-			x, err := arg[lmi.Figure](s, dot, a[1])
-			if err != nil {
-				return bad, err
-			}
-			return reflect.ValueOf(f(v, x)), nil
-		}, true
+		f, ok := call2(a, argView, arg[lmi.Figure], fn)
+		return asValue(f, ok, valueOf[bool])
 	case func(*View, *lmi.Outlook) bool:
-		if len(a) != 2 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (reflect.Value, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return bad, err
-			}
-			x, err := arg[*lmi.Outlook](s, dot, a[1])
-			if err != nil {
-				return bad, err
-			}
-			return reflect.ValueOf(f(v, x)), nil
-		}, true
+		f, ok := call2(a, argView, arg[*lmi.Outlook], fn)
+		return asValue(f, ok, valueOf[bool])
 	case func(*View, *OccView) bool:
-		if len(a) != 2 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (reflect.Value, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return bad, err
-			}
-			x, err := arg[*OccView](s, dot, a[1])
-			if err != nil {
-				return bad, err
-			}
-			return reflect.ValueOf(f(v, x)), nil
-		}, true
+		f, ok := call2(a, argView, arg[*OccView], fn)
+		return asValue(f, ok, valueOf[bool])
 	case func(*View, *OccView) []string:
-		if len(a) != 2 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (reflect.Value, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return bad, err
-			}
-			x, err := arg[*OccView](s, dot, a[1])
-			if err != nil {
-				return bad, err
-			}
-			return keep(&s.lists, f(v, x)), nil
-		}, true
+		f, ok := call2(a, argView, arg[*OccView], fn)
+		return asValue(f, ok, lists)
 	case func(*View, *OccView) EntryView:
-		if len(a) != 2 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (reflect.Value, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return bad, err
-			}
-			x, err := arg[*OccView](s, dot, a[1])
-			if err != nil {
-				return bad, err
-			}
-			return keep(&s.entries, f(v, x)), nil
-		}, true
+		f, ok := call2(a, argView, arg[*OccView], fn)
+		return asValue(f, ok, func(s *cstate, e EntryView) reflect.Value { return keep(&s.entries, e) })
 	case func(*View, *OccView, int) []string:
-		if len(a) != 3 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (reflect.Value, error) {
-			v, err := argView(s, dot, a[0])
-			if err != nil {
-				return bad, err
-			}
-			x, err := arg[*OccView](s, dot, a[1])
-			if err != nil {
-				return bad, err
-			}
-			n, err := arg[int](s, dot, a[2])
-			if err != nil {
-				return bad, err
-			}
-			return keep(&s.lists, f(v, x, n)), nil
-		}, true
+		f, ok := call3(a, argView, arg[*OccView], arg[int], fn)
+		return asValue(f, ok, lists)
 	case func(lmi.Figure) bool:
-		if len(a) != 1 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (reflect.Value, error) {
-			x, err := arg[lmi.Figure](s, dot, a[0])
-			if err != nil {
-				return bad, err
-			}
-			return reflect.ValueOf(f(x)), nil
-		}, true
+		f, ok := call1(a, arg[lmi.Figure], fn)
+		return asValue(f, ok, valueOf[bool])
 	case func(lmi.Figure) lmi.Figure:
-		if len(a) != 1 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (reflect.Value, error) {
-			x, err := arg[lmi.Figure](s, dot, a[0])
-			if err != nil {
-				return bad, err
-			}
-			return ret(f(x)), nil
-		}, true
+		f, ok := call1(a, arg[lmi.Figure], fn)
+		return asValue(f, ok, func(_ *cstate, x lmi.Figure) reflect.Value { return ret(x) })
 	case func(int) int:
-		if len(a) != 1 {
-			return nil, false
-		}
-		return func(s *cstate, dot reflect.Value) (reflect.Value, error) {
-			x, err := arg[int](s, dot, a[0])
-			if err != nil {
-				return bad, err
-			}
-			return reflect.ValueOf(f(x)), nil
-		}, true
+		f, ok := call1(a, arg[int], fn)
+		return asValue(f, ok, valueOf[int])
 	}
 	return nil, false
 }
