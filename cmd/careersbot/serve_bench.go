@@ -53,7 +53,7 @@ type benchResult struct {
 	// AllocsPerMessage is this process's heap allocations per message (same scope as
 	// CPUPerMessage).
 	AllocsPerMessage float64 `json:"allocs_per_message"`
-	FirstError    string        `json:"first_error,omitempty"`
+	FirstError       string  `json:"first_error,omitempty"`
 	// Bare is the same load against a bare net/http JSON handler in the same run
 	// (--compare-bare), and BareRatio this run's throughput over the bare one's.
 	Bare      *benchResult `json:"bare,omitempty"`
