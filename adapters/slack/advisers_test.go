@@ -26,6 +26,23 @@ func (careersResponder) Respond(ctx context.Context, st dialog.State, in dialog.
 	return dialog.Reply{Intent: dialog.IntentPay, Text: "Nurses earn about £37,000 (ONS ASHE 2025).", Sources: []string{"ashe2025p"}}, st, nil
 }
 
+// startDesk starts a service on store (and bus, when not nil) with a Slack adapter
+// whose adviser channel is CADV, all stopped when t ends.
+func startDesk(t *testing.T, srv *slacktest.Server, store bot.Storage, bus bot.Bus) *bot.Service {
+	t.Helper()
+	svc := bot.New(store, careersResponder{}, bot.Options{Bus: bus, RetryBase: 5 * time.Millisecond, PollEvery: 5 * time.Millisecond})
+	a := newAdapter(t, srv, func(o *Options) { o.AdviserChannel, o.Advisers = "CADV", svc })
+	svc.Register(a)
+	svc.Start()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		svc.Close(ctx)
+	})
+	bottest.Run(t, a, svc, 3*time.Second)
+	return svc
+}
+
 // TestAdviserChannel: a young person in a Slack DM asks for an adviser; the escalation
 // appears in the adviser channel with a summary and a Claim button; of two advisers
 // pressing Claim one wins and the other is told who; thread replies reach the young
@@ -37,17 +54,8 @@ func TestAdviserChannel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	svc := bot.New(store, careersResponder{}, bot.Options{RetryBase: 5 * time.Millisecond, PollEvery: 5 * time.Millisecond})
-	a := newAdapter(t, srv, func(o *Options) { o.AdviserChannel, o.Advisers = "CADV", svc })
-	svc.Register(a)
-	svc.Start()
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		svc.Close(ctx)
-	}()
-	bottest.Run(t, a, svc, 3*time.Second)
+	t.Cleanup(func() { store.Close() })
+	startDesk(t, srv, store, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	wait := func(what string, ok func(slacktest.Post) bool) slacktest.Post {
@@ -215,17 +223,8 @@ func TestAdviserChannelOnTwoInstances(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer store.Close()
-		svc := bot.New(store, careersResponder{}, bot.Options{Bus: bus, RetryBase: 5 * time.Millisecond, PollEvery: 5 * time.Millisecond})
-		a := newAdapter(t, srv, func(o *Options) { o.AdviserChannel, o.Advisers = "CADV", svc })
-		svc.Register(a)
-		svc.Start()
-		defer func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			svc.Close(ctx)
-		}()
-		bottest.Run(t, a, svc, 3*time.Second)
+		t.Cleanup(func() { store.Close() })
+		startDesk(t, srv, store, bus)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
