@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +17,6 @@ import (
 	"github.com/careersbot/careersbot/adapters/telegram"
 	"github.com/careersbot/careersbot/adapters/telegram/telegramtest"
 	"github.com/careersbot/careersbot/adapters/terminal"
-	"github.com/careersbot/careersbot/bot"
 	"gopkg.in/yaml.v3"
 )
 
@@ -87,38 +85,6 @@ func TestChannelFactories(t *testing.T) {
 			}
 		})
 	}
-}
-
-// startService runs the real service (SQLite storage, the real dialogue engine and its
-// embedded LMI) with one chat adapter, as `careersbot serve` does.
-func startService(t *testing.T, a bot.Adapter) {
-	t.Helper()
-	cfg := defaultServeConfig()
-	cfg.DataDir = t.TempDir()
-	cfg.LMI.SocVolume1 = "none"
-	cfg.Server.ShutdownTimeout = duration(3 * time.Second)
-	if err := cfg.finish(); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ctx, cancel := context.WithCancel(context.Background())
-	s, err := newServer(ctx, cfg, func(string) string { return "" }, log, io.Discard, serverTweaks{noRateLimits: true, noChannels: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.add(a)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.run(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
 }
 
 func waitFor(t *testing.T) context.Context {

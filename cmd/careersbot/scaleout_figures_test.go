@@ -111,9 +111,7 @@ lmi: {soc_volume1: none}
 		}
 		rdir := filepath.Join(dir, fmt.Sprintf("%s-%d", r.name, r.instances))
 		os.MkdirAll(rdir, 0o755)
-		cfgPath := filepath.Join(rdir, "careersbot.yaml")
-		os.WriteFile(cfgPath, []byte(cfg), 0o600)
-		c := &cluster{t: t, bin: bin, cfg: cfgPath, dir: rdir, inst: make([]*instance, r.instances)}
+		c := newCluster(t, bin, rdir, r.instances, cfg)
 		for i := range c.inst {
 			c.mustStart(i)
 		}

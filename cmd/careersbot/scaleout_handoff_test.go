@@ -163,48 +163,16 @@ func TestScaleOutHandoffAcrossInstances(t *testing.T) {
 	nats := natstest.Start(t)
 	dir := t.TempDir()
 	bin := buildCareersbot(t, dir)
-	cfg := fmt.Sprintf(`storage:
-  driver: postgres
-  dsn: %q
-  pool:
-    max_conns: 8
-    outbox_lease: 3s
-bus:
-  driver: nats
-  url: %q
-server:
-  rate_limits:
-    per_ip: {rate: 10000, burst: 10000}
-    per_conversation: {rate: 10000, burst: 10000}
-  shutdown_timeout: 5s
-log:
-  level: warn
-lmi:
-  soc_volume1: none
-`, dsn, nats.URL())
-	cfgPath := filepath.Join(dir, "careersbot.yaml")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	c := newCluster(t, bin, dir, 2, scaleoutConfig(dsn, nats.URL()))
 	// The accounts go into PostgreSQL through the CLI, before any instance runs.
 	const password = "a-long-password-for-the-test"
 	for _, a := range [][2]string{{"ann", "Ann Smith"}, {"bob", "Bob Jones"}} {
-		cmd := exec.Command(bin, "advisers", "add", "--config", cfgPath, "--display", a[1], a[0])
+		cmd := exec.Command(bin, "advisers", "add", "--config", c.cfg, "--display", a[1], a[0])
 		cmd.Stdin = strings.NewReader(password + "\n")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("advisers add %s: %v\n%s", a[0], err, out)
 		}
 	}
-	c := &cluster{t: t, bin: bin, cfg: cfgPath, dir: dir, inst: make([]*instance, 2)}
-	defer func() {
-		c.stopAll()
-		if t.Failed() {
-			for i := range c.inst {
-				b, _ := os.ReadFile(filepath.Join(dir, fmt.Sprintf("instance%d.log", i)))
-				t.Logf("instance %d log (tail):\n%s", i, tail(string(b), 3000))
-			}
-		}
-	}()
 	c.mustStart(0)
 	c.mustStart(1)
 	instA, instB := c.base(0), c.base(1)

@@ -54,6 +54,52 @@ func buildCareersbot(t *testing.T, dir string) string {
 	return bin
 }
 
+// scaleoutConfig is the configuration the scale-out tests share: PostgreSQL at dsn, NATS
+// at natsURL, rate limits out of the way, warnings only, no SOC Volume 1.
+func scaleoutConfig(dsn, natsURL string) string {
+	return fmt.Sprintf(`storage:
+  driver: postgres
+  dsn: %q
+  pool:
+    max_conns: 8
+    outbox_lease: 3s
+bus:
+  driver: nats
+  url: %q
+server:
+  rate_limits:
+    per_ip: {rate: 10000, burst: 10000}
+    per_conversation: {rate: 10000, burst: 10000}
+  shutdown_timeout: 5s
+log:
+  level: warn
+lmi:
+  soc_volume1: none
+`, dsn, natsURL)
+}
+
+// newCluster writes cfg as dir/careersbot.yaml and returns n instances of bin on it, none
+// started yet. When the test ends they are stopped, and if it failed the tail of each
+// instance's log is shown.
+func newCluster(t *testing.T, bin, dir string, n int, cfg string) *cluster {
+	t.Helper()
+	cfgPath := filepath.Join(dir, "careersbot.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := &cluster{t: t, bin: bin, cfg: cfgPath, dir: dir, inst: make([]*instance, n)}
+	t.Cleanup(func() {
+		c.stopAll()
+		if t.Failed() {
+			for i := range c.inst {
+				b, _ := os.ReadFile(filepath.Join(dir, fmt.Sprintf("instance%d.log", i)))
+				t.Logf("instance %d log (tail):\n%s", i, tail(string(b), 3000))
+			}
+		}
+	})
+	return c
+}
+
 // start starts instance i and waits until it is ready. It may run on any goroutine.
 func (c *cluster) start(i int) error {
 	logf, err := os.OpenFile(filepath.Join(c.dir, fmt.Sprintf("instance%d.log", i)), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
@@ -196,28 +242,10 @@ func TestScaleOutKillAndNATSRestart(t *testing.T) {
 	bin := buildCareersbot(t, dir)
 	const token = "123456:scaleout"
 	tg := telegramtest.NewServer(token)
-	defer tg.Close()
+	t.Cleanup(tg.Close) // after the instances stop
 	const secret = "webhook-secret-for-the-test"
-	cfg := fmt.Sprintf(`storage:
-  driver: postgres
-  dsn: %q
-  pool:
-    max_conns: 8
-    outbox_lease: 3s
-bus:
-  driver: nats
-  url: %q
-admin:
+	c := newCluster(t, bin, dir, 3, scaleoutConfig(dsn, nats.URL())+fmt.Sprintf(`admin:
   token: admin-secret
-server:
-  rate_limits:
-    per_ip: {rate: 10000, burst: 10000}
-    per_conversation: {rate: 10000, burst: 10000}
-  shutdown_timeout: 5s
-log:
-  level: warn
-lmi:
-  soc_volume1: none
 channels:
   telegram:
     token: %q
@@ -225,21 +253,7 @@ channels:
     webhook_url: https://careersbot.example/telegram/webhook
     webhook_secret: %q
     per_chat_interval: 1ms
-`, dsn, nats.URL(), token, tg.Endpoint(), secret)
-	cfgPath := filepath.Join(dir, "careersbot.yaml")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c := &cluster{t: t, bin: bin, cfg: cfgPath, dir: dir, inst: make([]*instance, 3)}
-	defer func() {
-		c.stopAll()
-		if t.Failed() {
-			for i := range c.inst {
-				b, _ := os.ReadFile(filepath.Join(dir, fmt.Sprintf("instance%d.log", i)))
-				t.Logf("instance %d log (tail):\n%s", i, tail(string(b), 3000))
-			}
-		}
-	}()
+`, token, tg.Endpoint(), secret))
 	// Three at once: they migrate the empty database under one advisory lock.
 	var wg sync.WaitGroup
 	startErrs := make(chan error, len(c.inst))
@@ -421,11 +435,11 @@ channels:
 		}
 	}
 
-	// An adviser on one instance writes to people whose updates other instances took.
-	for k := 0; k < 10; k++ {
-		key := fmt.Sprintf("telegram:%d", 5000+k)
-		body := strings.NewReader(fmt.Sprintf(`{"text":"Adviser here, note %d"}`, k))
-		req, _ := http.NewRequest("POST", c.base(k%3)+"/v1/admin/conversations/"+key+"/messages", body)
+	// adviser sends text to conversation key through the admin API of instance i.
+	adviser := func(i int, key, text string) {
+		t.Helper()
+		body, _ := json.Marshal(map[string]string{"text": text})
+		req, _ := http.NewRequest("POST", c.base(i)+"/v1/admin/conversations/"+key+"/messages", bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer admin-secret")
 		req.Header.Set("Content-Type", "application/json")
 		r, err := http.DefaultClient.Do(req)
@@ -436,6 +450,10 @@ channels:
 		if r.StatusCode != 200 {
 			t.Fatalf("adviser message to %s: status %d", key, r.StatusCode)
 		}
+	}
+	// An adviser on one instance writes to people whose updates other instances took.
+	for k := 0; k < 10; k++ {
+		adviser(k%3, fmt.Sprintf("telegram:%d", 5000+k), fmt.Sprintf("Adviser here, note %d", k))
 	}
 	waitOutbox()
 	time.Sleep(200 * time.Millisecond)
@@ -555,37 +573,23 @@ channels:
 	if _, _, err := ws.Until(wctx, func(f webchattest.Frame) bool { return f.Type == "ready" }); err != nil {
 		t.Fatal(err)
 	}
-	adviser := func(i int, text string) {
-		t.Helper()
-		req, _ := http.NewRequest("POST", c.base(i)+"/v1/admin/conversations/webchat:"+wid+"/messages", strings.NewReader(`{"text":"`+text+`"}`))
-		req.Header.Set("Authorization", "Bearer admin-secret")
-		req.Header.Set("Content-Type", "application/json")
-		r, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Body.Close()
-		if r.StatusCode != 200 {
-			t.Fatalf("adviser message: status %d", r.StatusCode)
-		}
-	}
 	await := func(text string) {
 		t.Helper()
 		if _, _, err := ws.Until(wctx, func(f webchattest.Frame) bool { return f.Type == "message" && f.Text == text }); err != nil {
 			t.Fatalf("web chat tab on instance 0 never got %q: %v", text, err)
 		}
 	}
-	adviser(1, "first live message")
+	adviser(1, "webchat:"+wid, "first live message")
 	await("first live message")
 	nats.Stop()
-	adviser(2, "sent while NATS is down")
+	adviser(2, "webchat:"+wid, "sent while NATS is down")
 	if _, err := deliver(5000, "thanks"); err != nil { // storage carries on without NATS
 		t.Fatal(err)
 	}
 	time.Sleep(500 * time.Millisecond)
 	nats.Restart()
 	await("sent while NATS is down")
-	adviser(1, "after the restart")
+	adviser(1, "webchat:"+wid, "after the restart")
 	await("after the restart")
 	evs, _ := st.EventsAfter(ctx, "webchat:"+wid, 0, 0)
 	if len(evs) != 3 {

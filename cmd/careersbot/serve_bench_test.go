@@ -5,12 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
-	"net"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestBenchInProcess(t *testing.T) {
@@ -66,39 +62,8 @@ func TestBenchCompareBare(t *testing.T) {
 	}
 }
 
-// startBenchServer runs the real service on a loopback port and returns its base URL.
-func startBenchServer(t *testing.T) string {
-	t.Helper()
-	cfg := defaultServeConfig()
-	cfg.DataDir = t.TempDir()
-	cfg.LMI.SocVolume1 = "none"
-	cfg.Server.ShutdownTimeout = duration(3 * time.Second)
-	if err := cfg.finish(); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ctx, cancel := context.WithCancel(context.Background())
-	s, err := newServer(ctx, cfg, func(string) string { return "" }, log, io.Discard, serverTweaks{noRateLimits: true, noChannels: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.run(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
-}
-
 func TestBenchIdleSockets(t *testing.T) {
-	base := startBenchServer(t)
+	base := startService(t)
 	var out, errb bytes.Buffer
 	err := runBench(context.Background(), []string{"--addr", base, "--ws", "300", "--ws-hold", "10ms", "--json"}, strings.NewReader(""), &out, &errb)
 	if err != nil {

@@ -18,23 +18,14 @@ import (
 func lmiServer(t *testing.T, backend string, order ...string) (*server, *lmiforalltest.Server) {
 	t.Helper()
 	fake := lmiforalltest.New(t, "../../lmi/lmiforall/testdata/bodies")
-	cfg := defaultServeConfig()
-	cfg.DataDir = t.TempDir()
-	cfg.LMI.SocVolume1 = "none"
-	cfg.LMI.Backend = backend
-	cfg.LMI.Order = order
-	cfg.LMI.LMIForAll.BaseURL = fake.URL
-	cfg.LMI.LMIForAll.Timeout = duration(200 * time.Millisecond)
-	cfg.LMI.LMIForAll.Retries = -1
-	cfg.LMI.LMIForAll.BreakerFailures = 2
-	if err := cfg.finish(); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := newServer(context.Background(), cfg, func(string) string { return "" }, log, io.Discard, serverTweaks{noRateLimits: true, noChannels: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := testServer(t, context.Background(), func(cfg *serveConfig) {
+		cfg.LMI.Backend = backend
+		cfg.LMI.Order = order
+		cfg.LMI.LMIForAll.BaseURL = fake.URL
+		cfg.LMI.LMIForAll.Timeout = duration(200 * time.Millisecond)
+		cfg.LMI.LMIForAll.Retries = -1
+		cfg.LMI.LMIForAll.BreakerFailures = 2
+	})
 	t.Cleanup(func() { s.store.Close() })
 	return s, fake
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -52,18 +51,7 @@ func itoa(n uint64) string { b, _ := json.Marshal(n); return string(b) }
 // TestReadyzReportsWebchatConnections: /readyz carries the web chat's connections and
 // limit, and says when the limit is near (webchat.max_connections 2 here).
 func TestReadyzReportsWebchatConnections(t *testing.T) {
-	cfg := defaultServeConfig()
-	cfg.DataDir = t.TempDir()
-	cfg.LMI.SocVolume1 = "none"
-	cfg.Webchat.MaxConnections = 2
-	if err := cfg.finish(); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := newServer(context.Background(), cfg, func(string) string { return "" }, log, io.Discard, serverTweaks{noRateLimits: true, noChannels: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := testServer(t, context.Background(), func(cfg *serveConfig) { cfg.Webchat.MaxConnections = 2 })
 	t.Cleanup(func() { s.store.Close() })
 	srv := httptest.NewServer(s.mux)
 	t.Cleanup(srv.Close)
