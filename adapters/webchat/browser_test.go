@@ -19,6 +19,7 @@ import (
 	"github.com/careersbot/careersbot/adapters/webchat/webchattest"
 	"github.com/careersbot/careersbot/bot"
 	"github.com/careersbot/careersbot/dialog"
+	"github.com/careersbot/careersbot/internal/browsertest"
 	"github.com/careersbot/careersbot/transcripts"
 )
 
@@ -60,33 +61,6 @@ func careersReply(m bot.Message) bot.Message {
 	}
 }
 
-func poll(ctx context.Context, t *testing.T, what, expr string) {
-	t.Helper()
-	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	if _, err := chromedp.Run(pctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		t.Fatalf("waiting for %s (%s): %v", what, expr, err)
-	}
-}
-
-func eval[T any](ctx context.Context, t *testing.T, expr string) T {
-	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", expr, err)
-	}
-	return v
-}
-
-func do(ctx context.Context, t *testing.T, what string, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	if err := chromedp.Do(dctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
 // countText is an expression counting elements matching sel whose text includes s.
 func countText(sel, s string) string {
 	return webchattest.WAll(sel) + ".filter(e => e.textContent.includes(" + jsString(s) + ")).length"
@@ -107,7 +81,7 @@ func TestBrowser(t *testing.T) {
 	}
 	for _, sz := range sizes {
 		t.Run(sz.name, func(t *testing.T) {
-			ctx := webchattest.Browser(t)
+			page := browsertest.New(t, browsertest.Browser(t))
 			r := newRig(t, webchat.Options{Title: "Ask about careers", AgePrompt: "How old are you?"})
 			r.svc.reply = careersReply
 			var got []bot.Message
@@ -124,65 +98,65 @@ func TestBrowser(t *testing.T) {
 			}
 			wantAnimation := "cb-blink"
 			if sz.name == "phone" {
-				do(ctx, t, "phone viewport", chromedp.EmulateViewport(sz.width, sz.height, chromedp.EmulatePortrait))
+				page.Do("phone viewport", chromedp.EmulateViewport(sz.width, sz.height, chromedp.EmulatePortrait))
 				// This phone's user asked for less motion.
 				wantAnimation = "none"
-				do(ctx, t, "reduced motion", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				page.Do("reduced motion", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 					_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 						Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
 					return err
 				}))
 			} else {
-				do(ctx, t, "desktop viewport", chromedp.EmulateViewport(sz.width, sz.height))
+				page.Do("desktop viewport", chromedp.EmulateViewport(sz.width, sz.height))
 			}
-			do(ctx, t, "open demo page", chromedp.Navigate(r.srv.URL+"/"))
-			poll(ctx, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+webchattest.W(".launcher"))
+			page.Do("open demo page", chromedp.Navigate(r.srv.URL+"/"))
+			page.Wait("widget", webchattest.WidgetLoaded())
 			// The page's greedy button CSS does not reach the widget.
-			if bg := eval[string](ctx, t, "getComputedStyle("+webchattest.W(".launcher")+").backgroundColor"); bg != "rgb(29, 79, 145)" {
+			if bg := browsertest.Eval[string](page, "getComputedStyle("+webchattest.W(".launcher")+").backgroundColor"); bg != "rgb(29, 79, 145)" {
 				t.Errorf("launcher background %s: host page CSS leaked in", bg)
 			}
-			webchattest.Screenshot(t, ctx, sz.name+"-closed")
+			page.Screenshot(sz.name + "-closed")
 
 			// Open with the keyboard.
-			do(ctx, t, "focus launcher", chromedp.Focus(chromedp.JSPath(webchattest.W(".launcher"))), chromedp.KeyEvent(kb.Enter))
-			poll(ctx, t, "panel open", "!"+webchattest.W(".panel")+".hidden && "+webchattest.W(".launcher")+".getAttribute('aria-expanded') === 'true'")
-			poll(ctx, t, "age prompt focused", "document.querySelector('[data-careersbot]').shadowRoot.activeElement?.textContent === '11 to 13'")
-			webchattest.Screenshot(t, ctx, sz.name+"-age-prompt")
-			do(ctx, t, "choose age", chromedp.Click(chromedp.JSPath(webchattest.WAll(".age-buttons button")+"[1]")))
-			poll(ctx, t, "input focused after age", "document.querySelector('[data-careersbot]').shadowRoot.activeElement?.id === 'cb-input'")
+			page.Do("focus launcher", chromedp.Focus(chromedp.JSPath(webchattest.W(".launcher"))), chromedp.KeyEvent(kb.Enter))
+			page.Wait("panel open", "!"+webchattest.W(".panel")+".hidden && "+webchattest.W(".launcher")+".getAttribute('aria-expanded') === 'true'")
+			page.Wait("age prompt focused", "document.querySelector('[data-careersbot]').shadowRoot.activeElement?.textContent === '11 to 13'")
+			page.Screenshot(sz.name + "-age-prompt")
+			page.Do("choose age", chromedp.Click(chromedp.JSPath(webchattest.WAll(".age-buttons button")+"[1]")))
+			page.Wait("input focused after age", "document.querySelector('[data-careersbot]').shadowRoot.activeElement?.id === 'cb-input'")
 
-			if a := eval[string](ctx, t, "getComputedStyle("+webchattest.W(".dots")+").animationName"); a != wantAnimation {
+			if a := browsertest.Eval[string](page, "getComputedStyle("+webchattest.W(".dots")+").animationName"); a != wantAnimation {
 				t.Errorf("typing dots animation %q, want %q", a, wantAnimation)
 			}
 
 			// Ask a question.
-			do(ctx, t, "type question", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), "what does an electrician do"+kb.Enter))
-			poll(ctx, t, "answer", countText(".msg.bot .text", "Electricians install")+" === 1")
-			poll(ctx, t, "ack clears pending", webchattest.WAll(".msg.user.pending")+".length === 0")
-			if n := eval[int](ctx, t, webchattest.WAll(".msg.bot .card")+".length"); n != 1 {
+			page.Do("type question", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), "what does an electrician do"+kb.Enter))
+			page.Wait("answer", countText(".msg.bot .text", "Electricians install")+" === 1")
+			page.Wait("ack clears pending", webchattest.WAll(".msg.user.pending")+".length === 0")
+			if n := browsertest.Eval[int](page, webchattest.WAll(".msg.bot .card")+".length"); n != 1 {
 				t.Errorf("%d cards, want 1", n)
 			}
-			label := eval[string](ctx, t, webchattest.W(".chart svg")+".getAttribute('aria-label')")
+			label := browsertest.Eval[string](page, webchattest.W(".chart svg")+".getAttribute('aria-label')")
 			if !strings.Contains(label, "Electricians earn £35,200") {
 				t.Errorf("chart label %q", label)
 			}
-			if n := eval[int](ctx, t, webchattest.WAll(".chart svg rect")+".length"); n != 3 {
+			if n := browsertest.Eval[int](page, webchattest.WAll(".chart svg rect")+".length"); n != 3 {
 				t.Errorf("bar chart has %d bars, want 3", n)
 			}
-			if src := eval[string](ctx, t, webchattest.W(".chart .source")+".textContent"); !strings.Contains(src, "ONS Annual Survey of Hours and Earnings 2024") {
+			if src := browsertest.Eval[string](page, webchattest.W(".chart .source")+".textContent"); !strings.Contains(src, "ONS Annual Survey of Hours and Earnings 2024") {
 				t.Errorf("chart source line %q", src)
 			}
-			webchattest.Screenshot(t, ctx, sz.name+"-answer")
+			page.Screenshot(sz.name + "-answer")
 			// WCAG AA: every piece of text in the widget has 4.5:1 contrast with what is behind it.
-			if low := eval[[]string](ctx, t, contrastCheck); len(low) > 0 {
+			if low := browsertest.Eval[[]string](page, contrastCheck); len(low) > 0 {
 				t.Errorf("text below 4.5:1 contrast:\n%s", strings.Join(low, "\n"))
 			}
 
 			// Click a quick reply.
-			poll(ctx, t, "quick replies", webchattest.WAll(".quick button")+".length === 2")
-			do(ctx, t, "click quick reply", chromedp.Click(chromedp.JSPath(webchattest.WAll(".quick button")+"[0]")))
-			poll(ctx, t, "quick reply answer", countText(".msg.bot .text", "Electricians earn about £35,000")+" === 1")
-			if n := eval[int](ctx, t, webchattest.WAll(".chart polyline")+".length"); n != 1 {
+			page.Wait("quick replies", webchattest.WAll(".quick button")+".length === 2")
+			page.Do("click quick reply", chromedp.Click(chromedp.JSPath(webchattest.WAll(".quick button")+"[0]")))
+			page.Wait("quick reply answer", countText(".msg.bot .text", "Electricians earn about £35,000")+" === 1")
+			if n := browsertest.Eval[int](page, webchattest.WAll(".chart polyline")+".length"); n != 1 {
 				t.Errorf("line chart has %d lines, want 1", n)
 			}
 			collect()
@@ -191,47 +165,47 @@ func TestBrowser(t *testing.T) {
 			}
 
 			// Side-by-side cards scroll on a phone.
-			do(ctx, t, "ask compare", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), "compare electricians plumbers carpenters"+kb.Enter))
-			poll(ctx, t, "compare cards", webchattest.WAll(".cards.compare .card")+".length === 3")
+			page.Do("ask compare", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), "compare electricians plumbers carpenters"+kb.Enter))
+			page.Wait("compare cards", webchattest.WAll(".cards.compare .card")+".length === 3")
 			if sz.name == "phone" {
-				if !eval[bool](ctx, t, webchattest.W(".cards.compare")+".scrollWidth > "+webchattest.W(".cards.compare")+".clientWidth") {
+				if !browsertest.Eval[bool](page, webchattest.W(".cards.compare")+".scrollWidth > "+webchattest.W(".cards.compare")+".clientWidth") {
 					t.Error("compare cards do not scroll sideways on a phone")
 				}
-				if w := eval[float64](ctx, t, webchattest.W(".panel")+".getBoundingClientRect().width"); w != 360 {
+				if w := browsertest.Eval[float64](page, webchattest.W(".panel")+".getBoundingClientRect().width"); w != 360 {
 					t.Errorf("open panel is %vpx wide on a 360px phone, want full width", w)
 				}
 			}
-			webchattest.Screenshot(t, ctx, sz.name+"-compare")
+			page.Screenshot(sz.name + "-compare")
 
 			// XSS: the payload is shown as text and never runs.
-			do(ctx, t, "type XSS", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), xssPayload+kb.Enter))
-			poll(ctx, t, "echo of XSS", countText(".msg.bot .text", "You said: "+xssPayload)+" === 1")
-			if n := eval[int](ctx, t, countText(".msg.user .text", xssPayload)); n != 1 {
+			page.Do("type XSS", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), xssPayload+kb.Enter))
+			page.Wait("echo of XSS", countText(".msg.bot .text", "You said: "+xssPayload)+" === 1")
+			if n := browsertest.Eval[int](page, countText(".msg.user .text", xssPayload)); n != 1 {
 				t.Errorf("user bubble with the payload shown literally: %d, want 1", n)
 			}
-			if n := eval[int](ctx, t, countText(".card-title", xssPayload)); n != 1 {
+			if n := browsertest.Eval[int](page, countText(".card-title", xssPayload)); n != 1 {
 				t.Errorf("card title with the payload shown literally: %d, want 1", n)
 			}
-			if v := eval[string](ctx, t, "typeof window.__xss"); v != "undefined" {
+			if v := browsertest.Eval[string](page, "typeof window.__xss"); v != "undefined" {
 				t.Errorf("XSS ran: window.__xss is %s", v)
 			}
-			if n := eval[int](ctx, t, webchattest.WAll("img, script")+".length"); n != 0 {
+			if n := browsertest.Eval[int](page, webchattest.WAll("img, script")+".length"); n != 0 {
 				t.Errorf("%d img/script elements inside the widget", n)
 			}
 
 			// The network drops; a message typed meanwhile is sent once on reconnect.
 			webchat.DropAll(r.a)
-			do(ctx, t, "type during drop", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), "are you still there"+kb.Enter))
-			poll(ctx, t, "answer after reconnect", countText(".msg.bot .text", "You said: are you still there")+" === 1")
+			page.Do("type during drop", chromedp.SendKeys(chromedp.JSPath(webchattest.W("#cb-input")), "are you still there"+kb.Enter))
+			page.Wait("answer after reconnect", countText(".msg.bot .text", "You said: are you still there")+" === 1")
 			time.Sleep(300 * time.Millisecond) // room for a duplicate to show up
-			if n := eval[int](ctx, t, countText(".msg.bot .text", "You said: are you still there")); n != 1 {
+			if n := browsertest.Eval[int](page, countText(".msg.bot .text", "You said: are you still there")); n != 1 {
 				t.Errorf("answer shown %d times", n)
 			}
-			if n := eval[int](ctx, t, countText(".msg.user .text", "are you still there")); n != 1 {
+			if n := browsertest.Eval[int](page, countText(".msg.user .text", "are you still there")); n != 1 {
 				t.Errorf("question shown %d times", n)
 			}
 			n := 0
-			for _, e := range r.store.kinds("webchat:"+conversationOf(t, ctx), transcripts.KindBot) {
+			for _, e := range r.store.kinds("webchat:"+conversationOf(page), transcripts.KindBot) {
 				if e.Text == "You said: are you still there" {
 					n++
 				}
@@ -241,81 +215,73 @@ func TestBrowser(t *testing.T) {
 			}
 
 			// Escape closes and gives focus back to the launcher.
-			do(ctx, t, "escape", chromedp.Focus(chromedp.JSPath(webchattest.W("#cb-input"))), chromedp.KeyEvent(kb.Escape))
-			poll(ctx, t, "closed", webchattest.W(".panel")+".hidden && document.querySelector('[data-careersbot]').shadowRoot.activeElement === "+webchattest.W(".launcher"))
+			page.Do("escape", chromedp.Focus(chromedp.JSPath(webchattest.W("#cb-input"))), chromedp.KeyEvent(kb.Escape))
+			page.Wait("closed", webchattest.W(".panel")+".hidden && document.querySelector('[data-careersbot]').shadowRoot.activeElement === "+webchattest.W(".launcher"))
 
 			// An adviser writes while the panel is closed.
-			key := "webchat:" + conversationOf(t, ctx)
+			key := "webchat:" + conversationOf(page)
 			ev, _ := r.store.Append(context.Background(), transcripts.Event{Conversation: key, Kind: transcripts.KindAdviser, Text: "Hi, I'm Sam, a careers adviser."})
-			if err := r.a.Send(context.Background(), bot.Message{Channel: "webchat", Conversation: conversationOf(t, ctx), Sender: "adviser", Text: ev.Text, Seq: ev.Seq}); err != nil {
+			if err := r.a.Send(context.Background(), bot.Message{Channel: "webchat", Conversation: conversationOf(page), Sender: "adviser", Text: ev.Text, Seq: ev.Seq}); err != nil {
 				t.Fatal(err)
 			}
-			poll(ctx, t, "adviser message", countText(".msg.adviser", "Careers adviserHi, I'm Sam")+" === 1")
+			page.Wait("adviser message", countText(".msg.adviser", "Careers adviserHi, I'm Sam")+" === 1")
 
 			// A new page view replays the conversation from the transcript.
-			bots := eval[int](ctx, t, webchattest.WAll(".msg.bot")+".length")
-			do(ctx, t, "reload", chromedp.Navigate(r.srv.URL+"/"))
-			poll(ctx, t, "widget again", "!!document.querySelector('[data-careersbot]') && !!"+webchattest.W(".launcher"))
-			do(ctx, t, "open again", chromedp.Click(chromedp.JSPath(webchattest.W(".launcher"))))
-			poll(ctx, t, "history replayed", webchattest.WAll(".msg.bot")+".length === "+strconv.Itoa(bots))
-			poll(ctx, t, "adviser message replayed", countText(".msg.adviser", "Careers adviserHi, I'm Sam")+" === 1")
-			if n := eval[int](ctx, t, webchattest.WAll(".age-buttons")+".length"); n != 0 {
+			bots := browsertest.Eval[int](page, webchattest.WAll(".msg.bot")+".length")
+			page.Do("reload", chromedp.Navigate(r.srv.URL+"/"))
+			page.Wait("widget again", webchattest.WidgetLoaded())
+			page.Do("open again", chromedp.Click(chromedp.JSPath(webchattest.W(".launcher"))))
+			page.Wait("history replayed", webchattest.WAll(".msg.bot")+".length === "+strconv.Itoa(bots))
+			page.Wait("adviser message replayed", countText(".msg.adviser", "Careers adviserHi, I'm Sam")+" === 1")
+			if n := browsertest.Eval[int](page, webchattest.WAll(".age-buttons")+".length"); n != 0 {
 				t.Error("age asked again after it was given")
 			}
-			webchattest.Screenshot(t, ctx, sz.name+"-replayed")
+			page.Screenshot(sz.name + "-replayed")
 		})
 	}
 }
 
-func conversationOf(t *testing.T, ctx context.Context) string {
-	return eval[string](ctx, t, "localStorage.getItem('careersbot.conversation')")
+func conversationOf(page browsertest.Page) string {
+	return browsertest.Eval[string](page, "localStorage.getItem('careersbot.conversation')")
 }
 
 // TestBrowserTwoTabs opens the demo page in two tabs of one browser (one conversation,
 // shared localStorage): what is said in either tab, and every answer, shows once in both,
 // also across a dropped connection.
 func TestBrowserTwoTabs(t *testing.T) {
-	browser := webchattest.Browser(t)
+	tabA := browsertest.New(t, browsertest.Browser(t))
 	r := newRig(t, webchat.Options{})
-	tabA := browser
-	tabB, cancelB := chromedp.NewContext(browser)
-	t.Cleanup(cancelB)
-	// The first run opens the tab and must get the tab's own context, not a timeout.
-	if err := chromedp.Do(tabB); err != nil {
-		t.Fatal(err)
-	}
+	tabB := tabA.Tab()
 	W, WAll := webchattest.W, webchattest.WAll
-	for _, tab := range []context.Context{tabA, tabB} {
-		do(tab, t, "open demo page", chromedp.Navigate(r.srv.URL+"/"))
-		poll(tab, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
-		do(tab, t, "open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
+	for _, tab := range []browsertest.Page{tabA, tabB} {
+		webchattest.OpenWidget(tab, r.srv.URL+"/")
 	}
 	for r.a.Connections() < 2 {
 		time.Sleep(10 * time.Millisecond)
 	}
 	both := func(what string, texts ...string) {
 		t.Helper()
-		for i, tab := range []context.Context{tabA, tabB} {
+		for i, tab := range []browsertest.Page{tabA, tabB} {
 			for _, s := range texts {
-				poll(tab, t, fmt.Sprintf("%s in tab %d", what, i+1), countText(".msg .text", s)+" >= 1")
+				tab.Wait(fmt.Sprintf("%s in tab %d", what, i+1), countText(".msg .text", s)+" >= 1")
 			}
 		}
 		time.Sleep(200 * time.Millisecond) // room for a duplicate to show up
-		for i, tab := range []context.Context{tabA, tabB} {
+		for i, tab := range []browsertest.Page{tabA, tabB} {
 			for _, s := range texts {
-				if n := eval[int](tab, t, WAll(".msg .text")+".filter(e => e.textContent === "+jsString(s)+").length"); n != 1 {
+				if n := browsertest.Eval[int](tab, WAll(".msg .text")+".filter(e => e.textContent === "+jsString(s)+").length"); n != 1 {
 					t.Errorf("%q shown %d times in tab %d", s, n, i+1)
 				}
 			}
 		}
 	}
-	do(tabA, t, "say in A", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "hello from A"+kb.Enter))
+	tabA.Do("say in A", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "hello from A"+kb.Enter))
 	both("first turn", "hello from A", "You said: hello from A")
-	do(tabB, t, "say in B", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "hello from B"+kb.Enter))
+	tabB.Do("say in B", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "hello from B"+kb.Enter))
 	both("second turn", "hello from B", "You said: hello from B")
 
 	webchat.DropAll(r.a)
-	do(tabB, t, "say in B during the drop", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "after the drop"+kb.Enter))
+	tabB.Do("say in B during the drop", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "after the drop"+kb.Enter))
 	both("turn after the drop", "hello from A", "You said: hello from A", "hello from B", "You said: hello from B",
 		"after the drop", "You said: after the drop")
 }
@@ -346,31 +312,29 @@ const contrastCheck = `(() => {
 // TestBrowserReloadKeepsUnsent types a message the service cannot take, reloads the page,
 // and checks the message is shown once and sent again, then answered once.
 func TestBrowserReloadKeepsUnsent(t *testing.T) {
-	ctx := webchattest.Browser(t)
+	page := browsertest.New(t, browsertest.Browser(t))
 	r := newRig(t, webchat.Options{})
 	W, WAll := webchattest.W, webchattest.WAll
 	r.svc.failAll.Store(true)
-	do(ctx, t, "open demo page", chromedp.Navigate(r.srv.URL+"/"))
-	poll(ctx, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
-	do(ctx, t, "open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
-	do(ctx, t, "say", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "do not lose me"+kb.Enter))
-	poll(ctx, t, "refused, still pending", WAll(".msg.user.pending")+".length === 1 && "+
+	webchattest.OpenWidget(page, r.srv.URL+"/")
+	page.Do("say", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "do not lose me"+kb.Enter))
+	page.Wait("refused, still pending", WAll(".msg.user.pending")+".length === 1 && "+
 		"JSON.parse(sessionStorage.getItem('careersbot.unacked')).length === 1")
 	r.svc.failAll.Store(false)
-	do(ctx, t, "reload", chromedp.Navigate(r.srv.URL+"/"))
-	poll(ctx, t, "answer after reload", countText(".msg.bot .text", "You said: do not lose me")+" === 1")
-	poll(ctx, t, "acknowledged", WAll(".msg.user.pending")+".length === 0 && sessionStorage.getItem('careersbot.unacked') === '[]'")
-	if n := eval[int](ctx, t, WAll(".msg.user .text")+".filter(e => e.textContent === 'do not lose me').length"); n != 1 {
+	page.Do("reload", chromedp.Navigate(r.srv.URL+"/"))
+	page.Wait("answer after reload", countText(".msg.bot .text", "You said: do not lose me")+" === 1")
+	page.Wait("acknowledged", WAll(".msg.user.pending")+".length === 0 && sessionStorage.getItem('careersbot.unacked') === '[]'")
+	if n := browsertest.Eval[int](page, WAll(".msg.user .text")+".filter(e => e.textContent === 'do not lose me').length"); n != 1 {
 		t.Errorf("message shown %d times after the reload", n)
 	}
 	// A second reload replays it from the transcript and sends nothing again.
-	do(ctx, t, "reload again", chromedp.Navigate(r.srv.URL+"/"))
-	poll(ctx, t, "replayed", countText(".msg.bot .text", "You said: do not lose me")+" === 1")
+	page.Do("reload again", chromedp.Navigate(r.srv.URL+"/"))
+	page.Wait("replayed", countText(".msg.bot .text", "You said: do not lose me")+" === 1")
 	time.Sleep(200 * time.Millisecond)
-	if n := eval[int](ctx, t, WAll(".msg.user .text")+".filter(e => e.textContent === 'do not lose me').length"); n != 1 {
+	if n := browsertest.Eval[int](page, WAll(".msg.user .text")+".filter(e => e.textContent === 'do not lose me').length"); n != 1 {
 		t.Errorf("message shown %d times after the second reload", n)
 	}
-	if n := len(r.store.kinds("webchat:"+conversationOf(t, ctx), transcripts.KindBot)); n != 1 {
+	if n := len(r.store.kinds("webchat:"+conversationOf(page), transcripts.KindBot)); n != 1 {
 		t.Errorf("%d answers, want 1", n)
 	}
 }
@@ -379,40 +343,40 @@ func TestBrowserReloadKeepsUnsent(t *testing.T) {
 // as a careers service does: an allowed origin chats; another origin is refused at the
 // WebSocket upgrade and the widget says it is reconnecting.
 func TestBrowserEmbeddedCrossOrigin(t *testing.T) {
-	ctx := webchattest.Browser(t)
+	page := browsertest.New(t, browsertest.Browser(t))
 	var chatURL string
-	page := func(w http.ResponseWriter, r *http.Request) {
+	hostPage := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><title>Host</title></head><body><h1>A careers service</h1>
 <script src="%s/chat/widget.js" data-title="Embedded chat" data-primary-colour="#ffdd00" async></script></body></html>`, chatURL)
 	}
-	allowed := httptest.NewServer(http.HandlerFunc(page))
+	allowed := httptest.NewServer(http.HandlerFunc(hostPage))
 	t.Cleanup(allowed.Close)
-	other := httptest.NewServer(http.HandlerFunc(page))
+	other := httptest.NewServer(http.HandlerFunc(hostPage))
 	t.Cleanup(other.Close)
 	r := newRig(t, webchat.Options{AllowedOrigins: []string{allowed.URL}})
 	chatURL = r.srv.URL
 	W := webchattest.W
 
-	do(ctx, t, "open allowed host page", chromedp.Navigate(allowed.URL+"/"))
-	poll(ctx, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
+	page.Do("open allowed host page", chromedp.Navigate(allowed.URL+"/"))
+	page.Wait("widget", webchattest.WidgetLoaded())
 	// Yellow fails AA with white text: the widget writes near-black on it.
-	if got := eval[string](ctx, t, "getComputedStyle("+W(".launcher")+").backgroundColor + ' / ' + getComputedStyle("+W(".launcher")+").color"); got != "rgb(255, 221, 0) / rgb(17, 17, 17)" {
+	if got := browsertest.Eval[string](page, "getComputedStyle("+W(".launcher")+").backgroundColor + ' / ' + getComputedStyle("+W(".launcher")+").color"); got != "rgb(255, 221, 0) / rgb(17, 17, 17)" {
 		t.Errorf("launcher colours %s", got)
 	}
-	do(ctx, t, "open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
-	do(ctx, t, "ask", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "hello from another site"+kb.Enter))
-	poll(ctx, t, "answer", countText(".msg.bot .text", "You said: hello from another site")+" === 1")
+	page.Do("open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
+	page.Do("ask", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "hello from another site"+kb.Enter))
+	page.Wait("answer", countText(".msg.bot .text", "You said: hello from another site")+" === 1")
 
-	do(ctx, t, "open other host page", chromedp.Navigate(other.URL+"/"))
-	poll(ctx, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
+	page.Do("open other host page", chromedp.Navigate(other.URL+"/"))
+	page.Wait("widget", webchattest.WidgetLoaded())
 	for deadline := time.Now().Add(5 * time.Second); r.a.Connections() > 0; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the first page's socket was not closed when the browser left the page")
 		}
 	}
-	do(ctx, t, "open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
-	poll(ctx, t, "reconnecting notice", W(".status")+".textContent.includes('Reconnecting')")
+	page.Do("open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
+	page.Wait("reconnecting notice", W(".status")+".textContent.includes('Reconnecting')")
 	if got := r.a.Connections(); got != 0 {
 		t.Errorf("a refused origin got a socket (%d connections)", got)
 	}
@@ -421,20 +385,18 @@ func TestBrowserEmbeddedCrossOrigin(t *testing.T) {
 // TestBrowserTooLong: a message over the server's frame limit is refused in the widget,
 // marked failed, and not sent again on the next connection.
 func TestBrowserTooLong(t *testing.T) {
-	ctx := webchattest.Browser(t)
+	page := browsertest.New(t, browsertest.Browser(t))
 	r := newRig(t, webchat.Options{MaxMessageBytes: 256})
 	W, WAll := webchattest.W, webchattest.WAll
-	do(ctx, t, "open demo page", chromedp.Navigate(r.srv.URL+"/"))
-	poll(ctx, t, "widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
-	do(ctx, t, "open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
+	webchattest.OpenWidget(page, r.srv.URL+"/")
 	for r.a.Connections() < 1 {
 		time.Sleep(10 * time.Millisecond)
 	}
-	do(ctx, t, "say too much", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), strings.Repeat("electrician ", 30)+kb.Enter))
-	poll(ctx, t, "refused in the widget", WAll(".msg.user.failed")+".length === 1 && "+countText(".msg.system .text", "too long")+" === 1")
-	do(ctx, t, "say something short", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "short"+kb.Enter))
-	poll(ctx, t, "short answered", countText(".msg.bot .text", "You said: short")+" === 1")
-	if n := len(r.store.kinds("webchat:"+conversationOf(t, ctx), transcripts.KindUser)); n != 1 {
+	page.Do("say too much", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), strings.Repeat("electrician ", 30)+kb.Enter))
+	page.Wait("refused in the widget", WAll(".msg.user.failed")+".length === 1 && "+countText(".msg.system .text", "too long")+" === 1")
+	page.Do("say something short", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "short"+kb.Enter))
+	page.Wait("short answered", countText(".msg.bot .text", "You said: short")+" === 1")
+	if n := len(r.store.kinds("webchat:"+conversationOf(page), transcripts.KindUser)); n != 1 {
 		t.Errorf("service got %d messages, want 1", n)
 	}
 }

@@ -1,36 +1,17 @@
 package webchat_test
 
 import (
-	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/careersbot/careersbot/adapters/webchat"
 	"github.com/careersbot/careersbot/adapters/webchat/webchattest"
+	"github.com/careersbot/careersbot/internal/syncbuf"
 )
-
-// syncBuffer is a log destination safe for concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestConnectionLimitFromFileLimit: with an open-file limit of 24 and 12 files reserved,
 // 12 sockets are allowed; from 90% (11) the log and Status say the limit is near, and the
@@ -47,7 +28,7 @@ func TestConnectionLimitFromFileLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var logs syncBuffer
+			var logs syncbuf.Buffer
 			tt.opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 			r := newRig(t, tt.opts)
 			ctx := testCtx(t)

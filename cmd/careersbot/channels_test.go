@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/careersbot/careersbot/adapters/telegram"
 	"github.com/careersbot/careersbot/adapters/telegram/telegramtest"
 	"github.com/careersbot/careersbot/adapters/terminal"
+	"github.com/careersbot/careersbot/internal/syncbuf"
 	"gopkg.in/yaml.v3"
 )
 
@@ -270,28 +270,10 @@ func TestDiscordThroughService(t *testing.T) {
 	t.Logf("adviser: %s", last.Content)
 }
 
-// termOutput is a goroutine-safe output buffer.
-type termOutput struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *termOutput) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *termOutput) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestTerminalThroughService(t *testing.T) {
 	t.Parallel()
 	in, w := io.Pipe()
-	out := &termOutput{}
+	out := &syncbuf.Buffer{}
 	a := terminal.New(in, out, terminal.Options{Prompt: "> "})
 	startService(t, a)
 	t.Cleanup(func() { w.Close() })

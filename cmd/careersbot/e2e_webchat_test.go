@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"net"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,25 +17,9 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/careersbot/careersbot/adapters/webchat/webchattest"
+	"github.com/careersbot/careersbot/internal/browsertest"
+	"github.com/careersbot/careersbot/internal/syncbuf"
 )
-
-// syncBuffer collects a child process's output for failure messages.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // startServeForWebchat builds careersbot, runs `careersbot serve` on a free loopback port
 // with a temporary data directory, waits until it answers and returns its base URL.
@@ -59,7 +41,7 @@ func startServeForWebchat(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", filepath.Join(dir, "var"))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CAREERSBOT_ADDR="+addr)
@@ -110,7 +92,7 @@ func TestWebchatEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped under -short")
 	}
-	if path, ok := webchattest.ChromiumPath(); !ok {
+	if path, ok := browsertest.ChromiumPath(); !ok {
 		t.Skipf("browser test skipped: Chromium not found at %s or on PATH (Debian: apt-get install chromium)", path)
 	}
 	base := startServeForWebchat(t)
@@ -119,7 +101,7 @@ func TestWebchatEndToEnd(t *testing.T) {
 		w, h int64
 	}{{"desktop", 1280, 900}, {"phone", 360, 740}} {
 		t.Run(size.name, func(t *testing.T) {
-			ctx := webchattest.Browser(t) // a fresh profile: a new conversation; skips without Chromium
+			ctx := browsertest.Browser(t) // a fresh profile: a new conversation; skips without Chromium
 			webchatE2E(t, ctx, base, size.name, size.w, size.h)
 		})
 	}
@@ -127,55 +109,27 @@ func TestWebchatEndToEnd(t *testing.T) {
 
 func webchatE2E(t *testing.T, ctx context.Context, base, name string, width, height int64) {
 	W, WAll := webchattest.W, webchattest.WAll
-	step := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	wait := func(what, expr string) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 25*time.Second)
-		defer cancel()
-		if _, err := chromedp.Run(sctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-			texts, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](WAll(".msg")+".map(e => e.textContent)"))
-			t.Fatalf("waiting for %s: %v\nconversation so far: %q", what, err, texts)
-		}
-	}
-	eval := func(expr string) int {
-		t.Helper()
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](expr))
-		if err != nil {
-			t.Fatalf("evaluate %s: %v", expr, err)
-		}
-		return n
-	}
+	// A failed wait shows the conversation so far.
+	page := browsertest.Page{T: t, Ctx: ctx, Limit: 20 * time.Second, State: WAll(".msg") + ".map(e => e.textContent)"}
 
-	step("viewport", chromedp.EmulateViewport(width, height))
-	step("open demo page", chromedp.Navigate(base+"/"))
-	wait("widget", "!!document.querySelector('[data-careersbot]') && !!"+W(".launcher"))
-	step("open widget", chromedp.Click(chromedp.JSPath(W(".launcher"))))
-	wait("panel open", "!"+W(".panel")+".hidden")
-	if eval(WAll(".age-buttons button")+".length") > 0 {
-		step("give age", chromedp.Click(chromedp.JSPath(WAll(".age-buttons button")+"[1]")))
+	page.Do("viewport", chromedp.EmulateViewport(width, height))
+	webchattest.OpenWidget(page, base+"/")
+	page.Wait("panel open", "!"+W(".panel")+".hidden")
+	if browsertest.Eval[int](page, WAll(".age-buttons button")+".length") > 0 {
+		page.Do("give age", chromedp.Click(chromedp.JSPath(WAll(".age-buttons button")+"[1]")))
 	}
-	step("ask", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "what does an electrician do"+kb.Enter))
-	wait("an answer about electricians", WAll(".msg.bot .text")+".some(e => /electrician/i.test(e.textContent))")
-	webchattest.Screenshot(t, ctx, "e2e-"+name+"-answer")
+	page.Do("ask", chromedp.SendKeys(chromedp.JSPath(W("#cb-input")), "what does an electrician do"+kb.Enter))
+	page.Wait("an answer about electricians", WAll(".msg.bot .text")+".some(e => /electrician/i.test(e.textContent))")
+	page.Screenshot("e2e-" + name + "-answer")
 
-	wait("quick replies", WAll(".quick button")+".length > 0")
-	label, err := chromedp.Run(ctx, chromedp.Evaluate[string](WAll(".quick button")+"[0].textContent"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bots := eval(WAll(".msg.bot") + ".length")
-	step("press quick reply "+strconv.Quote(label), chromedp.Click(chromedp.JSPath(WAll(".quick button")+"[0]")))
-	wait("the quick reply shown as sent", WAll(".msg.user .text")+".some(e => e.textContent === "+strconv.Quote(label)+")")
-	wait("its answer", WAll(".msg.bot")+".length > "+strconv.Itoa(bots))
-	if n := eval(WAll(".msg.bot .text") + ".filter(e => e.textContent.trim() === '').length"); n != 0 {
+	page.Wait("quick replies", WAll(".quick button")+".length > 0")
+	label := browsertest.Eval[string](page, WAll(".quick button")+"[0].textContent")
+	bots := browsertest.Eval[int](page, WAll(".msg.bot")+".length")
+	page.Do("press quick reply "+strconv.Quote(label), chromedp.Click(chromedp.JSPath(WAll(".quick button")+"[0]")))
+	page.Wait("the quick reply shown as sent", WAll(".msg.user .text")+".some(e => e.textContent === "+strconv.Quote(label)+")")
+	page.Wait("its answer", WAll(".msg.bot")+".length > "+strconv.Itoa(bots))
+	if n := browsertest.Eval[int](page, WAll(".msg.bot .text")+".filter(e => e.textContent.trim() === '').length"); n != 0 {
 		t.Errorf("%d empty bot messages", n)
 	}
-	webchattest.Screenshot(t, ctx, "e2e-"+name+"-quick-reply")
+	page.Screenshot("e2e-" + name + "-quick-reply")
 }
