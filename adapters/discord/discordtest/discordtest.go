@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/careersbot/careersbot/adapters/internal/fakepeer"
 )
 
 // Identity of the fake bot.
@@ -68,7 +70,7 @@ type Server struct {
 	sent       []Sent
 	callbacks  []Callback
 	commands   []json.RawMessage
-	failures   map[string][]Failure
+	failures   fakepeer.Script[Failure]
 	identifies int
 	resumes    int
 	heartbeats int
@@ -79,7 +81,7 @@ type Server struct {
 	conn       *gwConn
 	connects   int
 	nextID     int64
-	changed    chan struct{}
+	changed    fakepeer.Changes
 }
 
 type dispatch struct {
@@ -101,8 +103,7 @@ func (c *gwConn) write(v any) error {
 
 // NewServer starts a fake Discord that accepts token (without "Bot ").
 func NewServer(token string) *Server {
-	s := &Server{Token: token, HeartbeatInterval: 5 * time.Second, failures: map[string][]Failure{}, nextID: 1000,
-		changed: make(chan struct{}), sessionID: "session-1"}
+	s := &Server{Token: token, HeartbeatInterval: 5 * time.Second, nextID: 1000, sessionID: "session-1"}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v9/", s.rest)
 	mux.HandleFunc("/gw/", s.gateway)
@@ -126,10 +127,7 @@ func (r rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(req)
 }
 
-func (s *Server) signal() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+func (s *Server) signal() { s.changed.Signal() }
 
 func (s *Server) id() string {
 	s.nextID++
@@ -138,7 +136,7 @@ func (s *Server) id() string {
 
 func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("Authorization") != "Bot "+s.Token {
-		writeJSON(w, 401, map[string]any{"message": "401: Unauthorized", "code": 0})
+		fakepeer.WriteJSON(w, 401, map[string]any{"message": "401: Unauthorized", "code": 0})
 		return
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/api/v9")
@@ -158,16 +156,10 @@ func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
 	case r.Method == "GET" && path == "/users/@me":
 		group = "me"
 	default:
-		writeJSON(w, 404, map[string]any{"message": "404: Not Found", "code": 0})
+		fakepeer.WriteJSON(w, 404, map[string]any{"message": "404: Not Found", "code": 0})
 		return
 	}
-	s.mu.Lock()
-	if fs := s.failures[group]; len(fs) > 0 && fs[0].Skip > 0 {
-		fs[0].Skip--
-	} else if len(fs) > 0 {
-		f := fs[0]
-		s.failures[group] = fs[1:]
-		s.mu.Unlock()
+	if f, ok := s.failures.Next(group); ok {
 		if f.Code == 429 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter+0.999)))
 			w.Header().Set("X-RateLimit-Limit", "5")
@@ -175,34 +167,33 @@ func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("X-RateLimit-Reset-After", strconv.FormatFloat(f.RetryAfter, 'f', 3, 64))
 			w.Header().Set("X-RateLimit-Bucket", "fake-bucket")
 			w.Header().Set("X-RateLimit-Scope", "user")
-			writeJSON(w, 429, map[string]any{"message": "You are being rate limited.", "retry_after": f.RetryAfter, "global": false})
+			fakepeer.WriteJSON(w, 429, map[string]any{"message": "You are being rate limited.", "retry_after": f.RetryAfter, "global": false})
 			return
 		}
-		writeJSON(w, f.Code, map[string]any{"message": http.StatusText(f.Code), "code": 0})
+		fakepeer.WriteJSON(w, f.Code, map[string]any{"message": http.StatusText(f.Code), "code": 0})
 		return
 	}
-	s.mu.Unlock()
 	wsURL := "ws" + strings.TrimPrefix(s.URL, "http") + "/gw"
 	switch group {
 	case "gateway":
-		writeJSON(w, 200, map[string]any{"url": wsURL, "shards": 1,
+		fakepeer.WriteJSON(w, 200, map[string]any{"url": wsURL, "shards": 1,
 			"session_start_limit": map[string]any{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
 	case "me":
-		writeJSON(w, 200, botUser())
+		fakepeer.WriteJSON(w, 200, botUser())
 	case "messages":
 		payload, files, err := readPayload(r)
 		if err != nil {
-			writeJSON(w, 400, map[string]any{"message": "Cannot send an empty message: " + err.Error(), "code": 50006})
+			fakepeer.WriteJSON(w, 400, map[string]any{"message": "Cannot send an empty message: " + err.Error(), "code": 50006})
 			return
 		}
 		content, _ := payload["content"].(string)
 		embeds, _ := payload["embeds"].([]any)
 		if content == "" && len(embeds) == 0 && len(files) == 0 {
-			writeJSON(w, 400, map[string]any{"message": "Cannot send an empty message", "code": 50006})
+			fakepeer.WriteJSON(w, 400, map[string]any{"message": "Cannot send an empty message", "code": 50006})
 			return
 		}
 		if len([]rune(content)) > 2000 {
-			writeJSON(w, 400, map[string]any{"message": "Invalid Form Body", "code": 50035})
+			fakepeer.WriteJSON(w, 400, map[string]any{"message": "Invalid Form Body", "code": 50035})
 			return
 		}
 		s.mu.Lock()
@@ -215,13 +206,13 @@ func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
 		if c, ok := payload["components"]; ok {
 			msg["components"] = c
 		}
-		writeJSON(w, 200, msg)
+		fakepeer.WriteJSON(w, 200, msg)
 	case "dm":
 		var body struct {
 			RecipientID string `json:"recipient_id"`
 		}
 		json.NewDecoder(r.Body).Decode(&body)
-		writeJSON(w, 200, map[string]any{"id": "dm-" + body.RecipientID, "type": 1,
+		fakepeer.WriteJSON(w, 200, map[string]any{"id": "dm-" + body.RecipientID, "type": 1,
 			"recipients": []map[string]any{{"id": body.RecipientID, "username": "user"}}})
 	case "callback":
 		var body struct {
@@ -229,7 +220,7 @@ func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
 			Data map[string]any `json:"data"`
 		}
 		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-			writeJSON(w, 400, map[string]any{"message": "Invalid Form Body", "code": 50035})
+			fakepeer.WriteJSON(w, 400, map[string]any{"message": "Invalid Form Body", "code": 50035})
 			return
 		}
 		s.mu.Lock()
@@ -240,7 +231,7 @@ func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
 	case "commands":
 		var cmds []json.RawMessage
 		if err := json.NewDecoder(r.Body).Decode(&cmds); err != nil {
-			writeJSON(w, 400, map[string]any{"message": "Invalid Form Body", "code": 50035})
+			fakepeer.WriteJSON(w, 400, map[string]any{"message": "Invalid Form Body", "code": 50035})
 			return
 		}
 		s.mu.Lock()
@@ -254,7 +245,7 @@ func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
 			m["id"], m["application_id"], m["version"] = "cmd-1", AppID, "1"
 			out = append(out, m)
 		}
-		writeJSON(w, 200, out)
+		fakepeer.WriteJSON(w, 200, out)
 	}
 }
 
@@ -507,9 +498,9 @@ func (s *Server) Reconnect() {
 // Fail scripts the next answers of a REST route group: "messages", "callback",
 // "commands", "dm", "gateway".
 func (s *Server) Fail(group string, fs ...Failure) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failures[group] = append(s.failures[group], fs...)
+	for _, f := range fs {
+		s.failures.Add(group, f.Skip, f)
+	}
 }
 
 // Sent returns the messages the bot created.
@@ -548,30 +539,15 @@ func (s *Server) Stats() Stats {
 
 // Wait waits until cond (called with the server unlocked) is true or ctx ends.
 func (s *Server) Wait(ctx context.Context, what string, cond func() bool) error {
-	for {
-		s.mu.Lock()
-		ch := s.changed
-		s.mu.Unlock()
-		if cond() {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-time.After(20 * time.Millisecond):
-		case <-ctx.Done():
-			return fmt.Errorf("discordtest: waiting for %s: %w", what, ctx.Err())
-		}
+	_, err := fakepeer.Wait(ctx, &s.changed, 20*time.Millisecond, what, func() (struct{}, bool) { return struct{}{}, cond() })
+	if err != nil {
+		return fmt.Errorf("discordtest: %w", err)
 	}
+	return nil
 }
 
 // WaitSent waits for at least n created messages.
 func (s *Server) WaitSent(ctx context.Context, n int) ([]Sent, error) {
 	err := s.Wait(ctx, fmt.Sprintf("%d messages", n), func() bool { return len(s.Sent()) >= n })
 	return s.Sent(), err
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(v)
 }

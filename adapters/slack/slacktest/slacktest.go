@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/careersbot/careersbot/adapters/internal/fakepeer"
 )
 
 // Identity reported by auth.test.
@@ -73,7 +75,7 @@ type Server struct {
 	posts     []Post
 	updates   []Update
 	ephemeral []Ephemeral
-	failures  map[string][]Failure
+	failures  fakepeer.Script[Failure]
 	acks      []string
 	unacked   map[string][]byte // envelope id -> envelope
 	unackedID []string
@@ -81,14 +83,14 @@ type Server struct {
 	conns     map[*websocket.Conn]chan string // connection -> control commands
 	connects  int
 	seq       int
-	changed   chan struct{}
+	changed   fakepeer.Changes
 	tsCounter int
 }
 
 // NewServer starts the fake.
 func NewServer() *Server {
-	s := &Server{PingInterval: 100 * time.Millisecond, failures: map[string][]Failure{}, unacked: map[string][]byte{},
-		out: make(chan []byte, 256), conns: map[*websocket.Conn]chan string{}, changed: make(chan struct{})}
+	s := &Server{PingInterval: 100 * time.Millisecond, unacked: map[string][]byte{},
+		out: make(chan []byte, 256), conns: map[*websocket.Conn]chan string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.api)
 	mux.HandleFunc("/ws", s.ws)
@@ -99,15 +101,12 @@ func NewServer() *Server {
 // APIURL is the Web API base for slack.OptionAPIURL (it ends in "/").
 func (s *Server) APIURL() string { return s.URL + "/api/" }
 
-func (s *Server) signal() {
-	close(s.changed)
-	s.changed = make(chan struct{})
-}
+func (s *Server) signal() { s.changed.Signal() }
 
 func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	if err := r.ParseForm(); err != nil {
-		writeJSON(w, 400, map[string]any{"ok": false, "error": "invalid_form_data"})
+		fakepeer.WriteJSON(w, 400, map[string]any{"ok": false, "error": "invalid_form_data"})
 		return
 	}
 	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -115,27 +114,15 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		token = r.Form.Get("token")
 	}
 	if token == "" || token == "xoxb-revoked" {
-		writeJSON(w, 200, map[string]any{"ok": false, "error": "invalid_auth"})
+		fakepeer.WriteJSON(w, 200, map[string]any{"ok": false, "error": "invalid_auth"})
 		return
 	}
-	s.mu.Lock()
-	if fs := s.failures[method]; len(fs) > 0 && fs[0].Skip > 0 {
-		fs[0].Skip--
-	} else if len(fs) > 0 {
-		f := fs[0]
-		s.failures[method] = fs[1:]
-		s.mu.Unlock()
+	if f, ok := s.failures.Next(method); ok {
 		switch {
 		case f.Drop:
-			if hj, ok := w.(http.Hijacker); ok {
-				if c, _, err := hj.Hijack(); err == nil {
-					c.Close()
-					return
-				}
-			}
-			panic(http.ErrAbortHandler)
+			fakepeer.Drop(w)
 		case f.Code == 0:
-			writeJSON(w, 200, map[string]any{"ok": false, "error": f.SlackError})
+			fakepeer.WriteJSON(w, 200, map[string]any{"ok": false, "error": f.SlackError})
 		default:
 			if f.Code == 429 && f.RetryAfter >= 0 {
 				w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
@@ -146,38 +133,37 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	s.mu.Unlock()
 	switch method {
 	case "auth.test":
-		writeJSON(w, 200, map[string]any{"ok": true, "url": "https://example.slack.com/", "team": "Test", "user": "careersbot",
+		fakepeer.WriteJSON(w, 200, map[string]any{"ok": true, "url": "https://example.slack.com/", "team": "Test", "user": "careersbot",
 			"team_id": TeamID, "user_id": BotUserID, "bot_id": BotID})
 	case "apps.connections.open":
 		if !strings.HasPrefix(token, "xapp-") {
-			writeJSON(w, 200, map[string]any{"ok": false, "error": "not_allowed_token_type"})
+			fakepeer.WriteJSON(w, 200, map[string]any{"ok": false, "error": "not_allowed_token_type"})
 			return
 		}
-		writeJSON(w, 200, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.URL, "http") + "/ws"})
+		fakepeer.WriteJSON(w, 200, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.URL, "http") + "/ws"})
 	case "conversations.open":
 		users := r.Form.Get("users")
 		if users == "" {
-			writeJSON(w, 200, map[string]any{"ok": false, "error": "users_list_not_supplied"})
+			fakepeer.WriteJSON(w, 200, map[string]any{"ok": false, "error": "users_list_not_supplied"})
 			return
 		}
-		writeJSON(w, 200, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(users, "U")}})
+		fakepeer.WriteJSON(w, 200, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(users, "U")}})
 	case "chat.postMessage":
 		ch := r.Form.Get("channel")
 		if ch == "" || ch == "CMISSING" {
-			writeJSON(w, 200, map[string]any{"ok": false, "error": "channel_not_found"})
+			fakepeer.WriteJSON(w, 200, map[string]any{"ok": false, "error": "channel_not_found"})
 			return
 		}
 		if r.Form.Get("text") == "" && r.Form.Get("blocks") == "" {
-			writeJSON(w, 200, map[string]any{"ok": false, "error": "no_text"})
+			fakepeer.WriteJSON(w, 200, map[string]any{"ok": false, "error": "no_text"})
 			return
 		}
 		var blocks json.RawMessage
 		if b := r.Form.Get("blocks"); b != "" {
 			if !json.Valid([]byte(b)) {
-				writeJSON(w, 200, map[string]any{"ok": false, "error": "invalid_blocks"})
+				fakepeer.WriteJSON(w, 200, map[string]any{"ok": false, "error": "invalid_blocks"})
 				return
 			}
 			blocks = json.RawMessage(b)
@@ -188,7 +174,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.posts = append(s.posts, Post{Channel: ch, ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("text"), Blocks: blocks, TS: ts})
 		s.signal()
 		s.mu.Unlock()
-		writeJSON(w, 200, map[string]any{"ok": true, "channel": ch, "ts": ts,
+		fakepeer.WriteJSON(w, 200, map[string]any{"ok": true, "channel": ch, "ts": ts,
 			"message": map[string]any{"type": "message", "text": r.Form.Get("text"), "user": BotUserID, "bot_id": BotID, "ts": ts}})
 	case "chat.update":
 		ch, ts := r.Form.Get("channel"), r.Form.Get("ts")
@@ -209,14 +195,14 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Unlock()
 		if !found {
-			writeJSON(w, 200, map[string]any{"ok": false, "error": "message_not_found"})
+			fakepeer.WriteJSON(w, 200, map[string]any{"ok": false, "error": "message_not_found"})
 			return
 		}
-		writeJSON(w, 200, map[string]any{"ok": true, "channel": ch, "ts": ts, "text": r.Form.Get("text")})
+		fakepeer.WriteJSON(w, 200, map[string]any{"ok": true, "channel": ch, "ts": ts, "text": r.Form.Get("text")})
 	case "chat.postEphemeral":
 		ch, user := r.Form.Get("channel"), r.Form.Get("user")
 		if ch == "" || user == "" {
-			writeJSON(w, 200, map[string]any{"ok": false, "error": "channel_not_found"})
+			fakepeer.WriteJSON(w, 200, map[string]any{"ok": false, "error": "channel_not_found"})
 			return
 		}
 		s.mu.Lock()
@@ -225,9 +211,9 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.ephemeral = append(s.ephemeral, Ephemeral{Channel: ch, User: user, ThreadTS: r.Form.Get("thread_ts"), Text: r.Form.Get("text")})
 		s.signal()
 		s.mu.Unlock()
-		writeJSON(w, 200, map[string]any{"ok": true, "message_ts": ts})
+		fakepeer.WriteJSON(w, 200, map[string]any{"ok": true, "message_ts": ts})
 	default:
-		writeJSON(w, 404, map[string]any{"ok": false, "error": "unknown_method"})
+		fakepeer.WriteJSON(w, 404, map[string]any{"ok": false, "error": "unknown_method"})
 	}
 }
 
@@ -269,9 +255,9 @@ func (s *Server) WaitPost(ctx context.Context, what string, ok func(Post) bool) 
 
 // Fail scripts the next calls of a Web API method to fail, in order.
 func (s *Server) Fail(method string, fs ...Failure) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failures[method] = append(s.failures[method], fs...)
+	for _, f := range fs {
+		s.failures.Add(method, f.Skip, f)
+	}
 }
 
 // Posts returns the messages the bot posted.
@@ -287,20 +273,11 @@ func (s *Server) WaitPosts(ctx context.Context, n int) ([]Post, error) {
 }
 
 func waitFor[T any](ctx context.Context, s *Server, f func() (T, bool), what string) (T, error) {
-	for {
-		s.mu.Lock()
-		ch := s.changed
-		s.mu.Unlock()
-		if v, ok := f(); ok {
-			return v, nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			v, _ := f()
-			return v, fmt.Errorf("slacktest: waiting for %s: %w", what, ctx.Err())
-		}
+	v, err := fakepeer.Wait(ctx, &s.changed, 0, what, f)
+	if err != nil {
+		return v, fmt.Errorf("slacktest: %w", err)
 	}
+	return v, nil
 }
 
 // ---- Socket Mode ----
@@ -573,10 +550,4 @@ func SignedInteraction(endpoint, secret string, payload map[string]any) *http.Re
 	p, _ := json.Marshal(payload)
 	body := []byte(url.Values{"payload": {string(p)}}.Encode())
 	return SignedRequest(endpoint, secret, "application/x-www-form-urlencoded", body, time.Now())
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(v)
 }

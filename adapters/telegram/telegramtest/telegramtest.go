@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/careersbot/careersbot/adapters/internal/fakepeer"
 )
 
 // BotID and BotUserName are the identity getMe reports.
@@ -56,17 +58,17 @@ type Server struct {
 	ids      []int
 	nextID   int
 	nextMsg  int
-	notify   chan struct{} // closed and replaced when updates arrive
+	notify   fakepeer.Changes // when updates arrive
 	calls    []Call
-	failures map[string][]Failure
+	failures fakepeer.Script[Failure]
 	webhook  map[string]string
-	callSig  chan struct{}
+	callSig  fakepeer.Changes // when a call is recorded
 	polls    int
 }
 
 // NewServer starts a fake Bot API that accepts token.
 func NewServer(token string) *Server {
-	s := &Server{Token: token, nextID: 100, nextMsg: 1, notify: make(chan struct{}), failures: map[string][]Failure{}, callSig: make(chan struct{})}
+	s := &Server{Token: token, nextID: 100, nextMsg: 1}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -82,13 +84,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if token != s.Token {
-		writeJSON(w, 401, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
+		fakepeer.WriteJSON(w, 401, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
 		return
 	}
 	c := Call{Method: method, Params: map[string]string{}, Files: map[string][]byte{}, Time: time.Now()}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		if err := r.ParseMultipartForm(32 << 20); err != nil {
-			writeJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: " + err.Error()})
+			fakepeer.WriteJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: " + err.Error()})
 			return
 		}
 		for k, v := range r.MultipartForm.Value {
@@ -103,30 +105,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		if err := r.ParseForm(); err != nil {
-			writeJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: " + err.Error()})
+			fakepeer.WriteJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: " + err.Error()})
 			return
 		}
 		for k, v := range r.PostForm {
 			c.Params[k] = v[0]
 		}
 	}
-	s.mu.Lock()
-	if fs := s.failures[method]; len(fs) > 0 && fs[0].Skip > 0 {
-		fs[0].Skip--
-	} else if len(fs) > 0 {
-		f := fs[0]
-		s.failures[method] = fs[1:]
-		s.mu.Unlock()
+	if f, ok := s.failures.Next(method); ok {
 		switch {
 		case f.Drop:
-			if hj, ok := w.(http.Hijacker); ok {
-				conn, _, err := hj.Hijack()
-				if err == nil {
-					conn.Close()
-					return
-				}
-			}
-			panic(http.ErrAbortHandler)
+			fakepeer.Drop(w)
 		case f.HTML:
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(f.Code)
@@ -138,16 +127,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 				body["parameters"] = map[string]any{"retry_after": f.RetryAfter}
 				w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
 			}
-			writeJSON(w, f.Code, body)
+			fakepeer.WriteJSON(w, f.Code, body)
 		}
 		return
 	}
 	if method != "getUpdates" {
+		s.mu.Lock()
 		s.calls = append(s.calls, c)
-		close(s.callSig)
-		s.callSig = make(chan struct{})
+		s.mu.Unlock()
+		s.callSig.Signal()
 	}
-	s.mu.Unlock()
 
 	switch method {
 	case "getMe":
@@ -157,15 +146,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "sendMessage", "sendPhoto":
 		chat, err := strconv.ParseInt(c.Params["chat_id"], 10, 64)
 		if err != nil {
-			writeJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: chat not found"})
+			fakepeer.WriteJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: chat not found"})
 			return
 		}
 		if method == "sendMessage" && c.Params["text"] == "" {
-			writeJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: message text is empty"})
+			fakepeer.WriteJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: message text is empty"})
 			return
 		}
 		if method == "sendMessage" && utf16Len(c.Params["text"]) > 4096 && c.Params["parse_mode"] == "" {
-			writeJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: message is too long"})
+			fakepeer.WriteJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: message is too long"})
 			return
 		}
 		s.mu.Lock()
@@ -187,7 +176,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			Description string `json:"description"`
 		}
 		if err := json.Unmarshal([]byte(c.Params["commands"]), &cmds); err != nil || len(cmds) == 0 {
-			writeJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: can't parse commands"})
+			fakepeer.WriteJSON(w, 400, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: can't parse commands"})
 			return
 		}
 		ok200(w, true)
@@ -199,7 +188,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		ok200(w, true)
 	default:
-		writeJSON(w, 404, map[string]any{"ok": false, "error_code": 404, "description": "Not Found: method not found"})
+		fakepeer.WriteJSON(w, 404, map[string]any{"ok": false, "error_code": 404, "description": "Not Found: method not found"})
 	}
 }
 
@@ -221,7 +210,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, p map[string
 			ok200(w, out)
 			return
 		}
-		ch := s.notify
+		ch := s.notify.C() // under mu: an Inject after this wakes us
 		s.mu.Unlock()
 		select {
 		case <-ch:
@@ -254,8 +243,7 @@ func (s *Server) Inject(id int, update map[string]any) int {
 	b, _ := json.Marshal(update)
 	s.updates = append(s.updates, b)
 	s.ids = append(s.ids, id)
-	close(s.notify)
-	s.notify = make(chan struct{})
+	s.notify.Signal()
 	return id
 }
 
@@ -303,9 +291,9 @@ func (s *Server) Press(user int64, sent Call, data string) int {
 
 // Fail scripts the next calls of method to fail, in order.
 func (s *Server) Fail(method string, fs ...Failure) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failures[method] = append(s.failures[method], fs...)
+	for _, f := range fs {
+		s.failures.Add(method, f.Skip, f)
+	}
 }
 
 // Calls returns the recorded calls (getUpdates excluded), optionally only of the
@@ -328,19 +316,14 @@ func (s *Server) Sent() []Call { return s.Calls("sendMessage", "sendPhoto") }
 // WaitCalls waits until at least n calls of the given methods were recorded, or ctx
 // ends, and returns them.
 func (s *Server) WaitCalls(ctx context.Context, n int, methods ...string) ([]Call, error) {
-	for {
-		s.mu.Lock()
-		ch := s.callSig
-		s.mu.Unlock()
-		if cs := s.Calls(methods...); len(cs) >= n {
-			return cs, nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return s.Calls(methods...), fmt.Errorf("telegramtest: waiting for %d %v calls: %w", n, methods, ctx.Err())
-		}
+	cs, err := fakepeer.Wait(ctx, &s.callSig, 0, fmt.Sprintf("%d %v calls", n, methods), func() ([]Call, bool) {
+		cs := s.Calls(methods...)
+		return cs, len(cs) >= n
+	})
+	if err != nil {
+		return cs, fmt.Errorf("telegramtest: %w", err)
 	}
+	return cs, nil
 }
 
 // Webhook returns the parameters of the last setWebhook call.
@@ -379,11 +362,5 @@ func utf16Len(s string) int {
 }
 
 func ok200(w http.ResponseWriter, result any) {
-	writeJSON(w, 200, map[string]any{"ok": true, "result": result})
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(v)
+	fakepeer.WriteJSON(w, 200, map[string]any{"ok": true, "result": result})
 }
