@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/careersbot/careersbot/bot/bottest"
 	"image/png"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/careersbot/careersbot/adapters/discord/discordtest"
 	"github.com/careersbot/careersbot/bot"
+	"github.com/careersbot/careersbot/bot/bottest"
 	"github.com/careersbot/careersbot/dialog"
 )
 
@@ -40,6 +40,19 @@ func start(t *testing.T, a *Adapter, h bot.Handler) {
 	}
 }
 
+// started runs an adapter against a new fake Discord, answering through a Replier that
+// refuses the first refuse messages, and waits for READY; the fake closes after the
+// adapter stops.
+func started(t *testing.T, refuse int) (*discordtest.Server, *bottest.Replier) {
+	t.Helper()
+	srv := discordtest.NewServer(token)
+	t.Cleanup(srv.Close)
+	a := newAdapter(t, srv)
+	h := bottest.NewReplier(a).Refuse(refuse)
+	start(t, a, h)
+	return srv, h
+}
+
 func waitCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
 	t.Cleanup(cancel)
@@ -48,11 +61,7 @@ func waitCtx(t *testing.T) context.Context {
 
 func TestConversationWithButtonAndSlashCommand(t *testing.T) {
 	t.Parallel()
-	srv := discordtest.NewServer(token)
-	defer srv.Close()
-	a := newAdapter(t, srv)
-	h := bottest.NewReplier(a)
-	start(t, a, h)
+	srv, h := started(t, 0)
 
 	if err := srv.Wait(waitCtx(t), "slash command", func() bool { return len(srv.Commands()) == 1 }); err != nil {
 		t.Fatal(err)
@@ -128,11 +137,7 @@ func TestConversationWithButtonAndSlashCommand(t *testing.T) {
 
 func TestDuplicateAndCommands(t *testing.T) {
 	t.Parallel()
-	srv := discordtest.NewServer(token)
-	defer srv.Close()
-	a := newAdapter(t, srv)
-	h := bottest.NewReplier(a).Refuse(1) // the first offer is refused, then retried
-	start(t, a, h)
+	srv, h := started(t, 1) // the first offer is refused, then retried
 	id := srv.DirectMessage("dm1", "u1", "hello")
 	srv.Redispatch(id, "dm1", "u1", "hello")
 	srv.DirectMessage("dm1", "u1", "/adviser please")
@@ -151,11 +156,7 @@ func TestDuplicateAndCommands(t *testing.T) {
 
 func TestGatewayResumeAndReconnect(t *testing.T) {
 	t.Parallel()
-	srv := discordtest.NewServer(token)
-	defer srv.Close()
-	a := newAdapter(t, srv)
-	h := bottest.NewReplier(a)
-	start(t, a, h)
+	srv, h := started(t, 0)
 	srv.DirectMessage("dm1", "u1", "one")
 	if _, err := srv.WaitSent(waitCtx(t), 1); err != nil {
 		t.Fatal(err)

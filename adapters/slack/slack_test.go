@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/careersbot/careersbot/bot/bottest"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/careersbot/careersbot/adapters/slack/slacktest"
 	"github.com/careersbot/careersbot/bot"
+	"github.com/careersbot/careersbot/bot/bottest"
 	"github.com/careersbot/careersbot/dialog"
 )
 
@@ -38,6 +38,18 @@ func run(t *testing.T, a *Adapter, h bot.Handler) {
 	bottest.Run(t, a, h, 3*time.Second)
 }
 
+// started runs an adapter with the default test options against a new fake Slack,
+// answering through a Replier; the fake closes after the adapter stops.
+func started(t *testing.T) (*slacktest.Server, *bottest.Replier) {
+	t.Helper()
+	srv := slacktest.NewServer()
+	t.Cleanup(srv.Close)
+	a := newAdapter(t, srv, nil)
+	h := bottest.NewReplier(a)
+	run(t, a, h)
+	return srv, h
+}
+
 func waitCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	t.Cleanup(cancel)
@@ -45,11 +57,7 @@ func waitCtx(t *testing.T) context.Context {
 }
 
 func TestSocketModeConversationWithButton(t *testing.T) {
-	srv := slacktest.NewServer()
-	defer srv.Close()
-	a := newAdapter(t, srv, nil)
-	h := bottest.NewReplier(a)
-	run(t, a, h)
+	srv, h := started(t)
 
 	env := srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "what do &lt;nurses&gt; earn", "1700000001.000100"))
 	posts, err := srv.WaitPosts(waitCtx(t), 1)
@@ -98,11 +106,7 @@ func TestSocketModeConversationWithButton(t *testing.T) {
 }
 
 func TestMentionThreads(t *testing.T) {
-	srv := slacktest.NewServer()
-	defer srv.Close()
-	a := newAdapter(t, srv, nil)
-	h := bottest.NewReplier(a)
-	run(t, a, h)
+	srv, h := started(t)
 
 	srv.PushEvent("Ev1", slacktest.AppMention("C1", "U2", "how do I become a vet?", "1700000002.000100", ""))
 	posts, err := srv.WaitPosts(waitCtx(t), 1)
@@ -130,11 +134,7 @@ func TestMentionThreads(t *testing.T) {
 }
 
 func TestDuplicateAndRefusedEnvelopes(t *testing.T) {
-	srv := slacktest.NewServer()
-	defer srv.Close()
-	a := newAdapter(t, srv, nil)
-	h := bottest.NewReplier(a)
-	run(t, a, h)
+	srv, h := started(t)
 
 	e1 := srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "hello", "1.1"))
 	e2 := srv.PushEvent("Ev1", slacktest.DirectMessage("D1", "U1", "hello", "1.1")) // same event again
@@ -168,11 +168,7 @@ func TestDuplicateAndRefusedEnvelopes(t *testing.T) {
 }
 
 func TestSocketReconnects(t *testing.T) {
-	srv := slacktest.NewServer()
-	defer srv.Close()
-	a := newAdapter(t, srv, nil)
-	h := bottest.NewReplier(a)
-	run(t, a, h)
+	srv, _ := started(t)
 	if err := srv.WaitConnects(waitCtx(t), 1); err != nil {
 		t.Fatal(err)
 	}

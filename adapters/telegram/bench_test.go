@@ -17,14 +17,22 @@ func benchMessage() bot.Message {
 		Buttons: []dialog.Button{{Label: "How do I get in?", Value: "entry:2237"}, {Label: "Talk to an adviser", Value: "handoff"}}}
 }
 
-// BenchmarkLayout measures turning a reply into Telegram messages (no chart).
-func BenchmarkLayout(b *testing.B) {
+// benchAdapter is an adapter on a new fake Telegram (closed when b ends), without the
+// per-chat send interval.
+func benchAdapter(b *testing.B) *Adapter {
+	b.Helper()
 	srv := telegramtest.NewServer(token)
-	defer srv.Close()
+	b.Cleanup(srv.Close)
 	a, err := New(context.Background(), Options{Token: token, APIEndpoint: srv.Endpoint(), PerChat: -1})
 	if err != nil {
 		b.Fatal(err)
 	}
+	return a
+}
+
+// BenchmarkLayout measures turning a reply into Telegram messages (no chart).
+func BenchmarkLayout(b *testing.B) {
+	a := benchAdapter(b)
 	m := benchMessage()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -35,12 +43,7 @@ func BenchmarkLayout(b *testing.B) {
 
 // BenchmarkSend measures one Send through the real client to the fake on loopback.
 func BenchmarkSend(b *testing.B) {
-	srv := telegramtest.NewServer(token)
-	defer srv.Close()
-	a, err := New(context.Background(), Options{Token: token, APIEndpoint: srv.Endpoint(), PerChat: -1})
-	if err != nil {
-		b.Fatal(err)
-	}
+	a := benchAdapter(b)
 	m := benchMessage()
 	b.ReportAllocs()
 	for b.Loop() {
