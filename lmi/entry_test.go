@@ -1,8 +1,6 @@
 package lmi
 
 import (
-	"bufio"
-	"os"
 	"reflect"
 	"sort"
 	"strconv"
@@ -12,23 +10,9 @@ import (
 
 // TestExtractEntry runs the table of made-up sentences in testdata/entry_cases.tsv.
 func TestExtractEntry(t *testing.T) {
-	f, err := os.Open("testdata/entry_cases.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	n := 0
-	for line := 1; sc.Scan(); line++ {
-		l := sc.Text()
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
-		}
-		cols := strings.Split(l, "\t")
-		if len(cols) != 3 {
-			t.Fatalf("entry_cases.tsv line %d: want 3 columns", line)
-		}
-		n++
+	rows := readTSV(t, "testdata/entry_cases.tsv", 3)
+	for _, row := range rows {
+		line, cols := row.Line, row.Cols
 		e := ExtractEntry(cols[0])
 		var got []string
 		switch cols[1] {
@@ -74,7 +58,7 @@ func TestExtractEntry(t *testing.T) {
 			t.Errorf("line %d %q: %s = %v, want %v", line, cols[0], cols[1], g, want)
 		}
 	}
-	if n < 30 {
+	if n := len(rows); n < 30 {
 		t.Fatalf("only %d cases", n)
 	}
 }

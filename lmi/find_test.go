@@ -192,19 +192,9 @@ func TestFindOccupationsDev(t *testing.T) {
 // job word still finds both.
 func TestFindOccupationsPlaces(t *testing.T) {
 	st := testStore(t)
-	data, err := os.ReadFile(filepath.Join("testdata", "find_place_cases.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
-	for n, line := range strings.Split(string(data), "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) != 3 {
-			t.Fatalf("testdata/find_place_cases.tsv:%d: want 3 tab-separated fields, got %d", n+1, len(f))
-		}
+	for _, row := range readTSV(t, filepath.Join("testdata", "find_place_cases.tsv"), 3) {
+		f := row.Cols
 		text, wantJobs, wantPlace := f[0], f[1], f[2]
 		ms, err := st.FindOccupations(ctx, text)
 		if err != nil {
@@ -219,7 +209,7 @@ func TestFindOccupationsPlaces(t *testing.T) {
 			gotJobs = "-"
 		}
 		if gotJobs != wantJobs {
-			t.Errorf("line %d: FindOccupations(%q) = %s, want %s", n+1, text, gotJobs, wantJobs)
+			t.Errorf("line %d: FindOccupations(%q) = %s, want %s", row.Line, text, gotJobs, wantJobs)
 		}
 		p, ok := st.FindPlace(ctx, text)
 		gotPlace := "-"
@@ -227,7 +217,7 @@ func TestFindOccupationsPlaces(t *testing.T) {
 			gotPlace = strings.ToLower(p.Text)
 		}
 		if gotPlace != wantPlace {
-			t.Errorf("line %d: FindPlace(%q) = %s, want %s", n+1, text, gotPlace, wantPlace)
+			t.Errorf("line %d: FindPlace(%q) = %s, want %s", row.Line, text, gotPlace, wantPlace)
 		}
 	}
 }

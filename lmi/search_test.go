@@ -1,9 +1,7 @@
 package lmi
 
 import (
-	"bufio"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,23 +20,9 @@ func testStore(t testing.TB) *Embedded {
 // and the header row.
 func readCases(t testing.TB, path string) [][2]string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var out [][2]string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		l := sc.Text()
-		if l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(l, "query\t") {
-			continue
-		}
-		q, want, ok := strings.Cut(l, "\t")
-		if !ok {
-			t.Fatalf("%s: bad line %q", path, l)
-		}
-		out = append(out, [2]string{q, want})
+	for _, row := range readTSV(t, path, 2) {
+		out = append(out, [2]string{row.Cols[0], row.Cols[1]})
 	}
 	return out
 }

@@ -1,9 +1,7 @@
 package lmi
 
 import (
-	"bufio"
 	"context"
-	"os"
 	"strings"
 	"testing"
 )
@@ -14,23 +12,9 @@ import (
 // people, jobs that only share a word).
 func TestSuggestCases(t *testing.T) {
 	st := testStore(t)
-	f, err := os.Open("testdata/suggest_cases.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	n := 0
-	for line := 1; sc.Scan(); line++ {
-		l := sc.Text()
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
-		}
-		cols := strings.Split(l, "\t")
-		if len(cols) != 3 {
-			t.Fatalf("suggest_cases.tsv line %d: want 3 columns", line)
-		}
-		n++
+	rows := readTSV(t, "testdata/suggest_cases.tsv", 3)
+	for _, row := range rows {
+		line, cols := row.Line, row.Cols
 		ss, err := st.Suggest(context.Background(), SuggestQuery{Interests: []string{cols[0]}, Limit: 5})
 		if err != nil {
 			t.Fatal(err)
@@ -64,7 +48,7 @@ func TestSuggestCases(t *testing.T) {
 			}
 		}
 	}
-	if n < 15 {
+	if n := len(rows); n < 15 {
 		t.Fatalf("only %d cases", n)
 	}
 }

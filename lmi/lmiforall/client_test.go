@@ -5,65 +5,20 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/careersbot/careersbot/lmi/lmiforall/lmiforalltest"
 )
 
-// fixtures finds the recorded LMI for All responses in ../shared (not committed:
-// they are third-party recordings).
-func fixtures(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("CAREERSBOT_SHARED")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared")
-	}
-	d := filepath.Join(dir, "data", "lmiforall-fixtures")
-	if _, err := os.Stat(filepath.Join(d, "README.md")); err != nil {
-		t.Skipf("LMI for All fixtures not found at %s (set CAREERSBOT_SHARED): %v", d, err)
-	}
-	return d
-}
-
-// fixtureServer answers requests from the recorded files, named as in the fixtures'
-// README: soc-search_q-X.json, soc-code_N.json, ashe-estimatePay_soc-N_coarse-true.json...
-func fixtureServer(t *testing.T, dir string) *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := strings.TrimPrefix(r.URL.Path, "/api/v1/")
-		q := r.URL.Query()
-		var name string
-		status := 200
-		switch {
-		case p == "soc/search":
-			if q.Get("q") == "" {
-				name, status = "soc-search_q-EMPTY.status400.json", 400
-			} else {
-				name = "soc-search_q-" + q.Get("q") + ".json"
-			}
-		case strings.HasPrefix(p, "soc/code/"):
-			name = "soc-code_" + strings.TrimPrefix(p, "soc/code/") + ".json"
-		case p == "ashe/estimatePay" || p == "ashe/estimateHours":
-			name = "ashe-" + strings.TrimPrefix(p, "ashe/") + "_soc-" + q.Get("soc") + "_coarse-" + q.Get("coarse") + ".json"
-		case strings.HasPrefix(p, "hesa/courses/"):
-			name = "hesa-courses_" + strings.TrimPrefix(p, "hesa/courses/") + ".json"
-		}
-		data, err := os.ReadFile(filepath.Join(dir, filepath.Base(name)))
-		if name == "" || err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json;charset=utf-8")
-		w.WriteHeader(status)
-		w.Write(data)
-	}))
-}
-
 func TestRecordedResponses(t *testing.T) {
-	srv := fixtureServer(t, fixtures(t))
-	defer srv.Close()
-	c, err := New(srv.URL + "/api/v1")
+	// The recorded responses are in ../shared, not committed: third-party recordings.
+	dir := lmiforalltest.SharedFixtures(t, 2)
+	if dir == "" {
+		t.Skip("LMI for All fixtures not found in ../shared/data/lmiforall-fixtures (set CAREERSBOT_SHARED)")
+	}
+	c, err := New(lmiforalltest.New(t, dir).URL)
 	if err != nil {
 		t.Fatal(err)
 	}
