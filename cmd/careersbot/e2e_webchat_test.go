@@ -26,11 +26,7 @@ import (
 func startServeForWebchat(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "careersbot")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildCareersbot(t, dir)
 	if out, err := exec.Command(bin, "serve", "--help").CombinedOutput(); err != nil && strings.Contains(string(out), "not built yet") {
 		t.Skip("careersbot serve is still the stub: nothing to test end to end yet")
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -41,17 +40,6 @@ type instance struct {
 	cmd  *exec.Cmd
 	base string // http://127.0.0.1:port; "" while down
 	done chan struct{}
-}
-
-// buildCareersbot builds the binary the processes run.
-func buildCareersbot(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "careersbot")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // scaleoutConfig is the configuration the scale-out tests share: PostgreSQL at dsn, NATS
@@ -114,15 +102,7 @@ func (c *cluster) start(i int) error {
 		return err
 	}
 	inst := &instance{n: i, cmd: cmd, done: make(chan struct{})}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "careersbot listening on "); ok {
-				addr <- strings.Replace(u, "localhost", "127.0.0.1", 1)
-			}
-		}
-	}()
+	addr := listening(out)
 	go func() { cmd.Wait(); logf.Close(); close(inst.done) }()
 	select {
 	case inst.base = <-addr:

@@ -34,7 +34,7 @@ func TestServeKeepsQueueAndHoldAcrossSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary; skipped with -short")
 	}
-	bin := buildServeBinary(t)
+	bin := buildCareersbot(t, t.TempDir())
 	data := t.TempDir()
 	p := startServe(t, bin, data, "CAREERSBOT_ADMIN_TOKEN=test-admin")
 	if r := p.post(t, "waiting", "can I talk to a real person"); r.State != bot.StateQueued {

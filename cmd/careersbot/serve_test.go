@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -10,30 +9,18 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/careersbot/careersbot/bot"
+	"github.com/careersbot/careersbot/internal/syncbuf"
 )
-
-// buildServeBinary builds careersbot into the test's temporary directory.
-func buildServeBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "careersbot")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 type serveProc struct {
 	cmd    *exec.Cmd
 	base   string
-	stderr *bytes.Buffer
-	mu     *sync.Mutex
+	stderr *syncbuf.Buffer
 	done   chan error
 }
 
@@ -47,8 +34,8 @@ func startServe(t *testing.T, bin, dataDir string, extraEnv ...string) *servePro
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &serveProc{cmd: cmd, stderr: &bytes.Buffer{}, mu: &sync.Mutex{}, done: make(chan error, 1)}
-	cmd.Stderr = lockedWriter{p.mu, p.stderr}
+	p := &serveProc{cmd: cmd, stderr: &syncbuf.Buffer{}, done: make(chan error, 1)}
+	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -58,16 +45,7 @@ func startServe(t *testing.T, bin, dataDir string, extraEnv ...string) *servePro
 			<-p.done
 		}
 	})
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "careersbot listening on "); ok {
-				lines <- u
-			}
-		}
-		io.Copy(io.Discard, stdout)
-	}()
+	lines := listening(stdout)
 	go func() { p.done <- cmd.Wait() }()
 	select {
 	case p.base = <-lines:
@@ -80,22 +58,7 @@ func startServe(t *testing.T, bin, dataDir string, extraEnv ...string) *servePro
 	return p
 }
 
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l lockedWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(b)
-}
-
-func (p *serveProc) logs() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.stderr.String()
-}
+func (p *serveProc) logs() string { return p.stderr.String() }
 
 func (p *serveProc) post(t *testing.T, conv, text string, header ...string) bot.MessageResponse {
 	t.Helper()
@@ -139,7 +102,7 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary; skipped with -short")
 	}
-	bin := buildServeBinary(t)
+	bin := buildCareersbot(t, t.TempDir())
 	data := t.TempDir()
 	p := startServe(t, bin, data)
 	r := p.post(t, "restart-1", "what does an electrician do?")
@@ -199,7 +162,7 @@ func TestServeRejectsBadConfig(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary; skipped with -short")
 	}
-	bin := buildServeBinary(t)
+	bin := buildCareersbot(t, t.TempDir())
 	cmd := exec.Command(bin, "serve", "--config", filepath.Join("testdata", "config", "unknown_key.yaml"))
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), `unknown_key.yaml:3:3: unknown setting "allowed_orgins"`) {
