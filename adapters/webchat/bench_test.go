@@ -3,10 +3,7 @@ package webchat_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/careersbot/careersbot/adapters/webchat"
 	"github.com/careersbot/careersbot/adapters/webchat/webchattest"
@@ -14,43 +11,20 @@ import (
 	"github.com/careersbot/careersbot/dialog"
 )
 
-func benchRig(b *testing.B) (*webchat.Adapter, *fakeService, string) {
+// benchClient is a live socket, past hello, to a rig without rate limits.
+func benchClient(b *testing.B) (*rig, *webchattest.Client) {
 	b.Helper()
-	store := newMemStore()
-	a, err := webchat.New(webchat.Options{RatePerMinute: 1 << 30}, store)
-	if err != nil {
-		b.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	a.Mount(mux)
-	srv := httptest.NewServer(mux)
-	svc := &fakeService{a: a, store: store, seen: map[string]bool{}, failIDs: map[string]int{}}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx, svc) }()
-	for !webchat.HasHandler(a) {
-		time.Sleep(time.Millisecond)
-	}
-	b.Cleanup(func() { cancel(); <-done; srv.Close() })
-	return a, svc, webchattest.WSURL(srv.URL)
+	r := newRig(b, webchat.Options{RatePerMinute: 1 << 30})
+	c := dial(b, r)
+	helloReady(b, c, conv, 0)
+	return r, c
 }
 
 // BenchmarkRoundTrip is one turn over loopback: message frame in, Handle (the fake
 // service records it and replies through Send), reply and ack frames out.
 func BenchmarkRoundTrip(b *testing.B) {
-	_, _, url := benchRig(b)
+	_, c := benchClient(b)
 	ctx := context.Background()
-	c, _, err := webchattest.Dial(ctx, url, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Drop()
-	if err := c.Hello(ctx, conv, 0, 0); err != nil {
-		b.Fatal(err)
-	}
-	if _, _, err := c.Until(ctx, func(f webchattest.Frame) bool { return f.Type == "ready" }); err != nil {
-		b.Fatal(err)
-	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
@@ -67,15 +41,9 @@ func BenchmarkRoundTrip(b *testing.B) {
 // BenchmarkSend is the adapter's Send of a reply with buttons and a card to one live
 // socket (the client drains in the background).
 func BenchmarkSend(b *testing.B) {
-	a, _, url := benchRig(b)
+	r, c := benchClient(b)
+	a := r.a
 	ctx := context.Background()
-	c, _, err := webchattest.Dial(ctx, url, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Drop()
-	c.Hello(ctx, conv, 0, 0)
-	c.Until(ctx, func(f webchattest.Frame) bool { return f.Type == "ready" })
 	go func() {
 		for {
 			if _, err := c.Next(ctx); err != nil {

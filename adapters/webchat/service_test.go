@@ -150,7 +150,7 @@ type rig struct {
 	done  chan error
 }
 
-func newRig(t *testing.T, opts webchat.Options) *rig {
+func newRig(t testing.TB, opts webchat.Options) *rig {
 	t.Helper()
 	store := newMemStore()
 	a, err := webchat.New(opts, store)
@@ -184,13 +184,13 @@ func probe(a *webchat.Adapter) bool {
 	return webchat.HasHandler(a)
 }
 
-func testCtx(t *testing.T) context.Context {
+func testCtx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-func dial(t *testing.T, r *rig) *webchattest.Client {
+func dial(t testing.TB, r *rig) *webchattest.Client {
 	t.Helper()
 	c, _, err := webchattest.Dial(testCtx(t), r.ws, "")
 	if err != nil {
@@ -200,7 +200,7 @@ func dial(t *testing.T, r *rig) *webchattest.Client {
 	return c
 }
 
-func helloReady(t *testing.T, c *webchattest.Client, conv string, after int64) []webchattest.Frame {
+func helloReady(t testing.TB, c *webchattest.Client, conv string, after int64) []webchattest.Frame {
 	t.Helper()
 	ctx := testCtx(t)
 	if err := c.Hello(ctx, conv, after, 15); err != nil {
