@@ -397,9 +397,16 @@ func ucCollapse(toks []ucToken, occ []lmi.Mention, place *lmi.PlaceMatch) []ucTo
 // classify scores every intent over the collapsed words.
 func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	nOcc := len(out.Occupations)
+	// a job set aside ("the best paid job in healthcare that isn't a doctor", "jobs in law
+	// besides solicitor") is not the job asked about: cues for questions about no job in
+	// particular still apply
+	nAsked := nOcc - ucExcludedJobs(ctoks)
 	var buf [32]ucMatch
 	ms := u.cues.find(ctoks, buf[:0])
 	backstory := ucBackstoryEnd(ctoks)
+	if backstory < 0 {
+		backstory = ucStatementEnd(out.Text, ctoks)
+	}
 
 	type acc struct {
 		max, sum float64
@@ -414,14 +421,14 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		ph := &u.cues.phrases[m.phrase]
 		switch {
 		case ph.flags&ucNeedOcc != 0 && nOcc == 0,
-			ph.flags&ucNoOcc != 0 && nOcc > 0,
+			ph.flags&ucNoOcc != 0 && nAsked > 0,
 			ph.flags&ucNeed2Occ != 0 && nOcc < 2:
 			continue
 		}
 		if ph.weight > 0 && (ph.label == IntentEntry || ph.label == IntentCompare) && ucNegatedCue(ctoks, m.start) {
 			continue
 		}
-		if ph.weight > 0 && ucInsideLongerCue(u.cues, ms, mi, nOcc) {
+		if ph.weight > 0 && ucInsideLongerCue(u.cues, ms, mi, nOcc, nAsked) {
 			continue // "apprenticeships" in "which apprenticeships are best to go into"
 		}
 		a := &scores[ph.slot]
@@ -582,7 +589,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 // ucInsideLongerCue reports whether cue match ms[i] lies wholly inside a longer match of
 // another intent's cue that applies (its job flags hold) and weighs at least as much: the
 // words are part of that longer phrase, not a question of their own.
-func ucInsideLongerCue(cues *ucMatcher, ms []ucMatch, i, nOcc int) bool {
+func ucInsideLongerCue(cues *ucMatcher, ms []ucMatch, i, nOcc, nAsked int) bool {
 	m := ms[i]
 	ph := &cues.phrases[m.phrase]
 	for j, o := range ms {
@@ -595,13 +602,41 @@ func ucInsideLongerCue(cues *ucMatcher, ms []ucMatch, i, nOcc int) bool {
 		}
 		switch {
 		case op.flags&ucNeedOcc != 0 && nOcc == 0,
-			op.flags&ucNoOcc != 0 && nOcc > 0,
+			op.flags&ucNoOcc != 0 && nAsked > 0,
 			op.flags&ucNeed2Occ != 0 && nOcc < 2:
 			continue
 		}
 		return true
 	}
 	return false
+}
+
+// ucExcludedJobs counts the jobs named only to be set aside: OCC right after "besides",
+// "except", "apart from", "other than", "aside from", "not" or "isn't" (an article,
+// "being" or "just" may come between).
+func ucExcludedJobs(ctoks []ucToken) int {
+	n := 0
+	for i, t := range ctoks {
+		if t.s != "OCC" {
+			continue
+		}
+		j := i - 1
+		for j >= 0 && (ctoks[j].s == "a" || ctoks[j].s == "an" || ctoks[j].s == "being" || ctoks[j].s == "just" || ctoks[j].s == "be") {
+			j--
+		}
+		if j < 0 {
+			continue
+		}
+		switch ctoks[j].s {
+		case "besides", "except", "excluding", "not":
+			n++
+		case "from", "than":
+			if j > 0 && (ctoks[j-1].s == "apart" || ctoks[j-1].s == "aside" || ctoks[j-1].s == "other") {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // ucBackstoryFactor is how much a cue in the backstory before a "but" question counts.
@@ -641,6 +676,59 @@ func ucBackstoryEnd(ctoks []ucToken) int {
 	return -1
 }
 
+// ucStatementEnd finds the same shape as ucBackstoryEnd without a "but": statements, a
+// clause break (punctuation, optionally followed by "so" or "and"), then the question
+// asked, last ("i've wanted to be a vet since i was 5 and i'm doing my gcses now, is
+// being a vet well paid?"). It returns the index of the last such question's first word,
+// or -1 when an earlier clause is itself a question or no clause after a break is one.
+func ucStatementEnd(text string, ctoks []ucToken) int {
+	q := -1
+	for b := 1; b < len(ctoks); b++ {
+		if !ucClauseBreak(text, ctoks, b) {
+			continue
+		}
+		at := b
+		if ctoks[b].s == "so" || ctoks[b].s == "and" {
+			at = b + 1
+		}
+		if at < len(ctoks) && (ucQuestionAt(ctoks, at) || ucWhWords[ctoks[at].s] || ucQuestionVerb(ctoks, at)) {
+			q = at
+		}
+	}
+	if q < 0 {
+		return -1
+	}
+	if ucQuestionAt(ctoks, 0) || ucQuestionVerb(ctoks, 0) {
+		return -1 // the first part is itself a question
+	}
+	for i := 0; i < q; i++ {
+		if ucWhWords[ctoks[i].s] {
+			return -1
+		}
+	}
+	return q
+}
+
+// ucClauseBreak reports whether punctuation that ends a clause (",.;!?") stands between
+// ctoks[b] and the word before it in text.
+func ucClauseBreak(text string, ctoks []ucToken, b int) bool {
+	from, to := ctoks[b-1].end, ctoks[b].start
+	if from < 0 || to > len(text) || from > to {
+		return false
+	}
+	return strings.ContainsAny(text[from:to], ",.;!?")
+}
+
+// ucQuestionVerb reports a clause starting with a verb that asks ("tell me", "explain",
+// "any ideas").
+func ucQuestionVerb(ctoks []ucToken, i int) bool {
+	switch ctoks[i].s {
+	case "tell", "explain", "any", "anyone", "thoughts", "advice", "tips", "help", "please":
+		return true
+	}
+	return false
+}
+
 // ucQuestionAt reports whether a clause starting at i is a yes/no question ("are there",
 // "do they", "is it", "can i").
 func ucQuestionAt(ctoks []ucToken, i int) bool {
@@ -650,7 +738,7 @@ func ucQuestionAt(ctoks []ucToken, i int) bool {
 	switch ctoks[i].s {
 	case "do", "does", "did", "can", "could", "is", "are", "will", "would", "should", "am", "was", "were", "have", "has":
 		switch ctoks[i+1].s {
-		case "i", "you", "they", "it", "there", "we", "he", "she", "people", "OCC", "the", "a", "an", "most", "any", "that", "this", "u":
+		case "i", "you", "they", "it", "there", "we", "he", "she", "people", "OCC", "the", "a", "an", "most", "any", "that", "this", "u", "being":
 			return true
 		}
 	}
