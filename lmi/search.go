@@ -825,6 +825,9 @@ func morphVariants(w string, v []morphForm) []morphForm {
 	if strings.HasSuffix(w, "icine") {
 		add(cut("ine"), "")
 	}
+	if strings.HasSuffix(w, "ence") && n > 6 {
+		add(cut("ce"), "tist") // "science" -> "scientist" ("forensic science")
+	}
 	if strings.HasSuffix(w, "ment") {
 		add(cut("ment"), "er")
 	}
