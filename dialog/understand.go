@@ -276,9 +276,27 @@ func (u *Understander) keepMentions(ms []lmi.Mention, interestFrame bool) []lmi.
 		if u.everydayWords(m.Text, score, interestFrame) {
 			continue
 		}
+		if m.Ambiguous {
+			m.Candidates = ucLikelyCandidates(m.Candidates)
+		}
 		out = append(out, m)
 	}
 	return out
+}
+
+// ucOptionShare is the least share of the best candidate's score another candidate of an
+// ambiguous mention needs to be offered as what was meant ("radiology": radiologists and
+// radiographers, not the industrial radiologist at two fifths of its score).
+const ucOptionShare = 0.45
+
+// ucLikelyCandidates drops the candidates far below the best (the slice is not shared).
+func ucLikelyCandidates(cs []lmi.Match) []lmi.Match {
+	for i := 1; i < len(cs); i++ {
+		if cs[i].Score < ucOptionShare*cs[0].Score {
+			return cs[:i:i]
+		}
+	}
+	return cs
 }
 
 // everydayWords reports whether a mention is an everyday verb read as a job by word form

@@ -74,6 +74,7 @@ type searchIndex struct {
 	postCache sync.Map // word -> []int32
 	corrCache sync.Map // word -> []string
 	headCache sync.Map // word -> fieldHead (find_fields.go)
+	nounCache sync.Map // word -> []string, the groups of a field noun (find_fields.go)
 	corrN     atomic.Int64
 	bktOnce   sync.Once
 	buckets   map[bucketKey][]int32 // vocabulary by length and first or last letter
