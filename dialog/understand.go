@@ -164,7 +164,7 @@ func (u *Understander) collapse(ctx context.Context, text string, toks []ucToken
 			pm, placeOK = u.store.FindPlace(ctx, text)
 		}
 		if len(ms) > 0 {
-			ms = u.keepMentions(ucOrderMentions(ms), ucInterestFrame(toks))
+			ms = u.keepMentions(ctx, text, ucOrderMentions(ms), ucInterestFrame(toks))
 			if len(ms) > 3 {
 				ms = ms[:3]
 			}
@@ -266,14 +266,19 @@ var ucNotJobWords = map[string]bool{
 // when the person is saying what they like, interest or subject words the store read as a
 // job ("i like art and design", "jobs for people who love football"). "jobs in design"
 // keeps its occupation.
-func (u *Understander) keepMentions(ms []lmi.Mention, interestFrame bool) []lmi.Mention {
+//
+// A mention of several words that is a spelling guess with an everyday word in it ("i've
+// heard chefs": "heard chefs" read as "head chef") is read again without its first word,
+// so the job written after it ("chefs") still counts.
+func (u *Understander) keepMentions(ctx context.Context, text string, ms []lmi.Mention, interestFrame bool) []lmi.Mention {
 	out := ms[:0]
+	var again []lmi.Mention
 	for _, m := range ms {
 		score := m.Candidates[0].Score
-		if score < ucMinMentionScore {
-			continue
-		}
-		if u.everydayWords(m.Text, score, interestFrame) {
+		if score < ucMinMentionScore || u.everydayWords(m.Text, score, interestFrame) {
+			if r, ok := u.rescanTail(ctx, text, m, score); ok {
+				again = append(again, r)
+			}
 			continue
 		}
 		if m.Ambiguous {
@@ -281,7 +286,33 @@ func (u *Understander) keepMentions(ms []lmi.Mention, interestFrame bool) []lmi.
 		}
 		out = append(out, m)
 	}
+	if len(again) > 0 {
+		out = append(out, again...)
+		slices.SortStableFunc(out, func(a, b lmi.Mention) int { return cmp.Compare(a.Start, b.Start) })
+	}
 	return out
+}
+
+// rescanTail reads a dropped spelling-guess mention of several words again without its
+// first word, and returns the one mention found there that is the store's own reading
+// (scored at least ucMinSpellingScore), with offsets in text.
+func (u *Understander) rescanTail(ctx context.Context, text string, m lmi.Mention, score float64) (lmi.Mention, bool) {
+	if u.store == nil || score >= ucMinSpellingScore || m.Start < 0 || m.End > len(text) {
+		return lmi.Mention{}, false
+	}
+	sp := strings.IndexByte(text[m.Start:m.End], ' ')
+	if sp < 0 {
+		return lmi.Mention{}, false
+	}
+	from := m.Start + sp + 1
+	ms, err := u.store.FindOccupations(ctx, text[from:m.End])
+	if err != nil || len(ms) != 1 || len(ms[0].Candidates) == 0 || ms[0].Candidates[0].Score < ucMinSpellingScore {
+		return lmi.Mention{}, false
+	}
+	r := ms[0]
+	r.Start += from
+	r.End += from
+	return r, true
 }
 
 // ucOptionShare is the least share of the best candidate's score another candidate of an

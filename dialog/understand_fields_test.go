@@ -44,3 +44,30 @@ func TestFieldOffersJobs(t *testing.T) {
 		t.Errorf("buttons %+v, want a choice", r.Buttons)
 	}
 }
+
+// TestRescanTail: a spelling guess that swallows an everyday word before a job ("heard
+// chefs" as "head chef", scored below the mention threshold) leaves the job itself.
+func TestRescanTail(t *testing.T) {
+	u := NewUnderstander(ucRealStore(t))
+	tests := []struct {
+		text string
+		soc  string // "" for no occupation
+	}{
+		{"i've heard chefs work really long hours, is that true", "5434"},
+		{"i have heard chefs basically have no weekends", "5434"},
+		{"i heard it was hard", ""},
+	}
+	for _, tt := range tests {
+		got := u.Understand(context.Background(), tt.text)
+		var socs []string
+		for _, m := range got.Occupations {
+			socs = append(socs, m.Candidates[0].SOC2020)
+			if tt.text[m.Start:m.End] != m.Text {
+				t.Errorf("%q: span %d-%d is %q, mention text %q", tt.text, m.Start, m.End, tt.text[m.Start:m.End], m.Text)
+			}
+		}
+		if tt.soc == "" && len(socs) > 0 || tt.soc != "" && !slices.Contains(socs, tt.soc) {
+			t.Errorf("%q: occupations %v, want %q", tt.text, socs, tt.soc)
+		}
+	}
+}
