@@ -447,9 +447,10 @@ func ucCollapse(toks []ucToken, occ []lmi.Mention, place *lmi.PlaceMatch) []ucTo
 func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	nOcc := len(out.Occupations)
 	// a job set aside ("the best paid job in healthcare that isn't a doctor", "jobs in law
-	// besides solicitor") is not the job asked about: cues for questions about no job in
+	// besides solicitor") or a subject studied that the store reads as a job ("a
+	// psychology a level") is not the job asked about: cues for questions about no job in
 	// particular still apply
-	nAsked := nOcc - ucExcludedJobs(ctoks)
+	nAsked := nOcc - ucExcludedJobs(ctoks) - ucStudiedJobs(ctoks)
 	var buf [32]ucMatch
 	ms := u.cues.find(ctoks, buf[:0])
 	backstory := ucBackstoryEnd(ctoks)
@@ -682,6 +683,41 @@ func ucExcludedJobs(ctoks []ucToken) int {
 		case "from", "than":
 			if j > 0 && (ctoks[j-1].s == "apart" || ctoks[j-1].s == "aside" || ctoks[j-1].s == "other") {
 				n++
+			}
+		}
+	}
+	return n
+}
+
+// ucStudiedJobs counts the jobs that are a subject studied: OCC right before a course
+// word ("a psychology a level", "a law degree", "my chemistry gcse") or right after
+// "degree in", "studying" or "study".
+func ucStudiedJobs(ctoks []ucToken) int {
+	n := 0
+	for i, t := range ctoks {
+		if t.s != "OCC" {
+			continue
+		}
+		if i+1 < len(ctoks) {
+			switch ctoks[i+1].s {
+			case "degree", "degrees", "gcse", "gcses", "btec", "btecs", "major", "course", "courses", "qualification", "qualifications":
+				n++
+				continue
+			case "a", "t":
+				if i+2 < len(ctoks) && (ctoks[i+2].s == "level" || ctoks[i+2].s == "levels") {
+					n++
+					continue
+				}
+			}
+		}
+		if i > 0 {
+			switch ctoks[i-1].s {
+			case "studying", "study", "studied":
+				n++
+			case "in", "of":
+				if i > 1 && ucDegreeWords[ctoks[i-2].s] {
+					n++
+				}
 			}
 		}
 	}

@@ -63,6 +63,34 @@ func TestExcludedJobs(t *testing.T) {
 	}
 }
 
+// TestStudiedJobs: a job the store read from a subject studied.
+func TestStudiedJobs(t *testing.T) {
+	tests := []struct {
+		words string
+		want  int
+	}{
+		{"what can you do with a OCC a level", 1},
+		{"jobs with a OCC degree", 1},
+		{"i am studying OCC at uni", 1},
+		{"careers after a degree in OCC", 1},
+		{"i failed my OCC gcse", 1},
+		{"how do i become a OCC", 0},
+		{"do you need a degree to be a OCC", 0},
+		{"OCC or OCC", 0},
+	}
+	for _, tt := range tests {
+		toks := ucNormalise(tt.words)
+		for i := range toks {
+			if toks[i].s == "occ" {
+				toks[i].s = "OCC"
+			}
+		}
+		if got := ucStudiedJobs(toks); got != tt.want {
+			t.Errorf("%q: %d studied, want %d", tt.words, got, tt.want)
+		}
+	}
+}
+
 // TestClausesUnderstood: the two mechanisms through the whole understanding, with the
 // embedded store.
 func TestClausesUnderstood(t *testing.T) {
@@ -74,6 +102,9 @@ func TestClausesUnderstood(t *testing.T) {
 		// a job set aside does not make a question about no job one about that job
 		{"what is the best paid job in healthcare that isn't a doctor", IntentBestPaid},
 		{"how much does a doctor earn", IntentPay},
+		// a subject studied is no job asked about
+		{"what can u do with a psychology a level if u dont go uni", IntentSuggest},
+		{"how do i become a psychologist", IntentEntry},
 	}
 	for _, tt := range tests {
 		if got := u.Understand(context.Background(), tt.text); got.Intent != tt.intent {
