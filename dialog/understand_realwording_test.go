@@ -76,6 +76,7 @@ func TestRewriteTerms(t *testing.T) {
 		{"a major company", "a major company"},
 		{"how much do nurses earn", "how much do nurses earn"},
 		{"how much does a cna make", "how much does a healthcare assistant make"},
+		{"how do i become a home health aide", "how do i become a care worker"},
 		{"is being a pediatrician hard", "is being a paediatrician hard"},
 		{"my guidance counselor said", "my careers adviser said"},
 		{"what jobs are good rn", "what jobs are good rn"}, // "rn" is "right now", not a nurse
