@@ -320,7 +320,8 @@ func (u *Understander) rescanTail(ctx context.Context, text string, m lmi.Mentio
 // radiographers, not the industrial radiologist at two fifths of its score).
 const ucOptionShare = 0.45
 
-// ucLikelyCandidates drops the candidates far below the best (the slice is not shared).
+// ucLikelyCandidates drops the candidates far below the best (the result's capacity is
+// capped, so appending to it never writes into the store's slice).
 func ucLikelyCandidates(cs []lmi.Match) []lmi.Match {
 	for i := 1; i < len(cs); i++ {
 		if cs[i].Score < ucOptionShare*cs[0].Score {
@@ -450,7 +451,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	// besides solicitor") or a subject studied that the store reads as a job ("a
 	// psychology a level") is not the job asked about: cues for questions about no job in
 	// particular still apply
-	nAsked := nOcc - ucExcludedJobs(ctoks) - ucStudiedJobs(ctoks)
+	nAsked := max(0, nOcc-ucExcludedJobs(ctoks)-ucStudiedJobs(ctoks))
 	var buf [32]ucMatch
 	ms := u.cues.find(ctoks, buf[:0])
 	backstory := ucBackstoryEnd(ctoks)
