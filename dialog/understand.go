@@ -164,7 +164,7 @@ func (u *Understander) collapse(ctx context.Context, text string, toks []ucToken
 			pm, placeOK = u.store.FindPlace(ctx, text)
 		}
 		if len(ms) > 0 {
-			ms = u.keepMentions(ucOrderMentions(ms), ucInterestFrame(toks))
+			ms = u.keepMentions(ctx, text, ucOrderMentions(ms), ucInterestFrame(toks))
 			if len(ms) > 3 {
 				ms = ms[:3]
 			}
@@ -266,19 +266,69 @@ var ucNotJobWords = map[string]bool{
 // when the person is saying what they like, interest or subject words the store read as a
 // job ("i like art and design", "jobs for people who love football"). "jobs in design"
 // keeps its occupation.
-func (u *Understander) keepMentions(ms []lmi.Mention, interestFrame bool) []lmi.Mention {
+//
+// A mention of several words that is a spelling guess with an everyday word in it ("i've
+// heard chefs": "heard chefs" read as "head chef") is read again without its first word,
+// so the job written after it ("chefs") still counts.
+func (u *Understander) keepMentions(ctx context.Context, text string, ms []lmi.Mention, interestFrame bool) []lmi.Mention {
 	out := ms[:0]
+	var again []lmi.Mention
 	for _, m := range ms {
 		score := m.Candidates[0].Score
-		if score < ucMinMentionScore {
+		if score < ucMinMentionScore || u.everydayWords(m.Text, score, interestFrame) {
+			if r, ok := u.rescanTail(ctx, text, m, score); ok {
+				again = append(again, r)
+			}
 			continue
 		}
-		if u.everydayWords(m.Text, score, interestFrame) {
-			continue
+		if m.Ambiguous {
+			m.Candidates = ucLikelyCandidates(m.Candidates)
 		}
 		out = append(out, m)
 	}
+	if len(again) > 0 {
+		out = append(out, again...)
+		slices.SortStableFunc(out, func(a, b lmi.Mention) int { return cmp.Compare(a.Start, b.Start) })
+	}
 	return out
+}
+
+// rescanTail reads a dropped spelling-guess mention of several words again without its
+// first word, and returns the one mention found there that is the store's own reading
+// (scored at least ucMinSpellingScore), with offsets in text.
+func (u *Understander) rescanTail(ctx context.Context, text string, m lmi.Mention, score float64) (lmi.Mention, bool) {
+	if u.store == nil || score >= ucMinSpellingScore || m.Start < 0 || m.End > len(text) {
+		return lmi.Mention{}, false
+	}
+	sp := strings.IndexByte(text[m.Start:m.End], ' ')
+	if sp < 0 {
+		return lmi.Mention{}, false
+	}
+	from := m.Start + sp + 1
+	ms, err := u.store.FindOccupations(ctx, text[from:m.End])
+	if err != nil || len(ms) != 1 || len(ms[0].Candidates) == 0 || ms[0].Candidates[0].Score < ucMinSpellingScore {
+		return lmi.Mention{}, false
+	}
+	r := ms[0]
+	r.Start += from
+	r.End += from
+	return r, true
+}
+
+// ucOptionShare is the least share of the best candidate's score another candidate of an
+// ambiguous mention needs to be offered as what was meant ("radiology": radiologists and
+// radiographers, not the industrial radiologist at two fifths of its score).
+const ucOptionShare = 0.45
+
+// ucLikelyCandidates drops the candidates far below the best (the result's capacity is
+// capped, so appending to it never writes into the store's slice).
+func ucLikelyCandidates(cs []lmi.Match) []lmi.Match {
+	for i := 1; i < len(cs); i++ {
+		if cs[i].Score < ucOptionShare*cs[0].Score {
+			return cs[:i:i]
+		}
+	}
+	return cs
 }
 
 // everydayWords reports whether a mention is an everyday verb read as a job by word form
@@ -397,9 +447,17 @@ func ucCollapse(toks []ucToken, occ []lmi.Mention, place *lmi.PlaceMatch) []ucTo
 // classify scores every intent over the collapsed words.
 func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	nOcc := len(out.Occupations)
+	// a job set aside ("the best paid job in healthcare that isn't a doctor", "jobs in law
+	// besides solicitor") or a subject studied that the store reads as a job ("a
+	// psychology a level") is not the job asked about: cues for questions about no job in
+	// particular still apply
+	nAsked := max(0, nOcc-ucExcludedJobs(ctoks)-ucStudiedJobs(ctoks))
 	var buf [32]ucMatch
 	ms := u.cues.find(ctoks, buf[:0])
 	backstory := ucBackstoryEnd(ctoks)
+	if backstory < 0 {
+		backstory = ucStatementEnd(out.Text, ctoks)
+	}
 
 	type acc struct {
 		max, sum float64
@@ -414,14 +472,14 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		ph := &u.cues.phrases[m.phrase]
 		switch {
 		case ph.flags&ucNeedOcc != 0 && nOcc == 0,
-			ph.flags&ucNoOcc != 0 && nOcc > 0,
+			ph.flags&ucNoOcc != 0 && nAsked > 0,
 			ph.flags&ucNeed2Occ != 0 && nOcc < 2:
 			continue
 		}
 		if ph.weight > 0 && (ph.label == IntentEntry || ph.label == IntentCompare) && ucNegatedCue(ctoks, m.start) {
 			continue
 		}
-		if ph.weight > 0 && ucInsideLongerCue(u.cues, ms, mi, nOcc) {
+		if ph.weight > 0 && ucInsideLongerCue(u.cues, ms, mi, nOcc, nAsked) {
 			continue // "apprenticeships" in "which apprenticeships are best to go into"
 		}
 		a := &scores[ph.slot]
@@ -582,7 +640,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 // ucInsideLongerCue reports whether cue match ms[i] lies wholly inside a longer match of
 // another intent's cue that applies (its job flags hold) and weighs at least as much: the
 // words are part of that longer phrase, not a question of their own.
-func ucInsideLongerCue(cues *ucMatcher, ms []ucMatch, i, nOcc int) bool {
+func ucInsideLongerCue(cues *ucMatcher, ms []ucMatch, i, nOcc, nAsked int) bool {
 	m := ms[i]
 	ph := &cues.phrases[m.phrase]
 	for j, o := range ms {
@@ -595,13 +653,76 @@ func ucInsideLongerCue(cues *ucMatcher, ms []ucMatch, i, nOcc int) bool {
 		}
 		switch {
 		case op.flags&ucNeedOcc != 0 && nOcc == 0,
-			op.flags&ucNoOcc != 0 && nOcc > 0,
+			op.flags&ucNoOcc != 0 && nAsked > 0,
 			op.flags&ucNeed2Occ != 0 && nOcc < 2:
 			continue
 		}
 		return true
 	}
 	return false
+}
+
+// ucExcludedJobs counts the jobs named only to be set aside: OCC right after "besides",
+// "except", "apart from", "other than", "aside from", "not" or "isn't" (an article,
+// "being" or "just" may come between).
+func ucExcludedJobs(ctoks []ucToken) int {
+	n := 0
+	for i, t := range ctoks {
+		if t.s != "OCC" {
+			continue
+		}
+		j := i - 1
+		for j >= 0 && (ctoks[j].s == "a" || ctoks[j].s == "an" || ctoks[j].s == "being" || ctoks[j].s == "just" || ctoks[j].s == "be") {
+			j--
+		}
+		if j < 0 {
+			continue
+		}
+		switch ctoks[j].s {
+		case "besides", "except", "excluding", "not":
+			n++
+		case "from", "than":
+			if j > 0 && (ctoks[j-1].s == "apart" || ctoks[j-1].s == "aside" || ctoks[j-1].s == "other") {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// ucStudiedJobs counts the jobs that are a subject studied: OCC right before a course
+// word ("a psychology a level", "a law degree", "my chemistry gcse") or right after
+// "degree in", "studying" or "study".
+func ucStudiedJobs(ctoks []ucToken) int {
+	n := 0
+	for i, t := range ctoks {
+		if t.s != "OCC" {
+			continue
+		}
+		if i+1 < len(ctoks) {
+			switch ctoks[i+1].s {
+			case "degree", "degrees", "gcse", "gcses", "btec", "btecs", "major", "course", "courses", "qualification", "qualifications":
+				n++
+				continue
+			case "a", "t":
+				if i+2 < len(ctoks) && (ctoks[i+2].s == "level" || ctoks[i+2].s == "levels") {
+					n++
+					continue
+				}
+			}
+		}
+		if i > 0 {
+			switch ctoks[i-1].s {
+			case "studying", "study", "studied":
+				n++
+			case "in", "of":
+				if i > 1 && ucDegreeWords[ctoks[i-2].s] {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 // ucBackstoryFactor is how much a cue in the backstory before a "but" question counts.
@@ -641,6 +762,59 @@ func ucBackstoryEnd(ctoks []ucToken) int {
 	return -1
 }
 
+// ucStatementEnd finds the same shape as ucBackstoryEnd without a "but": statements, a
+// clause break (punctuation, optionally followed by "so" or "and"), then the question
+// asked, last ("i've wanted to be a vet since i was 5 and i'm doing my gcses now, is
+// being a vet well paid?"). It returns the index of the last such question's first word,
+// or -1 when an earlier clause is itself a question or no clause after a break is one.
+func ucStatementEnd(text string, ctoks []ucToken) int {
+	q := -1
+	for b := 1; b < len(ctoks); b++ {
+		if !ucClauseBreak(text, ctoks, b) {
+			continue
+		}
+		at := b
+		if ctoks[b].s == "so" || ctoks[b].s == "and" {
+			at = b + 1
+		}
+		if at < len(ctoks) && (ucQuestionAt(ctoks, at) || ucWhWords[ctoks[at].s] || ucQuestionVerb(ctoks, at)) {
+			q = at
+		}
+	}
+	if q < 0 {
+		return -1
+	}
+	if ucQuestionAt(ctoks, 0) || ucQuestionVerb(ctoks, 0) {
+		return -1 // the first part is itself a question
+	}
+	for i := 0; i < q; i++ {
+		if ucWhWords[ctoks[i].s] {
+			return -1
+		}
+	}
+	return q
+}
+
+// ucClauseBreak reports whether punctuation that ends a clause (",.;!?") stands between
+// ctoks[b] and the word before it in text.
+func ucClauseBreak(text string, ctoks []ucToken, b int) bool {
+	from, to := ctoks[b-1].end, ctoks[b].start
+	if from < 0 || to > len(text) || from > to {
+		return false
+	}
+	return strings.ContainsAny(text[from:to], ",.;!?")
+}
+
+// ucQuestionVerb reports a clause starting with a verb that asks ("tell me", "explain",
+// "any ideas").
+func ucQuestionVerb(ctoks []ucToken, i int) bool {
+	switch ctoks[i].s {
+	case "tell", "explain", "any", "anyone", "thoughts", "advice", "tips", "help", "please":
+		return true
+	}
+	return false
+}
+
 // ucQuestionAt reports whether a clause starting at i is a yes/no question ("are there",
 // "do they", "is it", "can i").
 func ucQuestionAt(ctoks []ucToken, i int) bool {
@@ -650,7 +824,7 @@ func ucQuestionAt(ctoks []ucToken, i int) bool {
 	switch ctoks[i].s {
 	case "do", "does", "did", "can", "could", "is", "are", "will", "would", "should", "am", "was", "were", "have", "has":
 		switch ctoks[i+1].s {
-		case "i", "you", "they", "it", "there", "we", "he", "she", "people", "OCC", "the", "a", "an", "most", "any", "that", "this", "u":
+		case "i", "you", "they", "it", "there", "we", "he", "she", "people", "OCC", "the", "a", "an", "most", "any", "that", "this", "u", "being":
 			return true
 		}
 	}

@@ -46,6 +46,12 @@ func TestRealWording(t *testing.T) {
 		{"need work urgently, anything available round here", IntentVacancies, "", 0, 0},
 		{"my daughter wants to be a midwife, where should she begin", IntentEntry, "2231", 0, 0},
 		{"what is the pay like being a chef", IntentPay, "5434", 0, 0},
+		// earning said as an amount without a figure; kinds of work as the object of a way in
+		{"do plumbers make loads", IntentPay, "5315", 0, 0},
+		{"my mum reckons bricklayers earn a fortune, is that true?", IntentPay, "5313", 0, 0},
+		{"what are some good trades to go into", IntentSuggest, "", 0, 0},
+		{"which industries are worth getting into", IntentSuggest, "", 0, 0},
+		{"how do i go into plumbing", IntentEntry, "5315", 0, 0},
 	}
 	for _, tt := range tests {
 		got := u.Understand(context.Background(), tt.text)
@@ -70,6 +76,7 @@ func TestRewriteTerms(t *testing.T) {
 		{"a major company", "a major company"},
 		{"how much do nurses earn", "how much do nurses earn"},
 		{"how much does a cna make", "how much does a healthcare assistant make"},
+		{"how do i become a home health aide", "how do i become a care worker"},
 		{"is being a pediatrician hard", "is being a paediatrician hard"},
 		{"my guidance counselor said", "my careers adviser said"},
 		{"what jobs are good rn", "what jobs are good rn"}, // "rn" is "right now", not a nurse

@@ -234,6 +234,10 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 			if len(best) == 0 && single && morphOK {
 				idx.fieldHead(words[0], best)
 			}
+			// a field noun several kinds of job work in: "radiology" (find_fields.go)
+			if single && len(best) > 0 {
+				idx.fieldNounGroups(words[0], best)
+			}
 			// a field named before its kind: "engineering aerospace" is aerospace engineering
 			if len(best) == 0 && n == 2 && !findStop[toks[i+1].raw] && findFieldHeads[toks[i].raw] {
 				sw := []string{words[1], words[0]}

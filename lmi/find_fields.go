@@ -97,3 +97,95 @@ func (idx *searchIndex) computeFieldHead(w string) fieldHead {
 	}
 	return fieldHead{soc: top, want: true}
 }
+
+// Fields named by a noun that several kinds of job work in ("radiology": radiologists,
+// who are doctors, and the radiographers and assistant practitioners of the index's
+// "radiology advanced practitioner", "radiology assistant practitioner"). When a single
+// word of the form of a field noun (fieldNoun) is read as a job only through a word
+// form ("radiology" -> radiologist), the professional and associate professional unit
+// groups (SOC major groups 2 and 3) of the titles that begin with the word are offered
+// beside it, scored just below it, so the mention is ambiguous and the reply asks which
+// job is meant. Derived from the coding index, like fieldHead.
+
+// fieldNounMax is how many unit groups a field noun adds.
+const fieldNounMax = 3
+
+// fieldNoun reports whether w has the form of the name of a discipline ("radiology",
+// "cardiology", "sonography", "psychiatry").
+func fieldNoun(w string) bool {
+	if len(w) < 7 {
+		return false
+	}
+	for _, suf := range [...]string{"ology", "ography", "iatry"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldNounGroups adds to best the groups of the titles beginning with w, when best
+// holds only word-form readings of w (nothing scored as w itself).
+func (idx *searchIndex) fieldNounGroups(w string, best map[string]scored) {
+	if !fieldNoun(w) || len(best) == 0 {
+		return
+	}
+	top := topScore(best)
+	if top >= fieldHeadScore {
+		return // w is a title or alias itself ("radiography")
+	}
+	var groups []string
+	if c, ok := idx.nounCache.Load(w); ok {
+		groups = c.([]string)
+	} else {
+		groups = idx.computeFieldNounGroups(w)
+		idx.nounCache.Store(w, groups)
+	}
+	for k, soc := range groups {
+		if _, ok := best[soc]; !ok {
+			put(best, soc, top-0.01*float64(k+1), w)
+		}
+	}
+}
+
+func (idx *searchIndex) computeFieldNounGroups(w string) []string {
+	prefix := w + " "
+	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= prefix })
+	votes := map[string]float64{}
+	n := 0
+	for ; i < len(idx.phrases) && strings.HasPrefix(idx.phrases[i].key, prefix) && n < 2000; i++ {
+		ev := idx.socs(int32(i))
+		sum := 0.0
+		for _, e := range ev {
+			sum += e.w
+		}
+		if sum <= 0 {
+			continue
+		}
+		for _, e := range ev {
+			u, ok := idx.units[e.soc]
+			if !ok || u.minor == "" || (u.minor[0] != '2' && u.minor[0] != '3') {
+				continue
+			}
+			votes[e.soc] += e.w / sum
+		}
+		n++
+	}
+	if n < fieldHeadMin {
+		return nil
+	}
+	groups := make([]string, 0, len(votes))
+	for soc := range votes {
+		groups = append(groups, soc)
+	}
+	sort.Slice(groups, func(a, b int) bool {
+		if votes[groups[a]] != votes[groups[b]] {
+			return votes[groups[a]] > votes[groups[b]]
+		}
+		return groups[a] < groups[b]
+	})
+	if len(groups) > fieldNounMax {
+		groups = groups[:fieldNounMax]
+	}
+	return groups
+}

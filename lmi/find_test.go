@@ -68,6 +68,8 @@ func TestFindOccupations(t *testing.T) {
 		{"how do i get into medicine", []string{"2211"}},
 		{"a levels for medicine", []string{"2211"}},
 		{"biological jobs", []string{"2112"}},
+		{"how do you get into forensic science", []string{"2112"}}, // science -> scientist
+		{"a career in computer science", []string{"2133"}},         // the index's "Computer scientist"
 		{"careers in the environmental sector", []string{"2152"}},
 		{"i want a veterinary career", []string{"2240"}},
 		{"a physical job", nil},

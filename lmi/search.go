@@ -74,6 +74,7 @@ type searchIndex struct {
 	postCache sync.Map // word -> []int32
 	corrCache sync.Map // word -> []string
 	headCache sync.Map // word -> fieldHead (find_fields.go)
+	nounCache sync.Map // word -> []string, the groups of a field noun (find_fields.go)
 	corrN     atomic.Int64
 	bktOnce   sync.Once
 	buckets   map[bucketKey][]int32 // vocabulary by length and first or last letter
@@ -824,6 +825,9 @@ func morphVariants(w string, v []morphForm) []morphForm {
 	}
 	if strings.HasSuffix(w, "icine") {
 		add(cut("ine"), "")
+	}
+	if strings.HasSuffix(w, "ence") && n > 6 {
+		add(cut("ce"), "tist") // "science" -> "scientist" ("forensic science")
 	}
 	if strings.HasSuffix(w, "ment") {
 		add(cut("ment"), "er")
