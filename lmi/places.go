@@ -487,6 +487,22 @@ var (
 	reOutcode      = regexp.MustCompile(`(?i)\b([A-Z]{1,2}[0-9][A-Z0-9]?)\b`)
 )
 
+// findFullPostcodes is reFullPostcode.FindAllStringSubmatchIndex(text, 4), without
+// running the regexp on text that cannot hold a full postcode: one needs two digits
+// (outward and inward code), and most messages have none.
+func findFullPostcodes(text string) [][]int {
+	digits := 0
+	for i := 0; i < len(text) && digits < 2; i++ {
+		if text[i] >= '0' && text[i] <= '9' {
+			digits++
+		}
+	}
+	if digits < 2 {
+		return nil
+	}
+	return reFullPostcode.FindAllStringSubmatchIndex(text, 4)
+}
+
 var placePrepositions = toSet("in near around from at to round nr within outside live lives living based")
 
 func (g *placeIndex) match(pe *placeEntry, text string, start, end int) PlaceMatch {
@@ -539,7 +555,7 @@ func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 		}
 	}
 	// full postcodes first: only the district is kept
-	for _, loc := range reFullPostcode.FindAllStringSubmatchIndex(text, 4) {
+	for _, loc := range findFullPostcodes(text) {
 		if m, ok := g.outcodeMatch(text[loc[2]:loc[3]], text, loc[0], loc[1]); ok {
 			consider(m, 10)
 		}

@@ -3,6 +3,7 @@ package lmi
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -199,6 +200,24 @@ func TestAliasLSIP(t *testing.T) {
 		}
 		if m.LSIP != tc.lsip {
 			t.Errorf("%s: LSIP %q, want %q", tc.name, m.LSIP, tc.lsip)
+		}
+	}
+}
+
+func TestFindFullPostcodesMatchesRegexp(t *testing.T) {
+	for _, text := range []string{
+		"", "hello", "jobs in LS6 2AB", "ls62ab please", "M1 1AE and SW1A 1AA and EC1A 1BB and W1A 0AX and B33 8TH",
+		"year 10", "B2 level", "1 2", "call 07700 900123", "m1", "postcode ne6 5xx ok", "٣ ١ digits", "SW1A1AA",
+	} {
+		got, want := findFullPostcodes(text), reFullPostcode.FindAllStringSubmatchIndex(text, 4)
+		if len(got) != len(want) {
+			t.Errorf("%q: %v, regexp %v", text, got, want)
+			continue
+		}
+		for i := range got {
+			if !slices.Equal(got[i], want[i]) {
+				t.Errorf("%q: %v, regexp %v", text, got, want)
+			}
 		}
 	}
 }
