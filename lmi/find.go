@@ -92,8 +92,8 @@ func (e *Embedded) FindOccupations(ctx context.Context, text string) ([]Mention,
 // title, so "stoke" is never "stoker"). "jobs in law" keeps law, a job field that
 // is also a Scottish locality.
 func (idx *searchIndex) placeSpans(g *placeIndex, toks []token) (block, noFix []bool) {
-	block = make([]bool, len(toks))
-	noFix = make([]bool, len(toks))
+	marks := make([]bool, 2*len(toks)) // one allocation for both
+	block, noFix = marks[:len(toks):len(toks)], marks[len(toks):]
 	if g == nil {
 		return block, noFix
 	}
@@ -164,23 +164,25 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 	block, noFix := idx.placeSpans(g, toks)
 	// each word's variants are worked out once per message, not once per window
 	altCache := make([][]alt, len(toks))
+	var arena []alt // every word's variants, in one growing buffer
 	altsAt := func(j int) []alt {
 		if altCache[j] == nil {
-			as := idx.alternatives(toks[j].norm)
+			from := len(arena)
+			arena = idx.appendAlternatives(arena, toks[j].norm)
 			if noFix[j] {
 				// a place name keeps its own spelling: only word forms and itself
-				kept := []alt{}
-				for _, a := range as {
+				kept := arena[:from]
+				for _, a := range arena[from:] {
 					if a.factor >= 0.9 {
 						kept = append(kept, a)
 					}
 				}
-				if len(kept) == 0 {
+				if len(kept) == from {
 					kept = append(kept, alt{toks[j].norm, 1})
 				}
-				as = kept
+				arena = kept
 			}
-			altCache[j] = as
+			altCache[j] = arena[from:len(arena):len(arena)]
 		}
 		return altCache[j]
 	}
@@ -252,7 +254,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 			}
 			// a curated everyday name that covers genuinely different work ("engineer":
 			// professional engineers and trades fitters) is ambiguous too
-			if idx.aliasSpansGroups(strings.Join(words, " ")) {
+			if idx.aliasSpansGroups(appendKey(keyBuf[:0], words, -1, "")) {
 				m.Ambiguous = true
 			}
 			out = append(out, m)
@@ -458,18 +460,24 @@ func agentive(w string) bool {
 
 // aliasSpansGroups reports whether key is a curated alias whose unit groups fall in
 // more than one sub-major group.
-func (idx *searchIndex) aliasSpansGroups(key string) bool {
-	id, ok := idx.lookup(key)
+func (idx *searchIndex) aliasSpansGroups(key []byte) bool {
+	id, ok := idx.lookupBytes(key)
 	if !ok || !idx.phrases[id].alias {
 		return false
 	}
-	groups := map[string]bool{}
-	for _, e := range idx.socs(id) {
+	var evBuf [8]evidence
+	first := ""
+	for _, e := range idx.appendSOCs(evBuf[:0], id) {
 		if e.w >= 25 { // the alias's own codes (weights 100, 50, 33, 25), not index extras
-			groups[idx.units[e.soc].minor[:2]] = true
+			g := idx.units[e.soc].minor[:2]
+			if first == "" {
+				first = g
+			} else if g != first {
+				return true
+			}
 		}
 	}
-	return len(groups) > 1
+	return false
 }
 
 // startsPhrase reports whether some title of two or more words begins with w or one
