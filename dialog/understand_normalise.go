@@ -28,10 +28,17 @@ func ucNormaliseMax(text string, max int) []ucToken {
 	}
 	// First pass: folded runes into buf, with the original start of every byte kept
 	// per word so spans can be recovered.
-	buf := make([]byte, 0, len(text)+8)
+	// buf and words live on the stack for a message of ordinary length: the tokens
+	// keep only norm, a copy of buf
+	var bufStack [256]byte
+	buf := bufStack[:0]
+	if len(text)+8 > len(bufStack) {
+		buf = make([]byte, 0, len(text)+8)
+	}
 	run := 0 // how many times the last letter was written in a row
 	type rawWord struct{ bStart, bEnd, oStart, oEnd int }
-	words := make([]rawWord, 0, 16)
+	var wordsStack [32]rawWord
+	words := wordsStack[:0]
 	inWord := false
 	var cur rawWord
 	prevClass := 0 // 1 letter, 2 digit
