@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -891,12 +890,7 @@ func ucLexWords(m *ucMatcher, toks []ucToken, dst []string, dis *[]string) []str
 		return dst
 	}
 	// longest first at each start; skip overlaps
-	sort.Slice(ms, func(i, j int) bool {
-		if ms[i].start != ms[j].start {
-			return ms[i].start < ms[j].start
-		}
-		return ms[i].end > ms[j].end
-	})
+	ucSortLongestFirst(ms)
 	covered := -1
 	for _, x := range ms {
 		if x.start < covered {
