@@ -85,14 +85,15 @@ func (e *Embedded) FindOccupations(ctx context.Context, text string) ([]Mention,
 	return idx.find(text, g), nil
 }
 
-// placeSpans marks the words of toks that name a place: block (a place after "in",
+// placeSpansIn marks the words of toks that name a place: block (a place after "in",
 // "near", "from"... that is no job name itself, as in "nurse jobs in stoke" or
 // "chef jobs in stoke-on-trent": never part of a job mention) and noFix (a strong
 // place name, or any place after such a word: never spelling-corrected into a job
 // title, so "stoke" is never "stoker"). "jobs in law" keeps law, a job field that
 // is also a Scottish locality.
-func (idx *searchIndex) placeSpans(g *placeIndex, toks []token) (block, noFix []bool) {
-	marks := make([]bool, 2*len(toks)) // one allocation for both
+//
+// marks (2 per word, all false) is the caller's buffer for both.
+func (idx *searchIndex) placeSpansIn(marks []bool, g *placeIndex, toks []token) (block, noFix []bool) {
 	block, noFix = marks[:len(toks):len(toks)], marks[len(toks):]
 	if g == nil {
 		return block, noFix
@@ -161,10 +162,23 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 		toks = toks[:400]
 	}
 	out := []Mention{}
-	block, noFix := idx.placeSpans(g, toks)
+	var marksBuf [64]bool
+	marks := marksBuf[:0]
+	if 2*len(toks) <= len(marksBuf) {
+		marks = marksBuf[:2*len(toks)]
+	} else {
+		marks = make([]bool, 2*len(toks))
+	}
+	block, noFix := idx.placeSpansIn(marks, g, toks)
 	// each word's variants are worked out once per message, not once per window
-	altCache := make([][]alt, len(toks))
-	var arena []alt // every word's variants, in one growing buffer
+	var cacheBuf [32][]alt
+	altCache := cacheBuf[:0]
+	if len(toks) <= len(cacheBuf) {
+		altCache = cacheBuf[:len(toks)]
+	} else {
+		altCache = make([][]alt, len(toks))
+	}
+	arena := make([]alt, 0, 3*len(toks)+4) // every word's variants, in one buffer (it may grow)
 	altsAt := func(j int) []alt {
 		if altCache[j] == nil {
 			from := len(arena)

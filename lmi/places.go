@@ -900,7 +900,8 @@ func (e *Embedded) ScanText(ctx context.Context, text string) (mentions []Mentio
 	if len(text) > 20000 {
 		text = text[:20000]
 	}
-	toks := tokenize(text)
+	var tokBuf [32]token // a message of ordinary length is tokenized on the stack
+	toks := appendTokens(tokBuf[:0], text)
 	g, gerr := e.places()
 	idx, err := e.index()
 	if err != nil {
