@@ -127,7 +127,8 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 		toks = ucNormalise(text)
 	}
 
-	ctoks := u.collapse(ctx, text, toks, &out)
+	var cbuf [32]ucToken // the collapsed words, on the stack for a message of ordinary length
+	ctoks := u.collapseInto(ctx, text, toks, &out, cbuf[:0])
 	u.entities(toks, ctoks, &out)
 	u.classify(ctoks, &out)
 	out.PayUnit, out.Without, out.Apprentice = payUnit(text), withoutIn(text, out.NoDegree), apprenticeIn(text)
@@ -148,6 +149,12 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 // collapse finds the occupations and the place of text (on the text as written), corrects
 // typos in toks and returns the words with each mention collapsed into OCC or PLACE.
 func (u *Understander) collapse(ctx context.Context, text string, toks []ucToken, out *Understanding) []ucToken {
+	return u.collapseInto(ctx, text, toks, out, nil)
+}
+
+// collapseInto is collapse writing the collapsed words to dst (a caller's buffer) when
+// there is a mention to collapse.
+func (u *Understander) collapseInto(ctx context.Context, text string, toks []ucToken, out *Understanding, dst []ucToken) []ucToken {
 	// Entities from the store, on the text as written.
 	if u.store != nil {
 		var ms []lmi.Mention
@@ -182,7 +189,7 @@ func (u *Understander) collapse(ctx context.Context, text string, toks []ucToken
 	}
 
 	u.correctTypos(toks)
-	return ucCollapse(toks, out.Occupations, out.Place)
+	return ucCollapse(dst, toks, out.Occupations, out.Place)
 }
 
 // textScanner is a store that finds job-title mentions and the place in one pass
@@ -356,11 +363,16 @@ func ucPlaceOverlapsOcc(p *lmi.PlaceMatch, ms []lmi.Mention) bool {
 
 // ucCollapse replaces the words of each occupation mention by one OCC word and the words
 // of the place by PLACE.
-func ucCollapse(toks []ucToken, occ []lmi.Mention, place *lmi.PlaceMatch) []ucToken {
+// It writes them to dst[:0] (a caller's buffer, or a new slice when too small), or
+// returns toks when there is nothing to collapse.
+func ucCollapse(dst, toks []ucToken, occ []lmi.Mention, place *lmi.PlaceMatch) []ucToken {
 	if len(occ) == 0 && place == nil {
 		return toks
 	}
-	out := make([]ucToken, 0, len(toks))
+	out := dst[:0]
+	if cap(out) < len(toks) {
+		out = make([]ucToken, 0, len(toks))
+	}
 	lastOcc, lastPlace := -1, false
 	for _, t := range toks {
 		in := -1
