@@ -653,10 +653,11 @@ func closing(c byte) bool {
 	return c == '.' || c == ',' || c == ';' || c == ':' || c == '?' || c == '!' || c == ')'
 }
 
-// tidyBytes is tidyText over a rendering buffer (no copy of the buffer first).
+// tidyBytes is tidyText over a rendering buffer, which it overwrites: the tidy text is
+// never longer than what has been read (a space or line break is written only for one
+// read), so it is compacted in place and copied once, into the string.
 func tidyBytes(s []byte) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	w := 0
 	space := false   // a space is owed before the next word on this line
 	newlines := 0    // line breaks owed before the next word
 	started := false // a word was written
@@ -672,21 +673,25 @@ func tidyBytes(s []byte) string {
 		default:
 			if started {
 				if newlines > 0 {
-					b.WriteByte('\n') // blank lines left by empty sections go
+					s[w] = '\n' // blank lines left by empty sections go
+					w++
 				} else if space && !closing(s[i]) {
-					b.WriteByte(' ') // no space before a full stop left by an empty part
+					s[w] = ' ' // no space before a full stop left by an empty part
+					w++
 				}
 			}
-			j := i + 1 // the rest of the word, copied at once
-			for j < len(s) && s[j] != ' ' && s[j] != '\t' && s[j] != '\r' && s[j] != '\n' {
-				j++
+			for ; i < len(s); i++ { // the rest of the word
+				c := s[i]
+				if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+					break
+				}
+				s[w] = c
+				w++
 			}
-			b.Write(s[i:j])
-			i = j
 			started, space, newlines = true, false, 0
 		}
 	}
-	return b.String()
+	return string(s[:w])
 }
 
 // templateFuncs are pure helpers plus the view's formatting functions.
