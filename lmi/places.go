@@ -712,7 +712,6 @@ func (g *placeIndex) fuzzyWord(w, text string, start, end int) (PlaceMatch, bool
 	var bestKey string
 	bestD, bestRank := 99, 99
 	for _, name := range g.fuzzyKeys[w[0]] {
-		pe := g.names[name]
 		if d := len(name) - len(w); d > maxD || -d > maxD {
 			continue
 		}
@@ -720,6 +719,7 @@ func (g *placeIndex) fuzzyWord(w, text string, start, end int) (PlaceMatch, bool
 		if d > maxD {
 			continue
 		}
+		pe := g.names[name] // looked up only for a name near enough
 		if d < bestD || (d == bestD && (pe.rank < bestRank || (pe.rank == bestRank && name < bestKey))) {
 			bestKey, bestD, bestRank = name, d, pe.rank
 		}
