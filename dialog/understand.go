@@ -215,7 +215,19 @@ func (u *Understander) correctTypos(toks []ucToken) {
 }
 
 // ucOrderMentions puts mentions in the order written (the store gives them best first).
+// The store's slice is the caller's (as any returned slice): when it is already in
+// order with no empty mention, as the store's scan gives it, it is returned as it is.
 func ucOrderMentions(ms []lmi.Mention) []lmi.Mention {
+	ordered := true
+	for i, m := range ms {
+		if len(m.Candidates) == 0 || i > 0 && m.Start < ms[i-1].Start {
+			ordered = false
+			break
+		}
+	}
+	if ordered {
+		return ms
+	}
 	out := make([]lmi.Mention, 0, len(ms))
 	for _, m := range ms {
 		if len(m.Candidates) == 0 {
@@ -272,17 +284,24 @@ var ucNotJobWords = map[string]bool{
 // when the person is saying what they like, interest or subject words the store read as a
 // job ("i like art and design", "jobs for people who love football"). "jobs in design"
 // keeps its occupation.
+//
+// ms is not changed: the kept mentions are ms itself when all are kept, else a copy.
 func (u *Understander) keepMentions(ms []lmi.Mention, interestFrame bool) []lmi.Mention {
-	out := ms[:0]
-	for _, m := range ms {
+	var out []lmi.Mention // nil until a mention is dropped
+	for i, m := range ms {
 		score := m.Candidates[0].Score
-		if score < ucMinMentionScore {
+		if score < ucMinMentionScore || u.everydayWords(m.Text, score, interestFrame) {
+			if out == nil {
+				out = append(make([]lmi.Mention, 0, len(ms)), ms[:i]...)
+			}
 			continue
 		}
-		if u.everydayWords(m.Text, score, interestFrame) {
-			continue
+		if out != nil {
+			out = append(out, m)
 		}
-		out = append(out, m)
+	}
+	if out == nil {
+		return ms
 	}
 	return out
 }
@@ -291,7 +310,8 @@ func (u *Understander) keepMentions(ms []lmi.Mention, interestFrame bool) []lmi.
 // (score below 1) or, in an interest frame, wholly an interest, subject or skill word
 // ("i'm really into fashion", "i like coding").
 func (u *Understander) everydayWords(text string, score float64, interestFrame bool) bool {
-	toks := ucNormalise(text)
+	var tbuf [12]ucToken // a mention's few words, read here and dropped
+	toks := ucNormaliseInto(tbuf[:0], text, ucMaxText)
 	if len(toks) == 0 {
 		return false
 	}

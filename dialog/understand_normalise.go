@@ -23,6 +23,12 @@ func ucNormalise(text string) []ucToken {
 
 // ucNormaliseMax is ucNormalise reading at most max bytes of text.
 func ucNormaliseMax(text string, max int) []ucToken {
+	return ucNormaliseInto(nil, text, max)
+}
+
+// ucNormaliseInto is ucNormaliseMax writing the tokens to dst[:0] when it has room
+// (a caller's stack buffer, for words it reads and drops).
+func ucNormaliseInto(dst []ucToken, text string, max int) []ucToken {
 	if len(text) > max {
 		text = text[:max]
 	}
@@ -121,7 +127,10 @@ func ucNormaliseMax(text string, max int) []ucToken {
 	flush(len(text))
 	norm := string(buf)
 
-	out := make([]ucToken, 0, len(words)+4)
+	out := dst[:0]
+	if cap(out) < len(words)+4 {
+		out = make([]ucToken, 0, len(words)+4)
+	}
 	for wi := 0; wi < len(words); wi++ {
 		w := words[wi]
 		s := norm[w.bStart:w.bEnd]
