@@ -680,14 +680,15 @@ func tidyBytes(s []byte) string {
 					w++
 				}
 			}
-			for ; i < len(s); i++ { // the rest of the word
-				c := s[i]
-				if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
-					break
-				}
-				s[w] = c
-				w++
+			j := i + 1 // the rest of the word, moved at once (not at all before a first cut)
+			for j < len(s) && s[j] != ' ' && s[j] != '\t' && s[j] != '\r' && s[j] != '\n' {
+				j++
 			}
+			if w != i {
+				copy(s[w:], s[i:j])
+			}
+			w += j - i
+			i = j
 			started, space, newlines = true, false, 0
 		}
 	}
