@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Place resolution: the 12 regions, postcode districts (a full postcode is cut to its
@@ -45,6 +46,11 @@ type placeIndex struct {
 
 	fuzzyOnce sync.Once
 	fuzzyKeys map[byte][]string // strong one-word names by first letter, sorted
+	// fuzzyBest keeps fuzzyWord's answer for a word (the name, "" for none): a
+	// misspelt town is looked for in every message with a long unknown word after
+	// "in" or "near", and the answer depends on the word alone. Bounded by fuzzyN.
+	fuzzyBest sync.Map
+	fuzzyN    atomic.Int64
 }
 
 func (e *Embedded) places() (*placeIndex, error) {
@@ -691,6 +697,10 @@ var placeCommonWords = toSet(`school college university retail finance business 
 marketing nursing engineering construction healthcare science computing teaching design media education
 general future summer winter person england scotland britain charge between advance return`)
 
+// maxFuzzyCached bounds fuzzyWord's answers kept: arbitrary user words must not grow
+// memory for ever.
+const maxFuzzyCached = 20000
+
 // fuzzyWord accepts a one-letter slip (two in long names) in a strong one-word place
 // name: a local authority, an LSIP area or a post town.
 func (g *placeIndex) fuzzyWord(w, text string, start, end int) (PlaceMatch, bool) {
@@ -709,6 +719,12 @@ func (g *placeIndex) fuzzyWord(w, text string, start, end int) (PlaceMatch, bool
 			sort.Strings(l)
 		}
 	})
+	if k, ok := g.fuzzyBest.Load(w); ok {
+		if k.(string) == "" {
+			return PlaceMatch{}, false
+		}
+		return g.match(g.names[k.(string)], text, start, end), true
+	}
 	var bestKey string
 	bestD, bestRank := 99, 99
 	for _, name := range g.fuzzyKeys[w[0]] {
@@ -723,6 +739,9 @@ func (g *placeIndex) fuzzyWord(w, text string, start, end int) (PlaceMatch, bool
 		if d < bestD || (d == bestD && (pe.rank < bestRank || (pe.rank == bestRank && name < bestKey))) {
 			bestKey, bestD, bestRank = name, d, pe.rank
 		}
+	}
+	if g.fuzzyN.Add(1) <= maxFuzzyCached {
+		g.fuzzyBest.Store(strings.Clone(w), bestKey)
 	}
 	if bestKey == "" {
 		return PlaceMatch{}, false

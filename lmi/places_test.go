@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -218,6 +219,33 @@ func TestFindFullPostcodesMatchesRegexp(t *testing.T) {
 			if !slices.Equal(got[i], want[i]) {
 				t.Errorf("%q: %v, regexp %v", text, got, want)
 			}
+		}
+	}
+}
+
+// TestFindPlaceMisspeltCached checks a misspelt town is found the same way when its
+// answer is kept (fuzzyWord's cache), and that a word with no near town stays none.
+func TestFindPlaceMisspeltCached(t *testing.T) {
+	st := testStore(t)
+	for _, c := range []struct{ text, area string }{
+		{"plumber jobs in birmingam", "Birmingham"},
+		{"salary in edinburg", "Edinburgh"},
+		{"jobs in qqqqqqqq", ""},
+	} {
+		var first PlaceMatch
+		for round := range 2 {
+			m, ok := st.FindPlace(context.Background(), c.text)
+			if ok != (c.area != "") || ok && m.Text == "" {
+				t.Fatalf("%q round %d: %+v %v", c.text, round, m, ok)
+			}
+			if round == 0 {
+				first = m
+			} else if m.Text != first.Text || m.Region.Name != first.Region.Name || m.Area != first.Area || m.Start != first.Start {
+				t.Errorf("%q: cached %+v, first %+v", c.text, m, first)
+			}
+		}
+		if c.area != "" && !strings.Contains(first.Area+first.Text, c.area) {
+			t.Errorf("%q: %+v, want %s", c.text, first, c.area)
 		}
 	}
 }
