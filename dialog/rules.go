@@ -649,6 +649,8 @@ func (rs *RuleSet) render(name, depth string, data any) (string, error) {
 // spaces become one, lines are trimmed, blank lines go. One pass, one allocation.
 func tidyText(s string) string { return tidyBytes([]byte(s)) }
 
+func tidySpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
 func closing(c byte) bool {
 	return c == '.' || c == ',' || c == ';' || c == ':' || c == '?' || c == '!' || c == ')'
 }
@@ -665,7 +667,8 @@ func tidyBytes(s []byte) string {
 		switch s[i] {
 		case ' ', '\t', '\r':
 			space = true
-			i++
+			for i++; i < len(s) && s[i] == ' '; i++ { // the run of indentation at once
+			}
 		case '\n':
 			newlines++
 			space = false
@@ -680,8 +683,10 @@ func tidyBytes(s []byte) string {
 					w++
 				}
 			}
-			j := i + 1 // the rest of the word, moved at once (not at all before a first cut)
-			for j < len(s) && s[j] != ' ' && s[j] != '\t' && s[j] != '\r' && s[j] != '\n' {
+			// the rest of the word, moved at once (not at all before a first cut); the
+			// breaks are all <= ' ', so one comparison passes most bytes
+			j := i + 1
+			for j < len(s) && (s[j] > ' ' || !tidySpace(s[j])) {
 				j++
 			}
 			if w != i {
