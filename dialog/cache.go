@@ -227,6 +227,12 @@ func (c *memo[K]) get(k K, build func() string) string {
 	return s
 }
 
+// socSubtitle is a suggestion card's subtitle, "SOC 2020 " + code, memoised (with the
+// button values: no intent starts with a space).
+func (e *Engine) socSubtitle(code string) string {
+	return e.values.get([2]string{" subtitle", code}, func() string { return "SOC 2020 " + code })
+}
+
 // buttonValue is intent + ":" + code ("pay:2231"), memoised.
 func (e *Engine) buttonValue(intent, code string) string {
 	return e.values.get([2]string{intent, code}, func() string { return intent + ":" + code })

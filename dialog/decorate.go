@@ -85,7 +85,7 @@ func (e *Engine) decorate(r *Reply, v *View, intent string) {
 		fields := make([]Field, len(v.Suggestions)) // one "Why" field a card, one allocation
 		for i, s := range v.Suggestions {
 			fields[i] = Field{Label: "Why", Value: s.Why}
-			r.Cards = append(r.Cards, Card{Title: s.Title, Subtitle: "SOC 2020 " + s.SOC2020,
+			r.Cards = append(r.Cards, Card{Title: s.Title, Subtitle: e.socSubtitle(s.SOC2020),
 				Fields: fields[i : i+1 : i+1]})
 		}
 	default:

@@ -131,13 +131,12 @@ func (e *Engine) execute(ctx context.Context, rs *RuleSet, rule *Rule, t *turn) 
 	// State.
 	st := &t.st
 	st.LastIntent = intent
-	codes := occCodes(r.Occupations)
 	if len(t.occs) > 0 && !(asking && rule.Ask == "occupation" && t.ambiguous) {
-		codes = occCodes(t.occs)
-		st.LastOccupations = codes
+		st.LastOccupations = occCodes(t.occs)
 		st.LastOccupationNames = append([]string(nil), t.names...)
 	} else if len(v.Extra) > 0 {
-		st.LastOccupations = codes[:min(3, len(codes))]
+		// the codes of the reply's first three jobs (made only when kept)
+		st.LastOccupations = occCodes(r.Occupations[:min(3, len(r.Occupations))])
 		st.LastOccupationNames = nil
 	}
 	for _, term := range v.newTerms {

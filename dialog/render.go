@@ -936,7 +936,23 @@ func joinList(items []string) string {
 	case 1:
 		return items[0]
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+	// one allocation: "a, b and c"
+	n := len(" and ") + 2*(len(items)-2)
+	for _, s := range items {
+		n += len(s)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, s := range items {
+		switch {
+		case i == len(items)-1:
+			b.WriteString(" and ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		b.WriteString(s)
+	}
+	return b.String()
 }
 
 // Lower lower-cases a title for use inside a sentence.
@@ -1150,18 +1166,21 @@ func Commas(x float64) string {
 	if neg {
 		n = -n
 	}
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
+	// digits and commas in stack buffers: one allocation, the string
+	var digits [20]byte
+	s := strconv.AppendInt(digits[:0], n, 10)
+	var out [28]byte
+	b := out[:0]
+	if neg {
+		b = append(b, '-')
+	}
 	for i, c := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteRune(c)
+		b = append(b, c)
 	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return string(b)
 }
 
 // singular turns the last word of a job as someone wrote it into the singular

@@ -60,3 +60,22 @@ func TestSrcLabelSameAsBuilt(t *testing.T) {
 		}
 	}
 }
+
+func TestCommasAndJoinList(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{{0, "0"}, {7, "7"}, {999.4, "999"}, {999.5, "1,000"}, {12345, "12,345"}, {-1234567, "-1,234,567"}, {123456789012, "123,456,789,012"}} {
+		if got := Commas(c.x); got != c.want {
+			t.Errorf("Commas(%v) = %q, want %q", c.x, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		items []string
+		want  string
+	}{{nil, ""}, {[]string{"a"}, "a"}, {[]string{"a", "b"}, "a and b"}, {[]string{"nurses", "carers", "cooks"}, "nurses, carers and cooks"}, {[]string{"", "x", ""}, ", x and "}} {
+		if got := joinList(c.items); got != c.want {
+			t.Errorf("joinList(%q) = %q, want %q", c.items, got, c.want)
+		}
+	}
+}

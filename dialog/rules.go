@@ -649,14 +649,17 @@ func (rs *RuleSet) render(name, depth string, data any) (string, error) {
 // spaces become one, lines are trimmed, blank lines go. One pass, one allocation.
 func tidyText(s string) string { return tidyBytes([]byte(s)) }
 
+func tidySpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
 func closing(c byte) bool {
 	return c == '.' || c == ',' || c == ';' || c == ':' || c == '?' || c == '!' || c == ')'
 }
 
-// tidyBytes is tidyText over a rendering buffer (no copy of the buffer first).
+// tidyBytes is tidyText over a rendering buffer, which it overwrites: the tidy text is
+// never longer than what has been read (a space or line break is written only for one
+// read), so it is compacted in place and copied once, into the string.
 func tidyBytes(s []byte) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	w := 0
 	space := false   // a space is owed before the next word on this line
 	newlines := 0    // line breaks owed before the next word
 	started := false // a word was written
@@ -664,7 +667,8 @@ func tidyBytes(s []byte) string {
 		switch s[i] {
 		case ' ', '\t', '\r':
 			space = true
-			i++
+			for i++; i < len(s) && s[i] == ' '; i++ { // the run of indentation at once
+			}
 		case '\n':
 			newlines++
 			space = false
@@ -672,21 +676,28 @@ func tidyBytes(s []byte) string {
 		default:
 			if started {
 				if newlines > 0 {
-					b.WriteByte('\n') // blank lines left by empty sections go
+					s[w] = '\n' // blank lines left by empty sections go
+					w++
 				} else if space && !closing(s[i]) {
-					b.WriteByte(' ') // no space before a full stop left by an empty part
+					s[w] = ' ' // no space before a full stop left by an empty part
+					w++
 				}
 			}
-			j := i + 1 // the rest of the word, copied at once
-			for j < len(s) && s[j] != ' ' && s[j] != '\t' && s[j] != '\r' && s[j] != '\n' {
+			// the rest of the word, moved at once (not at all before a first cut); the
+			// breaks are all <= ' ', so one comparison passes most bytes
+			j := i + 1
+			for j < len(s) && (s[j] > ' ' || !tidySpace(s[j])) {
 				j++
 			}
-			b.Write(s[i:j])
+			if w != i {
+				copy(s[w:], s[i:j])
+			}
+			w += j - i
 			i = j
 			started, space, newlines = true, false, 0
 		}
 	}
-	return b.String()
+	return string(s[:w])
 }
 
 // templateFuncs are pure helpers plus the view's formatting functions.

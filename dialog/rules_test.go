@@ -2,7 +2,9 @@ package dialog
 
 import (
 	"errors"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -170,6 +172,56 @@ func TestRequiredIntentSkipsOnlySafeRules(t *testing.T) {
 			if fast != slow {
 				t.Errorf("intent %s occs %d: indexed match %v, full match %v", intent, occs, fast, slow)
 			}
+		}
+	}
+}
+
+// tidyRef is tidyBytes as it was written before it compacted in place (a builder).
+func tidyRef(s []byte) string {
+	var b strings.Builder
+	space, newlines, started := false, 0, false
+	for i := 0; i < len(s); {
+		switch s[i] {
+		case ' ', '\t', '\r':
+			space = true
+			i++
+		case '\n':
+			newlines++
+			space = false
+			i++
+		default:
+			if started {
+				if newlines > 0 {
+					b.WriteByte('\n')
+				} else if space && !closing(s[i]) {
+					b.WriteByte(' ')
+				}
+			}
+			j := i + 1
+			for j < len(s) && s[j] != ' ' && s[j] != '\t' && s[j] != '\r' && s[j] != '\n' {
+				j++
+			}
+			b.Write(s[i:j])
+			i = j
+			started, space, newlines = true, false, 0
+		}
+	}
+	return b.String()
+}
+
+// TestTidyBytesInPlace checks the in-place tidy against the builder one on random
+// runs of words, spaces, tabs, line breaks and punctuation.
+func TestTidyBytesInPlace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	parts := []string{"a", "word", "£1,200", " ", "  ", "\t", "\r\n", "\n", "\n\n", ".", ",", "?", ")", "é"}
+	for range 5000 {
+		var b []byte
+		for range rng.IntN(20) {
+			b = append(b, parts[rng.IntN(len(parts))]...)
+		}
+		want := tidyRef(b)
+		if got := tidyBytes(slices.Clone(b)); got != want {
+			t.Fatalf("tidyBytes(%q) = %q, want %q", b, got, want)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -128,7 +127,8 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 		toks = ucNormalise(text)
 	}
 
-	ctoks := u.collapse(ctx, text, toks, &out)
+	var cbuf [32]ucToken // the collapsed words, on the stack for a message of ordinary length
+	ctoks := u.collapseInto(ctx, text, toks, &out, cbuf[:0])
 	u.entities(toks, ctoks, &out)
 	u.classify(ctoks, &out)
 	out.PayUnit, out.Without, out.Apprentice = payUnit(text), withoutIn(text, out.NoDegree), apprenticeIn(text)
@@ -149,6 +149,12 @@ func (u *Understander) understand(ctx context.Context, text string, gated bool, 
 // collapse finds the occupations and the place of text (on the text as written), corrects
 // typos in toks and returns the words with each mention collapsed into OCC or PLACE.
 func (u *Understander) collapse(ctx context.Context, text string, toks []ucToken, out *Understanding) []ucToken {
+	return u.collapseInto(ctx, text, toks, out, nil)
+}
+
+// collapseInto is collapse writing the collapsed words to dst (a caller's buffer) when
+// there is a mention to collapse.
+func (u *Understander) collapseInto(ctx context.Context, text string, toks []ucToken, out *Understanding, dst []ucToken) []ucToken {
 	// Entities from the store, on the text as written.
 	if u.store != nil {
 		var ms []lmi.Mention
@@ -183,7 +189,7 @@ func (u *Understander) collapse(ctx context.Context, text string, toks []ucToken
 	}
 
 	u.correctTypos(toks)
-	return ucCollapse(toks, out.Occupations, out.Place)
+	return ucCollapse(dst, toks, out.Occupations, out.Place)
 }
 
 // textScanner is a store that finds job-title mentions and the place in one pass
@@ -209,7 +215,19 @@ func (u *Understander) correctTypos(toks []ucToken) {
 }
 
 // ucOrderMentions puts mentions in the order written (the store gives them best first).
+// The store's slice is the caller's (as any returned slice): when it is already in
+// order with no empty mention, as the store's scan gives it, it is returned as it is.
 func ucOrderMentions(ms []lmi.Mention) []lmi.Mention {
+	ordered := true
+	for i, m := range ms {
+		if len(m.Candidates) == 0 || i > 0 && m.Start < ms[i-1].Start {
+			ordered = false
+			break
+		}
+	}
+	if ordered {
+		return ms
+	}
 	out := make([]lmi.Mention, 0, len(ms))
 	for _, m := range ms {
 		if len(m.Candidates) == 0 {
@@ -270,21 +288,39 @@ var ucNotJobWords = map[string]bool{
 // A mention of several words that is a spelling guess with an everyday word in it ("i've
 // heard chefs": "heard chefs" read as "head chef") is read again without its first word,
 // so the job written after it ("chefs") still counts.
+//
+// ms is not changed: the kept mentions are ms itself when all are kept as they are, else a copy.
 func (u *Understander) keepMentions(ctx context.Context, text string, ms []lmi.Mention, interestFrame bool) []lmi.Mention {
-	out := ms[:0]
+	var out []lmi.Mention // nil until a mention is dropped or changed
 	var again []lmi.Mention
-	for _, m := range ms {
+	for i, m := range ms {
 		score := m.Candidates[0].Score
 		if score < ucMinMentionScore || u.everydayWords(m.Text, score, interestFrame) {
 			if r, ok := u.rescanTail(ctx, text, m, score); ok {
 				again = append(again, r)
 			}
+			if out == nil {
+				out = append(make([]lmi.Mention, 0, len(ms)), ms[:i]...)
+			}
 			continue
 		}
 		if m.Ambiguous {
-			m.Candidates = ucLikelyCandidates(m.Candidates)
+			if c := ucLikelyCandidates(m.Candidates); len(c) != len(m.Candidates) {
+				m.Candidates = c
+				if out == nil {
+					out = append(make([]lmi.Mention, 0, len(ms)), ms[:i]...)
+				}
+			}
 		}
-		out = append(out, m)
+		if out != nil {
+			out = append(out, m)
+		}
+	}
+	if out == nil && len(again) == 0 {
+		return ms
+	}
+	if out == nil {
+		out = append(make([]lmi.Mention, 0, len(ms)+len(again)), ms...)
 	}
 	if len(again) > 0 {
 		out = append(out, again...)
@@ -335,7 +371,8 @@ func ucLikelyCandidates(cs []lmi.Match) []lmi.Match {
 // (score below 1) or, in an interest frame, wholly an interest, subject or skill word
 // ("i'm really into fashion", "i like coding").
 func (u *Understander) everydayWords(text string, score float64, interestFrame bool) bool {
-	toks := ucNormalise(text)
+	var tbuf [12]ucToken // a mention's few words, read here and dropped
+	toks := ucNormaliseInto(tbuf[:0], text, ucMaxText)
 	if len(toks) == 0 {
 		return false
 	}
@@ -407,11 +444,16 @@ func ucPlaceOverlapsOcc(p *lmi.PlaceMatch, ms []lmi.Mention) bool {
 
 // ucCollapse replaces the words of each occupation mention by one OCC word and the words
 // of the place by PLACE.
-func ucCollapse(toks []ucToken, occ []lmi.Mention, place *lmi.PlaceMatch) []ucToken {
+// It writes them to dst[:0] (a caller's buffer, or a new slice when too small), or
+// returns toks when there is nothing to collapse.
+func ucCollapse(dst, toks []ucToken, occ []lmi.Mention, place *lmi.PlaceMatch) []ucToken {
 	if len(occ) == 0 && place == nil {
 		return toks
 	}
-	out := make([]ucToken, 0, len(toks))
+	out := dst[:0]
+	if cap(out) < len(toks) {
+		out = make([]ucToken, 0, len(toks))
+	}
 	lastOcc, lastPlace := -1, false
 	for _, t := range toks {
 		in := -1
@@ -1065,12 +1107,7 @@ func ucLexWords(m *ucMatcher, toks []ucToken, dst []string, dis *[]string) []str
 		return dst
 	}
 	// longest first at each start; skip overlaps
-	sort.Slice(ms, func(i, j int) bool {
-		if ms[i].start != ms[j].start {
-			return ms[i].start < ms[j].start
-		}
-		return ms[i].end > ms[j].end
-	})
+	ucSortLongestFirst(ms)
 	covered := -1
 	for _, x := range ms {
 		if x.start < covered {

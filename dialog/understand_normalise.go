@@ -23,15 +23,28 @@ func ucNormalise(text string) []ucToken {
 
 // ucNormaliseMax is ucNormalise reading at most max bytes of text.
 func ucNormaliseMax(text string, max int) []ucToken {
+	return ucNormaliseInto(nil, text, max)
+}
+
+// ucNormaliseInto is ucNormaliseMax writing the tokens to dst[:0] when it has room
+// (a caller's stack buffer, for words it reads and drops).
+func ucNormaliseInto(dst []ucToken, text string, max int) []ucToken {
 	if len(text) > max {
 		text = text[:max]
 	}
 	// First pass: folded runes into buf, with the original start of every byte kept
 	// per word so spans can be recovered.
-	buf := make([]byte, 0, len(text)+8)
+	// buf and words live on the stack for a message of ordinary length: the tokens
+	// keep only norm, a copy of buf
+	var bufStack [256]byte
+	buf := bufStack[:0]
+	if len(text)+8 > len(bufStack) {
+		buf = make([]byte, 0, len(text)+8)
+	}
 	run := 0 // how many times the last letter was written in a row
 	type rawWord struct{ bStart, bEnd, oStart, oEnd int }
-	words := make([]rawWord, 0, 16)
+	var wordsStack [32]rawWord
+	words := wordsStack[:0]
 	inWord := false
 	var cur rawWord
 	prevClass := 0 // 1 letter, 2 digit
@@ -114,7 +127,10 @@ func ucNormaliseMax(text string, max int) []ucToken {
 	flush(len(text))
 	norm := string(buf)
 
-	out := make([]ucToken, 0, len(words)+4)
+	out := dst[:0]
+	if cap(out) < len(words)+4 {
+		out = make([]ucToken, 0, len(words)+4)
+	}
 	for wi := 0; wi < len(words); wi++ {
 		w := words[wi]
 		s := norm[w.bStart:w.bEnd]

@@ -1,8 +1,12 @@
 package dialog
 
 import (
+	"encoding/binary"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
+	"sync"
 )
 
 // A phrase pattern is a small, precompiled token pattern matched over normalised words.
@@ -37,9 +41,43 @@ type ucPhrase struct {
 
 // ucMatcher is a compiled set of phrases. It is read-only after construction and safe for
 // concurrent use.
+//
+// find walks a trie of the phrases (ucTrie): phrases that begin with the same elements
+// share their nodes, so a message's word is tested once against an element many
+// phrases have ("what does", "how do i"), and words are compared as small integers
+// (each word of the message is looked up once per matcher).
 type ucMatcher struct {
 	phrases []ucPhrase
-	index   map[string][]int32
+	index   map[string][]int32 // first word -> phrases (the trie's reference: findEach)
+
+	trieOnce sync.Once // the trie is built on first use: loading stays as cheap as it was
+	trie     ucTrie
+}
+
+// ucTrie is the phrases' elements as a trie. A node stands for one element after a
+// given run of elements; a phrase ends at the node of its last element. A phrase's
+// path is one run of nodes, so the trie tries each phrase's choices (gap lengths,
+// optional words) in the same order as matching it alone, and its first match is the
+// same.
+type ucTrie struct {
+	words      map[string]int32 // every word an element names -> its number
+	roots      [][]int32        // word number -> first-element nodes naming it (phrases without ^)
+	startRoots [][]int32        // the same for phrases anchored with ^
+	nodes      []ucNode
+	// twice names the phrases whose first element names a word twice (two spellings
+	// the normaliser reads as one word): matching phrase by phrase finds those twice
+	twice map[ucPhraseWord]int
+}
+
+type ucPhraseWord struct{ phrase, word int32 }
+
+type ucNode struct {
+	alts     []int32 // word numbers (a plain element)
+	gap      bool
+	optional bool
+	maxGap   int
+	kids     []int32 // next elements
+	ends     []int32 // phrases whose last element this is
 }
 
 // ucMatch is one phrase found in a token slice: tokens [start, end).
@@ -116,6 +154,80 @@ func ucCompile(specs []ucPatternSpec) (*ucMatcher, error) {
 	return m, nil
 }
 
+// ucBuildTrie builds the trie of phrases (already checked: each starts with a plain word).
+func ucBuildTrie(phrases []ucPhrase) ucTrie {
+	t := ucTrie{words: map[string]int32{}}
+	word := func(w string) int32 {
+		id, ok := t.words[w]
+		if !ok {
+			id = int32(len(t.words))
+			t.words[w] = id
+		}
+		return id
+	}
+	type edge struct {
+		parent        int32 // -1: a root (then start says which roots)
+		start         bool
+		gap, optional bool
+		maxGap        int
+		alts          string // the word numbers, 4 bytes each
+	}
+	byEdge := map[edge]int32{}
+	var altIDs []int32
+	var altKey []byte
+	for pi := range phrases {
+		ph := &phrases[pi]
+		parent := int32(-1)
+		for ei := range ph.elems {
+			e := &ph.elems[ei]
+			altIDs, altKey = altIDs[:0], altKey[:0]
+			for _, a := range e.alts {
+				id := word(a)
+				altIDs = append(altIDs, id)
+				altKey = binary.LittleEndian.AppendUint32(altKey, uint32(id))
+			}
+			k := edge{parent: parent, start: parent < 0 && ph.atStart, gap: e.gap, optional: e.optional, maxGap: e.maxGap, alts: string(altKey)}
+			n, ok := byEdge[k]
+			if !ok {
+				n = int32(len(t.nodes))
+				nd := ucNode{gap: e.gap, optional: e.optional, maxGap: e.maxGap, alts: slices.Clone(altIDs)}
+				t.nodes = append(t.nodes, nd)
+				byEdge[k] = n
+				if parent >= 0 {
+					t.nodes[parent].kids = append(t.nodes[parent].kids, n)
+				}
+			}
+			if ei == 0 {
+				for ai, a := range t.nodes[n].alts {
+					if slices.Contains(t.nodes[n].alts[:ai], a) {
+						if t.twice == nil {
+							t.twice = map[ucPhraseWord]int{}
+						}
+						t.twice[ucPhraseWord{int32(pi), a}]++
+					}
+				}
+			}
+			parent = n
+		}
+		t.nodes[parent].ends = append(t.nodes[parent].ends, int32(pi))
+	}
+	t.roots = make([][]int32, len(t.words))
+	t.startRoots = make([][]int32, len(t.words))
+	for k, n := range byEdge {
+		if k.parent >= 0 {
+			continue
+		}
+		for _, a := range t.nodes[n].alts {
+			if k.start {
+				t.startRoots[a] = append(t.startRoots[a], n)
+			} else {
+				t.roots[a] = append(t.roots[a], n)
+			}
+		}
+	}
+	return t
+}
+
 // ucMustCompile compiles built-in tables; a broken built-in table is a programming error
 // caught by the package tests.
 func ucMustCompile(specs []ucPatternSpec) *ucMatcher {
@@ -127,8 +239,109 @@ func ucMustCompile(specs []ucPatternSpec) *ucMatcher {
 }
 
 // find appends every match (all start positions, the shortest end per phrase and start)
-// to dst and returns it.
+// to dst and returns it, ordered by start and then by phrase.
 func (m *ucMatcher) find(toks []ucToken, dst []ucMatch) []ucMatch {
+	m.trieOnce.Do(func() { m.trie = ucBuildTrie(m.phrases) })
+	t := &m.trie
+	var idBuf [64]int32
+	ids := idBuf[:0]
+	if len(toks) > len(idBuf) {
+		ids = make([]int32, 0, len(toks))
+	}
+	any := false
+	for i := range toks {
+		id, ok := t.words[toks[i].s]
+		if !ok {
+			id = -1
+		}
+		any = any || ok
+		ids = append(ids, id)
+	}
+	if !any {
+		return dst
+	}
+	w := ucWalk{t: t, phrases: m.phrases, ids: ids}
+	for i, id := range ids {
+		if id < 0 {
+			continue
+		}
+		w.from = len(dst)
+		for _, n := range t.roots[id] {
+			dst = w.visit(n, i+1, dst)
+		}
+		if i == 0 {
+			for _, n := range t.startRoots[id] {
+				dst = w.visit(n, 1, dst)
+			}
+		}
+		for j := w.from; j < len(dst); j++ {
+			dst[j].start = i
+			if n := t.twice[ucPhraseWord{dst[j].phrase, id}]; n > 0 {
+				for range n {
+					dst = slices.Insert(dst, j, dst[j])
+				}
+				j += n
+			}
+		}
+		// phrase order within one start, as matching phrase by phrase gives
+		for j := w.from + 1; j < len(dst); j++ {
+			for k := j; k > w.from && dst[k].phrase < dst[k-1].phrase; k-- {
+				dst[k], dst[k-1] = dst[k-1], dst[k]
+			}
+		}
+	}
+	return dst
+}
+
+// ucWalk is one start position's walk of the trie.
+type ucWalk struct {
+	t       *ucTrie
+	phrases []ucPhrase
+	ids     []int32 // the message's words as word numbers (-1: no element names it)
+	from    int     // dst[from:] are this start's matches
+}
+
+// visit is at node n, its element matched, the next element at word pos; it appends
+// the phrases that end there or below to dst.
+func (w *ucWalk) visit(n int32, pos int, dst []ucMatch) []ucMatch {
+	nd := &w.t.nodes[n]
+	for _, ph := range nd.ends {
+		if w.phrases[ph].atEnd && pos != len(w.ids) || w.found(dst, ph) {
+			continue
+		}
+		dst = append(dst, ucMatch{phrase: ph, end: pos})
+	}
+	for _, k := range nd.kids {
+		kn := &w.t.nodes[k]
+		if kn.gap {
+			for skip := 0; skip <= kn.maxGap && pos+skip <= len(w.ids); skip++ {
+				dst = w.visit(k, pos+skip, dst)
+			}
+			continue
+		}
+		if pos < len(w.ids) && slices.Contains(kn.alts, w.ids[pos]) {
+			dst = w.visit(k, pos+1, dst)
+		}
+		if kn.optional {
+			dst = w.visit(k, pos, dst)
+		}
+	}
+	return dst
+}
+
+// found reports whether phrase ph already matched at this start (its first match
+// stands, as in matching it alone).
+func (w *ucWalk) found(dst []ucMatch, ph int32) bool {
+	for _, x := range dst[w.from:] {
+		if x.phrase == ph {
+			return true
+		}
+	}
+	return false
+}
+
+// findEach is find phrase by phrase (the reference the trie is tested against).
+func (m *ucMatcher) findEach(toks []ucToken, dst []ucMatch) []ucMatch {
 	for i := range toks {
 		ids, ok := m.index[toks[i].s]
 		if !ok {
@@ -185,4 +398,28 @@ func ucWordIn(w string, alts []string) bool {
 		}
 	}
 	return false
+}
+
+// ucSortLongestFirst orders matches by start, longest first at each start, as
+// sort.Slice does: up to 12 matches it sorts by insertion, which keeps equal matches in
+// the order found (so does slices.SortStableFunc, with no allocation); more go to
+// sort.Slice itself, on a copy so that the caller's buffer can stay on the stack.
+func ucSortLongestFirst(ms []ucMatch) {
+	if len(ms) > 12 {
+		big := slices.Clone(ms)
+		sort.Slice(big, func(i, j int) bool {
+			if big[i].start != big[j].start {
+				return big[i].start < big[j].start
+			}
+			return big[i].end > big[j].end
+		})
+		copy(ms, big)
+		return
+	}
+	slices.SortStableFunc(ms, func(a, b ucMatch) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return b.end - a.end
+	})
 }

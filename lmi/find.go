@@ -85,15 +85,16 @@ func (e *Embedded) FindOccupations(ctx context.Context, text string) ([]Mention,
 	return idx.find(text, g), nil
 }
 
-// placeSpans marks the words of toks that name a place: block (a place after "in",
+// placeSpansIn marks the words of toks that name a place: block (a place after "in",
 // "near", "from"... that is no job name itself, as in "nurse jobs in stoke" or
 // "chef jobs in stoke-on-trent": never part of a job mention) and noFix (a strong
 // place name, or any place after such a word: never spelling-corrected into a job
 // title, so "stoke" is never "stoker"). "jobs in law" keeps law, a job field that
 // is also a Scottish locality.
-func (idx *searchIndex) placeSpans(g *placeIndex, toks []token) (block, noFix []bool) {
-	block = make([]bool, len(toks))
-	noFix = make([]bool, len(toks))
+//
+// marks (2 per word, all false) is the caller's buffer for both.
+func (idx *searchIndex) placeSpansIn(marks []bool, g *placeIndex, toks []token) (block, noFix []bool) {
+	block, noFix = marks[:len(toks):len(toks)], marks[len(toks):]
 	if g == nil {
 		return block, noFix
 	}
@@ -161,26 +162,41 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 		toks = toks[:400]
 	}
 	out := []Mention{}
-	block, noFix := idx.placeSpans(g, toks)
+	var marksBuf [64]bool
+	marks := marksBuf[:0]
+	if 2*len(toks) <= len(marksBuf) {
+		marks = marksBuf[:2*len(toks)]
+	} else {
+		marks = make([]bool, 2*len(toks))
+	}
+	block, noFix := idx.placeSpansIn(marks, g, toks)
 	// each word's variants are worked out once per message, not once per window
-	altCache := make([][]alt, len(toks))
+	var cacheBuf [32][]alt
+	altCache := cacheBuf[:0]
+	if len(toks) <= len(cacheBuf) {
+		altCache = cacheBuf[:len(toks)]
+	} else {
+		altCache = make([][]alt, len(toks))
+	}
+	arena := make([]alt, 0, 3*len(toks)+4) // every word's variants, in one buffer (it may grow)
 	altsAt := func(j int) []alt {
 		if altCache[j] == nil {
-			as := idx.alternatives(toks[j].norm)
+			from := len(arena)
+			arena = idx.appendAlternatives(arena, toks[j].norm)
 			if noFix[j] {
 				// a place name keeps its own spelling: only word forms and itself
-				kept := []alt{}
-				for _, a := range as {
+				kept := arena[:from]
+				for _, a := range arena[from:] {
 					if a.factor >= 0.9 {
 						kept = append(kept, a)
 					}
 				}
-				if len(kept) == 0 {
+				if len(kept) == from {
 					kept = append(kept, alt{toks[j].norm, 1})
 				}
-				as = kept
+				arena = kept
 			}
-			altCache[j] = as
+			altCache[j] = arena[from:len(arena):len(arena)]
 		}
 		return altCache[j]
 	}
@@ -256,7 +272,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 			}
 			// a curated everyday name that covers genuinely different work ("engineer":
 			// professional engineers and trades fitters) is ambiguous too
-			if idx.aliasSpansGroups(strings.Join(words, " ")) {
+			if idx.aliasSpansGroups(appendKey(keyBuf[:0], words, -1, "")) {
 				m.Ambiguous = true
 			}
 			out = append(out, m)
@@ -462,18 +478,24 @@ func agentive(w string) bool {
 
 // aliasSpansGroups reports whether key is a curated alias whose unit groups fall in
 // more than one sub-major group.
-func (idx *searchIndex) aliasSpansGroups(key string) bool {
-	id, ok := idx.lookup(key)
+func (idx *searchIndex) aliasSpansGroups(key []byte) bool {
+	id, ok := idx.lookupBytes(key)
 	if !ok || !idx.phrases[id].alias {
 		return false
 	}
-	groups := map[string]bool{}
-	for _, e := range idx.socs(id) {
+	var evBuf [8]evidence
+	first := ""
+	for _, e := range idx.appendSOCs(evBuf[:0], id) {
 		if e.w >= 25 { // the alias's own codes (weights 100, 50, 33, 25), not index extras
-			groups[idx.units[e.soc].minor[:2]] = true
+			g := idx.units[e.soc].minor[:2]
+			if first == "" {
+				first = g
+			} else if g != first {
+				return true
+			}
 		}
 	}
-	return len(groups) > 1
+	return false
 }
 
 // startsPhrase reports whether some title of two or more words begins with w or one

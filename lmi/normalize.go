@@ -26,14 +26,23 @@ func (t token) rawText() string {
 // the end of a word is dropped, so "chefs'" and "doctor's" become "chefs" and
 // "doctor"). Invalid UTF-8 is treated as a separator.
 func tokenize(text string) []token {
-	// one allocation for the words: at most one per separator, plus one
+	return appendTokens(nil, text)
+}
+
+// appendTokens is tokenize appending to dst; with too little room in dst it makes one
+// slice for all the words (at most one per separator, plus one).
+func appendTokens(dst []token, text string) []token {
 	n := 1
 	for i := 0; i < len(text) && n <= 4001; i++ {
 		if !isWordByte(text[i]) {
 			n++
 		}
 	}
-	toks := make([]token, 0, min(n, 4001))
+	toks := dst
+	if cap(dst)-len(dst) < min(n, 4001) {
+		toks = make([]token, len(dst), len(dst)+min(n, 4001))
+		copy(toks, dst)
+	}
 	var buf []byte // the word being lower-cased, reused
 	i := 0
 	for i < len(text) {

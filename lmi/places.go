@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Place resolution: the 12 regions, postcode districts (a full postcode is cut to its
@@ -45,6 +46,11 @@ type placeIndex struct {
 
 	fuzzyOnce sync.Once
 	fuzzyKeys map[byte][]string // strong one-word names by first letter, sorted
+	// fuzzyBest keeps fuzzyWord's answer for a word (the name, "" for none): a
+	// misspelt town is looked for in every message with a long unknown word after
+	// "in" or "near", and the answer depends on the word alone. Bounded by fuzzyN.
+	fuzzyBest sync.Map
+	fuzzyN    atomic.Int64
 }
 
 func (e *Embedded) places() (*placeIndex, error) {
@@ -487,6 +493,22 @@ var (
 	reOutcode      = regexp.MustCompile(`(?i)\b([A-Z]{1,2}[0-9][A-Z0-9]?)\b`)
 )
 
+// findFullPostcodes is reFullPostcode.FindAllStringSubmatchIndex(text, 4), without
+// running the regexp on text that cannot hold a full postcode: one needs two digits
+// (outward and inward code), and most messages have none.
+func findFullPostcodes(text string) [][]int {
+	digits := 0
+	for i := 0; i < len(text) && digits < 2; i++ {
+		if text[i] >= '0' && text[i] <= '9' {
+			digits++
+		}
+	}
+	if digits < 2 {
+		return nil
+	}
+	return reFullPostcode.FindAllStringSubmatchIndex(text, 4)
+}
+
 var placePrepositions = toSet("in near around from at to round nr within outside live lives living based")
 
 func (g *placeIndex) match(pe *placeEntry, text string, start, end int) PlaceMatch {
@@ -539,7 +561,7 @@ func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 		}
 	}
 	// full postcodes first: only the district is kept
-	for _, loc := range reFullPostcode.FindAllStringSubmatchIndex(text, 4) {
+	for _, loc := range findFullPostcodes(text) {
 		if m, ok := g.outcodeMatch(text[loc[2]:loc[3]], text, loc[0], loc[1]); ok {
 			consider(m, 10)
 		}
@@ -675,6 +697,10 @@ var placeCommonWords = toSet(`school college university retail finance business 
 marketing nursing engineering construction healthcare science computing teaching design media education
 general future summer winter person england scotland britain charge between advance return`)
 
+// maxFuzzyCached bounds fuzzyWord's answers kept: arbitrary user words must not grow
+// memory for ever.
+const maxFuzzyCached = 20000
+
 // fuzzyWord accepts a one-letter slip (two in long names) in a strong one-word place
 // name: a local authority, an LSIP area or a post town.
 func (g *placeIndex) fuzzyWord(w, text string, start, end int) (PlaceMatch, bool) {
@@ -693,10 +719,15 @@ func (g *placeIndex) fuzzyWord(w, text string, start, end int) (PlaceMatch, bool
 			sort.Strings(l)
 		}
 	})
+	if k, ok := g.fuzzyBest.Load(w); ok {
+		if k.(string) == "" {
+			return PlaceMatch{}, false
+		}
+		return g.match(g.names[k.(string)], text, start, end), true
+	}
 	var bestKey string
 	bestD, bestRank := 99, 99
 	for _, name := range g.fuzzyKeys[w[0]] {
-		pe := g.names[name]
 		if d := len(name) - len(w); d > maxD || -d > maxD {
 			continue
 		}
@@ -704,9 +735,13 @@ func (g *placeIndex) fuzzyWord(w, text string, start, end int) (PlaceMatch, bool
 		if d > maxD {
 			continue
 		}
+		pe := g.names[name] // looked up only for a name near enough
 		if d < bestD || (d == bestD && (pe.rank < bestRank || (pe.rank == bestRank && name < bestKey))) {
 			bestKey, bestD, bestRank = name, d, pe.rank
 		}
+	}
+	if g.fuzzyN.Add(1) <= maxFuzzyCached {
+		g.fuzzyBest.Store(strings.Clone(w), bestKey)
 	}
 	if bestKey == "" {
 		return PlaceMatch{}, false
@@ -884,7 +919,8 @@ func (e *Embedded) ScanText(ctx context.Context, text string) (mentions []Mentio
 	if len(text) > 20000 {
 		text = text[:20000]
 	}
-	toks := tokenize(text)
+	var tokBuf [32]token // a message of ordinary length is tokenized on the stack
+	toks := appendTokens(tokBuf[:0], text)
 	g, gerr := e.places()
 	idx, err := e.index()
 	if err != nil {

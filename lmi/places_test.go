@@ -3,6 +3,8 @@ package lmi
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -199,6 +201,51 @@ func TestAliasLSIP(t *testing.T) {
 		}
 		if m.LSIP != tc.lsip {
 			t.Errorf("%s: LSIP %q, want %q", tc.name, m.LSIP, tc.lsip)
+		}
+	}
+}
+
+func TestFindFullPostcodesMatchesRegexp(t *testing.T) {
+	for _, text := range []string{
+		"", "hello", "jobs in LS6 2AB", "ls62ab please", "M1 1AE and SW1A 1AA and EC1A 1BB and W1A 0AX and B33 8TH",
+		"year 10", "B2 level", "1 2", "call 07700 900123", "m1", "postcode ne6 5xx ok", "٣ ١ digits", "SW1A1AA",
+	} {
+		got, want := findFullPostcodes(text), reFullPostcode.FindAllStringSubmatchIndex(text, 4)
+		if len(got) != len(want) {
+			t.Errorf("%q: %v, regexp %v", text, got, want)
+			continue
+		}
+		for i := range got {
+			if !slices.Equal(got[i], want[i]) {
+				t.Errorf("%q: %v, regexp %v", text, got, want)
+			}
+		}
+	}
+}
+
+// TestFindPlaceMisspeltCached checks a misspelt town is found the same way when its
+// answer is kept (fuzzyWord's cache), and that a word with no near town stays none.
+func TestFindPlaceMisspeltCached(t *testing.T) {
+	st := testStore(t)
+	for _, c := range []struct{ text, area string }{
+		{"plumber jobs in birmingam", "Birmingham"},
+		{"salary in edinburg", "Edinburgh"},
+		{"jobs in qqqqqqqq", ""},
+	} {
+		var first PlaceMatch
+		for round := range 2 {
+			m, ok := st.FindPlace(context.Background(), c.text)
+			if ok != (c.area != "") || ok && m.Text == "" {
+				t.Fatalf("%q round %d: %+v %v", c.text, round, m, ok)
+			}
+			if round == 0 {
+				first = m
+			} else if m.Text != first.Text || m.Region.Name != first.Region.Name || m.Area != first.Area || m.Start != first.Start {
+				t.Errorf("%q: cached %+v, first %+v", c.text, m, first)
+			}
+		}
+		if c.area != "" && !strings.Contains(first.Area+first.Text, c.area) {
+			t.Errorf("%q: %+v, want %s", c.text, first, c.area)
 		}
 	}
 }

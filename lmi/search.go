@@ -3,6 +3,7 @@ package lmi
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	_ "embed"
 	"fmt"
 	"math"
@@ -177,8 +178,12 @@ func (idx *searchIndex) postings(w string) []int32 {
 }
 
 func (idx *searchIndex) socs(id int32) []evidence {
+	return idx.appendSOCs(make([]evidence, 0, 2), id)
+}
+
+// appendSOCs is socs appending to dst (a caller's buffer, so a scan makes none).
+func (idx *searchIndex) appendSOCs(dst []evidence, id int32) []evidence {
 	p := &idx.phrases[id]
-	out := make([]evidence, 0, 2)
 	for rest := p.ev; rest != ""; {
 		var f string
 		f, rest, _ = strings.Cut(rest, ",")
@@ -190,9 +195,9 @@ func (idx *searchIndex) socs(id int32) []evidence {
 		if err != nil {
 			continue
 		}
-		out = append(out, evidence{soc, v})
+		dst = append(dst, evidence{soc, v})
 	}
-	return out
+	return dst
 }
 
 // parseSearchTable reads the search table written by writeSearchTable.
@@ -559,15 +564,17 @@ var titleModifiers = toSet(`apprentice apprenticeship trainee training junior se
 freelance self employed part time full temporary temp locum graduate entry level assistant-to deputy`)
 
 func (idx *searchIndex) rank(best map[string]scored, limit int) []Match {
-	list := make([]scored, 0, len(best))
+	var buf [16]scored
+	list := buf[:0]
 	for _, s := range best {
 		list = append(list, s)
 	}
-	sort.Slice(list, func(i, j int) bool {
-		if list[i].score != list[j].score {
-			return list[i].score > list[j].score
+	// a total order (one entry per code), so the order is the same whatever the sort
+	slices.SortFunc(list, func(a, b scored) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
 		}
-		return list[i].soc < list[j].soc
+		return strings.Compare(a.soc, b.soc)
 	})
 	if limit <= 0 {
 		limit = 10
@@ -601,7 +608,8 @@ func (idx *searchIndex) addPhrase(best map[string]scored, id int32, base float64
 // spread scores every unit group of phrase id: s for the group with the most evidence,
 // less for the others by the square root of their share, and a little less again.
 func (idx *searchIndex) spread(best map[string]scored, id int32, s float64) {
-	ev := idx.socs(id)
+	var evBuf [8]evidence
+	ev := idx.appendSOCs(evBuf[:0], id)
 	if len(ev) == 0 {
 		return
 	}
@@ -703,7 +711,14 @@ type alt struct {
 // alternatives lists the forms a query word may take in the index: itself when
 // known, morphological variants that are known, and close spellings.
 func (idx *searchIndex) alternatives(w string) []alt {
-	var out []alt
+	return idx.appendAlternatives(nil, w)
+}
+
+// appendAlternatives is alternatives appending to dst (a scan's one buffer for all its
+// words' variants).
+func (idx *searchIndex) appendAlternatives(dst []alt, w string) []alt {
+	out := dst
+	start := len(dst)
 	known := idx.known(w)
 	if known {
 		out = append(out, alt{w, 1})
@@ -735,10 +750,10 @@ func (idx *searchIndex) alternatives(w string) []alt {
 			}
 		}
 	}
-	if !known && len(out) == 0 {
+	if !known && len(out) == start {
 		out = append(out, idx.corrections(w)...)
 	}
-	if len(out) == 0 {
+	if len(out) == start {
 		out = append(out, alt{w, 1})
 	}
 	return out
