@@ -27,6 +27,7 @@ type idleBenchOptions struct {
 	addr   string // "in-process": a `careersbot serve` child process; else a running server
 	conns  int
 	hold   time.Duration
+	serve  string // the executable to run as `careersbot serve` ("" = this one)
 	asJSON bool
 }
 
@@ -50,6 +51,8 @@ type idleResult struct {
 	// IdleRSSFile is the part of IdleRSS mapped from files (the executable's own code
 	// and read-only data, shared libraries); the rest is anonymous (heap, stacks).
 	IdleRSSFile uint64 `json:"idle_rss_file_bytes,omitempty"`
+	// SettledRSS is the RSS one second after ready, still with no traffic.
+	SettledRSS uint64 `json:"settled_rss_bytes,omitempty"`
 	// FirstTurn is the first message's round trip on a web chat socket right after
 	// ready (hello, then a question naming a job and a place, until the bot's reply);
 	// FirstTurnRSS is the server's RSS after it.
@@ -78,7 +81,7 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 	base := o.addr
 	pid := 0
 	if base == "in-process" {
-		child, err := startServeChild(ctx, stderr)
+		child, err := startServeChild(ctx, o.serve, stderr)
 		if err != nil {
 			return err
 		}
@@ -88,6 +91,11 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 		res.IdleRSS, res.IdleRSSFile = procRSS(pid), procStatus(pid, "RssFile:")
 		res.IdleGoroutines = goroutines(base)
 		fmt.Fprintf(stderr, "bench: careersbot serve (pid %d) at %s, ready in %s\n", pid, base, child.ready.Round(time.Microsecond))
+		select {
+		case <-time.After(time.Second):
+		case <-ctx.Done():
+		}
+		res.SettledRSS = procRSS(pid)
 		u, _ := url.Parse(base)
 		if res.FirstTurn, err = firstTurn(ctx, u.Host); err != nil {
 			fmt.Fprintf(stderr, "bench: first turn: %v\n", err)
@@ -112,7 +120,7 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 	res.Goroutines = goroutines(base)
 	if pid != 0 {
 		res.RSS = procRSS(pid)
-		base := max(res.IdleRSS, res.FirstTurnRSS) // the sockets' share only
+		base := max(res.SettledRSS, res.FirstTurnRSS) // the sockets' share only
 		if res.Opened > 0 && res.RSS > base {
 			res.PerConnection = float64(res.RSS-base) / float64(res.Opened)
 		}
@@ -137,6 +145,7 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 	if pid != 0 {
 		fmt.Fprintf(stdout, "server          start to ready %s (%s of CPU), idle RSS %.1f MB (%.1f MB of it mapped from files)\n",
 			ms(res.StartToReady), ms(res.StartCPU), float64(res.IdleRSS)/1e6, float64(res.IdleRSSFile)/1e6)
+		fmt.Fprintf(stdout, "idle after 1 s  RSS %.1f MB\n", float64(res.SettledRSS)/1e6)
 		fmt.Fprintf(stdout, "first turn      %s, RSS after it %.1f MB\n", ms(res.FirstTurn), float64(res.FirstTurnRSS)/1e6)
 		fmt.Fprintf(stdout, "server RSS      %.1f MB with the sockets open: %.1f KB per connection\n", float64(res.RSS)/1e6, res.PerConnection/1e3)
 	}
@@ -172,12 +181,14 @@ type serveChild struct {
 	dir      string
 }
 
-// startServeChild runs this executable as `careersbot serve` on a loopback port with a
+// startServeChild runs exe (this executable when "") as `careersbot serve` on a loopback port with a
 // fresh data directory and waits until /readyz answers 200.
-func startServeChild(ctx context.Context, stderr io.Writer) (*serveChild, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
+func startServeChild(ctx context.Context, exe string, stderr io.Writer) (*serveChild, error) {
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return nil, err
+		}
 	}
 	dir, err := os.MkdirTemp("", "careersbot-bench-ws")
 	if err != nil {
