@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -106,25 +107,42 @@ func newServer(ctx context.Context, cfg serveConfig, getenv func(string) string,
 		// snapshot loads (each ~25 ms); dialog.New waits for it
 		go dialog.DefaultNLU()
 	}
-	emb, err := openLMI(cfg.LMI.SocVolume1, stderr)
-	if err != nil {
-		return nil, fmt.Errorf("lmi: %w", err)
+	// the database opens (and migrates) beside the engine's loading
+	type opened struct {
+		store serveStorage
+		err   error
 	}
-	// the place index (built on first use, ~25 ms) too, while storage opens
-	go emb.Regions(ctx)
-	be, err := openLMIBackend(cfg.LMI, emb, log)
-	if err != nil {
-		return nil, fmt.Errorf("lmi: %w", err)
+	storec := make(chan opened, 1)
+	go func() {
+		st, err := openStorage(ctx, cfg, cfg.Storage.Migrate)
+		storec <- opened{st, err}
+	}()
+	engine := func() (*lmiBackend, *dialog.Engine, error) {
+		emb, err := openLMI(cfg.LMI.SocVolume1, stderr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("lmi: %w", err)
+		}
+		// the place index (built on first use, ~25 ms) too, while the NLU compiles
+		go emb.Regions(ctx)
+		be, err := openLMIBackend(cfg.LMI, emb, log)
+		if err != nil {
+			return nil, nil, fmt.Errorf("lmi: %w", err)
+		}
+		eng, err := dialog.New(be.store, dialog.Options{RulesDir: cfg.Rules.Dir, Logger: log})
+		if err != nil {
+			return nil, nil, fmt.Errorf("rules: %w", err)
+		}
+		return be, eng, nil
 	}
-	st := be.store
-	eng, err := dialog.New(st, dialog.Options{RulesDir: cfg.Rules.Dir, Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
+	be, eng, err := engine()
+	op := <-storec
+	if err != nil || op.err != nil {
+		if op.store != nil {
+			op.store.Close()
+		}
+		return nil, cmp.Or(err, op.err)
 	}
-	store, err := openStorage(ctx, cfg, cfg.Storage.Migrate)
-	if err != nil {
-		return nil, err
-	}
+	store := op.store
 	bus, err := openBus(cfg, log)
 	if err != nil {
 		store.Close()
