@@ -20,6 +20,12 @@ var snapshotFS embed.FS
 //go:embed snapshot/search.tsv
 var embeddedSearch string
 
+// embeddedGeo is the place table as a string, for the same reason (the linker keeps
+// one copy of a file embedded twice).
+//
+//go:embed snapshot/geo.tsv
+var embeddedGeo string
+
 // Embedded is the Store built from the snapshot embedded in the binary. Tables are
 // decoded on first use, so loading is cheap; it is safe for concurrent use.
 type Embedded struct {
@@ -60,6 +66,7 @@ type Embedded struct {
 	socErr  error
 
 	searchRaw string // the search table when already in memory (the embedded one)
+	geoRaw    string // the place table, likewise
 
 	textsMu sync.RWMutex
 	texts   map[string]*Texts
@@ -77,7 +84,7 @@ func LoadEmbedded() (*Embedded, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.searchRaw = embeddedSearch
+	e.searchRaw, e.geoRaw = embeddedSearch, embeddedGeo
 	return e, nil
 }
 

@@ -49,12 +49,16 @@ type placeIndex struct {
 
 func (e *Embedded) places() (*placeIndex, error) {
 	e.geoOnce.Do(func() {
-		data, err := fs.ReadFile(e.fsys, fileGeo)
-		if err != nil {
-			e.geoErr = fmt.Errorf("lmi: snapshot %s: %w", fileGeo, err)
-			return
+		raw := e.geoRaw
+		if raw == "" {
+			data, err := fs.ReadFile(e.fsys, fileGeo)
+			if err != nil {
+				e.geoErr = fmt.Errorf("lmi: snapshot %s: %w", fileGeo, err)
+				return
+			}
+			raw = string(data)
 		}
-		g, err := decodeGeo(data)
+		g, err := decodeGeo(raw)
 		if err != nil {
 			e.geoErr = err
 			return
