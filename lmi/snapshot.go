@@ -19,7 +19,7 @@ import (
 // them with sources and caveats attached.
 
 const (
-	fileUnits    = "units.jsonl.gz"
+	fileUnits    = "units.jsonl"
 	fileSearch   = "search.tsv"
 	fileGeo      = "geo.tsv"
 	fileOutlook  = "outlook.json.gz"
