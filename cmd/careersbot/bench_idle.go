@@ -51,8 +51,10 @@ type idleResult struct {
 	// IdleRSSFile is the part of IdleRSS mapped from files (the executable's own code
 	// and read-only data, shared libraries); the rest is anonymous (heap, stacks).
 	IdleRSSFile uint64 `json:"idle_rss_file_bytes,omitempty"`
-	// SettledRSS is the RSS one second after ready, still with no traffic.
+	// SettledRSS is the RSS one second after ready, still with no traffic; PeakRSS
+	// the highest RSS up to then (VmHWM).
 	SettledRSS uint64 `json:"settled_rss_bytes,omitempty"`
+	PeakRSS    uint64 `json:"peak_rss_bytes,omitempty"`
 	// FirstTurn is the first message's round trip on a web chat socket right after
 	// ready (hello, then a question naming a job and a place, until the bot's reply);
 	// FirstTurnRSS is the server's RSS after it.
@@ -95,7 +97,7 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 		case <-time.After(time.Second):
 		case <-ctx.Done():
 		}
-		res.SettledRSS = procRSS(pid)
+		res.SettledRSS, res.PeakRSS = procRSS(pid), procStatus(pid, "VmHWM:")
 		u, _ := url.Parse(base)
 		if res.FirstTurn, err = firstTurn(ctx, u.Host); err != nil {
 			fmt.Fprintf(stderr, "bench: first turn: %v\n", err)
@@ -145,7 +147,7 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 	if pid != 0 {
 		fmt.Fprintf(stdout, "server          start to ready %s (%s of CPU), idle RSS %.1f MB (%.1f MB of it mapped from files)\n",
 			ms(res.StartToReady), ms(res.StartCPU), float64(res.IdleRSS)/1e6, float64(res.IdleRSSFile)/1e6)
-		fmt.Fprintf(stdout, "idle after 1 s  RSS %.1f MB\n", float64(res.SettledRSS)/1e6)
+		fmt.Fprintf(stdout, "idle after 1 s  RSS %.1f MB (peak so far %.1f MB)\n", float64(res.SettledRSS)/1e6, float64(res.PeakRSS)/1e6)
 		fmt.Fprintf(stdout, "first turn      %s, RSS after it %.1f MB\n", ms(res.FirstTurn), float64(res.FirstTurnRSS)/1e6)
 		fmt.Fprintf(stdout, "server RSS      %.1f MB with the sockets open: %.1f KB per connection\n", float64(res.RSS)/1e6, res.PerConnection/1e3)
 	}

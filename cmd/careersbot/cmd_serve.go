@@ -344,7 +344,19 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	log := newLogger(cfg.Log, stderr)
 	raiseOpenFileLimit(log)
+	// Loading allocates ~25 MB of which ~9 MB stays live. Unless GOGC is set, the
+	// collector runs at a quarter of its usual frequency while it does (GOGC=400: two
+	// collections instead of five or six, ~18% fewer instructions to ready) and at the
+	// configured rate from then on; the start-up peak heap is higher for those tens of
+	// milliseconds, and its pages are returned once serving (below).
+	gcPercent := -2
+	if os.Getenv("GOGC") == "" {
+		gcPercent = debug.SetGCPercent(400)
+	}
 	s, err := newServer(ctx, cfg, os.Getenv, log, stderr, serverTweaks{})
+	if gcPercent != -2 {
+		debug.SetGCPercent(gcPercent)
+	}
 	if err != nil {
 		return err
 	}
