@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -245,14 +246,23 @@ func ucExamplesHash(intents []nlu.Intent, terms []nlu.Term) string {
 	h := sha256.New()
 	h.Write([]byte(ucFeatureVersion))
 	for _, t := range terms {
-		fmt.Fprintf(h, "\x00term\x00%s\x00%s", t.From, t.To)
+		hashFields(h, "term", t.From, t.To)
 	}
 	for _, in := range intents {
 		for _, e := range in.Examples {
-			fmt.Fprintf(h, "\x00%s\x00%s", in.Name, e.Text)
+			hashFields(h, in.Name, e.Text)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// hashFields writes "\x00field" for each field (what fmt.Fprintf(h, "\x00%s...")
+// wrote, without formatting every example at every start).
+func hashFields(h io.Writer, fields ...string) {
+	for _, f := range fields {
+		io.WriteString(h, "\x00")
+		io.WriteString(h, f)
+	}
 }
 
 // TrainModels trains the classifiers of m (the intents' reading the examples with store)
