@@ -183,8 +183,8 @@ type serveChild struct {
 	dir      string
 }
 
-// startServeChild runs exe (this executable when "") as `careersbot serve` on a loopback port with a
-// fresh data directory and waits until /readyz answers 200.
+// startServeChild runs exe (this executable when "") as `careersbot serve` on a
+// loopback port with a fresh data directory and waits until /readyz answers 200.
 func startServeChild(ctx context.Context, exe string, stderr io.Writer) (*serveChild, error) {
 	if exe == "" {
 		var err error

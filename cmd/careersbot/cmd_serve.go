@@ -349,12 +349,13 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// collections instead of five or six, ~18% fewer instructions to ready) and at the
 	// configured rate from then on; the start-up peak heap is higher for those tens of
 	// milliseconds, and its pages are returned once serving (below).
-	gcPercent := -2
-	if os.Getenv("GOGC") == "" {
+	tuneGC := os.Getenv("GOGC") == ""
+	var gcPercent int
+	if tuneGC {
 		gcPercent = debug.SetGCPercent(400)
 	}
 	s, err := newServer(ctx, cfg, os.Getenv, log, stderr, serverTweaks{})
-	if gcPercent != -2 {
+	if tuneGC {
 		debug.SetGCPercent(gcPercent)
 	}
 	if err != nil {
@@ -371,9 +372,9 @@ func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		host = "localhost"
 	}
 	fmt.Fprintf(stdout, "careersbot listening on http://%s\n", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
-	// Loading allocated about three times what stays live (decompressed snapshot
-	// tables, parsed YAML and templates), and the runtime hands freed pages back to the
-	// OS only slowly. Collect once and return them, beside serving (not before it), so
+	// Loading allocated two to three times what stays live (the parsed YAML and
+	// templates, the place index's working maps), and the runtime hands freed pages
+	// back to the OS only slowly. Collect once and return them, beside serving (not before it), so
 	// an idle server's RSS is what it holds, not its start-up peak.
 	go debug.FreeOSMemory()
 	log.Info("serving", "addr", ln.Addr().String(), "db", storageName(cfg), "bus", cfg.Bus.Driver, "channels", len(s.adapters))
