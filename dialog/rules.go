@@ -105,8 +105,9 @@ var requiredTemplates = []string{"safeguarding", "fallback", "feedback_question"
 
 // loadRuleSet reads every *.yaml/*.yml rules file and *.tmpl template file of a
 // directory tree. base, when not nil, gives templates the directory does not define
-// (the embedded defaults), so a careers service can override one template only.
-func loadRuleSet(fsys fs.FS, label string, base fs.FS) (*RuleSet, error) {
+// (the embedded defaults), so a careers service can override one template only. dry
+// runs every template against sample views (dryRun) so a broken field fails at load.
+func loadRuleSet(fsys fs.FS, label string, base fs.FS, dry bool) (*RuleSet, error) {
 	rs := &RuleSet{source: label}
 	var errs []Diagnostic
 	var ruleFiles, tmplFiles []string
@@ -207,7 +208,7 @@ func loadRuleSet(fsys fs.FS, label string, base fs.FS) (*RuleSet, error) {
 			errs = append(errs, Diagnostic{File: label, Message: fmt.Sprintf("missing required template %q", name)})
 		}
 	}
-	if len(errs) == 0 {
+	if len(errs) == 0 && dry {
 		errs = append(errs, dryRun(tmpl)...)
 	}
 	if len(errs) > 0 {

@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"errors"
+	"io/fs"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -223,5 +224,23 @@ func TestTidyBytesInPlace(t *testing.T) {
 		if got := tidyBytes(slices.Clone(b)); got != want {
 			t.Fatalf("tidyBytes(%q) = %q, want %q", b, got, want)
 		}
+	}
+}
+
+// TestEmbeddedRulesDryRun is the embedded rules' template dry run (every template at
+// every depth against the sample views), which Engine.New skips at start because the
+// embedded set is part of the binary. A template naming a field the view lacks fails
+// here (the bad_field case above shows the dry run finds one).
+func TestEmbeddedRulesDryRun(t *testing.T) {
+	sub, err := fs.Sub(defaultFS, "rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := loadRuleSet(sub, "rules", defaultFS, true)
+	if err != nil {
+		t.Fatalf("embedded rules fail their dry run: %v", err)
+	}
+	if n := len(rs.templates.Templates()); n < 20 {
+		t.Errorf("dry run over %d templates, want the whole embedded set", n)
 	}
 }

@@ -3,7 +3,6 @@ package dialog
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 
 	"github.com/careersbot/careersbot/dialog/nlu"
 )
@@ -106,18 +105,18 @@ func sgExamplesHash(d *nlu.Data) string {
 	h.Write([]byte(ucFeatureVersion + "/safeguarding/3"))
 	for _, c := range d.Safeguarding {
 		for _, e := range c.Examples {
-			fmt.Fprintf(h, "\x00%s\x00%s", c.Name, e.Text)
+			hashFields(h, c.Name, e.Text)
 		}
 	}
 	for _, e := range d.SafeExamples {
-		fmt.Fprintf(h, "\x00safe\x00%s", e.Text)
+		hashFields(h, "safe", e.Text)
 	}
 	for _, in := range d.Intents {
 		if in.Name == IntentSafeguarding {
 			continue
 		}
 		for _, e := range in.Examples {
-			fmt.Fprintf(h, "\x00safe\x00%s", e.Text)
+			hashFields(h, "safe", e.Text)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]

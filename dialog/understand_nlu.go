@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -121,6 +122,7 @@ func CompileNLU(d *nlu.Data) (*NLU, error) {
 		probs = append(probs, nlu.Problem{Pos: pos, Message: fmt.Sprintf(format, args...)})
 	}
 	var cues []ucPatternSpec
+	var cuePos []nlu.Pos
 	known := map[string]bool{IntentUnknown: true, IntentSafeguarding: true}
 	for _, in := range ucAllIntents {
 		known[in] = true
@@ -146,14 +148,12 @@ func CompileNLU(d *nlu.Data) (*NLU, error) {
 					sp.flags |= ucNeed2Occ
 				}
 			}
-			if _, err := ucCompile([]ucPatternSpec{sp}); err != nil {
-				bad(c.Pos, "%s", strings.TrimPrefix(err.Error(), "dialog: "))
-				continue
-			}
 			cues = append(cues, sp)
+			cuePos = append(cuePos, c.Pos)
 		}
 	}
 	var sg []ucPatternSpec
+	var sgPos []nlu.Pos
 	sgt := &sgTables{}
 	for rank, c := range d.Safeguarding {
 		sgt.cats = append(sgt.cats, c.Name)
@@ -162,41 +162,44 @@ func CompileNLU(d *nlu.Data) (*NLU, error) {
 			if tier == 0 {
 				tier = c.Tier
 			}
-			sp := ucPatternSpec{pattern: p.Pattern, label: c.Name, weight: float64(tier), flags: sgFlagBits(p.Flags)}
-			if _, err := ucCompile([]ucPatternSpec{sp}); err != nil {
-				bad(p.Pos, "%s", strings.TrimPrefix(err.Error(), "dialog: "))
-				continue
-			}
-			sp.slot = rank
+			sp := ucPatternSpec{pattern: p.Pattern, label: c.Name, weight: float64(tier), flags: sgFlagBits(p.Flags), slot: rank}
 			sg = append(sg, sp)
+			sgPos = append(sgPos, p.Pos)
 		}
 	}
 	for _, p := range d.Idioms {
-		sp := ucPatternSpec{pattern: p.Pattern, label: sgIdiom, flags: sgFlagBits(p.Flags)}
-		if _, err := ucCompile([]ucPatternSpec{sp}); err != nil {
-			bad(p.Pos, "%s", strings.TrimPrefix(err.Error(), "dialog: "))
-			continue
-		}
-		sp.slot = len(d.Safeguarding)
-		sg = append(sg, sp)
+		sg = append(sg, ucPatternSpec{pattern: p.Pattern, label: sgIdiom, flags: sgFlagBits(p.Flags), slot: len(d.Safeguarding)})
+		sgPos = append(sgPos, p.Pos)
 	}
 	var terms []ucPatternSpec
+	var termPos []nlu.Pos
 	for _, tm := range d.Terms {
-		sp := ucPatternSpec{pattern: tm.From, label: tm.To}
-		if _, err := ucCompile([]ucPatternSpec{sp}); err != nil {
-			bad(tm.Pos, "%s", strings.TrimPrefix(err.Error(), "dialog: "))
-			continue
-		}
-		terms = append(terms, sp)
+		terms = append(terms, ucPatternSpec{pattern: tm.From, label: tm.To})
+		termPos = append(termPos, tm.Pos)
 	}
+	// each table compiled once; only a table that fails is compiled pattern by
+	// pattern, to report every broken pattern where it is written
+	compile := func(specs []ucPatternSpec, pos []nlu.Pos) *ucMatcher {
+		m, err := ucCompile(specs)
+		if err == nil {
+			return m
+		}
+		for i, sp := range specs {
+			if _, err := ucCompile([]ucPatternSpec{sp}); err != nil {
+				bad(pos[i], "%s", strings.TrimPrefix(err.Error(), "dialog: "))
+			}
+		}
+		return nil
+	}
+	cueM, sgM, termM := compile(cues, cuePos), compile(sg, sgPos), compile(terms, termPos)
 	if len(probs) > 0 {
 		return nil, &nlu.Error{Problems: probs}
 	}
-	m := &NLU{Data: d, cues: ucMustCompile(cues), terms: ucMustCompile(terms)}
+	m := &NLU{Data: d, cues: cueM, terms: termM}
 	for i := range m.cues.phrases {
 		m.cues.phrases[i].slot = ucIntentIndex(m.cues.phrases[i].label)
 	}
-	sgt.m = ucMustCompile(sg)
+	sgt.m = sgM
 	sgt.ranks = len(d.Safeguarding)
 	m.sg = sgt
 	m.sgLearned = trainSafeguarding(d)
@@ -243,14 +246,23 @@ func ucExamplesHash(intents []nlu.Intent, terms []nlu.Term) string {
 	h := sha256.New()
 	h.Write([]byte(ucFeatureVersion))
 	for _, t := range terms {
-		fmt.Fprintf(h, "\x00term\x00%s\x00%s", t.From, t.To)
+		hashFields(h, "term", t.From, t.To)
 	}
 	for _, in := range intents {
 		for _, e := range in.Examples {
-			fmt.Fprintf(h, "\x00%s\x00%s", in.Name, e.Text)
+			hashFields(h, in.Name, e.Text)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// hashFields writes "\x00field" for each field (what fmt.Fprintf(h, "\x00%s...")
+// wrote, without formatting every example at every start).
+func hashFields(h io.Writer, fields ...string) {
+	for _, f := range fields {
+		io.WriteString(h, "\x00")
+		io.WriteString(h, f)
+	}
 }
 
 // TrainModels trains the classifiers of m (the intents' reading the examples with store)

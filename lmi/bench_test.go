@@ -47,6 +47,27 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 	_ = st
 }
 
+// BenchmarkPlaceIndex is the place index a service builds at start (the snapshot's
+// place table decoded and indexed, on a fresh store each time).
+func BenchmarkPlaceIndex(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		st, err := LoadEmbedded()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if regs, err := st.Regions(context.Background()); err != nil || len(regs) == 0 {
+			b.Fatal(regs, err)
+		}
+	}
+	b.StopTimer()
+	reportHeap(b, func() *Embedded {
+		s, _ := LoadEmbedded()
+		s.places()
+		return s
+	})
+}
+
 func reportHeap(b *testing.B, load func() *Embedded) {
 	runtime.GC()
 	var before, after runtime.MemStats

@@ -402,13 +402,10 @@ func (b *builder) encode() (map[string][]byte, error) {
 		ub.Write(line)
 		ub.WriteByte('\n')
 	}
-	uz, err := gzipBytes(ub.Bytes())
-	if err != nil {
-		return nil, err
-	}
-	out[fileUnits] = uz
-	// the search table is kept uncompressed: the binary embeds it as a string and
-	// the index slices it in place, so a process start pays no decompression
+	// the unit groups, the search table and the place table are kept uncompressed:
+	// the binary embeds them as strings and the loaders slice them in place, so a
+	// process pays no decompression and keeps no second copy on its heap
+	out[fileUnits] = ub.Bytes()
 	out[fileSearch] = writeSearchTable(b.titles.Bytes(), units)
 	gz, err := encodeGeo(&b.geoSnap)
 	if err != nil {

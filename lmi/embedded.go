@@ -11,7 +11,7 @@ import (
 	"sync"
 )
 
-//go:embed snapshot/*.gz snapshot/*.tsv snapshot/meta.json
+//go:embed snapshot/*.gz snapshot/*.tsv snapshot/*.jsonl snapshot/meta.json
 var snapshotFS embed.FS
 
 // embeddedSearch is the search table as a string: the index keeps substrings of it,
@@ -19,6 +19,15 @@ var snapshotFS embed.FS
 //
 //go:embed snapshot/search.tsv
 var embeddedSearch string
+
+// embeddedGeo and embeddedUnits are the place table and the unit groups' JSON lines
+// as strings, for the same reason (the linker keeps one copy of a file embedded twice).
+//
+//go:embed snapshot/geo.tsv
+var embeddedGeo string
+
+//go:embed snapshot/units.jsonl
+var embeddedUnits string
 
 // Embedded is the Store built from the snapshot embedded in the binary. Tables are
 // decoded on first use, so loading is cheap; it is safe for concurrent use.
@@ -60,6 +69,8 @@ type Embedded struct {
 	socErr  error
 
 	searchRaw string // the search table when already in memory (the embedded one)
+	geoRaw    string // the place table, likewise
+	unitsRaw  string // the unit groups' JSON lines, likewise
 
 	textsMu sync.RWMutex
 	texts   map[string]*Texts
@@ -77,7 +88,7 @@ func LoadEmbedded() (*Embedded, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.searchRaw = embeddedSearch
+	e.searchRaw, e.geoRaw, e.unitsRaw = embeddedSearch, embeddedGeo, embeddedUnits
 	return e, nil
 }
 
@@ -104,19 +115,17 @@ func (e *Embedded) readJSON(name string, v any) error {
 // only when first asked for.
 func (e *Embedded) loadUnits() error {
 	e.unitsOnce.Do(func() {
-		data, err := fs.ReadFile(e.fsys, fileUnits)
-		if err != nil {
-			e.unitsErr = fmt.Errorf("lmi: snapshot %s: %w", fileUnits, err)
-			return
-		}
-		raw, err := gunzipBytes(data)
-		if err != nil {
-			e.unitsErr = fmt.Errorf("lmi: snapshot %s: %w", fileUnits, err)
-			return
+		rest := e.unitsRaw
+		if rest == "" {
+			data, err := fs.ReadFile(e.fsys, fileUnits)
+			if err != nil {
+				e.unitsErr = fmt.Errorf("lmi: snapshot %s: %w", fileUnits, err)
+				return
+			}
+			rest = string(data)
 		}
 		e.unitRaw = make(map[string]string, 420)
 		e.unitBy = make(map[string]*snapUnit, 420)
-		rest := string(raw)
 		for rest != "" {
 			var line string
 			line, rest, _ = strings.Cut(rest, "\n")

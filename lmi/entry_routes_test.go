@@ -30,7 +30,7 @@ func falseRoutes(t *testing.T) (college, collegeAll, workExp int, examples []str
 		e := ExtractEntry(text)
 		if slices.Contains(e.Routes, "college") {
 			collegeAll++
-			if !reCollegeWording.MatchString(reCollegeBody.ReplaceAllString(strings.ToLower(text), "")) {
+			if !reCollegeWording.MatchString(entryRes().reCollegeBody.ReplaceAllString(strings.ToLower(text), "")) {
 				college++
 				if len(examples) < 8 {
 					examples = append(examples, tab.get(r, "soc2020")+" "+tab.get(r, "title"))

@@ -55,12 +55,16 @@ type placeIndex struct {
 
 func (e *Embedded) places() (*placeIndex, error) {
 	e.geoOnce.Do(func() {
-		data, err := fs.ReadFile(e.fsys, fileGeo)
-		if err != nil {
-			e.geoErr = fmt.Errorf("lmi: snapshot %s: %w", fileGeo, err)
-			return
+		raw := e.geoRaw
+		if raw == "" {
+			data, err := fs.ReadFile(e.fsys, fileGeo)
+			if err != nil {
+				e.geoErr = fmt.Errorf("lmi: snapshot %s: %w", fileGeo, err)
+				return
+			}
+			raw = string(data)
 		}
-		g, err := decodeGeo(data)
+		g, err := decodeGeo(raw)
 		if err != nil {
 			e.geoErr = err
 			return
@@ -420,6 +424,7 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 		put(sp.Key, &entries[i])
 	}
 	// a nickname for a town takes the town's LSIP area (for outlook and adverts)
+	laLSIPs := authorityLSIPs(g)
 	for _, a := range placeAliases {
 		via := a.via
 		if via == "" {
@@ -432,7 +437,7 @@ func buildPlaceIndex(g *snapGeo) *placeIndex {
 		if pe == nil || pe.kind != "alias" || pe.lsip != "" {
 			continue
 		}
-		pe.lsip = sharedLSIP(g, strings.Split(via, ","), pe.region)
+		pe.lsip = sharedLSIP(laLSIPs, strings.Split(via, ","), pe.region)
 	}
 	lads := localAuthorityFacts(g)
 	alignToAuthority(p, lads)
@@ -963,20 +968,36 @@ func (e *Embedded) LSIPs(ctx context.Context) ([]string, error) {
 // sharedLSIP is the LSIP area of the named local authorities in a region when they
 // all have the same one and all are found, else "": an alias spanning two LSIP
 // areas ("Tyne and Wear") takes none rather than the wrong one.
-func sharedLSIP(g *snapGeo, authorities []string, region int) string {
+// laLSIPs (from authorityLSIPs) gives each local authority's LSIP by name and region.
+func sharedLSIP(authorityLSIPs map[authorityInRegion]string, authorities []string, region int) string {
 	lsip := ""
 	for _, name := range authorities {
-		found := ""
-		for _, sp := range g.Names {
-			if sp.Kind == "local_authority" && sp.Name == name && sp.Region == region {
-				found = sp.LSIP
-				break
-			}
-		}
+		found := authorityLSIPs[authorityInRegion{name, region}]
 		if found == "" || lsip != "" && found != lsip {
 			return ""
 		}
 		lsip = found
 	}
 	return lsip
+}
+
+type authorityInRegion struct {
+	name   string
+	region int
+}
+
+// authorityLSIPs maps each local authority name and region to the LSIP of its first
+// entry in g.Names.
+func authorityLSIPs(g *snapGeo) map[authorityInRegion]string {
+	out := make(map[authorityInRegion]string, 512)
+	for _, sp := range g.Names {
+		if sp.Kind != "local_authority" {
+			continue
+		}
+		k := authorityInRegion{sp.Name, sp.Region}
+		if _, ok := out[k]; !ok {
+			out[k] = sp.LSIP
+		}
+	}
+	return out
 }

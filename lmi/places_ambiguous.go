@@ -105,6 +105,7 @@ func ambiguousPlaces(g *snapGeo, lads map[string]ladFacts) map[string][]placeCho
 			c.first[lad] = outcode
 		}
 	}
+	townKeys := make(map[string]string, 2048) // post towns repeat over their districts
 	for _, o := range g.Outcodes {
 		if o.PostTown == "" || o.LAD == "" {
 			continue
@@ -114,7 +115,12 @@ func ambiguousPlaces(g *snapGeo, lads map[string]ladFacts) map[string][]placeCho
 			area = o.Outcode[:i]
 		}
 		for _, town := range strings.Split(o.PostTown, ",") { // "Newport, Yarmouth"
-			add(placeKey(town), "area:"+area, o.LAD, "", o.Outcode)
+			k, ok := townKeys[town]
+			if !ok {
+				k = placeKey(town)
+				townKeys[town] = k
+			}
+			add(k, "area:"+area, o.LAD, "", o.Outcode)
 		}
 	}
 	for lad := range lads {

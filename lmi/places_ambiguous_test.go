@@ -106,7 +106,7 @@ func geoOf(t *testing.T, st *Embedded) *snapGeo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := decodeGeo(data)
+	g, err := decodeGeo(string(data))
 	if err != nil {
 		t.Fatal(err)
 	}

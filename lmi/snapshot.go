@@ -19,9 +19,9 @@ import (
 // them with sources and caveats attached.
 
 const (
-	fileUnits    = "units.jsonl.gz"
+	fileUnits    = "units.jsonl"
 	fileSearch   = "search.tsv"
-	fileGeo      = "geo.tsv.gz"
+	fileGeo      = "geo.tsv"
 	fileOutlook  = "outlook.json.gz"
 	fileAdverts  = "adverts.json.gz"
 	fileLEO      = "leo.json.gz"
@@ -228,15 +228,12 @@ func encodeGeo(g *snapGeo) ([]byte, error) {
 		}
 		fmt.Fprintf(&buf, "N\t%s\t%s\t%s\t%d\t%s\t%s\t%d\t%d\t%d\n", n.Key, n.Kind, clean.Replace(n.Name), n.Region, clean.Replace(n.Area), clean.Replace(n.LSIP), n.Rank, n.Size, word)
 	}
-	return gzipBytes(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
-func decodeGeo(data []byte) (*snapGeo, error) {
-	raw, err := gunzipBytes(data)
-	if err != nil {
-		return nil, fmt.Errorf("lmi: snapshot %s: %w", fileGeo, err)
-	}
-	s := string(raw)
+// decodeGeo parses the place table. Its strings are substrings of s: for the
+// embedded snapshot, views into the binary's read-only data, not copies.
+func decodeGeo(s string) (*snapGeo, error) {
 	head, rest, _ := strings.Cut(s, "\n")
 	g := &snapGeo{}
 	var h struct {

@@ -27,6 +27,7 @@ type idleBenchOptions struct {
 	addr   string // "in-process": a `careersbot serve` child process; else a running server
 	conns  int
 	hold   time.Duration
+	serve  string // the executable to run as `careersbot serve` ("" = this one)
 	asJSON bool
 }
 
@@ -42,8 +43,23 @@ type idleResult struct {
 	SourceAddrs   int           `json:"source_addresses"`
 	OpenTime      time.Duration `json:"open_ns"`
 	// The server process's figures (a child `careersbot serve` only).
-	StartToReady  time.Duration `json:"start_to_ready_ns,omitempty"`
-	IdleRSS       uint64        `json:"idle_rss_bytes,omitempty"`
+	StartToReady time.Duration `json:"start_to_ready_ns,omitempty"`
+	// StartCPU is the CPU time the server's threads used up to ready (from
+	// /proc/PID/task/*/schedstat): unlike the wall clock, the machine's load moves it little.
+	StartCPU time.Duration `json:"start_cpu_ns,omitempty"`
+	IdleRSS  uint64        `json:"idle_rss_bytes,omitempty"`
+	// IdleRSSFile is the part of IdleRSS mapped from files (the executable's own code
+	// and read-only data, shared libraries); the rest is anonymous (heap, stacks).
+	IdleRSSFile uint64 `json:"idle_rss_file_bytes,omitempty"`
+	// SettledRSS is the RSS one second after ready, still with no traffic; PeakRSS
+	// the highest RSS up to then (VmHWM).
+	SettledRSS uint64 `json:"settled_rss_bytes,omitempty"`
+	PeakRSS    uint64 `json:"peak_rss_bytes,omitempty"`
+	// FirstTurn is the first message's round trip on a web chat socket right after
+	// ready (hello, then a question naming a job and a place, until the bot's reply);
+	// FirstTurnRSS is the server's RSS after it.
+	FirstTurn     time.Duration `json:"first_turn_ns,omitempty"`
+	FirstTurnRSS  uint64        `json:"first_turn_rss_bytes,omitempty"`
 	RSS           uint64        `json:"rss_bytes,omitempty"`
 	PerConnection float64       `json:"rss_per_connection_bytes,omitempty"`
 	Readyz        string        `json:"readyz,omitempty"`
@@ -67,16 +83,26 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 	base := o.addr
 	pid := 0
 	if base == "in-process" {
-		child, err := startServeChild(ctx, stderr)
+		child, err := startServeChild(ctx, o.serve, stderr)
 		if err != nil {
 			return err
 		}
 		defer child.stop()
 		base, pid = child.base, child.cmd.Process.Pid
-		res.StartToReady = child.ready
-		res.IdleRSS = procRSS(pid)
+		res.StartToReady, res.StartCPU = child.ready, child.readyCPU
+		res.IdleRSS, res.IdleRSSFile = procRSS(pid), procStatus(pid, "RssFile:")
 		res.IdleGoroutines = goroutines(base)
 		fmt.Fprintf(stderr, "bench: careersbot serve (pid %d) at %s, ready in %s\n", pid, base, child.ready.Round(time.Microsecond))
+		select {
+		case <-time.After(time.Second):
+		case <-ctx.Done():
+		}
+		res.SettledRSS, res.PeakRSS = procRSS(pid), procStatus(pid, "VmHWM:")
+		u, _ := url.Parse(base)
+		if res.FirstTurn, err = firstTurn(ctx, u.Host); err != nil {
+			fmt.Fprintf(stderr, "bench: first turn: %v\n", err)
+		}
+		res.FirstTurnRSS = procRSS(pid)
 	} else if err := checkLoopback(base); err != nil {
 		return usageError{err.Error()}
 	}
@@ -96,8 +122,9 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 	res.Goroutines = goroutines(base)
 	if pid != 0 {
 		res.RSS = procRSS(pid)
-		if res.Opened > 0 && res.RSS > res.IdleRSS {
-			res.PerConnection = float64(res.RSS-res.IdleRSS) / float64(res.Opened)
+		base := max(res.SettledRSS, res.FirstTurnRSS) // the sockets' share only
+		if res.Opened > 0 && res.RSS > base {
+			res.PerConnection = float64(res.RSS-base) / float64(res.Opened)
 		}
 	}
 	if resp, err := http.Get(base + "/readyz"); err == nil {
@@ -118,7 +145,10 @@ func runIdleBench(ctx context.Context, o idleBenchOptions, stdout, stderr io.Wri
 		fmt.Fprintf(stdout, "first error     %s\n", res.FirstError)
 	}
 	if pid != 0 {
-		fmt.Fprintf(stdout, "server          start to ready %s, idle RSS %.1f MB\n", ms(res.StartToReady), float64(res.IdleRSS)/1e6)
+		fmt.Fprintf(stdout, "server          start to ready %s (%s of CPU), idle RSS %.1f MB (%.1f MB of it mapped from files)\n",
+			ms(res.StartToReady), ms(res.StartCPU), float64(res.IdleRSS)/1e6, float64(res.IdleRSSFile)/1e6)
+		fmt.Fprintf(stdout, "idle after 1 s  RSS %.1f MB (peak so far %.1f MB)\n", float64(res.SettledRSS)/1e6, float64(res.PeakRSS)/1e6)
+		fmt.Fprintf(stdout, "first turn      %s, RSS after it %.1f MB\n", ms(res.FirstTurn), float64(res.FirstTurnRSS)/1e6)
 		fmt.Fprintf(stdout, "server RSS      %.1f MB with the sockets open: %.1f KB per connection\n", float64(res.RSS)/1e6, res.PerConnection/1e3)
 	}
 	fmt.Fprintf(stdout, "goroutines      %d idle, %d with the sockets open\n", res.IdleGoroutines, res.Goroutines)
@@ -146,18 +176,21 @@ func goroutines(base string) int {
 }
 
 type serveChild struct {
-	cmd   *exec.Cmd
-	base  string
-	ready time.Duration
-	dir   string
+	cmd      *exec.Cmd
+	base     string
+	ready    time.Duration
+	readyCPU time.Duration
+	dir      string
 }
 
-// startServeChild runs this executable as `careersbot serve` on a loopback port with a
-// fresh data directory and waits until /readyz answers 200.
-func startServeChild(ctx context.Context, stderr io.Writer) (*serveChild, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
+// startServeChild runs exe (this executable when "") as `careersbot serve` on a
+// loopback port with a fresh data directory and waits until /readyz answers 200.
+func startServeChild(ctx context.Context, exe string, stderr io.Writer) (*serveChild, error) {
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return nil, err
+		}
 	}
 	dir, err := os.MkdirTemp("", "careersbot-bench-ws")
 	if err != nil {
@@ -201,6 +234,7 @@ func startServeChild(ctx context.Context, stderr io.Writer) (*serveChild, error)
 		time.Sleep(500 * time.Microsecond)
 	}
 	c.ready = time.Since(t0)
+	c.readyCPU = schedCPU(cmd.Process.Pid)
 	return c, nil
 }
 
@@ -220,18 +254,76 @@ func (c *serveChild) stop() {
 }
 
 // procRSS is a process's resident set size from /proc/PID/status (0 when unknown).
-func procRSS(pid int) uint64 {
+func procRSS(pid int) uint64 { return procStatus(pid, "VmRSS:") }
+
+// procStatus reads one kB figure (VmRSS:, RssFile:, ...) from /proc/PID/status, in bytes.
+func procStatus(pid int, field string) uint64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == field {
 			kb, _ := strconv.ParseUint(f[1], 10, 64)
 			return kb << 10
 		}
 	}
 	return 0
+}
+
+// schedCPU is the CPU time all of a process's threads have used so far: the first
+// field of each /proc/PID/task/TID/schedstat, in nanoseconds (0 when unknown). A
+// thread that has already exited is not counted.
+func schedCPU(pid int) time.Duration {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return 0
+	}
+	var total time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, t.Name()))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b))
+		if len(f) > 0 {
+			ns, _ := strconv.ParseInt(f[0], 10, 64)
+			total += time.Duration(ns)
+		}
+	}
+	return total
+}
+
+// firstTurn opens a web chat socket, says hello and asks one question that needs the
+// job-title search, the place index and an occupation's figures, and returns the time
+// from sending it to the bot's reply.
+func firstTurn(ctx context.Context, host string) (time.Duration, error) {
+	conn, refusal, err := dialIdle(ctx, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, host, fmt.Sprintf("first_%x", time.Now().UnixNano()))
+	if err != nil {
+		return 0, err
+	}
+	if refusal != "" {
+		return 0, errors.New(refusal)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	br := bufio.NewReader(conn)
+	t0 := time.Now()
+	if err := writeClientFrame(conn, 1, []byte(`{"type":"message","id":"m1","age":16,"text":"how much do electricians earn in leeds"}`)); err != nil {
+		return 0, err
+	}
+	for {
+		op, payload, err := readServerFrame(br)
+		if err != nil {
+			return 0, fmt.Errorf("waiting for the reply: %w", err)
+		}
+		if op == 8 {
+			return 0, errors.New("socket closed before the reply")
+		}
+		if op == 1 && strings.Contains(string(payload), `"type":"message"`) && strings.Contains(string(payload), `"sender":"bot"`) {
+			return time.Since(t0), nil
+		}
+	}
 }
 
 type idleStats struct {

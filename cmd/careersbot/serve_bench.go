@@ -80,6 +80,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	compareBare := fs.Bool("compare-bare", false, "first run the same load against a bare net/http JSON handler in this process and print careersbot's share of its throughput")
 	ws := fs.Int("ws", 0, "instead of REST load, open this many idle web chat connections (hello, ready, then idle) from 127.0.0.x source addresses and report the server's memory per connection")
 	wsHold := fs.Duration("ws-hold", 2*time.Second, "with --ws: how long the connections stay open after the last one is ready, before measuring")
+	wsServe := fs.String("ws-serve", "", "with --ws: the careersbot executable to start as the server (default this one), to compare builds with the same measurement")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
@@ -87,7 +88,7 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return usageError{"bench: --conversations 1-10000, --messages 1 or more, --duration up to 10m"}
 	}
 	if *ws > 0 {
-		return runIdleBench(ctx, idleBenchOptions{addr: *addr, conns: *ws, hold: *wsHold, asJSON: *asJSON}, stdout, stderr)
+		return runIdleBench(ctx, idleBenchOptions{addr: *addr, conns: *ws, hold: *wsHold, serve: *wsServe, asJSON: *asJSON}, stdout, stderr)
 	}
 	if *memProfile != "" {
 		runtime.MemProfileRate = 64 << 10

@@ -128,18 +128,17 @@ func UnmarshalClassifier(data []byte) (*Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nlu: model file: %w", err)
 	}
+	// the rows, read in place (the length was checked above): each a feature hash and
+	// C int16 weights
+	rest := data[len(data)-r.Len():]
+	c.index = make(map[uint64]int32, nf)
 	c.w = make([]float32, int(nf)*C)
-	for i := 0; i < int(nf) && err == nil; i++ {
-		var f uint64
-		get(&f)
-		get(q)
-		c.index[f] = int32(i)
-		for k, v := range q {
-			c.w[i*C+k] = float32(v) * c.scale
+	for i := 0; i < int(nf); i++ {
+		row := rest[i*(8+2*C) : (i+1)*(8+2*C)]
+		c.index[le.Uint64(row)] = int32(i)
+		for k := 0; k < C; k++ {
+			c.w[i*C+k] = float32(int16(le.Uint16(row[8+2*k:]))) * c.scale
 		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("nlu: model file: %w", err)
 	}
 	c.rows = newRowTable(c.index)
 	return c, nil
