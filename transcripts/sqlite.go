@@ -260,8 +260,12 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 		s.closeDBs()
 		return nil, fmt.Errorf("transcripts: prepare: %w", err)
 	}
+	// OR FAIL: a failed row leaves the rows before it in place instead of undoing the
+	// statement, so SQLite keeps no statement journal for a multi-row INSERT (with the
+	// default ABORT it copies every page the statement changes first). The whole group
+	// transaction is rolled back on any failure anyway (runTx).
 	for _, n := range insertSizes {
-		q := `INSERT INTO events(` + eventCols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?,?,?,?,?,?,?,?,?,?,?,?,?),`, n), ",")
+		q := `INSERT OR FAIL INTO events(` + eventCols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?,?,?,?,?,?,?,?,?,?,?,?,?),`, n), ",")
 		if s.insEvents[n], err = w.PrepareContext(ctx, q); err != nil {
 			s.closeDBs()
 			return nil, fmt.Errorf("transcripts: prepare: %w", err)
