@@ -273,7 +273,7 @@ func (s *SQLiteStorage) Commit(ctx context.Context, t *Turn) error {
 	if t.Conversation != nil {
 		t.Conversation.Updated = now
 		var err error
-		if state, err = json.Marshal(t.Conversation); err != nil {
+		if state, err = marshalConversation(t.Conversation); err != nil {
 			return fmt.Errorf("bot: encode state: %w", err)
 		}
 	}
