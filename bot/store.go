@@ -127,7 +127,22 @@ type Storage interface {
 // SQLiteStorage is Storage in one SQLite database, beside the transcript tables.
 type SQLiteStorage struct {
 	*transcripts.SQLite
-	getConv, putConv, getDedup, putDedup, putOutbox *sql.Stmt
+	getConv, putConv, keepConv, getDedup, putDedup, putOutbox *sql.Stmt
+}
+
+// updatedStep is the grain of the conversations table's updated column, which only
+// retention reads. The column holds activeUntil of the last turn: the end of the
+// updatedStep window it fell in, never earlier than the turn, so retention never
+// deletes a state early (it may keep one up to updatedStep longer). A turn in the same
+// window as the one before leaves the column, and so its index entry, alone: with the
+// entry rewritten every turn, each turn of a group commit dirtied one more index page
+// (an 8 KB write-ahead log frame) at its conversation's old place in the index.
+const updatedStep = 10 * time.Minute
+
+// activeUntil is the updated column's value for a turn at t (Unix microseconds).
+func activeUntil(t time.Time) int64 {
+	step := updatedStep.Microseconds()
+	return (t.UnixMicro()/step + 1) * step
 }
 
 const botSchema = `
@@ -209,6 +224,8 @@ func NewSQLiteStorage(ctx context.Context, db *transcripts.SQLite) (*SQLiteStora
 	s.getDedup = prep(r, `SELECT conversation, first_seq, last_seq FROM deliveries WHERE channel=? AND id=?`)
 	s.putConv = prep(w, `INSERT INTO conversations(key,channel,state,data,updated) VALUES(?,?,?,?,?)
 		ON CONFLICT(key) DO UPDATE SET state=excluded.state, data=excluded.data, updated=excluded.updated`)
+	s.keepConv = prep(w, `INSERT INTO conversations(key,channel,state,data,updated) VALUES(?,?,?,?,?)
+		ON CONFLICT(key) DO UPDATE SET state=excluded.state, data=excluded.data`)
 	s.putDedup = prep(w, `INSERT OR IGNORE INTO deliveries(channel,id,conversation,first_seq,last_seq,created) VALUES(?,?,?,?,?,?)`)
 	s.putOutbox = prep(w, `INSERT INTO outbox(channel,conversation,message,next_at,created) VALUES(?,?,?,?,?)`)
 	if err != nil {
@@ -270,7 +287,11 @@ func eraseTx(tx *transcripts.Tx, key string) error {
 func (s *SQLiteStorage) Commit(ctx context.Context, t *Turn) error {
 	now := time.Now()
 	var state []byte
+	putConv, kept := s.putConv, activeUntil(now)
 	if t.Conversation != nil {
+		if prev := t.Conversation.Updated; !prev.IsZero() && activeUntil(prev) == kept {
+			putConv = s.keepConv // the row's updated already covers now
+		}
 		t.Conversation.Updated = now
 		var err error
 		if state, err = marshalConversation(t.Conversation); err != nil {
@@ -316,7 +337,7 @@ func (s *SQLiteStorage) Commit(ctx context.Context, t *Turn) error {
 			}
 		}
 		if state != nil {
-			if _, err := tx.Stmt(s.putConv).ExecContext(ctx, t.Key, t.Channel, t.Conversation.State, state, now.UnixMicro()); err != nil {
+			if _, err := tx.Stmt(putConv).ExecContext(ctx, t.Key, t.Channel, t.Conversation.State, state, kept); err != nil {
 				return fmt.Errorf("bot: save state: %w", err)
 			}
 		}
@@ -426,7 +447,7 @@ func (s *SQLiteStorage) OutboxDepth(ctx context.Context) (int, error) {
 // Close finishes the writes already queued and closes the database.
 func (s *SQLiteStorage) Close() error {
 	err := s.SQLite.Close()
-	for _, st := range []*sql.Stmt{s.getConv, s.putConv, s.getDedup, s.putDedup, s.putOutbox} {
+	for _, st := range []*sql.Stmt{s.getConv, s.putConv, s.keepConv, s.getDedup, s.putDedup, s.putOutbox} {
 		if st != nil {
 			st.Close()
 		}
