@@ -422,8 +422,7 @@ type batchState struct {
 }
 
 type pendingEvent struct {
-	e       Event
-	sources string
+	row [eventColumns]any // the INSERT's arguments (row[1], the Seq, set by AppendPrepared)
 }
 
 // SQL is the underlying transaction, for the caller's own tables. The events appended
@@ -456,9 +455,12 @@ func (t *Tx) Stmt(st *sql.Stmt) *sql.Stmt {
 // Prepared is an event made ready to store: checked and redacted. Preparing happens
 // on the caller's goroutine, so the single writer only writes.
 type Prepared struct {
-	e       Event
-	sources string
+	e   Event
+	row [eventColumns]any // the INSERT's arguments but the Seq (eventCols order)
 }
+
+// eventColumns is how many columns eventCols has.
+const eventColumns = 13
 
 // Prepare checks and redacts an event for AppendPrepared. What young people and
 // advisers write is redacted; the bot's and the system's own words carry no personal
@@ -473,7 +475,34 @@ func (s *SQLite) Prepare(e Event) (Prepared, error) {
 	if e.Kind == KindUser || e.Kind == KindAdviser || e.Kind == KindNote {
 		e.Text = s.redact.Redact(e.Text)
 	}
-	return Prepared{e: e, sources: strings.Join(e.Sources, ",")}, nil
+	// The arguments are made into interface values here, on the caller's goroutine
+	// (most are allocations), not by the single writer.
+	return Prepared{e: e, row: [eventColumns]any{e.Conversation, nil, boxName(e.Channel), boxName(e.Kind), e.Time.UnixMicro(), e.Text,
+		e.Intent, e.Rule, strings.Join(e.Sources, ","), e.Handoff, e.Safeguarding, e.Feedback, e.Payload}}, nil
+}
+
+// boxName is a channel or event kind as an interface value, without an allocation for
+// the common ones.
+func boxName(s string) any {
+	switch s {
+	case "rest":
+		return "rest"
+	case "web":
+		return "web"
+	case KindUser:
+		return KindUser
+	case KindBot:
+		return KindBot
+	case KindSystem:
+		return KindSystem
+	case KindAdviser:
+		return KindAdviser
+	case KindAction:
+		return KindAction
+	case KindNote:
+		return KindNote
+	}
+	return s
 }
 
 // Append redacts and stores an event, assigning its Seq.
@@ -503,7 +532,9 @@ func (t *Tx) AppendPrepared(ps ...Prepared) ([]Event, error) {
 		e.Seq = last + 1
 		t.b.seqs[e.Conversation] = e.Seq
 		out[i] = e
-		t.b.pending = append(t.b.pending, pendingEvent{e: e, sources: p.sources})
+		pe := pendingEvent{row: p.row}
+		pe.row[1] = e.Seq
+		t.b.pending = append(t.b.pending, pe)
 	}
 	return out, nil
 }
@@ -515,7 +546,7 @@ func (t *Tx) flush() error {
 		return nil
 	}
 	t.b.pending = pend[:0]
-	args := make([]any, 0, 13*min(len(pend), maxRowsPerInsert))
+	args := make([]any, 0, eventColumns*min(len(pend), maxRowsPerInsert))
 	for len(pend) > 0 {
 		n := 1
 		for _, size := range insertSizes {
@@ -525,10 +556,8 @@ func (t *Tx) flush() error {
 			}
 		}
 		args = args[:0]
-		for _, p := range pend[:n] {
-			e := p.e
-			args = append(args, e.Conversation, e.Seq, e.Channel, e.Kind, e.Time.UnixMicro(), e.Text, e.Intent, e.Rule,
-				p.sources, e.Handoff, e.Safeguarding, e.Feedback, e.Payload)
+		for i := range pend[:n] {
+			args = append(args, pend[i].row[:]...)
 		}
 		if _, err := t.Stmt(t.s.insEvents[n]).ExecContext(t.ctx, args...); err != nil {
 			return fmt.Errorf("transcripts: append: %w", err)

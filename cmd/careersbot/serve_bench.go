@@ -98,6 +98,9 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 				return
 			}
 			defer f.Close()
+			// The profile is as of the last completed collection: with the engine's data
+			// loaded a short run may not have had one.
+			runtime.GC()
 			if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 				fmt.Fprintf(stderr, "bench: allocation profile: %v\n", err)
 			}
