@@ -339,7 +339,11 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, msg)
 		return
 	}
-	if b, ok := appendMessageResponse(make([]byte, 0, 2048), res.State, res.Duplicate, res.Events); ok {
+	size := 256
+	for _, e := range res.Events {
+		size += len(e.Text) + len(e.Payload) + 64
+	}
+	if b, ok := appendMessageResponse(make([]byte, 0, size+size/8), res.State, res.Duplicate, res.Events); ok {
 		h := w.Header()
 		h["Content-Type"] = []string{"application/json; charset=utf-8"}
 		h["X-Content-Type-Options"] = []string{"nosniff"}
