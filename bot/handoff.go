@@ -424,7 +424,7 @@ func (s *Service) action(key, channel string, a Action, text string) TurnEvent {
 func (s *Service) say(key, channel, text string, buttons ...dialog.Button) TurnEvent {
 	te := s.outbound(key, channel, transcripts.KindSystem, text)
 	if len(buttons) > 0 {
-		te.Event.Payload, _ = json.Marshal(Payload{Buttons: buttons})
+		te.Event.Payload, _ = marshalPayload(&Payload{Buttons: buttons})
 		te.Msg.Buttons = buttons
 	}
 	return te

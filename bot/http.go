@@ -274,7 +274,7 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	limit := int64(h.s.opts.MaxMessageBytes)*6 + 1024 // room for JSON escapes
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := readBody(w, r, limit)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -339,7 +339,11 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, msg)
 		return
 	}
-	if b, ok := appendMessageResponse(make([]byte, 0, 2048), res.State, res.Duplicate, res.Events); ok {
+	size := 256
+	for _, e := range res.Events {
+		size += len(e.Text) + len(e.Payload) + 64
+	}
+	if b, ok := appendMessageResponse(make([]byte, 0, size+size/8), res.State, res.Duplicate, res.Events); ok {
 		h := w.Header()
 		h["Content-Type"] = []string{"application/json; charset=utf-8"}
 		h["X-Content-Type-Options"] = []string{"nosniff"}
@@ -354,6 +358,19 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 		out.Replies = append(out.Replies, ReplyOf(e))
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// readBody reads a request body of at most limit bytes (a *http.MaxBytesError past
+// it). One with its length declared within the limit is read into a buffer of that size.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if n := r.ContentLength; n >= 0 && n <= limit {
+		b := make([]byte, n)
+		if _, err := io.ReadFull(r.Body, b); err != nil {
+			return nil, err
+		}
+		return b, nil // net/http stops the body at its declared length
+	}
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 }
 
 func (h *httpAPI) events(w http.ResponseWriter, r *http.Request, key string) {

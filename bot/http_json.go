@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 
@@ -66,6 +67,18 @@ func appendRaw(b, raw []byte) []byte {
 func appendHTMLSafe(b, raw []byte) []byte {
 	start := 0
 	for i := 0; i < len(raw); i++ {
+		for i+8 <= len(raw) {
+			x := uint64(raw[i]) | uint64(raw[i+1])<<8 | uint64(raw[i+2])<<16 | uint64(raw[i+3])<<24 |
+				uint64(raw[i+4])<<32 | uint64(raw[i+5])<<40 | uint64(raw[i+6])<<48 | uint64(raw[i+7])<<56
+			if m := hasByte(x, '<') | hasByte(x, '>') | hasByte(x, '&') | hasByte(x, 0xe2); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(raw) {
+			break
+		}
 		c := raw[i]
 		switch {
 		case c == '<' || c == '>' || c == '&':
@@ -86,15 +99,62 @@ func appendHTMLSafe(b, raw []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// Bytes-in-a-word tests (eight bytes of a string at once, little-endian). Each sets the
+// high bit of the bytes it finds; a borrow may also set it in bytes above a found one,
+// never below, so the lowest set bit is always a real find.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// hasByte marks the bytes of x equal to c.
+func hasByte(x uint64, c byte) uint64 {
+	y := x ^ (ones * uint64(c))
+	return (y - ones) &^ y & highs
+}
+
+// jsonSpecial8 marks the bytes of x that are not jsonPlain: control characters, '"',
+// '\\', '<', '>', '&' and every byte of a multi-byte character (0x80 and up).
+func jsonSpecial8(x uint64) uint64 {
+	return x&highs | (x-ones*0x20)&^x&highs | hasByte(x, '"') | hasByte(x, '\\') | hasByte(x, '<') | hasByte(x, '>') | hasByte(x, '&')
+}
+
+// load64 reads s[i:i+8] as a little-endian word.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// jsonPlain are the ASCII bytes a JSON string carries as they are with HTML escaping
+// on: all but control characters, '"', '\\', '<', '>' and '&'.
+var jsonPlain = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendJSONString appends s as a JSON string exactly as encoding/json does with HTML
 // escaping on: invalid UTF-8 becomes U+FFFD.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while they are all plain ASCII.
+		for i+8 <= len(s) {
+			if m := jsonSpecial8(load64(s, i)); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if jsonPlain[c] {
 				i++
 				continue
 			}

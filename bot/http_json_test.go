@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -158,4 +159,30 @@ func FuzzParseMessageRequest(f *testing.F) {
 			checkAgainstJSON(t, body, got)
 		}
 	})
+}
+
+// TestAppendJSONStringPositions puts every kind of byte encoding/json escapes (and
+// multi-byte characters) at every position of strings longer than the eight-byte word
+// the fast scan reads, and holds appendJSONString and appendHTMLSafe to encoding/json.
+func TestAppendJSONStringPositions(t *testing.T) {
+	specials := []string{`"`, `\`, "<", ">", "&", "\x00", "\x1f", "\n", " ", "\x7f", "£", "\u2028", "\u2029", "\xe2", "\xff", "😀", "~"}
+	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 31} {
+		for pos := 0; pos <= n; pos++ {
+			for _, sp := range specials {
+				s := strings.Repeat("a", pos) + sp + strings.Repeat("b", n-pos)
+				want, _ := json.Marshal(s)
+				if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+					t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+				}
+				// appendHTMLSafe over JSON that encoding/json wrote without HTML escapes
+				var raw bytes.Buffer
+				enc := json.NewEncoder(&raw)
+				enc.SetEscapeHTML(false)
+				enc.Encode(s)
+				if got := appendHTMLSafe(nil, bytes.TrimSuffix(raw.Bytes(), []byte("\n"))); !bytes.Equal(got, want) {
+					t.Errorf("appendHTMLSafe(%s) = %s, want %s", raw.Bytes(), got, want)
+				}
+			}
+		}
+	}
 }

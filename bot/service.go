@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -688,7 +687,7 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 	botEv.Event.Handoff = reply.Handoff
 	botEv.Event.Safeguarding = reply.Safeguarding || flag != nil
 	if len(reply.Buttons)+len(reply.Cards)+len(reply.Charts) > 0 {
-		botEv.Event.Payload, _ = json.Marshal(Payload{Buttons: reply.Buttons, Cards: reply.Cards, Charts: reply.Charts})
+		botEv.Event.Payload, _ = marshalPayload(&Payload{Buttons: reply.Buttons, Cards: reply.Cards, Charts: reply.Charts})
 	}
 	botEv.Msg.Buttons, botEv.Msg.Cards, botEv.Msg.Charts = reply.Buttons, reply.Cards, reply.Charts
 	if reply.Text != "" || botEv.Event.Payload != nil {

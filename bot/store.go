@@ -127,7 +127,25 @@ type Storage interface {
 // SQLiteStorage is Storage in one SQLite database, beside the transcript tables.
 type SQLiteStorage struct {
 	*transcripts.SQLite
-	getConv, putConv, getDedup, putDedup, putOutbox *sql.Stmt
+	getConv, getDedup, putDedup, putOutbox *sql.Stmt
+	// putConv and keepConv save the states of a group's turns in shared upserts;
+	// keepConv leaves the updated column as it is (see updatedStep).
+	putConv, keepConv *transcripts.RowSet
+}
+
+// updatedStep is the grain of the conversations table's updated column, which only
+// retention reads. The column holds activeUntil of the last turn: the end of the
+// updatedStep window it fell in, never earlier than the turn, so retention never
+// deletes a state early (it may keep one up to updatedStep longer). A turn in the same
+// window as the one before leaves the column, and so its index entry, alone: with the
+// entry rewritten every turn, each turn of a group commit dirtied one more index page
+// (an 8 KB write-ahead log frame) at its conversation's old place in the index.
+const updatedStep = 10 * time.Minute
+
+// activeUntil is the updated column's value for a turn at t (Unix microseconds).
+func activeUntil(t time.Time) int64 {
+	step := updatedStep.Microseconds()
+	return (t.UnixMicro()/step + 1) * step
 }
 
 const botSchema = `
@@ -207,12 +225,21 @@ func NewSQLiteStorage(ctx context.Context, db *transcripts.SQLite) (*SQLiteStora
 	}
 	s.getConv = prep(r, `SELECT data FROM conversations WHERE key=?`)
 	s.getDedup = prep(r, `SELECT conversation, first_seq, last_seq FROM deliveries WHERE channel=? AND id=?`)
-	s.putConv = prep(w, `INSERT INTO conversations(key,channel,state,data,updated) VALUES(?,?,?,?,?)
-		ON CONFLICT(key) DO UPDATE SET state=excluded.state, data=excluded.data, updated=excluded.updated`)
 	s.putDedup = prep(w, `INSERT OR IGNORE INTO deliveries(channel,id,conversation,first_seq,last_seq,created) VALUES(?,?,?,?,?,?)`)
 	s.putOutbox = prep(w, `INSERT INTO outbox(channel,conversation,message,next_at,created) VALUES(?,?,?,?,?)`)
 	if err != nil {
 		return nil, fmt.Errorf("bot: prepare: %w", err)
+	}
+	// OR FAIL: no statement journal for the multi-row upserts (a failure rolls the
+	// whole group back anyway).
+	const head = `INSERT OR FAIL INTO conversations(key,channel,state,data,updated)`
+	if s.putConv, err = db.PrepareRowSet(ctx, "save state", head, 5,
+		`ON CONFLICT(key) DO UPDATE SET state=excluded.state, data=excluded.data, updated=excluded.updated`); err != nil {
+		return nil, err
+	}
+	if s.keepConv, err = db.PrepareRowSet(ctx, "save state", head, 5,
+		`ON CONFLICT(key) DO UPDATE SET state=excluded.state, data=excluded.data`); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -270,10 +297,14 @@ func eraseTx(tx *transcripts.Tx, key string) error {
 func (s *SQLiteStorage) Commit(ctx context.Context, t *Turn) error {
 	now := time.Now()
 	var state []byte
+	putConv, kept := s.putConv, activeUntil(now)
 	if t.Conversation != nil {
+		if prev := t.Conversation.Updated; !prev.IsZero() && activeUntil(prev) == kept {
+			putConv = s.keepConv // the row's updated already covers now
+		}
 		t.Conversation.Updated = now
 		var err error
-		if state, err = json.Marshal(t.Conversation); err != nil {
+		if state, err = marshalConversation(t.Conversation); err != nil {
 			return fmt.Errorf("bot: encode state: %w", err)
 		}
 	}
@@ -316,7 +347,7 @@ func (s *SQLiteStorage) Commit(ctx context.Context, t *Turn) error {
 			}
 		}
 		if state != nil {
-			if _, err := tx.Stmt(s.putConv).ExecContext(ctx, t.Key, t.Channel, t.Conversation.State, state, now.UnixMicro()); err != nil {
+			if err := tx.AddRow(putConv, t.Key, t.Channel, t.Conversation.State, state, kept); err != nil {
 				return fmt.Errorf("bot: save state: %w", err)
 			}
 		}
@@ -426,9 +457,14 @@ func (s *SQLiteStorage) OutboxDepth(ctx context.Context) (int, error) {
 // Close finishes the writes already queued and closes the database.
 func (s *SQLiteStorage) Close() error {
 	err := s.SQLite.Close()
-	for _, st := range []*sql.Stmt{s.getConv, s.putConv, s.getDedup, s.putDedup, s.putOutbox} {
+	for _, st := range []*sql.Stmt{s.getConv, s.getDedup, s.putDedup, s.putOutbox} {
 		if st != nil {
 			st.Close()
+		}
+	}
+	for _, rs := range []*transcripts.RowSet{s.putConv, s.keepConv} {
+		if rs != nil {
+			rs.Close()
 		}
 	}
 	return err

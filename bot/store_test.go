@@ -70,7 +70,14 @@ func openTestStorage(t testing.TB) *SQLiteStorage {
 // BenchmarkCommit is the storage side of one REST message: a real turn (user event, bot
 // reply with buttons and a card, conversation state) committed by 64 conversations at
 // once, as the writer's group commit sees them under load.
-func BenchmarkCommit(b *testing.B) {
+func BenchmarkCommit(b *testing.B) { benchCommit(b, 1) }
+
+// BenchmarkCommitManyConversations is BenchmarkCommit with each of the 64 goroutines
+// taking turns in 64 conversations (4,096 in all), so a group's turns land on
+// different pages of the conversation tables and indexes, as with many people.
+func BenchmarkCommitManyConversations(b *testing.B) { benchCommit(b, 64) }
+
+func benchCommit(b *testing.B, convsEach int) {
 	tt := loadTestTurn(b)
 	st := openTestStorage(b)
 	var n atomic.Int64
@@ -78,11 +85,17 @@ func BenchmarkCommit(b *testing.B) {
 	b.SetParallelism(32)
 	cpu0 := processCPU()
 	b.RunParallel(func(pb *testing.PB) {
-		key := fmt.Sprint("rest:bench", n.Add(1))
-		for pb.Next() {
-			if err := st.Commit(context.Background(), tt.turn(key)); err != nil {
+		g := n.Add(1)
+		last := make([]time.Time, convsEach) // the conversations as the service's lanes keep them
+		for i := 0; pb.Next(); i++ {
+			c := i % convsEach
+			key := fmt.Sprintf("rest:bench%d-%d", g, c)
+			tr := tt.turn(key)
+			tr.Conversation.Updated = last[c]
+			if err := st.Commit(context.Background(), tr); err != nil {
 				b.Fatal(err)
 			}
+			last[c] = tr.Conversation.Updated
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "turns/s")
@@ -170,4 +183,60 @@ func TestWALStaysBounded(t *testing.T) {
 		t.Errorf("write-ahead log is %d MB after 6,000 turns (database %d MB): checkpoints are not keeping up", fi.Size()>>20, db.Size()>>20)
 	}
 	t.Logf("log %.1f MB, database %.1f MB", float64(fi.Size())/1e6, float64(db.Size())/1e6)
+}
+
+// TestConversationActiveUntil: the updated column (retention's) is never earlier than
+// the conversation's last turn, and a turn in the same window leaves it as it was.
+func TestConversationActiveUntil(t *testing.T) {
+	tt := loadTestTurn(t)
+	st := openTestStorage(t)
+	ctx := context.Background()
+	column := func() int64 {
+		var v int64
+		if err := st.ReadDB().QueryRowContext(ctx, `SELECT updated FROM conversations WHERE key='rest:u'`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	var last time.Time
+	var first int64
+	for i := range 3 {
+		tr := tt.turn("rest:u")
+		tr.Conversation.Updated = last
+		if err := st.Commit(ctx, tr); err != nil {
+			t.Fatal(err)
+		}
+		last = tr.Conversation.Updated
+		got := column()
+		if got < last.UnixMicro() || got > last.Add(updatedStep).UnixMicro() {
+			t.Fatalf("turn %d at %d: updated column %d, want within %s after it", i, last.UnixMicro(), got, updatedStep)
+		}
+		if i == 0 {
+			first = got
+		} else if got != first && activeUntil(last) == first {
+			t.Errorf("turn %d in the same window: column moved from %d to %d", i, first, got)
+		}
+	}
+	// A turn in a later window moves it (the lane's copy says the last turn was long ago).
+	tr := tt.turn("rest:u")
+	tr.Conversation.Updated = last.Add(-2 * updatedStep)
+	if err := st.Commit(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := column(), activeUntil(tr.Conversation.Updated); got != want {
+		t.Errorf("after a turn in a new window: column %d, want %d", got, want)
+	}
+	// Retention with a cutoff just after the last turn keeps the state.
+	if _, err := st.Prune(ctx, time.Now().Add(time.Second), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := st.Conversation(ctx, "rest:u"); err != nil || !ok {
+		t.Errorf("state pruned within its window: ok %v, err %v", ok, err)
+	}
+	if _, err := st.Prune(ctx, time.Now().Add(updatedStep+time.Second), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := st.Conversation(ctx, "rest:u"); err != nil || ok {
+		t.Errorf("state kept past its window: ok %v, err %v", ok, err)
+	}
 }

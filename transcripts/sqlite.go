@@ -260,8 +260,12 @@ func OpenSQLite(ctx context.Context, path string, opts OpenOptions) (*SQLite, er
 		s.closeDBs()
 		return nil, fmt.Errorf("transcripts: prepare: %w", err)
 	}
+	// OR FAIL: a failed row leaves the rows before it in place instead of undoing the
+	// statement, so SQLite keeps no statement journal for a multi-row INSERT (with the
+	// default ABORT it copies every page the statement changes first). The whole group
+	// transaction is rolled back on any failure anyway (runTx).
 	for _, n := range insertSizes {
-		q := `INSERT INTO events(` + eventCols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?,?,?,?,?,?,?,?,?,?,?,?,?),`, n), ",")
+		q := `INSERT OR FAIL INTO events(` + eventCols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?,?,?,?,?,?,?,?,?,?,?,?,?),`, n), ",")
 		if s.insEvents[n], err = w.PrepareContext(ctx, q); err != nil {
 			s.closeDBs()
 			return nil, fmt.Errorf("transcripts: prepare: %w", err)
@@ -411,15 +415,22 @@ type Tx struct {
 // could read them (SQL, Erase).
 type batchState struct {
 	pending []pendingEvent
+	rows    []pendingRows // by RowSet, in the order of their first row
 	seqs    map[string]int64
 	stmts   map[*sql.Stmt]*sql.Stmt // Tx.Stmt's statements bound to this transaction
 	// flushErr is a failure to write pending events that SQL could not return.
 	flushErr error
 }
 
+// pendingRows are the rows a group added to one RowSet, their arguments one after
+// the other.
+type pendingRows struct {
+	rs   *RowSet
+	args []any
+}
+
 type pendingEvent struct {
-	e       Event
-	sources string
+	row [eventColumns]any // the INSERT's arguments (row[1], the Seq, set by AppendPrepared)
 }
 
 // SQL is the underlying transaction, for the caller's own tables. The events appended
@@ -438,8 +449,8 @@ func (t *Tx) Context() context.Context { return t.ctx }
 
 // Stmt returns a statement prepared on WriteDB for use in this transaction.
 // The transaction-specific statement is made once per group transaction and shared by
-// its requests. It must not read the events table: the events appended in the
-// transaction may not be written yet (use SQL for that).
+// its requests. It must not read the events table or a RowSet's table: the events and
+// rows added in the transaction may not be written yet (use SQL for that).
 func (t *Tx) Stmt(st *sql.Stmt) *sql.Stmt {
 	if ts, ok := t.b.stmts[st]; ok {
 		return ts
@@ -452,9 +463,12 @@ func (t *Tx) Stmt(st *sql.Stmt) *sql.Stmt {
 // Prepared is an event made ready to store: checked and redacted. Preparing happens
 // on the caller's goroutine, so the single writer only writes.
 type Prepared struct {
-	e       Event
-	sources string
+	e   Event
+	row [eventColumns]any // the INSERT's arguments but the Seq (eventCols order)
 }
+
+// eventColumns is how many columns eventCols has.
+const eventColumns = 13
 
 // Prepare checks and redacts an event for AppendPrepared. What young people and
 // advisers write is redacted; the bot's and the system's own words carry no personal
@@ -469,7 +483,34 @@ func (s *SQLite) Prepare(e Event) (Prepared, error) {
 	if e.Kind == KindUser || e.Kind == KindAdviser || e.Kind == KindNote {
 		e.Text = s.redact.Redact(e.Text)
 	}
-	return Prepared{e: e, sources: strings.Join(e.Sources, ",")}, nil
+	// The arguments are made into interface values here, on the caller's goroutine
+	// (most are allocations), not by the single writer.
+	return Prepared{e: e, row: [eventColumns]any{e.Conversation, nil, boxName(e.Channel), boxName(e.Kind), e.Time.UnixMicro(), e.Text,
+		e.Intent, e.Rule, strings.Join(e.Sources, ","), e.Handoff, e.Safeguarding, e.Feedback, e.Payload}}, nil
+}
+
+// boxName is a channel or event kind as an interface value, without an allocation for
+// the common ones.
+func boxName(s string) any {
+	switch s {
+	case "rest":
+		return "rest"
+	case "web":
+		return "web"
+	case KindUser:
+		return KindUser
+	case KindBot:
+		return KindBot
+	case KindSystem:
+		return KindSystem
+	case KindAdviser:
+		return KindAdviser
+	case KindAction:
+		return KindAction
+	case KindNote:
+		return KindNote
+	}
+	return s
 }
 
 // Append redacts and stores an event, assigning its Seq.
@@ -499,38 +540,110 @@ func (t *Tx) AppendPrepared(ps ...Prepared) ([]Event, error) {
 		e.Seq = last + 1
 		t.b.seqs[e.Conversation] = e.Seq
 		out[i] = e
-		t.b.pending = append(t.b.pending, pendingEvent{e: e, sources: p.sources})
+		pe := pendingEvent{row: p.row}
+		pe.row[1] = e.Seq
+		t.b.pending = append(t.b.pending, pe)
 	}
 	return out, nil
 }
 
-// flush writes the pending events with as few INSERTs as insertSizes allow.
+// flush writes the pending events, then the rows added to each RowSet, with as few
+// statements as insertSizes allow.
 func (t *Tx) flush() error {
-	pend := t.b.pending
-	if len(pend) == 0 {
+	if pend := t.b.pending; len(pend) > 0 {
+		t.b.pending = pend[:0]
+		args := make([]any, 0, eventColumns*min(len(pend), maxRowsPerInsert))
+		for len(pend) > 0 {
+			n := chunk(len(pend))
+			args = args[:0]
+			for i := range pend[:n] {
+				args = append(args, pend[i].row[:]...)
+			}
+			if _, err := t.Stmt(t.s.insEvents[n]).ExecContext(t.ctx, args...); err != nil {
+				return fmt.Errorf("transcripts: append: %w", err)
+			}
+			pend = pend[n:]
+		}
+	}
+	if len(t.b.rows) == 0 {
 		return nil
 	}
-	t.b.pending = pend[:0]
-	args := make([]any, 0, 13*min(len(pend), maxRowsPerInsert))
-	for len(pend) > 0 {
-		n := 1
-		for _, size := range insertSizes {
-			if size <= len(pend) {
-				n = size
-				break
+	rows := t.b.rows
+	t.b.rows = nil
+	for _, pr := range rows {
+		args := pr.args
+		for len(args) > 0 {
+			n := chunk(len(args) / pr.rs.cols)
+			if _, err := t.Stmt(pr.rs.stmts[n]).ExecContext(t.ctx, args[:n*pr.rs.cols]...); err != nil {
+				return fmt.Errorf("transcripts: %s: %w", pr.rs.what, err)
 			}
+			args = args[n*pr.rs.cols:]
 		}
-		args = args[:0]
-		for _, p := range pend[:n] {
-			e := p.e
-			args = append(args, e.Conversation, e.Seq, e.Channel, e.Kind, e.Time.UnixMicro(), e.Text, e.Intent, e.Rule,
-				p.sources, e.Handoff, e.Safeguarding, e.Feedback, e.Payload)
-		}
-		if _, err := t.Stmt(t.s.insEvents[n]).ExecContext(t.ctx, args...); err != nil {
-			return fmt.Errorf("transcripts: append: %w", err)
-		}
-		pend = pend[n:]
 	}
+	return nil
+}
+
+// chunk is the largest of insertSizes that is at most n (n >= 1).
+func chunk(n int) int {
+	for _, size := range insertSizes {
+		if size <= n {
+			return size
+		}
+	}
+	return 1
+}
+
+// RowSet is a multi-row statement (an INSERT, an upsert) of the caller's own tables,
+// prepared on the writer's connection for each of insertSizes rows. The rows a group's
+// requests add with Tx.AddRow are written together, with as few statements as they add
+// up to, after the group's events and before its commit or any SQL of the group
+// (Tx.SQL, Erase); a failure fails the group's transaction (runTx then runs each request
+// alone). The statements must not read the events table.
+type RowSet struct {
+	what  string // names it in errors
+	cols  int
+	stmts [maxRowsPerInsert + 1]*sql.Stmt
+}
+
+// PrepareRowSet prepares head + " VALUES (?,...),... " + tail, a row having cols
+// placeholders, for each of insertSizes rows.
+func (s *SQLite) PrepareRowSet(ctx context.Context, what, head string, cols int, tail string) (*RowSet, error) {
+	rs := &RowSet{what: what, cols: cols}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + "),"
+	for _, n := range insertSizes {
+		q := head + " VALUES " + strings.TrimSuffix(strings.Repeat(row, n), ",") + " " + tail
+		st, err := s.write.PrepareContext(ctx, q)
+		if err != nil {
+			rs.Close()
+			return nil, fmt.Errorf("transcripts: prepare %s: %w", what, err)
+		}
+		rs.stmts[n] = st
+	}
+	return rs, nil
+}
+
+// Close closes the statements.
+func (rs *RowSet) Close() {
+	for _, st := range rs.stmts {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// AddRow adds a row to rs for this group, written with the group's other rows of rs
+// (see RowSet). args must be one row's values.
+func (t *Tx) AddRow(rs *RowSet, args ...any) error {
+	if len(args) != rs.cols {
+		return fmt.Errorf("transcripts: %s: %d values for %d columns", rs.what, len(args), rs.cols)
+	}
+	for i := range t.b.rows {
+		if t.b.rows[i].rs == rs {
+			t.b.rows[i].args = append(t.b.rows[i].args, args...)
+			return nil
+		}
+	}
+	t.b.rows = append(t.b.rows, pendingRows{rs: rs, args: append(make([]any, 0, 8*rs.cols), args...)})
 	return nil
 }
 

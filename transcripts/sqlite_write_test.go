@@ -302,3 +302,82 @@ func TestGroupEventsWrittenTogether(t *testing.T) {
 		t.Logf("no group formed (%d requests, %d transactions)", st.Requests, st.Transactions)
 	}
 }
+
+// TestRowSet: rows added by a group's requests are written together, in order (a later
+// upsert of the same key wins), before SQL in the same transaction sees the table; a
+// request whose row fails fails alone.
+func TestRowSet(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	if _, err := s.WriteDB().ExecContext(ctx, `CREATE TABLE kv(k TEXT PRIMARY KEY, v INTEGER NOT NULL CHECK(v >= 0))`); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.PrepareRowSet(ctx, "kv", `INSERT OR FAIL INTO kv(k,v)`, 2, `ON CONFLICT(k) DO UPDATE SET v=excluded.v`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	value := func(k string) (int, bool) {
+		var v int
+		err := s.ReadDB().QueryRowContext(ctx, `SELECT v FROM kv WHERE k=?`, k).Scan(&v)
+		return v, err == nil
+	}
+	// One request, 21 rows (16 + 4 + 1 statements), the key "a" three times.
+	err = s.Batch(ctx, func(tx *Tx) error {
+		for i := range 21 {
+			k := fmt.Sprint("k", i)
+			if i%7 == 0 {
+				k = "a"
+			}
+			if err := tx.AddRow(rs, k, i); err != nil {
+				return err
+			}
+		}
+		var n int
+		if err := tx.SQL().QueryRowContext(tx.Context(), `SELECT COUNT(*) FROM kv`).Scan(&n); err != nil {
+			return err
+		}
+		if n != 19 {
+			t.Errorf("SQL in the transaction saw %d of 19 rows", n)
+		}
+		return tx.AddRow(rs, "after", 1)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := value("a"); !ok || v != 14 {
+		t.Errorf("a = %d, %v; want the last of three upserts, 14", v, ok)
+	}
+	if v, ok := value("after"); !ok || v != 1 {
+		t.Errorf("row added after SQL: %d, %v", v, ok)
+	}
+	if err := s.Batch(ctx, func(tx *Tx) error { return tx.AddRow(rs, "short") }); err == nil {
+		t.Error("a row of 1 value for 2 columns was taken")
+	}
+	// Many requests at once, so they share groups; every fifth adds a row that fails
+	// its CHECK, which must fail that request only.
+	var wg sync.WaitGroup
+	errs := make([]error, 40)
+	for r := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := r
+			if r%5 == 0 {
+				v = -1
+			}
+			errs[r] = s.Batch(ctx, func(tx *Tx) error { return tx.AddRow(rs, fmt.Sprint("g", r), v) })
+		}()
+	}
+	wg.Wait()
+	for r, err := range errs {
+		v, ok := value(fmt.Sprint("g", r))
+		if r%5 == 0 {
+			if err == nil || ok {
+				t.Errorf("request %d with a bad row: err %v, stored %v", r, err, ok)
+			}
+		} else if err != nil || !ok || v != r {
+			t.Errorf("request %d: err %v, stored %d %v", r, err, v, ok)
+		}
+	}
+}

@@ -77,3 +77,25 @@ func TestBenchIdleSockets(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 }
+
+func TestCheckReplyBody(t *testing.T) {
+	good := `{"replies":[{"seq":12,"text":"hi","buttons":[],"cards":[],"charts":[],"sender":"bot"}],"state":"bot"}` + "\n"
+	for _, tc := range []struct {
+		name, body string
+		full, ok   bool
+	}{
+		{"good, cheap", good, false, true},
+		{"good, full", good, true, true},
+		{"seq 0", `{"replies":[{"seq":0,"text":"hi"}],"state":"bot"}`, false, false},
+		{"no replies", `{"replies":[],"state":"bot"}`, false, false},
+		{"error body", `{"error":"internal error"}`, false, false},
+		{"seq not a number", `{"replies":[{"seq":"7"}]}`, false, false},
+		{"truncated after seq", `{"replies":[{"seq":7`, false, false},
+		{"truncated, full", `{"replies":[{"seq":7,"text":"hi"`, true, false},
+		{"seq 0, full", `{"replies":[{"seq":0}],"state":"bot"}`, true, false},
+	} {
+		if err := checkReplyBody([]byte(tc.body), tc.full); (err == nil) != tc.ok {
+			t.Errorf("%s: err %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+}
