@@ -6,6 +6,7 @@ import "strings"
 const (
 	SafeguardSuicide      = "suicide"
 	SafeguardSelfHarm     = "self_harm"
+	SafeguardEating       = "eating"
 	SafeguardAbuse        = "abuse"
 	SafeguardGrooming     = "grooming"
 	SafeguardExploitation = "exploitation"

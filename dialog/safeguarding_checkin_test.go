@@ -122,8 +122,8 @@ func TestSafeguardingTierDecision(t *testing.T) {
 		{"honestly my job interview is going to kill me", 2, SafeguardDanger, false},
 		{"the man who got me this job is keeping my passport and says i have to pay off my travel before i get it back", 1, "work_exploitation", true},
 		{"he is going to kill me if i tell", 1, SafeguardDanger, true},
-		{"what does a dietitian do, im interested in eating disorder treatment", 2, SafeguardSelfHarm, false},
-		{"i think i have an eating disorder", 1, SafeguardSelfHarm, true},
+		{"what does a dietitian do, im interested in eating disorder treatment", 2, SafeguardEating, false},
+		{"i think i have an eating disorder", 1, SafeguardEating, true},
 		{"how much do nurses earn", 0, "", false},
 		// someone the young person knows is at risk
 		{"my best mate says shes going to kill herself", 1, "friend_at_risk", true},

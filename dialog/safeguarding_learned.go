@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"github.com/careersbot/careersbot/dialog/nlu"
 )
@@ -53,24 +54,37 @@ const sgModelFile = "safeguarding.model"
 type sgLearned struct {
 	clf           *nlu.Classifier
 	safe, suicide int
+	concepts      *sgConcepts // the concepts read as features and the concept rules (nil: none)
+}
+
+// sgFeatures appends the classifier's features of toks to dst: the word features of
+// the intent classifier (without slots) and the concept features.
+func (l *sgLearned) sgFeatures(toks []ucToken, dst []uint64, names map[uint64]string) []uint64 {
+	dst = ucFeatures(toks, 0, dst, names)
+	if l != nil {
+		dst = l.concepts.features(toks, dst, names)
+	}
+	return dst
 }
 
 // trainSafeguarding trains the safeguarding classifier of d, or reads the committed one
 // when it was trained from exactly these examples.
 func trainSafeguarding(d *nlu.Data) *sgLearned {
 	hash := sgExamplesHash(d)
+	concepts := newSgConcepts(d)
 	if raw := d.Models[sgModelFile]; raw != nil {
 		if clf, err := nlu.UnmarshalClassifier(raw); err == nil && clf.DataHash == hash {
-			return &sgLearned{clf: clf, safe: clf.ClassIndex(sgSafeClass), suicide: clf.ClassIndex(sgSuicideClass)}
+			return &sgLearned{clf: clf, safe: clf.ClassIndex(sgSafeClass), suicide: clf.ClassIndex(sgSuicideClass), concepts: concepts}
 		}
 	}
+	fl := &sgLearned{concepts: concepts}
 	// three classes: other categories are named by the patterns; the classifier says
 	// whether a message may show risk, and whether it is suicide, which is tier 1 (smaller
 	// and faster than one class per category)
 	classes := []string{sgSafeClass, sgRiskClass, sgSuicideClass}
 	var samples []nlu.Sample
 	addSafe := func(text string) {
-		samples = append(samples, nlu.Sample{Feats: ucFeatures(ucNormalise(text), 0, nil, nil), Class: 0})
+		samples = append(samples, nlu.Sample{Feats: fl.sgFeatures(ucNormalise(text), nil, nil), Class: 0})
 	}
 	for _, c := range d.Safeguarding {
 		class := 1
@@ -78,7 +92,7 @@ func trainSafeguarding(d *nlu.Data) *sgLearned {
 			class = 2
 		}
 		for _, e := range c.Examples {
-			samples = append(samples, nlu.Sample{Feats: ucFeatures(ucNormalise(e.Text), 0, nil, nil), Class: class})
+			samples = append(samples, nlu.Sample{Feats: fl.sgFeatures(ucNormalise(e.Text), nil, nil), Class: class})
 		}
 	}
 	if len(samples) == 0 {
@@ -97,13 +111,16 @@ func trainSafeguarding(d *nlu.Data) *sgLearned {
 	}
 	clf := nlu.Train(classes, samples, nil, nlu.TrainOptions{Seed: 2, MinCount: 2})
 	clf.DataHash = hash
-	return &sgLearned{clf: clf, safe: 0, suicide: 2}
+	return &sgLearned{clf: clf, safe: 0, suicide: 2, concepts: concepts}
 }
 
 // sgExamplesHash identifies the examples the safeguarding classifier is trained from.
 func sgExamplesHash(d *nlu.Data) string {
 	h := sha256.New()
-	h.Write([]byte(ucFeatureVersion + "/safeguarding/3"))
+	h.Write([]byte(ucFeatureVersion + "/safeguarding/4"))
+	for _, c := range d.Concepts {
+		fmt.Fprintf(h, "\x00concept\x00%s\x00%s", c.Name, strings.Join(c.Words, "|"))
+	}
 	for _, c := range d.Safeguarding {
 		for _, e := range c.Examples {
 			fmt.Fprintf(h, "\x00%s\x00%s", c.Name, e.Text)
@@ -189,7 +206,7 @@ func (l *sgLearned) scoresOf(toks []ucToken) (risk, suicide float64) {
 	if len(toks) > ucMaxFeatures/8 {
 		toks = toks[:ucMaxFeatures/8] // a long message: its start (the patterns read it all)
 	}
-	p := l.clf.Probs(ucFeatures(toks, 0, feats, nil), pbuf[:0])
+	p := l.clf.Probs(l.sgFeatures(toks, feats, nil), pbuf[:0])
 	if l.suicide >= 0 && l.suicide < len(p) {
 		suicide = p[l.suicide]
 	}
@@ -215,6 +232,21 @@ func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
 	}
 	if f != nil {
 		return f
+	}
+	if m.sgLearned != nil {
+		if r, start, end := m.sgLearned.concepts.match(toks); r != nil {
+			// the classifier's view of the matched words and a little context: a careers
+			// question around them ("... and feel faint at work, is that ok") does not
+			// drown them, and careers words with the same concepts are not risky to it
+			local, _ := m.sgLearned.scoresOf(toks[max(0, start-sgConceptContext):min(len(toks), end+sgConceptContext)])
+			if p := max(risk, local); p >= sgConceptFloor {
+				f := r.flag(text, toks, start, end)
+				if p >= sgLearnedRisk && !sgCareersQuestion(toks) {
+					f.Tier = 1 // the classifier agrees, and the message is not a careers question
+				}
+				return f
+			}
+		}
 	}
 	if risk >= sgLearnedRisk {
 		return &SafeguardingFlag{Category: SafeguardPossibleRisk, Tier: 2}
