@@ -27,9 +27,14 @@ import (
 const sgConceptPairWindow = 4
 
 // sgConceptFloor is the least risk (1 - p(safe), the most over the message and its
-// clauses) the classifier must see for a concept rule to flag a message. Picked on the
-// k-fold held-out examples and the blind sets (TestSafeguardingConceptFloor logs it).
-const sgConceptFloor = 0.1
+// clauses, or of the matched words with sgConceptContext words either side) the
+// classifier must see for a concept rule to flag a message: a veto when the classifier
+// is sure the message is safe. It is low because the classifier, trained mostly on
+// careers questions, gives some real disclosures with careers words little risk ("i only
+// eat like 300 calories a day and feel faint at work": 0.03), while the concept rules
+// match few careers questions at all (3 of the ~2,000 examples and blind careers rows,
+// each cancelled by an idiom or the careers words around it).
+const sgConceptFloor = 0.01
 
 // sgConceptContext is how many words either side of a concept rule's match the
 // classifier reads with it.
@@ -202,13 +207,25 @@ func (c *sgConcepts) match(toks []ucToken) (rule *sgConceptRule, start, end int)
 			if j-lo >= r.window {
 				continue
 			}
-			if r.careers && sgCareersQuestion(toks[lo:j+1]) {
+			if r.careers && sgConceptCareers(toks, lo, j+1) {
 				continue
 			}
 			return r, lo, j + 1
 		}
 	}
 	return nil, 0, 0
+}
+
+// sgConceptCareers reports whether a careers_moot rule's match toks[start:end] is
+// cancelled: a careers word in the match or just around it ("i would rather die than
+// work in an office"), or a careers question with no first-person word near the match
+// ("jobs working with people who are sleeping rough"), as the weak patterns.
+func sgConceptCareers(toks []ucToken, start, end int) bool {
+	lo, hi := max(0, start-sgConceptContext), min(len(toks), end+sgConceptContext)
+	if sgCareersQuestion(toks[lo:hi]) {
+		return true
+	}
+	return sgCareersQuestion(toks) && !sgFirstPersonWithin(toks, start, end, sgConceptContext)
 }
 
 // flag is the safeguarding flag of a concept rule that matched toks[start:end] of text.
