@@ -45,6 +45,33 @@ type sgConcepts struct {
 	names []string
 	word  map[string]uint64 // word -> the concepts it carries, a bit each
 	rules []sgConceptRule
+	// maybe has a bit for each (length, first letter, last letter) of a concept word, so
+	// most words are known to carry no concept without a map lookup
+	maybe [sgMaybeBits / 64]uint64
+}
+
+// sgMaybeBits is the size of sgConcepts.maybe: lengths 1 to 16 (longer count as 16)
+// by 26 first letters by 26 last letters.
+const sgMaybeBits = 16 * 26 * 26
+
+// sgMaybeKey is w's bit in sgConcepts.maybe, or -1 when w is not all a-z at its ends.
+func sgMaybeKey(w string) int {
+	if w == "" {
+		return -1
+	}
+	a, z := w[0], w[len(w)-1]
+	if a < 'a' || a > 'z' || z < 'a' || z > 'z' {
+		return -1
+	}
+	return (min(len(w), 16)-1)*26*26 + int(a-'a')*26 + int(z-'a')
+}
+
+// of returns the concepts word w carries.
+func (c *sgConcepts) of(w string) uint64 {
+	if k := sgMaybeKey(w); k >= 0 && c.maybe[k>>6]&(1<<(k&63)) == 0 {
+		return 0
+	}
+	return c.word[w]
 }
 
 // sgConceptRule is one compiled concept rule.
@@ -73,6 +100,9 @@ func newSgConcepts(d *nlu.Data) *sgConcepts {
 		c.names = append(c.names, k.Name)
 		for _, w := range k.Words {
 			c.word[w] |= 1 << uint(i)
+			if key := sgMaybeKey(w); key >= 0 {
+				c.maybe[key>>6] |= 1 << (key & 63)
+			}
 		}
 	}
 	for _, cat := range d.Safeguarding {
@@ -101,7 +131,7 @@ func newSgConcepts(d *nlu.Data) *sgConcepts {
 // masks appends each token's concepts to dst.
 func (c *sgConcepts) masks(toks []ucToken, dst []uint64) []uint64 {
 	for _, tk := range toks {
-		dst = append(dst, c.word[tk.s])
+		dst = append(dst, c.of(tk.s))
 	}
 	return dst
 }
@@ -116,16 +146,17 @@ const (
 // features appends the concept features of toks to dst: each concept a word carries,
 // and each pair of concepts within sgConceptPairWindow words (the earlier one first),
 // up to ucMaxFeatures in all.
-func (c *sgConcepts) features(toks []ucToken, dst []uint64, names map[uint64]string) []uint64 {
+func (c *sgConcepts) features(toks []ucToken, ms []uint64, dst []uint64, names map[uint64]string) []uint64 {
 	if c == nil {
 		return dst
 	}
 	var mbuf [64]uint64
-	ms := mbuf[:0]
-	if len(toks) > len(mbuf) {
-		toks = toks[:len(mbuf)] // the start of a long message, as the word features
+	if ms == nil {
+		if len(toks) > len(mbuf) {
+			toks = toks[:len(mbuf)] // the start of a long message, as the word features
+		}
+		ms = c.masks(toks, mbuf[:0])
 	}
-	ms = c.masks(toks, ms)
 	add := func(h uint64, name func() string) {
 		if len(dst) >= ucMaxFeatures {
 			return
@@ -158,17 +189,15 @@ func (c *sgConcepts) features(toks []ucToken, dst []uint64, names map[uint64]str
 }
 
 // match returns the first concept rule whose concepts all stand within its window in
-// toks, and the tokens [start, end) it matched; rule is nil when none does.
-func (c *sgConcepts) match(toks []ucToken) (rule *sgConceptRule, start, end int) {
+// toks, and the tokens [start, end) it matched; rule is nil when none does. ms are the
+// tokens' concept masks when known (nil: looked up).
+func (c *sgConcepts) match(toks []ucToken, ms []uint64) (rule *sgConceptRule, start, end int) {
 	if c == nil || len(c.rules) == 0 {
 		return nil, 0, 0
 	}
-	var mbuf [64]uint64
-	ms := mbuf[:0]
-	if len(toks) > len(mbuf) {
-		ms = make([]uint64, 0, len(toks))
+	if ms == nil {
+		ms = c.masks(toks, make([]uint64, 0, len(toks)))
 	}
-	ms = c.masks(toks, ms)
 	var any uint64
 	for _, m := range ms {
 		any |= m

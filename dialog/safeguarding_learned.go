@@ -60,11 +60,25 @@ type sgLearned struct {
 // sgFeatures appends the classifier's features of toks to dst: the word features of
 // the intent classifier (without slots) and the concept features.
 func (l *sgLearned) sgFeatures(toks []ucToken, dst []uint64, names map[uint64]string) []uint64 {
+	return l.sgFeaturesM(toks, nil, dst, names)
+}
+
+// sgFeaturesM is sgFeatures with the tokens' concept masks when known (nil: looked up).
+func (l *sgLearned) sgFeaturesM(toks []ucToken, ms []uint64, dst []uint64, names map[uint64]string) []uint64 {
 	dst = ucFeatures(toks, 0, dst, names)
 	if l != nil {
-		dst = l.concepts.features(toks, dst, names)
+		dst = l.concepts.features(toks, ms, dst, names)
 	}
 	return dst
+}
+
+// conceptMasks returns the concept masks of toks in buf, or nil when there are no
+// concepts or toks is longer than buf (the readers look them up then).
+func (l *sgLearned) conceptMasks(toks []ucToken, buf []uint64) []uint64 {
+	if l == nil || l.concepts == nil || len(toks) > cap(buf) {
+		return nil
+	}
+	return l.concepts.masks(toks, buf[:0])
 }
 
 // trainSafeguarding trains the safeguarding classifier of d, or reads the committed one
@@ -187,10 +201,22 @@ func (l *sgLearned) risk(toks []ucToken) float64 {
 // so a disclosure inside a careers question ("what do mechanics earn, i need to move
 // out cos im scared to be at home") is read on its own.
 func (l *sgLearned) scores(toks []ucToken) (risk, suicide float64) {
+	var mbuf [64]uint64
+	return l.scoresM(toks, l.conceptMasks(toks, mbuf[:]))
+}
+
+// scoresM is scores with the tokens' concept masks when known (nil: looked up).
+func (l *sgLearned) scoresM(toks []ucToken, ms []uint64) (risk, suicide float64) {
 	if l == nil || len(toks) == 0 {
 		return 0, 0
 	}
-	risk, suicide = l.scoresOf(toks)
+	sub := func(a, b int) []uint64 {
+		if ms == nil {
+			return nil
+		}
+		return ms[a:b]
+	}
+	risk, suicide = l.scoresOfM(toks, ms)
 	from, read := 0, 0
 	for i := 1; i <= len(toks) && read < sgMaxClauses; i++ {
 		if i < len(toks) && !sgClauseBreak(toks, i) {
@@ -198,7 +224,7 @@ func (l *sgLearned) scores(toks []ucToken) (risk, suicide float64) {
 		}
 		if from > 0 || i < len(toks) { // a clause, not the whole message
 			if i-from >= sgMinClause {
-				r, su := l.scoresOf(toks[from:i])
+				r, su := l.scoresOfM(toks[from:i], sub(from, i))
 				risk, suicide = max(risk, r), max(suicide, su)
 				read++
 			}
@@ -233,6 +259,11 @@ func sgClauseBreak(toks []ucToken, i int) bool {
 
 // scoresOf is scores of toks as one piece.
 func (l *sgLearned) scoresOf(toks []ucToken) (risk, suicide float64) {
+	return l.scoresOfM(toks, nil)
+}
+
+// scoresOfM is scoresOf with the tokens' concept masks when known (nil: looked up).
+func (l *sgLearned) scoresOfM(toks []ucToken, ms []uint64) (risk, suicide float64) {
 	if l == nil || len(toks) == 0 {
 		return 0, 0
 	}
@@ -241,8 +272,11 @@ func (l *sgLearned) scoresOf(toks []ucToken) (risk, suicide float64) {
 	feats := fbuf[:0]
 	if len(toks) > ucMaxFeatures/8 {
 		toks = toks[:ucMaxFeatures/8] // a long message: its start (the patterns read it all)
+		if ms != nil {
+			ms = ms[:len(toks)]
+		}
 	}
-	p := l.clf.Probs(l.sgFeatures(toks, feats, nil), pbuf[:0])
+	p := l.clf.Probs(l.sgFeaturesM(toks, ms, feats, nil), pbuf[:0])
 	if l.suicide >= 0 && l.suicide < len(p) {
 		suicide = p[l.suicide]
 	}
@@ -257,24 +291,29 @@ func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
 	if f != nil && f.Tier == 1 {
 		return m.vet(f, toks, start, end, true)
 	}
-	risk, suicide := m.sgLearned.scores(toks)
+	var mbuf [64]uint64
+	ms := m.sgLearned.conceptMasks(toks, mbuf[:])
+	risk, suicide := m.sgLearned.scoresM(toks, ms)
 	if suicide >= sgLearnedSuicide {
-		// the classifier alone escalates only on the whole message; one clause of a
-		// longer one ("i was thinking of training as a chef but ...") is checked in on
-		// and not on a careers question ("everyone knows what they want to do and i just
-		// dont ... what careers would fit me"), which is checked in on
-		if _, whole := m.sgLearned.scoresOf(toks); whole >= sgLearnedSuicide && !sgCareersQuestion(toks) {
+		// the classifier alone escalates only on the whole message, and not on a careers
+		// question ("everyone knows what they want to do and i just dont ... what careers
+		// would fit me"), which is checked in on with the suicide question; one clause of
+		// a longer message ("i was thinking of training as a chef but ...") is checked in
+		// on with the general question (the suicide one is for what the whole message,
+		// a pattern or a concept rule says)
+		if _, whole := m.sgLearned.scoresOfM(toks, ms); whole >= sgLearnedSuicide {
+			if sgCareersQuestion(toks) {
+				return &SafeguardingFlag{Category: SafeguardSuicide, Matched: "classifier: suicide", Tier: 2}
+			}
 			return &SafeguardingFlag{Category: SafeguardSuicide, Tier: 1}
 		}
-		// one clause's guess, or a careers question: a check-in with the general
-		// question (the suicide one is for what a pattern or concept rule names)
-		return &SafeguardingFlag{Category: SafeguardPossibleRisk, Matched: "classifier: suicide", Tier: 2}
+		return &SafeguardingFlag{Category: SafeguardPossibleRisk, Matched: "classifier: suicide, in one clause", Tier: 2}
 	}
 	if f != nil {
 		return f
 	}
 	if m.sgLearned != nil {
-		if r, start, end := m.sgLearned.concepts.match(toks); r != nil && !m.sg.idiomCovers(toks, start, end) {
+		if r, start, end := m.sgLearned.concepts.match(toks, ms); r != nil && !m.sg.idiomCovers(toks, start, end) {
 			// the classifier's view of the matched words and a little context: a careers
 			// question around them ("... and feel faint at work, is that ok") does not
 			// drown them, and careers words with the same concepts are not risky to it
