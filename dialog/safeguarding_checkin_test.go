@@ -157,10 +157,10 @@ func TestBlindSafeguardingSets(t *testing.T) {
 		minRecall, maxFA int
 		maxCheckIns      int // tier-2 check-ins on the safe rows (-1: not counted)
 	}{
-		{"testdata/blind/safeguarding.tsv", 75, 0, 2},
-		{"testdata/blind/safeguarding2.tsv", 76, 0, 6},
+		{"testdata/blind/safeguarding.tsv", 75, 0, 0},
+		{"testdata/blind/safeguarding2.tsv", 76, 0, 5},
 		// third set (j9safe2), first pass 73/86 caught, 1 tier-1 false alarm, 3 check-ins
-		{"testdata/blind/safeguarding3.tsv", 82, 0, 3},
+		{"testdata/blind/safeguarding3.tsv", 82, 0, 2},
 		// everyday things said about oneself ("i live in leeds"): written before the
 		// classifier's safe examples had any, when 9 of 30 were checked in on and 1
 		// escalated

@@ -296,7 +296,20 @@ func (l *sgLearned) scoresOfM(toks []ucToken, ms []uint64) (risk, suicide float6
 func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
 	f, start, end := m.sg.checkSpan(text, toks, 2)
 	if f != nil && f.Tier == 1 {
-		return m.vet(f, toks, start, end, true)
+		g := m.vet(f, toks, start, end, true)
+		if g.Tier == 1 || !sgCareersQuestion(toks) || sgVeiled(g.Category) {
+			return g
+		}
+		// a careers question whose tier-1 words nothing ties to the writer: not even a
+		// check-in when no clause of it looks risky to the classifier either ("careers in
+		// cyber security fighting sextortion", "a youth worker helping kids who got
+		// kicked out of school"); else checked in on. Thoughts of suicide, self-harm and
+		// eating difficulties are always checked in on: "what jobs are good for people
+		// who wont be alive next year lol" speaks of the writer in the third person
+		if r, _ := m.sgLearned.scores(toks); r >= sgLearnedVeto {
+			return g
+		}
+		return nil
 	}
 	var mbuf [64]uint64
 	ms := m.sgLearned.conceptMasks(toks, mbuf[:])
@@ -338,6 +351,16 @@ func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
 		return &SafeguardingFlag{Category: SafeguardPossibleRisk, Tier: 2}
 	}
 	return nil
+}
+
+// sgVeiled are the categories a careers question in the third person may still
+// disclose ("people who ..."), so a vetted match of them is always checked in on.
+func sgVeiled(category string) bool {
+	switch category {
+	case SafeguardSuicide, SafeguardSelfHarm, SafeguardEating:
+		return true
+	}
+	return false
 }
 
 // vet checks a tier-1 pattern match (tokens [start, end)) before it escalates. It is
