@@ -6,6 +6,7 @@ import "strings"
 const (
 	SafeguardSuicide      = "suicide"
 	SafeguardSelfHarm     = "self_harm"
+	SafeguardEating       = "eating"
 	SafeguardAbuse        = "abuse"
 	SafeguardGrooming     = "grooming"
 	SafeguardExploitation = "exploitation"
@@ -183,6 +184,18 @@ func (t *sgTables) checkSpan(text string, toks []ucToken, maxTier int) (*Safegua
 	}
 	ph := &t.m.phrases[m.phrase]
 	return &SafeguardingFlag{Category: ph.label, Matched: strings.TrimSpace(matched), Tier: int(ph.weight)}, m.start, m.end
+}
+
+// idiomCovers reports whether an idiom ("hurt myself playing football", "i would kill
+// for a job like that") covers any of the tokens [start, end).
+func (t *sgTables) idiomCovers(toks []ucToken, start, end int) bool {
+	var buf [16]ucMatch
+	for _, m := range t.m.find(toks, buf[:0]) {
+		if t.m.phrases[m.phrase].label == sgIdiom && m.start < end && m.end > start {
+			return true
+		}
+	}
+	return false
 }
 
 // sgCareersQuestion reports a careers word or frame in the message ("jobs", "want to be

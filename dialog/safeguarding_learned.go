@@ -3,6 +3,8 @@ package dialog
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"strings"
 
 	"github.com/careersbot/careersbot/dialog/nlu"
 )
@@ -52,24 +54,56 @@ const sgModelFile = "safeguarding.model"
 type sgLearned struct {
 	clf           *nlu.Classifier
 	safe, suicide int
+	concepts      *sgConcepts // the concepts read as features and the concept rules (nil: none)
+}
+
+// sgFeatures appends the classifier's features of toks to dst: the word features of
+// the intent classifier (without slots) and the concept features.
+func (l *sgLearned) sgFeatures(toks []ucToken, dst []uint64, names map[uint64]string) []uint64 {
+	return l.sgFeaturesM(toks, nil, dst, names)
+}
+
+// sgFeaturesM is sgFeatures with the tokens' concept masks when known (nil: looked up).
+func (l *sgLearned) sgFeaturesM(toks []ucToken, ms []uint64, dst []uint64, names map[uint64]string) []uint64 {
+	dst = ucFeatures(toks, 0, dst, names)
+	if l != nil {
+		dst = l.concepts.features(toks, ms, dst, names)
+	}
+	return dst
+}
+
+// conceptMasks returns the concept masks of toks in buf, or nil when there are no
+// concepts or toks is longer than buf (the readers look them up then).
+func (l *sgLearned) conceptMasks(toks []ucToken, buf []uint64) []uint64 {
+	if l == nil || l.concepts == nil || len(toks) > cap(buf) {
+		return nil
+	}
+	return l.concepts.masks(toks, buf[:0])
 }
 
 // trainSafeguarding trains the safeguarding classifier of d, or reads the committed one
 // when it was trained from exactly these examples.
 func trainSafeguarding(d *nlu.Data) *sgLearned {
+	return trainSafeguardingN(d, sgCommittee)
+}
+
+// trainSafeguardingN is trainSafeguarding with a committee of n classifiers.
+func trainSafeguardingN(d *nlu.Data, n int) *sgLearned {
 	hash := sgExamplesHash(d)
+	concepts := newSgConcepts(d)
 	if raw := d.Models[sgModelFile]; raw != nil {
 		if clf, err := nlu.UnmarshalClassifier(raw); err == nil && clf.DataHash == hash {
-			return &sgLearned{clf: clf, safe: clf.ClassIndex(sgSafeClass), suicide: clf.ClassIndex(sgSuicideClass)}
+			return &sgLearned{clf: clf, safe: clf.ClassIndex(sgSafeClass), suicide: clf.ClassIndex(sgSuicideClass), concepts: concepts}
 		}
 	}
+	fl := &sgLearned{concepts: concepts}
 	// three classes: other categories are named by the patterns; the classifier says
 	// whether a message may show risk, and whether it is suicide, which is tier 1 (smaller
 	// and faster than one class per category)
 	classes := []string{sgSafeClass, sgRiskClass, sgSuicideClass}
 	var samples []nlu.Sample
 	addSafe := func(text string) {
-		samples = append(samples, nlu.Sample{Feats: ucFeatures(ucNormalise(text), 0, nil, nil), Class: 0})
+		samples = append(samples, nlu.Sample{Feats: fl.sgFeatures(ucNormalise(text), nil, nil), Class: 0})
 	}
 	for _, c := range d.Safeguarding {
 		class := 1
@@ -77,7 +111,7 @@ func trainSafeguarding(d *nlu.Data) *sgLearned {
 			class = 2
 		}
 		for _, e := range c.Examples {
-			samples = append(samples, nlu.Sample{Feats: ucFeatures(ucNormalise(e.Text), 0, nil, nil), Class: class})
+			samples = append(samples, nlu.Sample{Feats: fl.sgFeatures(ucNormalise(e.Text), nil, nil), Class: class})
 		}
 	}
 	if len(samples) == 0 {
@@ -94,15 +128,56 @@ func trainSafeguarding(d *nlu.Data) *sgLearned {
 			addSafe(e.Text)
 		}
 	}
-	clf := nlu.Train(classes, samples, nil, nlu.TrainOptions{Seed: 2, MinCount: 2})
+	clf := sgTrainCommittee(classes, samples, n)
 	clf.DataHash = hash
-	return &sgLearned{clf: clf, safe: 0, suicide: 2}
+	return &sgLearned{clf: clf, safe: 0, suicide: 2, concepts: concepts}
+}
+
+// sgCommittee is how many classifiers the safeguarding classifier averages (see
+// sgTrainCommittee). TestSafeguardingStability measures what it buys: how many blind
+// rows change their decision when the classifier is retrained without a tenth of the
+// examples.
+const sgCommittee = 5
+
+// sgL2 is each member's weight decay: 5e-4 (the classifier's default is 1e-4) halves
+// the blind decisions that change on retraining (TestSafeguardingStability: 45 -> 31
+// for one classifier, 19 for the committee) at 629 instead of 633 of 723 held-out
+// disclosures (5-fold, risk >= 0.6) and 45 instead of 48 of 2,028 held-out safe messages
+// checked in on; 1e-3 escalated a careers question on the classifier's suicide class.
+const sgL2 = 5e-4
+
+// sgTrainCommittee trains n classifiers, member i on every sample but the i-th of each
+// n (and its own shuffling seed), and returns their average (nlu.Average): the
+// committee's weights depend less on any one example or on the order of training than
+// one classifier's do, at the inference cost of one. n = 1 trains one classifier on all
+// the samples.
+func sgTrainCommittee(classes []string, samples []nlu.Sample, n int) *nlu.Classifier {
+	opt := nlu.TrainOptions{Seed: 2, MinCount: 2, L2: sgL2}
+	if n <= 1 {
+		return nlu.Train(classes, samples, nil, opt)
+	}
+	members := make([]*nlu.Classifier, 0, n)
+	fold := make([]nlu.Sample, 0, len(samples))
+	for i := 0; i < n; i++ {
+		fold = fold[:0]
+		for j, s := range samples {
+			if j%n != i {
+				fold = append(fold, s)
+			}
+		}
+		opt.Seed = uint64(2 + i)
+		members = append(members, nlu.Train(classes, fold, nil, opt))
+	}
+	return nlu.Average(members)
 }
 
 // sgExamplesHash identifies the examples the safeguarding classifier is trained from.
 func sgExamplesHash(d *nlu.Data) string {
 	h := sha256.New()
-	h.Write([]byte(ucFeatureVersion + "/safeguarding/3"))
+	h.Write([]byte(fmt.Sprintf("%s/safeguarding/5/committee%d/l2=%g", ucFeatureVersion, sgCommittee, sgL2)))
+	for _, c := range d.Concepts {
+		fmt.Fprintf(h, "\x00concept\x00%s\x00%s", c.Name, strings.Join(c.Words, "|"))
+	}
 	for _, c := range d.Safeguarding {
 		for _, e := range c.Examples {
 			hashFields(h, c.Name, e.Text)
@@ -133,10 +208,22 @@ func (l *sgLearned) risk(toks []ucToken) float64 {
 // so a disclosure inside a careers question ("what do mechanics earn, i need to move
 // out cos im scared to be at home") is read on its own.
 func (l *sgLearned) scores(toks []ucToken) (risk, suicide float64) {
+	var mbuf [64]uint64
+	return l.scoresM(toks, l.conceptMasks(toks, mbuf[:]))
+}
+
+// scoresM is scores with the tokens' concept masks when known (nil: looked up).
+func (l *sgLearned) scoresM(toks []ucToken, ms []uint64) (risk, suicide float64) {
 	if l == nil || len(toks) == 0 {
 		return 0, 0
 	}
-	risk, suicide = l.scoresOf(toks)
+	sub := func(a, b int) []uint64 {
+		if ms == nil {
+			return nil
+		}
+		return ms[a:b]
+	}
+	risk, suicide = l.scoresOfM(toks, ms)
 	from, read := 0, 0
 	for i := 1; i <= len(toks) && read < sgMaxClauses; i++ {
 		if i < len(toks) && !sgClauseBreak(toks, i) {
@@ -144,7 +231,7 @@ func (l *sgLearned) scores(toks []ucToken) (risk, suicide float64) {
 		}
 		if from > 0 || i < len(toks) { // a clause, not the whole message
 			if i-from >= sgMinClause {
-				r, su := l.scoresOf(toks[from:i])
+				r, su := l.scoresOfM(toks[from:i], sub(from, i))
 				risk, suicide = max(risk, r), max(suicide, su)
 				read++
 			}
@@ -179,6 +266,11 @@ func sgClauseBreak(toks []ucToken, i int) bool {
 
 // scoresOf is scores of toks as one piece.
 func (l *sgLearned) scoresOf(toks []ucToken) (risk, suicide float64) {
+	return l.scoresOfM(toks, nil)
+}
+
+// scoresOfM is scoresOf with the tokens' concept masks when known (nil: looked up).
+func (l *sgLearned) scoresOfM(toks []ucToken, ms []uint64) (risk, suicide float64) {
 	if l == nil || len(toks) == 0 {
 		return 0, 0
 	}
@@ -187,8 +279,11 @@ func (l *sgLearned) scoresOf(toks []ucToken) (risk, suicide float64) {
 	feats := fbuf[:0]
 	if len(toks) > ucMaxFeatures/8 {
 		toks = toks[:ucMaxFeatures/8] // a long message: its start (the patterns read it all)
+		if ms != nil {
+			ms = ms[:len(toks)]
+		}
 	}
-	p := l.clf.Probs(ucFeatures(toks, 0, feats, nil), pbuf[:0])
+	p := l.clf.Probs(l.sgFeaturesM(toks, ms, feats, nil), pbuf[:0])
 	if l.suicide >= 0 && l.suicide < len(p) {
 		suicide = p[l.suicide]
 	}
@@ -201,24 +296,71 @@ func (l *sgLearned) scoresOf(toks []ucToken) (risk, suicide float64) {
 func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
 	f, start, end := m.sg.checkSpan(text, toks, 2)
 	if f != nil && f.Tier == 1 {
-		return m.vet(f, toks, start, end, true)
+		g := m.vet(f, toks, start, end, true)
+		if g.Tier == 1 || !sgCareersQuestion(toks) || sgVeiled(g.Category) {
+			return g
+		}
+		// a careers question whose tier-1 words nothing ties to the writer: not even a
+		// check-in when no clause of it looks risky to the classifier either ("careers in
+		// cyber security fighting sextortion", "a youth worker helping kids who got
+		// kicked out of school"); else checked in on. Thoughts of suicide, self-harm and
+		// eating difficulties are always checked in on: "what jobs are good for people
+		// who wont be alive next year lol" speaks of the writer in the third person
+		if r, _ := m.sgLearned.scores(toks); r >= sgLearnedVeto {
+			return g
+		}
+		return nil
 	}
-	risk, suicide := m.sgLearned.scores(toks)
+	var mbuf [64]uint64
+	ms := m.sgLearned.conceptMasks(toks, mbuf[:])
+	risk, suicide := m.sgLearned.scoresM(toks, ms)
 	if suicide >= sgLearnedSuicide {
-		// the classifier alone escalates only on the whole message; one clause of a
-		// longer one ("i was thinking of training as a chef but ...") is checked in on
-		if _, whole := m.sgLearned.scoresOf(toks); whole >= sgLearnedSuicide {
+		// the classifier alone escalates only on the whole message, and not on a careers
+		// question ("everyone knows what they want to do and i just dont ... what careers
+		// would fit me"), which is checked in on with the suicide question; one clause of
+		// a longer message ("i was thinking of training as a chef but ...") is checked in
+		// on with the general question (the suicide one is for what the whole message,
+		// a pattern or a concept rule says)
+		if _, whole := m.sgLearned.scoresOfM(toks, ms); whole >= sgLearnedSuicide {
+			if sgCareersQuestion(toks) {
+				return &SafeguardingFlag{Category: SafeguardSuicide, Matched: "classifier: suicide", Tier: 2}
+			}
 			return &SafeguardingFlag{Category: SafeguardSuicide, Tier: 1}
 		}
-		return &SafeguardingFlag{Category: SafeguardSuicide, Tier: 2}
+		return &SafeguardingFlag{Category: SafeguardPossibleRisk, Matched: "classifier: suicide, in one clause", Tier: 2}
 	}
 	if f != nil {
 		return f
+	}
+	if m.sgLearned != nil {
+		if r, start, end := m.sgLearned.concepts.match(toks, ms); r != nil && !m.sg.idiomCovers(toks, start, end) {
+			// the classifier's view of the matched words and a little context: a careers
+			// question around them ("... and feel faint at work, is that ok") does not
+			// drown them, and careers words with the same concepts are not risky to it
+			local, _ := m.sgLearned.scoresOf(toks[max(0, start-sgConceptContext):min(len(toks), end+sgConceptContext)])
+			if p := max(risk, local); p >= sgConceptFloor {
+				f := r.flag(text, toks, start, end)
+				if p >= sgLearnedRisk && !sgCareersQuestion(toks) {
+					f.Tier = 1 // the classifier agrees, and the message is not a careers question
+				}
+				return f
+			}
+		}
 	}
 	if risk >= sgLearnedRisk {
 		return &SafeguardingFlag{Category: SafeguardPossibleRisk, Tier: 2}
 	}
 	return nil
+}
+
+// sgVeiled are the categories a careers question in the third person may still
+// disclose ("people who ..."), so a vetted match of them is always checked in on.
+func sgVeiled(category string) bool {
+	switch category {
+	case SafeguardSuicide, SafeguardSelfHarm, SafeguardEating:
+		return true
+	}
+	return false
 }
 
 // vet checks a tier-1 pattern match (tokens [start, end)) before it escalates. It is

@@ -1,6 +1,10 @@
 package dialog
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,5 +140,104 @@ func TestSafeguardingRiskOf(t *testing.T) {
 	l := DefaultNLU().sgLearned
 	for _, s := range []string{"i live in manchester", "how much do nurses earn", "he keeps asking for a dirty pic", "my parents said they will chuck me out at 16"} {
 		t.Logf("%.3f %s", l.risk(ucNormalise(s)), s)
+	}
+}
+
+// sgBlindRows reads every blind safeguarding row and the blind careers questions (as
+// "no" rows): the texts the stability test decides on.
+func sgBlindRows(t testing.TB) []string {
+	t.Helper()
+	var texts []string
+	for _, f := range []string{"safeguarding.tsv", "safeguarding2.tsv", "safeguarding3.tsv", "ordinary.tsv"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "blind", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+			texts = append(texts, strings.SplitN(line, "\t", 3)[2])
+		}
+	}
+	for _, f := range []string{"intents.jsonl", "intents2.jsonl", "intents3.jsonl"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "blind", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var r struct{ Text string }
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatal(err)
+			}
+			texts = append(texts, r.Text)
+		}
+	}
+	return texts
+}
+
+// TestSafeguardingStability retrains the safeguarding classifier without a tenth of its
+// examples (five different tenths) and counts the blind rows whose gate decision (none,
+// tier 2, tier 1) changes against the classifier trained on them all: for one classifier
+// and for the committee the gate uses (sgCommittee). The committee must move fewer.
+func TestSafeguardingStability(t *testing.T) {
+	if testing.Short() {
+		t.Skip("retrains the classifier 36 times")
+	}
+	d, err := nlu.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Models = nil
+	base := DefaultNLU()
+	texts := sgBlindRows(t)
+	decide := func(l *sgLearned) []int {
+		m := &NLU{Data: d, cues: base.cues, sg: base.sg, terms: base.terms, sgLearned: l}
+		out := make([]int, len(texts))
+		for i, s := range texts {
+			if f := m.gate(s, ucNormaliseMax(s, sgMaxText)); f != nil {
+				out[i] = f.Tier
+			}
+		}
+		return out
+	}
+	drop := func(part int) *nlu.Data {
+		dd := *d
+		n := 0
+		thin := func(ex []nlu.Example) []nlu.Example {
+			var keep []nlu.Example
+			for _, e := range ex {
+				if n%10 != part {
+					keep = append(keep, e)
+				}
+				n++
+			}
+			return keep
+		}
+		dd.Safeguarding = nil
+		for _, c := range d.Safeguarding {
+			c.Examples = thin(c.Examples)
+			dd.Safeguarding = append(dd.Safeguarding, c)
+		}
+		dd.SafeExamples = thin(d.SafeExamples)
+		dd.Intents = nil
+		for _, in := range d.Intents {
+			in.Examples = thin(in.Examples)
+			dd.Intents = append(dd.Intents, in)
+		}
+		return &dd
+	}
+	flips := map[int]int{}
+	for _, members := range []int{1, sgCommittee} {
+		full := decide(trainSafeguardingN(d, members))
+		for part := 0; part < 5; part++ {
+			got := decide(trainSafeguardingN(drop(part), members))
+			for i := range got {
+				if got[i] != full[i] {
+					flips[members]++
+				}
+			}
+		}
+		t.Logf("%d classifier(s): %d decisions of %d blind rows x 5 retrainings changed", members, flips[members], len(texts))
+	}
+	if flips[sgCommittee] >= flips[1] {
+		t.Errorf("the committee of %d changed %d decisions, one classifier %d: want fewer", sgCommittee, flips[sgCommittee], flips[1])
 	}
 }

@@ -75,7 +75,29 @@ type Category struct {
 	Name     string
 	Tier     int // the tier of its patterns unless a pattern says otherwise
 	Patterns []Cue
-	Examples []Example
+	// ConceptRules flag a message whose words carry all of a rule's concepts close
+	// together, whatever the words are ("i only eat an apple a day": EAT and RESTRICT).
+	ConceptRules []ConceptRule
+	Examples     []Example
+	Pos          Pos
+}
+
+// Concept is a class of words that mean one thing to the safeguarding gate (EAT:
+// eat, meal, calories, breakfast...). The classifier reads a message's concepts as
+// well as its words, and concept rules are written in them.
+type Concept struct {
+	Name  string
+	Words []string
+	Pos   Pos
+}
+
+// ConceptRule is a set of concepts that, all within Window words of each other, flag a
+// message at Tier (0: the category's tier).
+type ConceptRule struct {
+	Concepts []string
+	Window   int
+	Tier     int
+	Flags    []string // careers_moot: a careers word among the matched words cancels it
 	Pos      Pos
 }
 
@@ -89,6 +111,8 @@ type Data struct {
 	// SafeExamples are messages that must not be flagged: careers questions that sound
 	// alarming ("a killer interview", "shooting for a photographer").
 	SafeExamples []Example
+	// Concepts are the safeguarding gate's word classes (concepts:).
+	Concepts []Concept
 	// Terms are words written one way and meant another, mapped before anything else
 	// reads the message: US terms to UK ones ("physical therapist" -> physiotherapist,
 	// "major" -> degree), so job-title search and cues see the UK word.
@@ -249,6 +273,12 @@ func (p *parser) file(name string, src []byte) {
 			p.d.Idioms = append(p.d.Idioms, idioms...)
 		case "safe_examples":
 			p.d.SafeExamples = append(p.d.SafeExamples, p.examples(v)...)
+		case "concepts":
+			for _, n := range p.list(v, "concepts") {
+				if c, ok := p.concept(n); ok {
+					p.d.Concepts = append(p.d.Concepts, c)
+				}
+			}
 		case "terms":
 			for _, n := range p.list(v, "terms") {
 				if t, ok := p.term(n); ok {
@@ -256,7 +286,7 @@ func (p *parser) file(name string, src []byte) {
 				}
 			}
 		default:
-			p.errf(k, "unknown key %q (known: version, intents, safeguarding, idioms, safe_examples, terms)", k.Value)
+			p.errf(k, "unknown key %q (known: version, intents, safeguarding, idioms, safe_examples, concepts, terms)", k.Value)
 		}
 	}
 }
@@ -346,10 +376,18 @@ func (p *parser) category(n *yaml.Node) (Category, bool) {
 		case "patterns":
 			patterns, good := p.cues(v, "patterns", sgFlags, false)
 			c.Patterns, ok = append(c.Patterns, patterns...), ok && good
+		case "concept_rules":
+			for _, rn := range p.list(v, "concept_rules") {
+				r, good := p.conceptRule(rn)
+				if good {
+					c.ConceptRules = append(c.ConceptRules, r)
+				}
+				ok = ok && good
+			}
 		case "examples":
 			c.Examples = p.examples(v)
 		default:
-			p.errf(k, "unknown key %q in a safeguarding category (known: category, tier, patterns, examples)", k.Value)
+			p.errf(k, "unknown key %q in a safeguarding category (known: category, tier, patterns, concept_rules, examples)", k.Value)
 			ok = false
 		}
 	}
@@ -513,8 +551,131 @@ func (p *parser) addIntent(in Intent) {
 	p.d.Intents = append(p.d.Intents, in)
 }
 
-// check looks across files: duplicate categories, an example given two labels.
+// MaxConcepts is the most concepts the data may define (the gate keeps a token's
+// concepts in one 64-bit mask).
+const MaxConcepts = 64
+
+// concept reads {concept: EAT, words: "eat|eating|meal"}.
+func (p *parser) concept(n *yaml.Node) (Concept, bool) {
+	c := Concept{Pos: p.at(n)}
+	if n.Kind != yaml.MappingNode {
+		p.errf(n, "a concept must be a mapping with concept: and words:")
+		return c, false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "concept":
+			if !conceptName(v.Value) {
+				p.errf(v, "concept name %q: use capital letters and _", v.Value)
+				return c, false
+			}
+			c.Name = v.Value
+		case "words":
+			for _, w := range strings.Split(v.Value, "|") {
+				w = strings.TrimSpace(w)
+				if w == "" || strings.ToLower(w) != w || strings.ContainsAny(w, " */?^$") {
+					p.errf(v, "concept word %q: want one lowercase word (no spaces or pattern marks)", w)
+					return c, false
+				}
+				c.Words = append(c.Words, w)
+			}
+		default:
+			p.errf(k, "unknown key %q in a concept (known: concept, words)", k.Value)
+			return c, false
+		}
+	}
+	if c.Name == "" || len(c.Words) == 0 {
+		p.errf(n, "a concept needs concept: and words:")
+		return c, false
+	}
+	return c, true
+}
+
+func conceptName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r == '_') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// conceptRule reads {concepts: EAT+RESTRICT+SELF, window: 6, tier: 2}.
+func (p *parser) conceptRule(n *yaml.Node) (ConceptRule, bool) {
+	r := ConceptRule{Pos: p.at(n)}
+	if n.Kind != yaml.MappingNode {
+		p.errf(n, "a concept rule must be a mapping with concepts: (A+B) and window:")
+		return r, false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "concepts":
+			for _, c := range strings.Split(v.Value, "+") {
+				c = strings.TrimSpace(c)
+				if !conceptName(c) {
+					p.errf(v, "concept %q in a rule: use capital letters and _, joined by +", c)
+					return r, false
+				}
+				r.Concepts = append(r.Concepts, c)
+			}
+		case "window":
+			if err := v.Decode(&r.Window); err != nil || r.Window < 1 || r.Window > 40 {
+				p.errf(v, "window must be a number of words from 1 to 40, not %q", v.Value)
+				return r, false
+			}
+		case "tier":
+			t, good := p.tier(v)
+			if !good {
+				return r, false
+			}
+			r.Tier = t
+		case "flags":
+			if err := v.Decode(&r.Flags); err != nil {
+				p.errf(v, "flags must be a list of words")
+				return r, false
+			}
+			for j, f := range r.Flags {
+				if f != "careers_moot" {
+					p.errf(v.Content[j], "unknown flag %q in a concept rule (known: careers_moot)", f)
+					return r, false
+				}
+			}
+		default:
+			p.errf(k, "unknown key %q in a concept rule (known: concepts, window, tier, flags)", k.Value)
+			return r, false
+		}
+	}
+	if len(r.Concepts) < 2 || r.Window == 0 {
+		p.errf(n, "a concept rule needs two concepts or more (concepts: EAT+RESTRICT) and a window:")
+		return r, false
+	}
+	return r, true
+}
+
+// check looks across files: duplicate categories and concepts, concept rules naming an
+// unknown concept, an example given two labels.
 func (p *parser) check() {
+	concepts := map[string]Pos{}
+	for _, c := range p.d.Concepts {
+		if at, dup := concepts[c.Name]; dup {
+			p.errs = append(p.errs, Problem{Pos: c.Pos, Message: fmt.Sprintf("concept %q is defined twice (first at %s)", c.Name, at)})
+		}
+		concepts[c.Name] = c.Pos
+	}
+	if len(concepts) > MaxConcepts {
+		p.errs = append(p.errs, Problem{Pos: p.d.Concepts[MaxConcepts].Pos, Message: fmt.Sprintf("%d concepts, at most %d", len(concepts), MaxConcepts)})
+	}
+	for _, c := range p.d.Safeguarding {
+		for _, r := range c.ConceptRules {
+			for _, name := range r.Concepts {
+				if _, ok := concepts[name]; !ok {
+					p.errs = append(p.errs, Problem{Pos: r.Pos, Message: fmt.Sprintf("concept rule names %q, which no concepts: entry defines", name)})
+				}
+			}
+		}
+	}
 	cats := map[string]Pos{}
 	for _, c := range p.d.Safeguarding {
 		if at, dup := cats[c.Name]; dup {

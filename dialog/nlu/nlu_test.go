@@ -20,6 +20,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad_tier", `a.yaml:3:11: tier must be 1 (escalate) or 2 (check in)`},
 		{"no_weight", `a.yaml:4:9: a cue needs a weight`},
 		{"bad_term", `a.yaml:2:5: a term's from: cannot have gaps`},
+		{"unknown_concept", `a.yaml:6:9: concept rule names "RESTRICT", which no concepts: entry defines`},
+		{"bad_concept", `a.yaml:3:32: concept word "Only": want one lowercase word`},
 		{"two_labels", `a.yaml:7:9: example "How much do plumbers earn" is also an example of pay`},
 	}
 	for _, tt := range tests {
