@@ -11,32 +11,33 @@ func Average(cs []*Classifier) *Classifier {
 		return nil
 	}
 	C := len(cs[0].Classes)
-	out := &Classifier{Classes: cs[0].Classes, index: map[uint64]int32{}, bias: make([]float32, C), names: map[uint64]string{}}
+	out := &Classifier{Classes: cs[0].Classes, bias: make([]float32, C), names: map[uint64]string{}}
+	index := map[uint64]int32{}
 	var feats []uint64
 	for _, c := range cs {
-		for f := range c.index {
-			if _, ok := out.index[f]; !ok {
-				out.index[f] = 0
+		c.rows.each(func(f uint64, _ int32) {
+			if _, ok := index[f]; !ok {
+				index[f] = 0
 				feats = append(feats, f)
 			}
-		}
+		})
 		for f, n := range c.names {
 			out.names[f] = n
 		}
 	}
 	sort.Slice(feats, func(i, j int) bool { return feats[i] < feats[j] })
 	for i, f := range feats {
-		out.index[f] = int32(i)
+		index[f] = int32(i)
 	}
 	w := make([]float64, len(feats)*C)
 	b := make([]float64, C)
 	for _, c := range cs {
-		for f, row := range c.index {
-			base, src := int(out.index[f])*C, int(row)*C
+		c.rows.each(func(f uint64, row int32) {
+			base, src := int(index[f])*C, int(row)*C
 			for k := 0; k < C; k++ {
 				w[base+k] += float64(c.w[src+k])
 			}
-		}
+		})
 		for k := 0; k < C; k++ {
 			b[k] += float64(c.bias[k])
 		}
@@ -50,6 +51,6 @@ func Average(cs []*Classifier) *Classifier {
 		out.bias[k] = float32(b[k] / n)
 	}
 	out.quantise()
-	out.rows = newRowTable(out.index)
+	out.rows = newRowTable(index)
 	return out
 }

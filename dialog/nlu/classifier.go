@@ -12,12 +12,13 @@ import (
 // up most. It is immutable after Train and safe for concurrent use.
 type Classifier struct {
 	Classes []string
-	index   map[uint64]int32 // feature hash -> row of w
-	rows    rowTable         // index as an open-addressing table, for inference
-	w       []float32        // len(index) rows of len(Classes)
-	bias    []float32
-	scale   float32 // the weights are whole multiples of it (quantise)
-	names   map[uint64]string
+	// rows maps a feature hash to its row of w (an open-addressing table, for
+	// inference; the only index kept once the classifier is built or read)
+	rows  rowTable
+	w     []float32 // one row of len(Classes) weights per feature
+	bias  []float32
+	scale float32 // the weights are whole multiples of it (quantise)
+	names map[uint64]string
 	// DataHash identifies the examples the classifier was trained from (set by the
 	// caller), so a model file can be checked against the data it claims to fit.
 	DataHash string
@@ -53,7 +54,8 @@ func Train(classes []string, samples []Sample, names map[uint64]string, opt Trai
 		opt.L2 = 1e-4
 	}
 	C := len(classes)
-	c := &Classifier{Classes: classes, index: map[uint64]int32{}, bias: make([]float32, C), names: names}
+	c := &Classifier{Classes: classes, bias: make([]float32, C), names: names}
+	index := map[uint64]int32{} // feature hash -> row of w, while training
 	count := map[uint64]int{}
 	for _, s := range samples {
 		for _, f := range s.Feats {
@@ -62,8 +64,8 @@ func Train(classes []string, samples []Sample, names map[uint64]string, opt Trai
 	}
 	for _, s := range samples {
 		for _, f := range s.Feats {
-			if _, ok := c.index[f]; !ok && count[f] >= opt.MinCount {
-				c.index[f] = int32(len(c.index))
+			if _, ok := index[f]; !ok && count[f] >= opt.MinCount {
+				index[f] = int32(len(index))
 			}
 		}
 	}
@@ -72,13 +74,13 @@ func Train(classes []string, samples []Sample, names map[uint64]string, opt Trai
 	for i, s := range samples {
 		r := make([]int32, 0, len(s.Feats))
 		for _, f := range s.Feats {
-			if row, ok := c.index[f]; ok {
+			if row, ok := index[f]; ok {
 				r = append(r, row)
 			}
 		}
 		rows[i] = r
 	}
-	w := make([]float64, len(c.index)*C)
+	w := make([]float64, len(index)*C)
 	b := make([]float64, C)
 	// averaged SGD: the mean of the weights over all steps generalises better and does
 	// not depend on where the last epoch stopped
@@ -141,7 +143,7 @@ func Train(classes []string, samples []Sample, names map[uint64]string, opt Trai
 	}
 	// the average is taken over the steps that touched a row, which keeps rare features'
 	// weights at their trained size
-	counts := make([]float64, len(c.index))
+	counts := make([]float64, len(index))
 	for _, r := range rows {
 		for _, row := range r {
 			counts[row] += float64(opt.Epochs)
@@ -160,7 +162,7 @@ func Train(classes []string, samples []Sample, names map[uint64]string, opt Trai
 		c.bias[k] = float32(bSum[k] / steps)
 	}
 	c.quantise()
-	c.rows = newRowTable(c.index)
+	c.rows = newRowTable(index)
 	return c
 }
 
@@ -214,25 +216,52 @@ type rowTable struct {
 	keys []uint64
 	rows []int32 // -1: empty slot
 	mask uint64
+	n    int // features held
 }
 
 func newRowTable(index map[uint64]int32) rowTable {
-	n := 16
-	for n < 2*len(index) {
-		n *= 2
+	t := makeRowTable(len(index))
+	for f, row := range index {
+		t.put(f, row)
 	}
-	t := rowTable{keys: make([]uint64, n), rows: make([]int32, n), mask: uint64(n - 1)}
+	return t
+}
+
+// makeRowTable returns an empty table for up to n features.
+func makeRowTable(n int) rowTable {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	t := rowTable{keys: make([]uint64, size), rows: make([]int32, size), mask: uint64(size - 1)}
 	for i := range t.rows {
 		t.rows[i] = -1
 	}
-	for f, row := range index {
-		i := f & t.mask
-		for t.rows[i] >= 0 {
-			i = (i + 1) & t.mask
-		}
-		t.keys[i], t.rows[i] = f, row
-	}
 	return t
+}
+
+// put sets the row of feature f (a second put of f replaces the first). The table must
+// have room: at most the n it was made for.
+func (t *rowTable) put(f uint64, row int32) {
+	i := f & t.mask
+	for t.rows[i] >= 0 {
+		if t.keys[i] == f {
+			t.rows[i] = row
+			return
+		}
+		i = (i + 1) & t.mask
+	}
+	t.keys[i], t.rows[i] = f, row
+	t.n++
+}
+
+// each calls fn for every feature and its row, in table order.
+func (t *rowTable) each(fn func(f uint64, row int32)) {
+	for i, row := range t.rows {
+		if row >= 0 {
+			fn(t.keys[i], row)
+		}
+	}
 }
 
 // get returns the row of feature f, or -1.
@@ -269,8 +298,8 @@ func (c *Classifier) ExplainNamed(feats []uint64, class, n int, names map[uint64
 	var out []Contribution
 	seen := map[uint64]bool{}
 	for _, f := range feats {
-		row, ok := c.index[f]
-		if !ok || seen[f] {
+		row := c.rows.get(f)
+		if row < 0 || seen[f] {
 			continue
 		}
 		seen[f] = true
@@ -301,7 +330,7 @@ func (c *Classifier) ExplainNamed(feats []uint64, class, n int, names map[uint64
 }
 
 // Features is how many distinct features the classifier knows.
-func (c *Classifier) Features() int { return len(c.index) }
+func (c *Classifier) Features() int { return c.rows.n }
 
 // ClassIndex returns the index of a class, or -1.
 func (c *Classifier) ClassIndex(name string) int {
