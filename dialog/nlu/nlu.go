@@ -19,6 +19,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"gopkg.in/yaml.v3"
 )
@@ -26,10 +27,37 @@ import (
 //go:embed data/*.yaml data/*.model
 var defaultFS embed.FS
 
+// The committed classifier files again, as strings: Load takes the embedded ones'
+// bytes in place (the binary's read-only copy) instead of a copy on the heap that lives
+// as long as the Data (~300 KB).
+var (
+	//go:embed data/intents.model
+	intentsModel string
+	//go:embed data/safeguarding.model
+	safeguardingModel string
+)
+
+// embeddedData is the embedded data/ directory (what Default returns).
+type embeddedData struct{ fs.FS }
+
+// model returns the embedded model file name in place, or false.
+func (embeddedData) model(name string) ([]byte, bool) {
+	var s string
+	switch name {
+	case "intents.model":
+		s = intentsModel
+	case "safeguarding.model":
+		s = safeguardingModel
+	default:
+		return nil, false
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s)), true
+}
+
 // Default returns the embedded NLU files (data/*.yaml).
 func Default() fs.FS {
 	sub, _ := fs.Sub(defaultFS, "data")
-	return sub
+	return embeddedData{sub}
 }
 
 // Pos is where something was written: file, line and column (1-based).
@@ -119,7 +147,8 @@ type Data struct {
 	Terms []Term
 	Files []string
 	// Models are the trained classifier files found beside the YAML (name -> bytes), as
-	// written by `careersbot nlu train`: "intents.model".
+	// written by `careersbot nlu train`: "intents.model". Read-only: for the embedded
+	// files they are the executable's own bytes (writing to them faults).
 	Models map[string][]byte
 }
 
@@ -193,10 +222,17 @@ func Load(fsys fs.FS, label string) (*Data, error) {
 	}
 	d := &Data{}
 	p := &parser{d: d}
+	emb, isEmbedded := fsys.(embeddedData)
 	for _, f := range files {
-		src, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			return nil, fmt.Errorf("nlu: %w", err)
+		src, inPlace := []byte(nil), false
+		if isEmbedded && path.Ext(f) == ".model" && path.Dir(f) == "." {
+			src, inPlace = emb.model(f)
+		}
+		if !inPlace {
+			var err error
+			if src, err = fs.ReadFile(fsys, f); err != nil {
+				return nil, fmt.Errorf("nlu: %w", err)
+			}
 		}
 		name := f
 		if label != "" {
