@@ -33,9 +33,9 @@ func Average(cs []*Classifier) *Classifier {
 	b := make([]float64, C)
 	for _, c := range cs {
 		c.rows.each(func(f uint64, row int32) {
-			base, src := int(index[f])*C, int(row)*C
+			base := int(index[f]) * C
 			for k := 0; k < C; k++ {
-				w[base+k] += float64(c.w[src+k])
+				w[base+k] += float64(c.weight(int(row), k))
 			}
 		})
 		for k := 0; k < C; k++ {

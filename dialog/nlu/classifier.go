@@ -1,6 +1,7 @@
 package nlu
 
 import (
+	"encoding/binary"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -14,8 +15,12 @@ type Classifier struct {
 	Classes []string
 	// rows maps a feature hash to its row of w (an open-addressing table, for
 	// inference; the only index kept once the classifier is built or read)
-	rows  rowTable
-	w     []float32 // one row of len(Classes) weights per feature
+	rows rowTable
+	// the weights, one row of len(Classes) per feature: w when trained (Train,
+	// Average); q when read from a model file, the file's rows in place (each a feature
+	// hash and len(Classes) little-endian int16 steps of scale)
+	w     []float32
+	q     []byte
 	bias  []float32
 	scale float32 // the weights are whole multiples of it (quantise)
 	names map[uint64]string
@@ -200,13 +205,29 @@ func (c *Classifier) Probs(feats []uint64, dst []float64) []float64 {
 		if row < 0 {
 			continue
 		}
-		w := c.w[int(row)*C : int(row)*C+C]
-		for k := range w {
-			dst[k] += float64(w[k])
+		if c.q == nil {
+			w := c.w[int(row)*C : int(row)*C+C]
+			for k := range w {
+				dst[k] += float64(w[k])
+			}
+			continue
+		}
+		q := c.q[int(row)*(8+2*C)+8:][:2*C]
+		for k := range dst {
+			dst[k] += float64(float32(int16(binary.LittleEndian.Uint16(q[2*k:]))) * c.scale)
 		}
 	}
 	softmax(dst)
 	return dst
+}
+
+// weight is the weight of class k in row (the same value whether trained or read).
+func (c *Classifier) weight(row, k int) float32 {
+	C := len(c.Classes)
+	if c.q == nil {
+		return c.w[row*C+k]
+	}
+	return float32(int16(binary.LittleEndian.Uint16(c.q[row*(8+2*C)+8+2*k:]))) * c.scale
 }
 
 // rowTable maps feature hashes to weight rows: linear probing in a power-of-two table
@@ -303,13 +324,12 @@ func (c *Classifier) ExplainNamed(feats []uint64, class, n int, names map[uint64
 			continue
 		}
 		seen[f] = true
-		base := int(row) * C
 		mean := 0.0
 		for k := 0; k < C; k++ {
-			mean += float64(c.w[base+k])
+			mean += float64(c.weight(int(row), k))
 		}
 		mean /= float64(C)
-		d := float64(c.w[base+class]) - mean
+		d := float64(c.weight(int(row), class)) - mean
 		if d <= 0 {
 			continue
 		}

@@ -68,15 +68,18 @@ func (c *Classifier) MarshalBinary() ([]byte, error) {
 	C := len(c.Classes)
 	for _, f := range feats {
 		put(f)
-		base := int(c.rows.get(f)) * C
+		row := int(c.rows.get(f))
 		for k := 0; k < C; k++ {
-			put(q(c.w[base+k]))
+			put(q(c.weight(row, k)))
 		}
 	}
 	return b.Bytes(), nil
 }
 
 // UnmarshalClassifier reads a classifier written by MarshalBinary.
+//
+// The classifier keeps data (its weights are read from it in place): data must not be
+// changed afterwards.
 func UnmarshalClassifier(data []byte) (*Classifier, error) {
 	if !bytes.HasPrefix(data, []byte(modelMagic)) {
 		return nil, errors.New("nlu: not a careersbot NLU model file (run careersbot nlu train)")
@@ -127,17 +130,13 @@ func UnmarshalClassifier(data []byte) (*Classifier, error) {
 		return nil, fmt.Errorf("nlu: model file: %w", err)
 	}
 	// the rows, read in place (the length was checked above): each a feature hash and
-	// C int16 weights
-	rest := data[len(data)-r.Len():]
-	// straight into the inference table (no map beside it: ~1/3 of a model's memory)
+	// C int16 weights; the hashes go straight into the inference table (no map beside
+	// it) and the weights stay in data, read as steps of scale where used (data is the
+	// embedded file's read-only bytes for the committed models: no copy on the heap)
+	c.q = data[len(data)-r.Len():][:int(nf)*(8+2*C)]
 	c.rows = makeRowTable(int(nf))
-	c.w = make([]float32, int(nf)*C)
 	for i := 0; i < int(nf); i++ {
-		row := rest[i*(8+2*C) : (i+1)*(8+2*C)]
-		c.rows.put(le.Uint64(row), int32(i))
-		for k := 0; k < C; k++ {
-			c.w[i*C+k] = float32(int16(le.Uint16(row[8+2*k:]))) * c.scale
-		}
+		c.rows.put(le.Uint64(c.q[i*(8+2*C):]), int32(i))
 	}
 	return c, nil
 }

@@ -92,7 +92,7 @@ func mapProbs(c *Classifier, index map[uint64]int32, feats []uint64) []float64 {
 	for _, f := range feats {
 		if row, ok := index[f]; ok {
 			for k := 0; k < C; k++ {
-				p[k] += float64(c.w[int(row)*C+k])
+				p[k] += float64(c.weight(int(row), k))
 			}
 		}
 	}
