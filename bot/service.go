@@ -678,6 +678,7 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 			user.Feedback = feedbackOf(m)
 		}
 	}
+	t.Events = make([]TurnEvent, 0, 2+len(notice)) // the message, any notice, the reply
 	t.Events = append(t.Events, TurnEvent{Event: user})
 	t.Events = append(t.Events, notice...)
 	botEv := out(transcripts.KindBot, reply.Text)
