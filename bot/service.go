@@ -550,6 +550,9 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 		res.State = l.conv.State
 	}
 	kick := false
+	if len(turn.Events) > 0 {
+		res.Events = make([]transcripts.Event, 0, len(turn.Events))
+	}
 	for _, te := range turn.Events {
 		res.Events = append(res.Events, te.Event)
 		s.bus.Publish(te.Event)
