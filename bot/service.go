@@ -535,8 +535,14 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 		return Result{}, err
 	}
 	if turn.Conversation != nil {
-		c := *turn.Conversation
-		l.conv = &c
+		if j.fn == nil {
+			// s.turn made this Conversation for this turn alone (from a copy of the
+			// lane's), and the store is done with it: the lane keeps it.
+			l.conv = turn.Conversation
+		} else {
+			c := *turn.Conversation
+			l.conv = &c
+		}
 		s.desk.track(l.key, l.conv)
 	} else if turn.Erase {
 		l.conv = nil
