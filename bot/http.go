@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -65,7 +66,13 @@ type httpAPI struct {
 	o       HTTPOptions
 	ipLim   *Limiter
 	convLim *Limiter
+	// answers are postMessage's response buffers (*[]byte), used again once written:
+	// a reply with cards and charts is 2-4 KB, allocated per message before.
+	answers sync.Pool
 }
+
+// maxPooledAnswer is the largest response buffer postMessage keeps for another.
+const maxPooledAnswer = 64 << 10
 
 // Mount adds the service's routes to mux: the REST channel (/v1/conversations/...),
 // /openapi.json, /healthz, /readyz, /metrics, /admin/stats and the adviser API
@@ -343,14 +350,26 @@ func (h *httpAPI) postMessage(w http.ResponseWriter, r *http.Request) {
 	for _, e := range res.Events {
 		size += len(e.Text) + len(e.Payload) + 64
 	}
-	if b, ok := appendMessageResponse(make([]byte, 0, size+size/8), res.State, res.Duplicate, res.Events); ok {
-		h := w.Header()
-		h["Content-Type"] = []string{"application/json; charset=utf-8"}
-		h["X-Content-Type-Options"] = []string{"nosniff"}
-		h["Cache-Control"] = []string{"no-store"}
-		h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	buf, _ := h.answers.Get().(*[]byte)
+	if buf == nil || cap(*buf) < size+size/8 {
+		nb := make([]byte, 0, max(size+size/8, 4096))
+		buf = &nb
+	}
+	b, ok := appendMessageResponse((*buf)[:0], res.State, res.Duplicate, res.Events)
+	if ok {
+		hd := w.Header()
+		hd["Content-Type"] = []string{"application/json; charset=utf-8"}
+		hd["X-Content-Type-Options"] = []string{"nosniff"}
+		hd["Cache-Control"] = []string{"no-store"}
+		hd["Content-Length"] = []string{strconv.Itoa(len(b))}
 		w.WriteHeader(http.StatusOK)
-		w.Write(b)
+		w.Write(b) // net/http has copied or sent b when Write returns
+	}
+	if cap(b) <= maxPooledAnswer {
+		*buf = b[:0]
+		h.answers.Put(buf)
+	}
+	if ok {
 		return
 	}
 	out := MessageResponse{Replies: []ReplyView{}, State: res.State, Duplicate: res.Duplicate}

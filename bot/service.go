@@ -535,8 +535,14 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 		return Result{}, err
 	}
 	if turn.Conversation != nil {
-		c := *turn.Conversation
-		l.conv = &c
+		if j.fn == nil {
+			// s.turn made this Conversation for this turn alone (from a copy of the
+			// lane's), and the store is done with it: the lane keeps it.
+			l.conv = turn.Conversation
+		} else {
+			c := *turn.Conversation
+			l.conv = &c
+		}
 		s.desk.track(l.key, l.conv)
 	} else if turn.Erase {
 		l.conv = nil
@@ -550,6 +556,9 @@ func (s *Service) runJobOnce(l *lane, j *job, attempt int) (Result, error) {
 		res.State = l.conv.State
 	}
 	kick := false
+	if len(turn.Events) > 0 {
+		res.Events = make([]transcripts.Event, 0, len(turn.Events))
+	}
 	for _, te := range turn.Events {
 		res.Events = append(res.Events, te.Event)
 		s.bus.Publish(te.Event)
@@ -678,6 +687,7 @@ func (s *Service) turn(ctx context.Context, conv Conversation, m Message) *Turn 
 			user.Feedback = feedbackOf(m)
 		}
 	}
+	t.Events = make([]TurnEvent, 0, 2+len(notice)) // the message, any notice, the reply
 	t.Events = append(t.Events, TurnEvent{Event: user})
 	t.Events = append(t.Events, notice...)
 	botEv := out(transcripts.KindBot, reply.Text)

@@ -830,7 +830,9 @@ func (s *SQLite) runTx(batch []writeReq) (errs []error, ok bool) {
 	if err != nil {
 		return fail(fmt.Errorf("transcripts: begin: %w", err))
 	}
-	b := &batchState{seqs: map[string]int64{}, stmts: map[*sql.Stmt]*sql.Stmt{}}
+	// A REST turn appends two events (the message and the reply): room for those,
+	// so the group's pending events are not copied over and over as the slice grows.
+	b := &batchState{pending: make([]pendingEvent, 0, 2*len(batch)+2), seqs: make(map[string]int64, len(batch)), stmts: map[*sql.Stmt]*sql.Stmt{}}
 	t := &Tx{s: s, ctx: ctx, tx: tx, b: b}
 	ran := 0
 	for i, r := range batch {

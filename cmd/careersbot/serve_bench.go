@@ -53,7 +53,10 @@ type benchResult struct {
 	// AllocsPerMessage is this process's heap allocations per message (same scope as
 	// CPUPerMessage).
 	AllocsPerMessage float64 `json:"allocs_per_message"`
-	FirstError       string  `json:"first_error,omitempty"`
+	// AllocBytesPerMessage is the heap bytes allocated per message (same scope): with
+	// the live heap, what sets how often the collector runs.
+	AllocBytesPerMessage float64 `json:"alloc_bytes_per_message"`
+	FirstError           string  `json:"first_error,omitempty"`
 	// Bare is the same load against a bare net/http JSON handler in the same run
 	// (--compare-bare), and BareRatio this run's throughput over the bare one's.
 	Bare      *benchResult `json:"bare,omitempty"`
@@ -80,12 +83,13 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	compareBare := fs.Bool("compare-bare", false, "first run the same load against a bare net/http JSON handler in this process and print careersbot's share of its throughput")
 	ws := fs.Int("ws", 0, "instead of REST load, open this many idle web chat connections (hello, ready, then idle) from 127.0.0.x source addresses and report the server's memory per connection")
 	wsHold := fs.Duration("ws-hold", 2*time.Second, "with --ws: how long the connections stay open after the last one is ready, before measuring")
+	warmup := fs.Int("warmup", len(benchScript), "messages one conversation sends before the measured run (0: none), so indexes the engine builds on first use and the server's first connections are not counted against the run")
 	wsServe := fs.String("ws-serve", "", "with --ws: the careersbot executable to start as the server (default this one), to compare builds with the same measurement")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
-	if *convs < 1 || *convs > 10000 || *msgs < 1 || *dur <= 0 || *dur > 10*time.Minute {
-		return usageError{"bench: --conversations 1-10000, --messages 1 or more, --duration up to 10m"}
+	if *convs < 1 || *convs > 10000 || *msgs < 1 || *dur <= 0 || *dur > 10*time.Minute || *warmup < 0 {
+		return usageError{"bench: --conversations 1-10000, --messages 1 or more, --duration up to 10m, --warmup 0 or more"}
 	}
 	if *ws > 0 {
 		return runIdleBench(ctx, idleBenchOptions{addr: *addr, conns: *ws, hold: *wsHold, serve: *wsServe, asJSON: *asJSON}, stdout, stderr)
@@ -177,6 +181,10 @@ func runBench(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			}
 		}
 	}
+	if err := benchWarmup(ctx, base, *warmup); err != nil {
+		// the run itself counts and reports its errors
+		fmt.Fprintf(stderr, "bench: warm-up: %v (measuring anyway)\n", err)
+	}
 	var ws0 transcripts.WriterStats
 	writerStats := func() (transcripts.WriterStats, bool) { return transcripts.WriterStats{}, false }
 	if srv != nil {
@@ -228,6 +236,7 @@ func measuredRun(ctx context.Context, base string, convs, msgs int, dur time.Dur
 	if res.Messages > 0 {
 		res.CPUPerMessage = (cpu1 - cpu0) / time.Duration(res.Messages)
 		res.AllocsPerMessage = float64(m1.Mallocs-m0.Mallocs) / float64(res.Messages)
+		res.AllocBytesPerMessage = float64(m1.TotalAlloc-m0.TotalAlloc) / float64(res.Messages)
 	}
 	return res
 }
@@ -240,7 +249,7 @@ func printBench(w io.Writer, title string, convs int, res benchResult, inProcess
 	fmt.Fprintf(w, "throughput    %.0f messages/s\n", res.PerSecond)
 	fmt.Fprintf(w, "latency       p50 %s  p95 %s  p99 %s  max %s\n", ms(res.P50), ms(res.P95), ms(res.P99), ms(res.Max))
 	fmt.Fprintf(w, "cpu/message   %s (this process: %s)\n", res.CPUPerMessage.Round(time.Microsecond), map[bool]string{true: "server and load generator", false: "load generator only"}[inProcess])
-	fmt.Fprintf(w, "allocs/msg    %.0f (same)\n", res.AllocsPerMessage)
+	fmt.Fprintf(w, "allocs/msg    %.0f, %.1f KB (same)\n", res.AllocsPerMessage, res.AllocBytesPerMessage/1024)
 	if res.FirstError != "" {
 		fmt.Fprintf(w, "first error   %s\n", res.FirstError)
 	}
@@ -301,7 +310,11 @@ func benchRun(ctx context.Context, base string, convs, msgs int, dur time.Durati
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lat[c] = make([]time.Duration, 0, msgs)
+			// Not msgs long: --messages 1000000 at 64 conversations would be 512 MB of
+			// heap, which put the collector's goal past any run (no collection at all
+			// while measuring, for careersbot and the bare handler alike).
+			lat[c] = make([]time.Duration, 0, min(msgs, 1024))
+			var answer []byte
 			// Several instances: each message to the next, as a load balancer without
 			// sticky sessions would spread them.
 			urls := make([]string, len(bases))
@@ -310,7 +323,7 @@ func benchRun(ctx context.Context, base string, convs, msgs int, dur time.Durati
 			}
 			for i := 0; i < msgs && ctx.Err() == nil; i++ {
 				t0 := time.Now()
-				err := benchPost(ctx, client, urls[(c+i)%len(urls)], bodies[(c+i)%len(bodies)], i%fullCheckEvery == 0)
+				err := benchPost(ctx, client, urls[(c+i)%len(urls)], bodies[(c+i)%len(bodies)], i%fullCheckEvery == 0, &answer)
 				if ctx.Err() != nil {
 					return // the run's time is up: this one does not count
 				}
@@ -342,6 +355,30 @@ func benchRun(ctx context.Context, base string, convs, msgs int, dur time.Durati
 	return res
 }
 
+// benchWarmup sends n messages of benchScript, one after the other, in a conversation
+// of its own (to each instance of a comma-separated base in turn), before the measured
+// run. The dialogue engine builds some indexes on first use (the place and unit indexes,
+// the suggestion index: ~130 ms of CPU), which a server pays once, not per message;
+// without a warm-up a 5 s run at 2,000 messages/s counted ~12 µs of it per message.
+func benchWarmup(ctx context.Context, base string, n int) error {
+	if n == 0 {
+		return nil
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	defer client.CloseIdleConnections()
+	bases := strings.Split(base, ",")
+	conv := fmt.Sprintf("bench-warmup-%x", time.Now().UnixNano())
+	for i := range n {
+		url := fmt.Sprintf("%s/v1/conversations/%s/messages", bases[i%len(bases)], conv)
+		body, _ := json.Marshal(bot.MessageRequest{Text: benchScript[i%len(benchScript)]})
+		var answer []byte
+		if err := benchPost(ctx, client, url, body, true, &answer); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // fullCheckEvery: the load generator decodes every this-many-th answer of a
 // conversation in full (the first included); the others are checked cheaply
 // (replyPrefixSeq). Decoding every answer cost the load generator ~16 µs of a
@@ -349,7 +386,10 @@ func benchRun(ctx context.Context, base string, convs, msgs int, dur time.Durati
 // which is client work, not the server's.
 const fullCheckEvery = 16
 
-func benchPost(ctx context.Context, client *http.Client, url string, body []byte, full bool) error {
+// benchPost sends one message and checks its answer, read into *buf (each simulated
+// conversation keeps its own buffer: the load generator's io.ReadAll of a 2-4 KB answer
+// was ~2.7 KB of garbage a message, collected in the same process as the server's).
+func benchPost(ctx context.Context, client *http.Client, url string, body []byte, full bool, buf *[]byte) error {
 	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
 	if err != nil {
 		return err
@@ -360,7 +400,7 @@ func benchPost(ctx context.Context, client *http.Client, url string, body []byte
 		return err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
+	b, err := readInto(buf, resp.Body, resp.ContentLength)
 	if err != nil {
 		return err
 	}
@@ -368,6 +408,29 @@ func benchPost(ctx context.Context, client *http.Client, url string, body []byte
 		return fmt.Errorf("%s: %s", resp.Status, bytes.TrimSpace(b))
 	}
 	return checkReplyBody(b, full)
+}
+
+// readInto reads r to its end into *buf (grown as needed) and returns the bytes read.
+func readInto(buf *[]byte, r io.Reader, size int64) ([]byte, error) {
+	b := (*buf)[:0]
+	if size > 0 && int64(cap(b)) < size+1 {
+		b = make([]byte, 0, size+1) // +1: the read that finds the end needs room
+	}
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			*buf = b
+			return b, nil
+		}
+		if err != nil {
+			*buf = b
+			return b, err
+		}
+	}
 }
 
 // checkReplyBody checks an answer to a message: it must start with a numbered reply

@@ -5,8 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/careersbot/careersbot/dialog"
 )
 
 func TestBenchInProcess(t *testing.T) {
@@ -97,5 +102,58 @@ func TestCheckReplyBody(t *testing.T) {
 		if err := checkReplyBody([]byte(tc.body), tc.full); (err == nil) != tc.ok {
 			t.Errorf("%s: err %v, want ok=%v", tc.name, err, tc.ok)
 		}
+	}
+}
+
+// BenchmarkBenchScriptRespond is the dialogue engine alone over what `careersbot bench`
+// says, as the bench says it: 64 conversations, each starting at its own place in
+// benchScript and carrying its state from turn to turn ("carried"), or every turn on a
+// fresh state ("fresh", as dialog's BenchmarkRespond). The engine is the one
+// `careersbot serve` builds (newServer), so the REST path's cost of a turn can be told
+// from the service's.
+func BenchmarkBenchScriptRespond(b *testing.B) {
+	ctx := context.Background()
+	cfg := defaultServeConfig()
+	cfg.DataDir = b.TempDir()
+	cfg.LMI.SocVolume1 = "none"
+	if err := cfg.finish(); err != nil {
+		b.Fatal(err)
+	}
+	s, err := newServer(ctx, cfg, func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)), io.Discard, serverTweaks{noRateLimits: true, noChannels: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.closeStorage()
+	const convs = 64
+	for i, text := range benchScript {
+		b.Run(fmt.Sprintf("text%d", i), func(b *testing.B) {
+			s.engine.Respond(ctx, dialog.State{}, dialog.Input{Text: text})
+			b.ReportAllocs()
+			for n := 0; n < b.N; n++ {
+				s.engine.Respond(ctx, dialog.State{}, dialog.Input{Text: text})
+			}
+		})
+	}
+	for _, carried := range []bool{true, false} {
+		b.Run(map[bool]string{true: "carried", false: "fresh"}[carried], func(b *testing.B) {
+			states := make([]dialog.State, convs)
+			for _, text := range benchScript { // warm lazily built indexes
+				s.engine.Respond(ctx, dialog.State{}, dialog.Input{Text: text})
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for n := 0; n < b.N; n++ {
+				c, i := n%convs, n/convs
+				st := dialog.State{}
+				if carried {
+					st = states[c]
+				}
+				_, next, err := s.engine.Respond(ctx, st, dialog.Input{Text: benchScript[(c+i)%len(benchScript)]})
+				if err != nil {
+					b.Fatal(err)
+				}
+				states[c] = next
+			}
+		})
 	}
 }
