@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -217,6 +218,25 @@ func TestBlindSafeguardingSets(t *testing.T) {
 		}
 		if caught < tc.minRecall || fa > tc.maxFA || fa*10 >= no {
 			t.Errorf("%s: recall %d/%d (want >= %d), tier-1 false alarms %d/%d (want <= %d)", tc.file, caught, yes, tc.minRecall, fa, no, tc.maxFA)
+		}
+	}
+}
+
+// TestSafeguardingRelations: wordings written after the concept rules for relations
+// (hiding marks, someone close doing something to me, sleeping where nobody lives, paid
+// to move things, wanting it over), none in a pattern or example: each disclosure is
+// caught at either tier, each careers question with the same words is not flagged.
+func TestSafeguardingRelations(t *testing.T) {
+	m := DefaultNLU()
+	b, err := os.ReadFile(filepath.Join("testdata", "safeguarding", "relations.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+		f := strings.SplitN(line, "\t", 3)
+		flag := m.gate(f[2], ucNormaliseMax(f[2], sgMaxText))
+		if got := flag != nil; got != (f[0] == "yes") {
+			t.Errorf("%q: flagged %v (%+v), want %v", f[2], got, flag, f[0] == "yes")
 		}
 	}
 }
