@@ -83,8 +83,13 @@ func (m *NLU) CheckSafeguarding(text string) *SafeguardingFlag {
 		return nil
 	}
 	toks := ucNormaliseMax(text, sgMaxText)
-	if f, start, end := m.sg.checkSpan(text, toks, 1); f != nil {
+	f, start, end := m.sg.checkSpan(text, toks, 1)
+	hyperbole := f != nil && f.Category == SafeguardSuicide && sgHyperbole(toks, end)
+	if f != nil && !hyperbole {
 		return m.vet(f, toks, start, end, false)
+	}
+	if hyperbole || sgReported(toks) {
+		return nil // as the engine's gate: the classifier alone does not speak for these
 	}
 	if _, suicide := m.sgLearned.scores(toks); suicide >= sgLearnedSuicide {
 		return &SafeguardingFlag{Category: SafeguardSuicide, Tier: 1}
@@ -157,6 +162,9 @@ func (t *sgTables) checkSpan(text string, toks []ucToken, maxTier int) (*Safegua
 		}
 		tier := int(ph.weight)
 		if tier > maxTier {
+			continue
+		}
+		if tier == 2 && sgPurposeAfter(toks, m.end) {
 			continue
 		}
 		rank := ph.slot + (tier-1)*t.ranks // any tier 1 before any tier 2
@@ -312,6 +320,95 @@ func sgDenies(toks []ucToken) bool {
 		return w(1) == "good" || w(1) == "fine" || w(1) == "ok" || (w(1) == "is" && (w(2) == "fine" || w(2) == "ok"))
 	case "just", "only":
 		return w(1) == "asking" || w(1) == "wondering" || w(1) == "curious"
+	}
+	return false
+}
+
+// sgPurposeAfter reports a purpose just after a match: "for" or "to go to" and a careers
+// word ("i have to move out at 18 for uni", "leaving home for an apprenticeship"). A
+// move made for study or work is not being thrown out; a tier-2 match followed by one is
+// dropped.
+func sgPurposeAfter(toks []ucToken, end int) bool {
+	for i := end; i < len(toks) && i <= end+3; i++ {
+		if toks[i].s != "for" && toks[i].s != "to" {
+			continue
+		}
+		for j := i + 1; j < len(toks) && j <= i+3; j++ {
+			if sgCareersFrame[toks[j].s] || toks[j].s == "study" || toks[j].s == "school" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sgHyperbole reports a suicide match that ends in a condition about a careers thing:
+// "going to die if i do not get into this college course", "i will die if i fail my
+// exams". The condition starts within two words of the match ("if", "when", "unless")
+// and names a careers word or a careers thing (sgThings but it/this/that: "if this
+// carries on" is no careers outcome) before the clause ends; a person in the condition
+// ("if he finds out") is not hyperbole.
+func sgHyperbole(toks []ucToken, end int) bool {
+	i := end
+	for i < len(toks) && i < end+2 && toks[i].s != "if" && toks[i].s != "unless" && toks[i].s != "when" {
+		i++
+	}
+	if i >= len(toks) || (toks[i].s != "if" && toks[i].s != "unless" && toks[i].s != "when") {
+		return false
+	}
+	for j := i + 1; j < len(toks) && j <= i+10; j++ {
+		if j > i+1 && sgClauseBreak(toks, j) {
+			break
+		}
+		w := toks[j].s
+		if sgPerson[w] {
+			return false
+		}
+		if sgCareersFrame[w] || (sgThings[w] && w != "it" && w != "this" && w != "that" && w != "stress") {
+			return true // a careers thing, not "if this carries on"
+		}
+	}
+	return false
+}
+
+// sgPerson are words for someone other than the writer who could threaten or hurt them.
+var sgPerson = map[string]bool{
+	"he": true, "she": true, "they": true, "him": true, "her": true, "them": true, "mum": true, "dad": true,
+	"mom": true, "parents": true, "boyfriend": true, "girlfriend": true, "someone": true, "anyone": true,
+	"brother": true, "sister": true, "stepdad": true, "uncle": true, "people": true, "everyone": true,
+}
+
+// sgReported reports a message that only passes on what the writer heard or read about
+// others: a report word ("heard", "apparently", "read", "people say") followed by a
+// third party and no first-person word after it ("i have heard chefs basically have no
+// life", "i heard they never sleep"). The classifier alone does not flag such a message.
+func sgReported(toks []ucToken) bool {
+	for i, tk := range toks {
+		switch tk.s {
+		case "heard", "hear", "apparently", "read", "say", "says", "said":
+		default:
+			continue
+		}
+		if tk.s == "say" || tk.s == "says" || tk.s == "said" {
+			// "people say", "they say": only a general third-party subject reports
+			if i == 0 || (toks[i-1].s != "people" && toks[i-1].s != "they" && toks[i-1].s != "everyone") {
+				continue
+			}
+		}
+		if i+1 >= len(toks) {
+			return false
+		}
+		// every first-person word is the report's own subject ("i heard", "i have read")
+		for j, t := range toks {
+			if (sgFirstPerson[t.s] || t.s == "you") && (j >= i || j < i-2) {
+				return false
+			}
+		}
+		next := toks[i+1].s
+		if next == "that" && i+2 < len(toks) {
+			next = toks[i+2].s
+		}
+		return !sgPerson[next] || next == "they" || next == "people" || next == "everyone"
 	}
 	return false
 }

@@ -82,6 +82,11 @@ type sgConceptRule struct {
 	tier     int
 	careers  bool // careers_moot: a careers word among the matched words cancels it
 	name     string
+	need     uint64 // the concepts' bits
+	hash     uint64 // the rule's classifier feature
+	// trusted: the rule matches none of the safe and careers examples, so it flags a
+	// message without the classifier's agreement (sgConceptFloor); see sgTrustRules
+	trusted bool
 }
 
 // newSgConcepts compiles d's concepts and concept rules (nil when there are none). The
@@ -121,11 +126,72 @@ func newSgConcepts(d *nlu.Data) *sgConcepts {
 				cr.bits = append(cr.bits, b)
 			}
 			if ok {
+				for _, b := range cr.bits {
+					cr.need |= 1 << b
+				}
+				h := fnvByte(fnvOffset, sgfRule)
+				for i := 0; i < len(cat.Name); i++ {
+					h = fnvByte(h, cat.Name[i])
+				}
+				h = fnvByte(h, ':')
+				for i := 0; i < len(cr.name); i++ {
+					h = fnvByte(h, cr.name[i])
+				}
+				cr.hash = h
 				c.rules = append(c.rules, cr)
 			}
 		}
 	}
+	c.trust(d)
 	return c
+}
+
+// trust marks the rules that match none of d's safe examples and careers examples
+// (cancelled matches, by careers words around them, do not count). The classifier's
+// floor is a veto for rules that careers wording can also satisfy; a rule no safe
+// message satisfies is a relation the safe wording never shows, and it is trusted to
+// check in on its own ("wearing long sleeves in summer so no one sees what i did": the
+// classifier, trained on few such examples, gives it 0.007).
+func (c *sgConcepts) trust(d *nlu.Data) {
+	if len(c.rules) == 0 {
+		return
+	}
+	matched := make([]bool, len(c.rules))
+	var mbuf [64]uint64
+	check := func(text string) {
+		toks := ucNormalise(text)
+		if len(toks) > len(mbuf) {
+			toks = toks[:len(mbuf)]
+		}
+		ms := c.masks(toks, mbuf[:0])
+		var any uint64
+		for _, m := range ms {
+			any |= m
+		}
+		for ri := range c.rules {
+			r := &c.rules[ri]
+			if matched[ri] || any&r.need != r.need {
+				continue
+			}
+			if _, _, ok := r.spanWhere(ms, func(lo, hi int) bool { return !r.careers || !sgConceptCareers(toks, lo, hi) }); ok {
+				matched[ri] = true
+			}
+		}
+	}
+	for _, e := range d.SafeExamples {
+		check(e.Text)
+	}
+	for _, in := range d.Intents {
+		if in.Name == IntentSafeguarding {
+			continue
+		}
+		for _, e := range in.Examples {
+			check(e.Text)
+		}
+	}
+	for ri := range c.rules {
+		c.rules[ri].trusted = !matched[ri]
+	}
 }
 
 // masks appends each token's concepts to dst.
@@ -141,6 +207,7 @@ func (c *sgConcepts) masks(toks []ucToken, dst []uint64) []uint64 {
 const (
 	sgfConcept = 'k'
 	sgfPair    = 'q'
+	sgfRule    = 'r'
 )
 
 // features appends the concept features of toks to dst: each concept a word carries,
@@ -166,6 +233,22 @@ func (c *sgConcepts) features(toks []ucToken, ms []uint64, dst []uint64, names m
 			if _, ok := names[h]; !ok {
 				names[h] = name()
 			}
+		}
+	}
+	// each concept rule whose concepts stand within its window: a relation further apart
+	// than a pair ("long sleeves in summer so no one sees"), which the examples that match
+	// the rule teach the classifier to weigh
+	var any uint64
+	for _, m := range ms {
+		any |= m
+	}
+	for ri := range c.rules {
+		r := &c.rules[ri]
+		if any&r.need != r.need {
+			continue
+		}
+		if _, _, ok := r.span(ms); ok {
+			add(r.hash, func() string { return "rule:" + r.category + ":" + r.name })
 		}
 	}
 	for i, m := range ms {
@@ -207,42 +290,52 @@ func (c *sgConcepts) match(toks []ucToken, ms []uint64) (rule *sgConceptRule, st
 	}
 	for ri := range c.rules {
 		r := &c.rules[ri]
-		need := uint64(0)
-		for _, b := range r.bits {
-			need |= 1 << b
-		}
-		if any&need != need {
+		if any&r.need != r.need {
 			continue
 		}
-		// last[k] is where r's k-th concept was last seen
-		var last [8]int
-		if len(r.bits) > len(last) {
-			continue
-		}
-		for k := range r.bits {
-			last[k] = -1 << 30
-		}
-		for j, m := range ms {
-			if m&need == 0 {
-				continue
-			}
-			lo := j
-			for k, b := range r.bits {
-				if m&(1<<b) != 0 {
-					last[k] = j
-				}
-				lo = min(lo, last[k])
-			}
-			if j-lo >= r.window {
-				continue
-			}
-			if r.careers && sgConceptCareers(toks, lo, j+1) {
-				continue
-			}
-			return r, lo, j + 1
+		if lo, hi, ok := r.spanWhere(ms, func(lo, hi int) bool { return !r.careers || !sgConceptCareers(toks, lo, hi) }); ok {
+			return r, lo, hi
 		}
 	}
 	return nil, 0, 0
+}
+
+// span returns the first tokens [start, end) of ms where all of r's concepts stand
+// within its window.
+func (r *sgConceptRule) span(ms []uint64) (start, end int, ok bool) {
+	return r.spanWhere(ms, nil)
+}
+
+// spanWhere is span, skipping the spans keep (when not nil) rejects.
+func (r *sgConceptRule) spanWhere(ms []uint64, keep func(start, end int) bool) (start, end int, ok bool) {
+	// last[k] is where r's k-th concept was last seen
+	var last [8]int
+	if len(r.bits) > len(last) {
+		return 0, 0, false
+	}
+	for k := range r.bits {
+		last[k] = -1 << 30
+	}
+	for j, m := range ms {
+		if m&r.need == 0 {
+			continue
+		}
+		lo := j
+		for k, b := range r.bits {
+			if m&(1<<b) != 0 {
+				last[k] = j
+			}
+			lo = min(lo, last[k])
+		}
+		if j-lo >= r.window {
+			continue
+		}
+		if keep != nil && !keep(lo, j+1) {
+			continue
+		}
+		return lo, j + 1, true
+	}
+	return 0, 0, false
 }
 
 // sgConceptCareers reports whether a careers_moot rule's match toks[start:end] is

@@ -3,6 +3,8 @@ package dialog
 import (
 	"strings"
 	"testing"
+
+	"github.com/careersbot/careersbot/dialog/nlu"
 )
 
 // TestConceptRules: the concept rules of the embedded data match by meaning, within
@@ -80,5 +82,49 @@ func TestConceptFeatures(t *testing.T) {
 		if got, want := l.concepts.of(w), l.concepts.word[w]; got != want {
 			t.Errorf("of(%q) = %b, want %b", w, got, want)
 		}
+	}
+}
+
+// TestConceptRuleTrust: a concept rule that a safe or careers example satisfies needs the
+// classifier's agreement (not trusted); one that none does is trusted; a careers word
+// around a careers_moot rule's match in a safe example does not count against it.
+func TestConceptRuleTrust(t *testing.T) {
+	d := &nlu.Data{
+		Concepts: []nlu.Concept{
+			{Name: "SELF", Words: []string{"i", "me", "my"}},
+			{Name: "GARMENT", Words: []string{"sleeves", "hoodie"}},
+			{Name: "CONCEAL", Words: []string{"hide", "sees"}},
+			{Name: "EAT", Words: []string{"lunch", "eat"}},
+			{Name: "RESTRICT", Words: []string{"skip", "only"}},
+		},
+		Safeguarding: []nlu.Category{{Name: SafeguardSelfHarm, Tier: 1, ConceptRules: []nlu.ConceptRule{
+			{Concepts: []string{"GARMENT", "CONCEAL"}, Window: 6},
+			{Concepts: []string{"EAT", "RESTRICT", "SELF"}, Window: 6},
+			{Concepts: []string{"SELF", "CONCEAL"}, Window: 4, Flags: []string{"careers_moot"}},
+		}}},
+		SafeExamples: []nlu.Example{
+			{Text: "i only eat lunch at work"},                       // EAT+RESTRICT+SELF: not trusted
+			{Text: "what jobs let me hide away from people all day"}, // SELF+CONCEAL, a careers word: cancelled
+		},
+	}
+	c := newSgConcepts(d)
+	want := map[string]bool{"GARMENT+CONCEAL": true, "EAT+RESTRICT+SELF": false, "SELF+CONCEAL": true}
+	if len(c.rules) != len(want) {
+		t.Fatalf("%d rules, want %d", len(c.rules), len(want))
+	}
+	for _, r := range c.rules {
+		if r.trusted != want[r.name] {
+			t.Errorf("rule %s: trusted %v, want %v", r.name, r.trusted, want[r.name])
+		}
+	}
+	// a rule is a classifier feature when its concepts stand within its window
+	names := map[uint64]string{}
+	feats := c.features(ucNormalise("long sleeves so no one sees"), nil, nil, names)
+	found := false
+	for _, f := range feats {
+		found = found || names[f] == "rule:self_harm:GARMENT+CONCEAL"
+	}
+	if !found {
+		t.Errorf("no rule feature for GARMENT+CONCEAL four words apart")
 	}
 }

@@ -174,11 +174,14 @@ func sgTrainCommittee(classes []string, samples []nlu.Sample, n int) *nlu.Classi
 // sgExamplesHash identifies the examples the safeguarding classifier is trained from.
 func sgExamplesHash(d *nlu.Data) string {
 	h := sha256.New()
-	h.Write([]byte(fmt.Sprintf("%s/safeguarding/5/committee%d/l2=%g", ucFeatureVersion, sgCommittee, sgL2)))
+	h.Write([]byte(fmt.Sprintf("%s/safeguarding/6/committee%d/l2=%g", ucFeatureVersion, sgCommittee, sgL2)))
 	for _, c := range d.Concepts {
 		fmt.Fprintf(h, "\x00concept\x00%s\x00%s", c.Name, strings.Join(c.Words, "|"))
 	}
 	for _, c := range d.Safeguarding {
+		for _, r := range c.ConceptRules { // each rule is a classifier feature
+			fmt.Fprintf(h, "\x00rule\x00%s\x00%s\x00%d", c.Name, strings.Join(r.Concepts, "+"), r.Window)
+		}
 		for _, e := range c.Examples {
 			hashFields(h, c.Name, e.Text)
 		}
@@ -295,8 +298,19 @@ func (l *sgLearned) scoresOfM(toks []ucToken, ms []uint64) (risk, suicide float6
 // else the classifier's tier-2 flag (possible risk).
 func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
 	f, start, end := m.sg.checkSpan(text, toks, 2)
+	hyperbole := false
+	if f != nil && f.Tier == 1 && f.Category == SafeguardSuicide && sgHyperbole(toks, end) {
+		// "im gonna die if i dont get into this college course": dying as the price of a
+		// careers outcome is a figure of speech, not a wish
+		f, hyperbole = nil, true
+	}
 	if f != nil && f.Tier == 1 {
 		g := m.vet(f, toks, start, end, true)
+		if g.Tier == 2 && sgThingSubject(toks, start) && sgCareersQuestion(toks) {
+			// "my interview is going to kill me, tips for nerves?": a careers thing as
+			// the subject of a threat, in a careers question, is no risk at all
+			return nil
+		}
 		if g.Tier == 1 || !sgCareersQuestion(toks) || sgVeiled(g.Category) {
 			return g
 		}
@@ -314,6 +328,12 @@ func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
 	var mbuf [64]uint64
 	ms := m.sgLearned.conceptMasks(toks, mbuf[:])
 	risk, suicide := m.sgLearned.scoresM(toks, ms)
+	if hyperbole || sgReported(toks) {
+		// the classifier alone does not speak for a figure of speech or for what the
+		// writer heard about others ("i have heard chefs basically have no life"); the
+		// patterns and concept rules below still do
+		risk, suicide = 0, 0
+	}
 	if suicide >= sgLearnedSuicide {
 		// the classifier alone escalates only on the whole message, and not on a careers
 		// question ("everyone knows what they want to do and i just dont ... what careers
@@ -338,7 +358,7 @@ func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
 			// question around them ("... and feel faint at work, is that ok") does not
 			// drown them, and careers words with the same concepts are not risky to it
 			local, _ := m.sgLearned.scoresOf(toks[max(0, start-sgConceptContext):min(len(toks), end+sgConceptContext)])
-			if p := max(risk, local); p >= sgConceptFloor {
+			if p := max(risk, local); p >= sgConceptFloor || r.trusted {
 				f := r.flag(text, toks, start, end)
 				if p >= sgLearnedRisk && !sgCareersQuestion(toks) {
 					f.Tier = 1 // the classifier agrees, and the message is not a careers question

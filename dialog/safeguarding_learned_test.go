@@ -148,7 +148,7 @@ func TestSafeguardingRiskOf(t *testing.T) {
 func sgBlindRows(t testing.TB) []string {
 	t.Helper()
 	var texts []string
-	for _, f := range []string{"safeguarding.tsv", "safeguarding2.tsv", "safeguarding3.tsv", "ordinary.tsv"} {
+	for _, f := range []string{"safeguarding.tsv", "safeguarding2.tsv", "safeguarding3.tsv", "safeguarding4.tsv", "ordinary.tsv"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "blind", f))
 		if err != nil {
 			t.Fatal(err)
