@@ -38,6 +38,11 @@ const (
 	// sgCareersMoot marks a phrase that any careers word cancels: "leave home and get my own
 	// flat, what jobs pay enough" is moving out, not running away.
 	sgCareersMoot
+	// sgCareersCheck marks a tier-1 phrase that describes work which is also an ordinary
+	// job ("drop off parcels for", "paid to deliver"): in a careers question ("i drop off
+	// packages for amazon, is being a courier a good job") it is a check-in (tier 2), which
+	// escalates if the reply confirms, not an escalation on its own.
+	sgCareersCheck
 )
 
 // sgIdiom labels phrases that cover words which would otherwise look like a disclosure:
@@ -160,7 +165,7 @@ func (t *sgTables) checkSpan(text string, toks []ucToken, maxTier int) (*Safegua
 		if ph.flags&sgNegatable != 0 && sgNegatedBefore(toks, m.start) {
 			continue
 		}
-		tier := int(ph.weight)
+		tier := sgPhraseTier(ph, careers)
 		if tier > maxTier {
 			continue
 		}
@@ -178,10 +183,10 @@ func (t *sgTables) checkSpan(text string, toks []ucToken, maxTier int) (*Safegua
 	}
 	// a longer match of the same tier that contains the chosen one names the category
 	// better ("kicked me out" is being thrown out, not "kicked me")
-	bestTier := t.m.phrases[ms[best].phrase].weight
+	bestTier := sgPhraseTier(&t.m.phrases[ms[best].phrase], careers)
 	for _, i := range valid {
 		m, b := ms[i], ms[best]
-		if t.m.phrases[m.phrase].weight == bestTier && m.start <= b.start && m.end >= b.end && m.end-m.start > b.end-b.start {
+		if sgPhraseTier(&t.m.phrases[m.phrase], careers) == bestTier && m.start <= b.start && m.end >= b.end && m.end-m.start > b.end-b.start {
 			best = int(i)
 		}
 	}
@@ -191,7 +196,16 @@ func (t *sgTables) checkSpan(text string, toks []ucToken, maxTier int) (*Safegua
 		matched = text[s:e]
 	}
 	ph := &t.m.phrases[m.phrase]
-	return &SafeguardingFlag{Category: ph.label, Matched: strings.TrimSpace(matched), Tier: int(ph.weight)}, m.start, m.end
+	return &SafeguardingFlag{Category: ph.label, Matched: strings.TrimSpace(matched), Tier: sgPhraseTier(ph, careers)}, m.start, m.end
+}
+
+// sgPhraseTier is a safeguarding phrase's tier in a message: its own, except that a
+// careers_check phrase in a careers question is a check-in (tier 2).
+func sgPhraseTier(ph *ucPhrase, careers bool) int {
+	if ph.weight == 1 && careers && ph.flags&sgCareersCheck != 0 {
+		return 2
+	}
+	return int(ph.weight)
 }
 
 // idiomCovers reports whether an idiom ("hurt myself playing football", "i would kill

@@ -240,3 +240,30 @@ func TestSafeguardingRelations(t *testing.T) {
 		}
 	}
 }
+
+// TestCareersCheckPhrases: a careers_check phrase (being paid to deliver or drop things
+// off, which is also a courier's job) escalates on its own, and is a check-in, not an
+// escalation, in a careers question.
+func TestCareersCheckPhrases(t *testing.T) {
+	m := DefaultNLU()
+	tests := []struct {
+		text string
+		tier int
+	}{
+		{"i get paid to drop off packages for amazon, is being a courier a good job", 2},
+		{"i drop off parcels for some guys, what jobs pay more", 2},
+		{"they pay me to deliver stuff, is delivery driving a good career", 2},
+		{"some older lads pay me to drop off packages for them", 1},
+		{"my mate pays me to drop off packages and i cant say no", 1},
+		{"a man pays me to carry bags across town", 1},
+	}
+	for _, tt := range tests {
+		f := m.gate(tt.text, ucNormaliseMax(tt.text, sgMaxText))
+		if f == nil || f.Tier != tt.tier {
+			t.Errorf("%q: flag %+v, want tier %d", tt.text, f, tt.tier)
+		}
+		if tier1 := m.CheckSafeguarding(tt.text); (tier1 != nil) != (tt.tier == 1) {
+			t.Errorf("%q: tier-1 gate %+v, want flagged %v", tt.text, tier1, tt.tier == 1)
+		}
+	}
+}

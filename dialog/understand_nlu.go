@@ -310,6 +310,8 @@ func sgFlagBits(flags []string) uint32 {
 			b |= sgOverIdiom
 		case "careers_moot":
 			b |= sgCareersMoot
+		case "careers_check":
+			b |= sgCareersCheck
 		}
 	}
 	return b

@@ -79,7 +79,7 @@ type Example struct {
 type Cue struct {
 	Pattern string
 	Weight  float64  // intents: the score it adds; negative cues take away
-	Flags   []string // intents: need_occ, no_occ, need_2occ; safeguarding: weak, negatable, over_idiom, careers_moot
+	Flags   []string // intents: need_occ, no_occ, need_2occ; safeguarding: weak, negatable, over_idiom, careers_moot, careers_check
 	Tier    int      // safeguarding: 1 (escalate) or 2 (check in); 0 means the category's tier
 	Pos     Pos
 }
@@ -190,7 +190,7 @@ func (e *Error) Error() string {
 
 var (
 	intentFlags = map[string]bool{"need_occ": true, "no_occ": true, "need_2occ": true}
-	sgFlags     = map[string]bool{"weak": true, "negatable": true, "over_idiom": true, "careers_moot": true}
+	sgFlags     = map[string]bool{"weak": true, "negatable": true, "over_idiom": true, "careers_moot": true, "careers_check": true}
 )
 
 // Load reads every *.yaml/*.yml file of fsys (label names it in errors). A file holds any
