@@ -334,7 +334,7 @@ func (idx *searchIndex) singleOK(toks []token, i int) bool {
 		return false
 	}
 	if findWeak[t.raw] || findWeak[t.norm] {
-		return findStrongFields[t.raw] || hasWorkContext(toks, i) || idx.coordinated(toks, i)
+		return findStrongFields[t.raw] || hasWorkContext(toks, i) || idx.coordinated(toks, i) || capsAbbreviation(toks, i)
 	}
 	// everyday things whose names the index also has as job titles ("plants", "a
 	// restaurant", "water", "paper"): only next to a work word
@@ -349,6 +349,36 @@ func (idx *searchIndex) singleOK(toks []token, i int) bool {
 }
 
 var possessives = toSet("my our his her their your ur")
+
+// capsAbbreviation reports whether the word at i is a short abbreviation written in
+// capitals ("what does an OT do", "what do PAs earn") in a message not written all in
+// capitals: the writer means the abbreviation, not an everyday word ("pa", "ta"). "IT"
+// keeps needing a work word ("I'm good at IT" is a subject), as does one after "my"
+// ("my OT said"): a person the user knows.
+func capsAbbreviation(toks []token, i int) bool {
+	t := toks[i]
+	if !t.upper || len(t.norm) < 2 || len(t.norm) > 4 || t.norm == "it" {
+		return false
+	}
+	if i > 0 && possessives[toks[i-1].raw] {
+		return false
+	}
+	for j, o := range toks {
+		if j != i && !o.upper && !isDigits(o.raw) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // coordinated reports whether the weak word at i is joined by "or"/"and" to a word
 // that is a job name on its own ("police or army", "army or police", "nurse and
