@@ -40,7 +40,7 @@ func TestBlindIntentSets(t *testing.T) {
 		{"intents3.jsonl", 49, 37, 52, 37},
 		{"intents4.jsonl", 150, 111, 150, 111},
 		{"intents5.jsonl", 39, 26, 40, 26},
-		{"intents6.jsonl", 60, 45, 61, 46},
+		{"intents6.jsonl", 61, 46, 61, 46},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -24,6 +24,10 @@ func TestWorkplaceWording(t *testing.T) {
 		{"what do you need to get into the police? like do you need a degree now?", IntentEntry, "3312"},
 		{"which is the best paid job in the nhs", IntentBestPaid, ""},
 		{"whats the pay like working in a supermarket", IntentPay, "7111"},
+		{"i want to work at a hairdressers", IntentEntry, "6221"},
+		// a job's work named with its work word, looked for
+		{"looking for care work in birmingham, anything about?", IntentVacancies, "6135"},
+		{"im looking for bar jobs", IntentVacancies, "9265"},
 		// a time ahead with no job asked about is still a question of what suits them
 		{"what should i do when i'm older", IntentSuggest, ""},
 	}

@@ -261,6 +261,9 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 			}
 			// a place of work instead of a job: "work at a zoo" (find_workplace.go)
 			workplaceAmbiguous, atWork, within := false, single && joinsThe(toks, i), false
+			if single && len(best) > 0 && workplaceShop(toks, i) && workplaceContext(toks, i) {
+				clear(best) // "a job at a vets": the place, not the vet
+			}
 			if len(best) == 0 && single {
 				if ok, jobNoun := workplaceContextWord(toks, i); ok {
 					if i+1 < len(toks) && !findStop[toks[i+1].raw] && !findStop[toks[i+1].norm] && workplaceContext(toks, i+1) && len(idx.workplaceGroups(toks[i+1].norm)) > 0 {

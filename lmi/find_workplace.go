@@ -53,6 +53,14 @@ func workplaceContext(toks []token, i int) bool {
 	return ok
 }
 
+// workplaceShop reports whether the word at i, in a workplace context, is a job's name
+// in the plural after "a" or "an" ("a job at a vets", "work at a hairdressers"): the
+// possessive name of the place that job works in ("the vet's"), so the jobs there.
+func workplaceShop(toks []token, i int) bool {
+	return i > 0 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && toks[i].norm != toks[i].raw &&
+		strings.HasSuffix(toks[i].raw, "s") && !toks[i].upper
+}
+
 // workplaceJobNouns are the work words that name jobs, not work done: the place after
 // them is where the jobs are ("the best paid job in the nhs", "what jobs are there in a
 // hospital"), not a job asked about.

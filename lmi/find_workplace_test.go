@@ -23,6 +23,8 @@ func TestWorkplaceMentions(t *testing.T) {
 		{"what do i need to do to work in a hospital lab", []string{"3111"}, false, false},
 		{"how do i get a job at a hospital", []string{"6131"}, true, true},
 		{"which is the best paid job in the nhs", nil, false, true},
+		// a job's name in the plural after "a": the place it works in ("the vet's")
+		{"how do i get a job at a vets", []string{"3240", "6129"}, true, true},
 		{"can i work at home", nil, false, false},
 		{"do you have to work in the evenings", nil, false, false},
 		{"can someone explain it as a job in simple words", nil, false, false},
