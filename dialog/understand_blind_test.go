@@ -41,6 +41,7 @@ func TestBlindIntentSets(t *testing.T) {
 		{"intents4.jsonl", 150, 111, 150, 111},
 		{"intents5.jsonl", 39, 26, 40, 26},
 		{"intents6.jsonl", 61, 46, 61, 46},
+		{"intents7.jsonl", 28, 19, 30, 20},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
