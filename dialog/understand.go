@@ -295,7 +295,9 @@ func (u *Understander) keepMentions(ctx context.Context, text string, ms []lmi.M
 	var again []lmi.Mention
 	for i, m := range ms {
 		score := m.Candidates[0].Score
-		if score < ucMinMentionScore || u.everydayWords(m.Text, score, interestFrame) {
+		// a job or place of work named after a work word is asked about, whatever
+		// the person says they like ("i love animals ... work at a zoo")
+		if score < ucMinMentionScore || u.everydayWords(m.Text, score, interestFrame && !m.AtWork) {
 			if r, ok := u.rescanTail(ctx, text, m, score); ok {
 				again = append(again, r)
 			}
@@ -493,7 +495,9 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	// besides solicitor") or a subject studied that the store reads as a job ("a
 	// psychology a level") is not the job asked about: cues for questions about no job in
 	// particular still apply
-	nAsked := max(0, nOcc-ucExcludedJobs(ctoks)-ucStudiedJobs(ctoks))
+	// A place of work after a word naming jobs ("the best paid job in the nhs") is where
+	// the jobs asked about are, not one of them.
+	nAsked := max(0, nOcc-ucExcludedJobs(ctoks)-ucStudiedJobs(ctoks)-ucWithin(out.Occupations))
 	var buf [32]ucMatch
 	ms := u.cues.find(ctoks, buf[:0])
 	backstory := ucBackstoryEnd(ctoks)
@@ -523,6 +527,9 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		}
 		if ph.weight > 0 && ucInsideLongerCue(u.cues, ms, mi, nOcc, nAsked) {
 			continue // "apprenticeships" in "which apprenticeships are best to go into"
+		}
+		if ph.weight > 0 && ucStatesAge(ctoks, m.end) {
+			continue // "i am" in "im 14": an age stated, not a question about what suits them
 		}
 		a := &scores[ph.slot]
 		w := ph.weight
@@ -1201,6 +1208,27 @@ func ucAgeOfSomeone(toks []ucToken) bool {
 		}
 	}
 	return false
+}
+
+// ucWithin counts the mentions that are places the jobs asked about are in.
+func ucWithin(ms []lmi.Mention) int {
+	n := 0
+	for _, m := range ms {
+		if m.Within {
+			n++
+		}
+	}
+	return n
+}
+
+// ucStatesAge reports whether the words up to end are the start of a stated age ("i
+// am" in "i am 14", "aged" in "aged 15"): a cue there is part of the age.
+func ucStatesAge(ctoks []ucToken, end int) bool {
+	if end < 1 || end >= len(ctoks) || (ctoks[end-1].s != "am" && ctoks[end-1].s != "aged") {
+		return false
+	}
+	n, _ := ucNumberAt(ctoks, end)
+	return n >= 8 && n <= 30
 }
 
 // ucFindAge finds a stated age: "i am 15", "15 years old", "aged 15", "i am fifteen",

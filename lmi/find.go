@@ -259,6 +259,20 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 				sw := []string{words[1], words[0]}
 				idx.exact(sw, [][]alt{wa[1], wa[0]}, best, false, false, false)
 			}
+			// a place of work instead of a job: "work at a zoo" (find_workplace.go)
+			workplaceAmbiguous, atWork, within := false, single && joinsThe(toks, i), false
+			if single && len(best) > 0 && workplaceShop(toks, i) && workplaceContext(toks, i) {
+				clear(best) // "a job at a vets": the place, not the vet
+			}
+			if len(best) == 0 && single {
+				if ok, jobNoun := workplaceContextWord(toks, i); ok {
+					if i+1 < len(toks) && !findStop[toks[i+1].raw] && !findStop[toks[i+1].norm] && workplaceContext(toks, i+1) && len(idx.workplaceGroups(toks[i+1].norm)) > 0 {
+						continue // the place is the word after: "a hospital lab"
+					}
+					workplaceAmbiguous = idx.workplace(words[0], best)
+					atWork, within = true, jobNoun
+				}
+			}
 			if len(best) == 0 {
 				continue
 			}
@@ -266,7 +280,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 			if matches[0].Score < 0.8 {
 				continue
 			}
-			m := Mention{Text: text[toks[i].start:last.end], Start: toks[i].start, End: last.end, Candidates: matches}
+			m := Mention{Text: text[toks[i].start:last.end], Start: toks[i].start, End: last.end, Candidates: matches, AtWork: atWork, Within: within}
 			if len(matches) > 1 && matches[0].Score-matches[1].Score < 0.05 && idx.units[matches[0].SOC2020].minor != idx.units[matches[1].SOC2020].minor {
 				m.Ambiguous = true
 			}
@@ -274,6 +288,9 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 			// professional engineers and trades fitters) is ambiguous too
 			if idx.aliasSpansGroups(appendKey(keyBuf[:0], words, -1, "")) {
 				m.Ambiguous = true
+			}
+			if workplaceAmbiguous {
+				m.Ambiguous = true // "work in a nursery": nursery nurses or nursery teachers
 			}
 			out = append(out, m)
 			i += n - 1
@@ -320,7 +337,7 @@ func (idx *searchIndex) singleOK(toks []token, i int) bool {
 		return false
 	}
 	if findWeak[t.raw] || findWeak[t.norm] {
-		return findStrongFields[t.raw] || hasWorkContext(toks, i) || idx.coordinated(toks, i)
+		return findStrongFields[t.raw] || hasWorkContext(toks, i) || idx.coordinated(toks, i) || capsAbbreviation(toks, i)
 	}
 	// everyday things whose names the index also has as job titles ("plants", "a
 	// restaurant", "water", "paper"): only next to a work word
@@ -335,6 +352,36 @@ func (idx *searchIndex) singleOK(toks []token, i int) bool {
 }
 
 var possessives = toSet("my our his her their your ur")
+
+// capsAbbreviation reports whether the word at i is a short abbreviation written in
+// capitals ("what does an OT do", "what do PAs earn") in a message not written all in
+// capitals: the writer means the abbreviation, not an everyday word ("pa", "ta"). "IT"
+// keeps needing a work word ("I'm good at IT" is a subject), as does one after "my"
+// ("my OT said"): a person the user knows.
+func capsAbbreviation(toks []token, i int) bool {
+	t := toks[i]
+	if !t.upper || len(t.norm) < 2 || len(t.norm) > 4 || t.norm == "it" {
+		return false
+	}
+	if i > 0 && possessives[toks[i-1].raw] {
+		return false
+	}
+	for j, o := range toks {
+		if j != i && !o.upper && !isDigits(o.raw) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // coordinated reports whether the weak word at i is joined by "or"/"and" to a word
 // that is a job name on its own ("police or army", "army or police", "nurse and
@@ -370,6 +417,19 @@ func hasWorkContext(toks []token, i int) bool {
 	}
 	// "join the army", "get into the navy", "work in the police"
 	if i > 1 && toks[i-1].raw == "the" && (toks[i-2].raw == "join" || toks[i-2].raw == "joining" || toks[i-2].raw == "into" || toks[i-2].raw == "joined") {
+		return true
+	}
+	return false
+}
+
+// joinsThe reports whether the word at i follows "join the" or "into the" ("join the
+// army", "get into the police"): an organisation someone would work for.
+func joinsThe(toks []token, i int) bool {
+	if i < 2 || toks[i-1].raw != "the" {
+		return false
+	}
+	switch toks[i-2].raw {
+	case "join", "joining", "joined", "into":
 		return true
 	}
 	return false

@@ -71,6 +71,14 @@ type Mention struct {
 	// Ambiguous is set when the text fits several unit groups about equally well
 	// ("nurse": nurses or nursing assistants?), so the dialogue should ask.
 	Ambiguous bool `json:"ambiguous,omitempty"`
+	// AtWork is set when the words say the text is work someone would do or a place
+	// they would work ("become a coach", "get into the police", "work at a zoo"): a job
+	// asked about, not an interest ("i like sport").
+	AtWork bool `json:"at_work,omitempty"`
+	// Within is set when the text is a place of work after a word naming jobs ("the
+	// best paid job in the nhs", "what jobs are there in a hospital"): where the jobs
+	// asked about are, not one of them ("work at a zoo" asks about the zoo's jobs).
+	Within bool `json:"within,omitempty"`
 }
 
 // Source names where a figure comes from.

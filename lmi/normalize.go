@@ -93,7 +93,17 @@ func appendTokens(dst []token, text string) []token {
 		}
 		fr, _ := utf8.DecodeRuneInString(text[start:])
 		orig := text[start:i]
-		toks = append(toks, token{norm: stem(raw), raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: allUpper(orig)})
+		norm, upper := stem(raw), allUpper(orig)
+		if !upper {
+			// "OTs", "PAs", "OT's": an abbreviation written in capitals, with its "s"
+			if abbrev, plural := capsPlural(orig); abbrev {
+				upper = true
+				if plural {
+					norm = raw[:len(raw)-1]
+				}
+			}
+		}
+		toks = append(toks, token{norm: norm, raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: upper})
 		if len(toks) > 4000 { // a message this long is not a question; stop early
 			break
 		}
@@ -140,6 +150,30 @@ func stem(w string) string {
 		return w[:n-1]
 	}
 	return w
+}
+
+// capsPlural reports whether s is an abbreviation of two to four capitals written
+// with a plural or possessive "s" ("OTs", "EMTs", "OT's"), and whether the "s" is
+// still part of the word (not dropped with its apostrophe).
+func capsPlural(s string) (abbrev, plural bool) {
+	caps := func(a string) bool {
+		if len(a) < 2 || len(a) > 4 {
+			return false
+		}
+		for i := 0; i < len(a); i++ {
+			if a[i] < 'A' || a[i] > 'Z' {
+				return false
+			}
+		}
+		return true
+	}
+	if t := strings.TrimSuffix(strings.TrimSuffix(s, "'s"), "’s"); t != s {
+		return caps(t), false
+	}
+	if len(s) > 2 && s[len(s)-1] == 's' && caps(s[:len(s)-1]) {
+		return true, true
+	}
+	return false, false
 }
 
 // allUpper reports whether s is written all in capitals: strings.ToUpper(s) == s &&

@@ -72,16 +72,17 @@ type searchIndex struct {
 	units   map[string]*unitInfo
 	n       float64
 
-	postCache sync.Map // word -> []int32
-	corrCache sync.Map // word -> []string
-	headCache sync.Map // word -> fieldHead (find_fields.go)
-	nounCache sync.Map // word -> []string, the groups of a field noun (find_fields.go)
-	corrN     atomic.Int64
-	bktOnce   sync.Once
-	buckets   map[bucketKey][]int32 // vocabulary by length and first or last letter
-	masks     []uint32              // letters of each vocabulary word
-	scratch   sync.Pool             // *partialScratch
-	sounds    map[string][]int32    // vocabulary by soundKey
+	postCache  sync.Map // word -> []int32
+	corrCache  sync.Map // word -> []string
+	headCache  sync.Map // word -> fieldHead (find_fields.go)
+	nounCache  sync.Map // word -> []string, the groups of a field noun (find_fields.go)
+	placeCache sync.Map // word -> []string, the groups of a place of work (find_workplace.go)
+	corrN      atomic.Int64
+	bktOnce    sync.Once
+	buckets    map[bucketKey][]int32 // vocabulary by length and first or last letter
+	masks      []uint32              // letters of each vocabulary word
+	scratch    sync.Pool             // *partialScratch
+	sounds     map[string][]int32    // vocabulary by soundKey
 }
 
 type bucketKey struct {
