@@ -501,12 +501,13 @@ func (idx *searchIndex) aliasSpansGroups(key []byte) bool {
 // startsPhrase reports whether some title of two or more words begins with w or one
 // of its variants.
 func (idx *searchIndex) startsPhrase(w string, alts []alt) bool {
-	if _, ok := idx.lookupPrefix(w + " "); ok {
+	h := idx.hashed()
+	if h.startsWith(idx.phrases, w) {
 		return true
 	}
 	for _, a := range alts {
 		first, _, _ := strings.Cut(a.word, " ")
-		if _, ok := idx.lookupPrefix(first + " "); ok {
+		if h.startsWith(idx.phrases, first) {
 			return true
 		}
 	}
