@@ -67,6 +67,30 @@ type ucTrie struct {
 	// twice names the phrases whose first element names a word twice (two spellings
 	// the normaliser reads as one word): matching phrase by phrase finds those twice
 	twice map[ucPhraseWord]int
+	// sieve has the bit ucSieveBit(w) set for every word w of words: a message's word
+	// whose bit is clear is no element's, without a map look-up (most words of a
+	// message are in no given matcher's phrases)
+	sieve [ucSieveBits / 64]uint64
+}
+
+const ucSieveBits = 4096
+
+// ucSieveBit hashes a word's length and first, second and last bytes to a bit of the
+// sieve.
+func ucSieveBit(w string) uint32 {
+	if w == "" {
+		return 0
+	}
+	h := uint32(len(w))*0x9E3779B1 ^ uint32(w[0])*0x85EBCA77 ^ uint32(w[len(w)-1])*0xC2B2AE3D
+	if len(w) > 1 {
+		h ^= uint32(w[1]) * 0x27D4EB2F
+	}
+	return h >> (32 - 12) // 12 bits: ucSieveBits
+}
+
+func (t *ucTrie) mayHave(w string) bool {
+	b := ucSieveBit(w)
+	return t.sieve[b/64]&(1<<(b%64)) != 0
 }
 
 type ucPhraseWord struct{ phrase, word int32 }
@@ -211,6 +235,10 @@ func ucBuildTrie(phrases []ucPhrase) ucTrie {
 		}
 		t.nodes[parent].ends = append(t.nodes[parent].ends, int32(pi))
 	}
+	for w := range t.words {
+		b := ucSieveBit(w)
+		t.sieve[b/64] |= 1 << (b % 64)
+	}
 	t.roots = make([][]int32, len(t.words))
 	t.startRoots = make([][]int32, len(t.words))
 	for k, n := range byEdge {
@@ -250,9 +278,11 @@ func (m *ucMatcher) find(toks []ucToken, dst []ucMatch) []ucMatch {
 	}
 	any := false
 	for i := range toks {
-		id, ok := t.words[toks[i].s]
-		if !ok {
-			id = -1
+		id, ok := int32(-1), false
+		if t.mayHave(toks[i].s) {
+			if id, ok = t.words[toks[i].s]; !ok {
+				id = -1
+			}
 		}
 		any = any || ok
 		ids = append(ids, id)
