@@ -100,8 +100,8 @@ func (idx *searchIndex) placeSpansIn(marks []bool, g *placeIndex, toks []token) 
 	}
 	var key []byte // the candidate name, rebuilt for each window in one buffer
 	for i := 0; i < len(toks); i++ {
-		prep := i > 0 && placePrepositions[toks[i-1].raw]
-		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
+		prep := i > 0 && toks[i-1].rawIn(inPlacePrepositions)
+		if i > 1 && toks[i-1].raw == "the" && toks[i-2].rawIn(inPlacePrepositions) {
 			prep = true
 		}
 		for n := g.windowWords(toks[i].raw, len(toks)-i); n >= 1; n-- {
@@ -119,7 +119,7 @@ func (idx *searchIndex) placeSpansIn(marks []bool, g *placeIndex, toks []token) 
 			for j := i; j < i+n; j++ {
 				noFix[j] = true
 			}
-			if prep && !(pe.weak && !placeOverField[toks[i].raw] && idx.jobPhrase(normWords(toks[i:i+n]))) {
+			if prep && !(pe.weak && !toks[i].rawIn(inPlaceOverField) && idx.jobPhrase(normWords(toks[i:i+n]))) {
 				for j := i; j < i+n; j++ {
 					block[j] = true
 				}
@@ -207,8 +207,8 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 	best := map[string]scored{}
 	for i := 0; i < len(toks) && len(out) < 3; i++ {
 		minN := 1
-		if (findStop[toks[i].raw] || findStop[toks[i].norm]) && !(toks[i].raw == "it" && toks[i].upper) {
-			if !findLeadOK[toks[i].raw] {
+		if toks[i].eitherIn(inStop) && !(toks[i].raw == "it" && toks[i].upper) {
+			if !toks[i].rawIn(inLeadOK) {
 				continue
 			}
 			minN = 2 // "train driver", never "train" alone
@@ -230,7 +230,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 			for j := 0; j < n; j++ {
 				words[j] = toks[i+j].norm
 			}
-			if n > 1 && (findStop[last.raw] || findStop[last.norm]) {
+			if n > 1 && last.eitherIn(inStop) {
 				if id, ok := idx.lookupBytes(appendKey(keyBuf[:0], words, -1, "")); !ok || !idx.phrases[id].alias {
 					continue
 				}
@@ -244,7 +244,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 			for j := range wa {
 				wa[j] = altsAt(i + j)
 			}
-			morphOK := single && (hasWorkContext(toks, i) || findStrongFields[toks[i].raw])
+			morphOK := single && (hasWorkContext(toks, i) || toks[i].rawIn(inStrongFields))
 			idx.exact(words, wa, best, single, morphOK, morphOK || (single && jobQuestion(toks, i)))
 			// a field adjective before a work word: "a legal apprenticeship" (find_fields.go)
 			if len(best) == 0 && single && morphOK {
@@ -255,7 +255,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 				idx.fieldNounGroups(words[0], best)
 			}
 			// a field named before its kind: "engineering aerospace" is aerospace engineering
-			if len(best) == 0 && n == 2 && !findStop[toks[i+1].raw] && findFieldHeads[toks[i].raw] {
+			if len(best) == 0 && n == 2 && !toks[i+1].rawIn(inStop) && toks[i].rawIn(inFieldHeads) {
 				sw := []string{words[1], words[0]}
 				idx.exact(sw, [][]alt{wa[1], wa[0]}, best, false, false, false)
 			}
@@ -297,7 +297,7 @@ func askingForAdviser(toks []token, i int) bool {
 	if j >= 0 && (toks[j].raw == "to" || toks[j].raw == "with") {
 		j--
 	}
-	return j >= 0 && speakVerbs[toks[j].raw]
+	return j >= 0 && toks[j].rawIn(inSpeakVerbs)
 }
 
 // spans reports whether any of the n words from i is marked.
@@ -319,16 +319,16 @@ func (idx *searchIndex) singleOK(toks []token, i int) bool {
 	if t.raw == "it" && !t.upper {
 		return false
 	}
-	if findWeak[t.raw] || findWeak[t.norm] {
-		return findStrongFields[t.raw] || hasWorkContext(toks, i) || idx.coordinated(toks, i)
+	if t.eitherIn(inWeak) {
+		return t.rawIn(inStrongFields) || hasWorkContext(toks, i) || idx.coordinated(toks, i)
 	}
 	// everyday things whose names the index also has as job titles ("plants", "a
 	// restaurant", "water", "paper"): only next to a work word
-	if findThings[t.norm] || findThings[t.raw] {
+	if t.eitherIn(inThings) {
 		return hasWorkContext(toks, i)
 	}
 	// "my teacher said...", "her doctor": a person the user knows, not a job asked about
-	if i > 0 && possessives[toks[i-1].raw] && !hasWorkContext(toks, i) {
+	if i > 0 && toks[i-1].rawIn(inPossessives) && !hasWorkContext(toks, i) {
 		return false
 	}
 	return true
@@ -345,7 +345,7 @@ func (idx *searchIndex) coordinated(toks []token, i int) bool {
 			return false
 		}
 		t := toks[j]
-		if findStop[t.raw] || findStop[t.norm] || findWeak[t.raw] || findWeak[t.norm] || len(t.raw) < 3 {
+		if t.eitherIn(inStop|inWeak) || len(t.raw) < 3 {
 			return false
 		}
 		best := map[string]scored{}
@@ -359,10 +359,10 @@ func (idx *searchIndex) coordinated(toks []token, i int) bool {
 // hasWorkContext reports whether the word at i sits next to a work word ("care
 // jobs", "work in sales", "get into IT", "become a coach").
 func hasWorkContext(toks []token, i int) bool {
-	if i+1 < len(toks) && findWorkNext[toks[i+1].raw] {
+	if i+1 < len(toks) && toks[i+1].rawIn(inWorkNext) {
 		return true
 	}
-	if i > 0 && findWorkPrev[toks[i-1].raw] && !(toks[i-1].raw == "in" && !(i > 1 && findWorkNext[toks[i-2].raw])) {
+	if i > 0 && toks[i-1].rawIn(inWorkPrev) && !(toks[i-1].raw == "in" && !(i > 1 && toks[i-2].rawIn(inWorkNext))) {
 		return true
 	}
 	if i > 1 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && (toks[i-2].raw == "be" || toks[i-2].raw == "become" || toks[i-2].raw == "as" || toks[i-2].raw == "being" || toks[i-2].raw == "becoming") {
@@ -382,7 +382,7 @@ func jobQuestion(toks []token, i int) bool {
 	if i > 1 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && (toks[i-2].raw == "does" || toks[i-2].raw == "being" || toks[i-2].raw == "becoming") {
 		return true
 	}
-	return i > 0 && i+1 < len(toks) && (toks[i-1].raw == "do" || toks[i-1].raw == "does") && findDoNext[toks[i+1].raw]
+	return i > 0 && i+1 < len(toks) && (toks[i-1].raw == "do" || toks[i-1].raw == "does") && toks[i+1].rawIn(inDoNext)
 }
 
 // exact looks the words up as a whole phrase (directly or through variants) only.

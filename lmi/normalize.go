@@ -13,6 +13,8 @@ type token struct {
 	start, end int
 	capital    bool // written with a leading capital letter
 	upper      bool // written all in capitals
+	// the word sets raw and norm are in (token_sets.go)
+	rawSets, normSets tokenSet
 }
 
 func (t token) rawText() string {
@@ -93,7 +95,13 @@ func appendTokens(dst []token, text string) []token {
 		}
 		fr, _ := utf8.DecodeRuneInString(text[start:])
 		orig := text[start:i]
-		toks = append(toks, token{norm: stem(raw), raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: allUpper(orig)})
+		norm := stem(raw)
+		rs := wordSets(raw)
+		ns := rs
+		if norm != raw {
+			ns = wordSets(norm)
+		}
+		toks = append(toks, token{norm: norm, raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: allUpper(orig), rawSets: rs, normSets: ns})
 		if len(toks) > 4000 { // a message this long is not a question; stop early
 			break
 		}

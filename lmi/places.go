@@ -573,8 +573,8 @@ func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 	}
 	var key []byte // the candidate name, rebuilt for each window in one buffer
 	for i := 0; i < len(toks); i++ {
-		prep := i > 0 && placePrepositions[toks[i-1].raw]
-		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
+		prep := i > 0 && toks[i-1].rawIn(inPlacePrepositions)
+		if i > 1 && toks[i-1].raw == "the" && toks[i-2].rawIn(inPlacePrepositions) {
 			prep = true
 		}
 		for n := g.windowWords(toks[i].raw, len(toks)-i); n >= 1; n-- {
@@ -687,7 +687,7 @@ func (g *placeIndex) findMisspelt(text string, known func(string) bool) (PlaceMa
 func (g *placeIndex) findMisspeltTokens(text string, toks []token, known func(string) bool) (PlaceMatch, bool) {
 	for i := 1; i < len(toks) && i < 200; i++ {
 		t := toks[i]
-		if !placePrepositions[toks[i-1].raw] || len(t.raw) < 6 || hasDigit(t.raw) || placeCommonWords[t.raw] || known(t.raw) || known(t.norm) {
+		if !toks[i-1].rawIn(inPlacePrepositions) || len(t.raw) < 6 || hasDigit(t.raw) || t.rawIn(inPlaceCommon) || known(t.raw) || known(t.norm) {
 			continue
 		}
 		if m, ok := g.fuzzyWord(t.raw, text, t.start, t.end); ok {
@@ -768,7 +768,7 @@ var (
 // beside a grade or level word.
 func bareOutcode(toks []token, i int) bool {
 	t := toks[i]
-	if (i > 0 && outcodeBlockPrev[toks[i-1].raw]) || (i+1 < len(toks) && outcodeBlockNext[toks[i+1].raw]) {
+	if (i > 0 && toks[i-1].rawIn(inOutcodeBlockPrev)) || (i+1 < len(toks) && toks[i+1].rawIn(inOutcodeBlockNext)) {
 		return false
 	}
 	letters := 0
