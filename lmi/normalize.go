@@ -48,6 +48,12 @@ func appendTokens(dst []token, text string) []token {
 	var buf []byte // the word being lower-cased, reused
 	i := 0
 	for i < len(text) {
+		// ASCII is read a byte at a time: a letter or digit is a word's, anything
+		// else a break (isWordRune and unicode.ToLower agree on it)
+		if c := text[i]; c < utf8.RuneSelf && !isWordByte(c) {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if !isWordRune(r) || (r == utf8.RuneError && size == 1) {
 			i += size
@@ -56,6 +62,14 @@ func appendTokens(dst []token, text string) []token {
 		start := i
 		buf = buf[:0]
 		for i < len(text) {
+			if c := text[i]; c < utf8.RuneSelf && isWordByte(c) {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				buf = append(buf, c)
+				i++
+				continue
+			}
 			r, size = utf8.DecodeRuneInString(text[i:])
 			if r == utf8.RuneError && size == 1 {
 				break
@@ -154,6 +168,24 @@ func stem(w string) string {
 // strings.ToLower(s) != s, without building either (s is valid UTF-8).
 func allUpper(s string) bool {
 	cased := false
+	for i := 0; i < len(s); i++ { // ASCII first, a byte at a time
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return allUpperRunes(s[i:], cased)
+		}
+		if 'a' <= c && c <= 'z' {
+			return false
+		}
+		if 'A' <= c && c <= 'Z' {
+			cased = true
+		}
+	}
+	return cased
+}
+
+// allUpperRunes is allUpper for the rest of s from its first non-ASCII rune, cased
+// saying whether a capital came before.
+func allUpperRunes(s string, cased bool) bool {
 	for _, r := range s {
 		if unicode.ToUpper(r) != r {
 			return false
