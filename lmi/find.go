@@ -98,7 +98,8 @@ func (idx *searchIndex) placeSpansIn(marks []bool, g *placeIndex, toks []token) 
 	if g == nil {
 		return block, noFix
 	}
-	var key []byte // the candidate name, rebuilt for each window in one buffer
+	var keyBuf [64]byte
+	key := keyBuf[:0] // the candidate name, rebuilt for each window in one buffer
 	for i := 0; i < len(toks); i++ {
 		prep := i > 0 && toks[i-1].rawIn(inPlacePrepositions)
 		if i > 1 && toks[i-1].raw == "the" && toks[i-2].rawIn(inPlacePrepositions) {
@@ -161,7 +162,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 	if len(toks) > 400 {
 		toks = toks[:400]
 	}
-	out := []Mention{}
+	out := []Mention{} // no allocation while it is empty
 	var marksBuf [64]bool
 	marks := marksBuf[:0]
 	if 2*len(toks) <= len(marksBuf) {
@@ -170,17 +171,25 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 		marks = make([]bool, 2*len(toks))
 	}
 	block, noFix := idx.placeSpansIn(marks, g, toks)
-	// each word's variants are worked out once per message, not once per window
-	var cacheBuf [32][]alt
-	altCache := cacheBuf[:0]
-	if len(toks) <= len(cacheBuf) {
-		altCache = cacheBuf[:len(toks)]
+	// each word's variants are worked out once per message, not once per window, into
+	// one buffer (it may grow; on the stack for a message of ordinary length); a word's
+	// are arena[from:to] (to 0: not yet worked out). Offsets, not slices, are kept, so
+	// the buffer need not be on the heap.
+	type altSpan struct{ from, to int32 }
+	var spanBuf [32]altSpan
+	altSpans := spanBuf[:0]
+	if len(toks) <= len(spanBuf) {
+		altSpans = spanBuf[:len(toks)]
 	} else {
-		altCache = make([][]alt, len(toks))
+		altSpans = make([]altSpan, len(toks))
 	}
-	arena := make([]alt, 0, 3*len(toks)+4) // every word's variants, in one buffer (it may grow)
+	var arenaBuf [64]alt
+	arena := arenaBuf[:0]
+	if n := 3*len(toks) + 4; n > len(arenaBuf) {
+		arena = make([]alt, 0, n)
+	}
 	altsAt := func(j int) []alt {
-		if altCache[j] == nil {
+		if altSpans[j].to == 0 {
 			from := len(arena)
 			arena = idx.appendAlternatives(arena, toks[j].norm)
 			if noFix[j] {
@@ -196,9 +205,10 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 				}
 				arena = kept
 			}
-			altCache[j] = arena[from:len(arena):len(arena)]
+			altSpans[j] = altSpan{int32(from), int32(len(arena))}
 		}
-		return altCache[j]
+		sp := altSpans[j]
+		return arena[sp.from:sp.to:sp.to]
 	}
 	// buffers for the windows tried (at most 5 words), reused: each window starts empty
 	var wordsBuf [5]string
@@ -240,10 +250,10 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 				continue
 			}
 			clear(best)
-			wa := waBuf[:n]
-			for j := range wa {
-				wa[j] = altsAt(i + j)
+			for j := 0; j < n; j++ {
+				waBuf[j] = altsAt(i + j) // into the array itself: a store through a slice would put arena on the heap
 			}
+			wa := waBuf[:n]
 			morphOK := single && (hasWorkContext(toks, i) || toks[i].rawIn(inStrongFields))
 			idx.exact(words, wa, best, single, morphOK, morphOK || (single && jobQuestion(toks, i)))
 			// a field adjective before a work word: "a legal apprenticeship" (find_fields.go)

@@ -557,12 +557,13 @@ func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 		m     PlaceMatch
 		score int
 	}
-	var best *cand
+	var best cand
+	found := false
 	var seen []PlaceMatch // every place mentioned, to settle an ambiguous one
 	consider := func(m PlaceMatch, score int) {
 		seen = append(seen, m)
-		if best == nil || score > best.score {
-			best = &cand{m, score}
+		if !found || score > best.score {
+			best, found = cand{m, score}, true
 		}
 	}
 	// full postcodes first: only the district is kept
@@ -571,7 +572,8 @@ func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 			consider(m, 10)
 		}
 	}
-	var key []byte // the candidate name, rebuilt for each window in one buffer
+	var keyBuf [64]byte
+	key := keyBuf[:0] // the candidate name, rebuilt for each window in one buffer
 	for i := 0; i < len(toks); i++ {
 		prep := i > 0 && toks[i-1].rawIn(inPlacePrepositions)
 		if i > 1 && toks[i-1].raw == "the" && toks[i-2].rawIn(inPlacePrepositions) {
@@ -607,7 +609,7 @@ func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 			break
 		}
 		// a postcode district on its own ("M1", "ls6") after a preposition or the word postcode
-		if best == nil || best.score < 10 {
+		if !found || best.score < 10 {
 			t := toks[i]
 			ctx := prep || (i > 0 && (toks[i-1].raw == "postcode" || toks[i-1].raw == "district")) || len(toks) == 1 || bareOutcode(toks, i)
 			if ctx && reOutcode.MatchString(t.raw) && len(t.raw) <= 4 && hasDigit(t.raw) {
@@ -617,7 +619,7 @@ func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 			}
 		}
 	}
-	if best == nil {
+	if !found {
 		return PlaceMatch{}, false
 	}
 	if len(best.m.Choices) > 0 {
