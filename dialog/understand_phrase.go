@@ -102,7 +102,17 @@ type ucNode struct {
 	maxGap   int
 	kids     []int32 // next elements
 	ends     []int32 // phrases whose last element this is
+	// a node with many next elements has its plain ones (no gap, not optional) by
+	// word number, and the rest in others: visit looks the next word up once instead
+	// of testing every element (which next element is tried first does not matter:
+	// each phrase lies under one of them, and a start's matches are put in phrase
+	// order after)
+	byWord map[int32][]int32
+	others []int32
 }
+
+// ucWideNode is how many next elements make a node worth indexing by word.
+const ucWideNode = 8
 
 // ucMatch is one phrase found in a token slice: tokens [start, end).
 type ucMatch struct {
@@ -239,6 +249,25 @@ func ucBuildTrie(phrases []ucPhrase) ucTrie {
 		b := ucSieveBit(w)
 		t.sieve[b/64] |= 1 << (b % 64)
 	}
+	for i := range t.nodes {
+		nd := &t.nodes[i]
+		if len(nd.kids) < ucWideNode {
+			continue
+		}
+		nd.byWord = map[int32][]int32{}
+		for _, k := range nd.kids {
+			kn := &t.nodes[k]
+			if kn.gap || kn.optional {
+				nd.others = append(nd.others, k)
+				continue
+			}
+			for ai, a := range kn.alts {
+				if !slices.Contains(kn.alts[:ai], a) {
+					nd.byWord[a] = append(nd.byWord[a], k)
+				}
+			}
+		}
+	}
 	t.roots = make([][]int32, len(t.words))
 	t.startRoots = make([][]int32, len(t.words))
 	for k, n := range byEdge {
@@ -341,7 +370,16 @@ func (w *ucWalk) visit(n int32, pos int, dst []ucMatch) []ucMatch {
 		}
 		dst = append(dst, ucMatch{phrase: ph, end: pos})
 	}
-	for _, k := range nd.kids {
+	kids := nd.kids
+	if nd.byWord != nil {
+		if pos < len(w.ids) && w.ids[pos] >= 0 {
+			for _, k := range nd.byWord[w.ids[pos]] {
+				dst = w.visit(k, pos+1, dst)
+			}
+		}
+		kids = nd.others
+	}
+	for _, k := range kids {
 		kn := &w.t.nodes[k]
 		if kn.gap {
 			for skip := 0; skip <= kn.maxGap && pos+skip <= len(w.ids); skip++ {
