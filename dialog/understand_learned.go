@@ -133,10 +133,25 @@ func ucSlotFeatures(ctoks []ucToken, nOcc int, topics map[string]bool, dst []uin
 			}
 			return w[k-1]
 		}
+		// "^word$" in a stack buffer, hashed from there (at stays for long words and
+		// the feature names)
+		var padBuf [40]byte
+		var pad []byte
+		if n <= len(padBuf) {
+			pad = padBuf[:n]
+			pad[0], pad[n-1] = '^', '$'
+			copy(pad[1:], w)
+		}
+		h0 := fnvByte(fnvOffset, ufChar)
 		for k := 0; k+4 <= n; k++ {
-			h := fnvByte(fnvOffset, ufChar)
-			for j := k; j < k+4; j++ {
-				h = fnvByte(h, at(j))
+			h := h0
+			if pad != nil {
+				g := pad[k : k+4]
+				h = fnvByte(fnvByte(fnvByte(fnvByte(h, g[0]), g[1]), g[2]), g[3])
+			} else {
+				for j := k; j < k+4; j++ {
+					h = fnvByte(h, at(j))
+				}
 			}
 			kk := k
 			add(h, func() string {

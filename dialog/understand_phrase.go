@@ -67,6 +67,30 @@ type ucTrie struct {
 	// twice names the phrases whose first element names a word twice (two spellings
 	// the normaliser reads as one word): matching phrase by phrase finds those twice
 	twice map[ucPhraseWord]int
+	// sieve has the bit ucSieveBit(w) set for every word w of words: a message's word
+	// whose bit is clear is no element's, without a map look-up (most words of a
+	// message are in no given matcher's phrases)
+	sieve [ucSieveBits / 64]uint64
+}
+
+const ucSieveBits = 4096
+
+// ucSieveBit hashes a word's length and first, second and last bytes to a bit of the
+// sieve.
+func ucSieveBit(w string) uint32 {
+	if w == "" {
+		return 0
+	}
+	h := uint32(len(w))*0x9E3779B1 ^ uint32(w[0])*0x85EBCA77 ^ uint32(w[len(w)-1])*0xC2B2AE3D
+	if len(w) > 1 {
+		h ^= uint32(w[1]) * 0x27D4EB2F
+	}
+	return h >> (32 - 12) // 12 bits: ucSieveBits
+}
+
+func (t *ucTrie) mayHave(w string) bool {
+	b := ucSieveBit(w)
+	return t.sieve[b/64]&(1<<(b%64)) != 0
 }
 
 type ucPhraseWord struct{ phrase, word int32 }
@@ -78,7 +102,17 @@ type ucNode struct {
 	maxGap   int
 	kids     []int32 // next elements
 	ends     []int32 // phrases whose last element this is
+	// a node with many next elements has its plain ones (no gap, not optional) by
+	// word number, and the rest in others: visit looks the next word up once instead
+	// of testing every element (which next element is tried first does not matter:
+	// each phrase lies under one of them, and a start's matches are put in phrase
+	// order after)
+	byWord map[int32][]int32
+	others []int32
 }
+
+// ucWideNode is how many next elements make a node worth indexing by word.
+const ucWideNode = 8
 
 // ucMatch is one phrase found in a token slice: tokens [start, end).
 type ucMatch struct {
@@ -211,6 +245,29 @@ func ucBuildTrie(phrases []ucPhrase) ucTrie {
 		}
 		t.nodes[parent].ends = append(t.nodes[parent].ends, int32(pi))
 	}
+	for w := range t.words {
+		b := ucSieveBit(w)
+		t.sieve[b/64] |= 1 << (b % 64)
+	}
+	for i := range t.nodes {
+		nd := &t.nodes[i]
+		if len(nd.kids) < ucWideNode {
+			continue
+		}
+		nd.byWord = map[int32][]int32{}
+		for _, k := range nd.kids {
+			kn := &t.nodes[k]
+			if kn.gap || kn.optional {
+				nd.others = append(nd.others, k)
+				continue
+			}
+			for ai, a := range kn.alts {
+				if !slices.Contains(kn.alts[:ai], a) {
+					nd.byWord[a] = append(nd.byWord[a], k)
+				}
+			}
+		}
+	}
 	t.roots = make([][]int32, len(t.words))
 	t.startRoots = make([][]int32, len(t.words))
 	for k, n := range byEdge {
@@ -250,9 +307,11 @@ func (m *ucMatcher) find(toks []ucToken, dst []ucMatch) []ucMatch {
 	}
 	any := false
 	for i := range toks {
-		id, ok := t.words[toks[i].s]
-		if !ok {
-			id = -1
+		id, ok := int32(-1), false
+		if t.mayHave(toks[i].s) {
+			if id, ok = t.words[toks[i].s]; !ok {
+				id = -1
+			}
 		}
 		any = any || ok
 		ids = append(ids, id)
@@ -311,7 +370,16 @@ func (w *ucWalk) visit(n int32, pos int, dst []ucMatch) []ucMatch {
 		}
 		dst = append(dst, ucMatch{phrase: ph, end: pos})
 	}
-	for _, k := range nd.kids {
+	kids := nd.kids
+	if nd.byWord != nil {
+		if pos < len(w.ids) && w.ids[pos] >= 0 {
+			for _, k := range nd.byWord[w.ids[pos]] {
+				dst = w.visit(k, pos+1, dst)
+			}
+		}
+		kids = nd.others
+	}
+	for _, k := range kids {
 		kn := &w.t.nodes[k]
 		if kn.gap {
 			for skip := 0; skip <= kn.maxGap && pos+skip <= len(w.ids); skip++ {

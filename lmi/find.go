@@ -98,10 +98,11 @@ func (idx *searchIndex) placeSpansIn(marks []bool, g *placeIndex, toks []token) 
 	if g == nil {
 		return block, noFix
 	}
-	var key []byte // the candidate name, rebuilt for each window in one buffer
+	var keyBuf [64]byte
+	key := keyBuf[:0] // the candidate name, rebuilt for each window in one buffer
 	for i := 0; i < len(toks); i++ {
-		prep := i > 0 && placePrepositions[toks[i-1].raw]
-		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
+		prep := i > 0 && toks[i-1].rawIn(inPlacePrepositions)
+		if i > 1 && toks[i-1].raw == "the" && toks[i-2].rawIn(inPlacePrepositions) {
 			prep = true
 		}
 		for n := g.windowWords(toks[i].raw, len(toks)-i); n >= 1; n-- {
@@ -119,7 +120,7 @@ func (idx *searchIndex) placeSpansIn(marks []bool, g *placeIndex, toks []token) 
 			for j := i; j < i+n; j++ {
 				noFix[j] = true
 			}
-			if prep && !(pe.weak && !placeOverField[toks[i].raw] && idx.jobPhrase(normWords(toks[i:i+n]))) {
+			if prep && !(pe.weak && !toks[i].rawIn(inPlaceOverField) && idx.jobPhrase(normWords(toks[i:i+n]))) {
 				for j := i; j < i+n; j++ {
 					block[j] = true
 				}
@@ -161,7 +162,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 	if len(toks) > 400 {
 		toks = toks[:400]
 	}
-	out := []Mention{}
+	out := []Mention{} // no allocation while it is empty
 	var marksBuf [64]bool
 	marks := marksBuf[:0]
 	if 2*len(toks) <= len(marksBuf) {
@@ -170,17 +171,25 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 		marks = make([]bool, 2*len(toks))
 	}
 	block, noFix := idx.placeSpansIn(marks, g, toks)
-	// each word's variants are worked out once per message, not once per window
-	var cacheBuf [32][]alt
-	altCache := cacheBuf[:0]
-	if len(toks) <= len(cacheBuf) {
-		altCache = cacheBuf[:len(toks)]
+	// each word's variants are worked out once per message, not once per window, into
+	// one buffer (it may grow; on the stack for a message of ordinary length); a word's
+	// are arena[from:to] (to 0: not yet worked out). Offsets, not slices, are kept, so
+	// the buffer need not be on the heap.
+	type altSpan struct{ from, to int32 }
+	var spanBuf [32]altSpan
+	altSpans := spanBuf[:0]
+	if len(toks) <= len(spanBuf) {
+		altSpans = spanBuf[:len(toks)]
 	} else {
-		altCache = make([][]alt, len(toks))
+		altSpans = make([]altSpan, len(toks))
 	}
-	arena := make([]alt, 0, 3*len(toks)+4) // every word's variants, in one buffer (it may grow)
+	var arenaBuf [64]alt
+	arena := arenaBuf[:0]
+	if n := 3*len(toks) + 4; n > len(arenaBuf) {
+		arena = make([]alt, 0, n)
+	}
 	altsAt := func(j int) []alt {
-		if altCache[j] == nil {
+		if altSpans[j].to == 0 {
 			from := len(arena)
 			arena = idx.appendAlternatives(arena, toks[j].norm)
 			if noFix[j] {
@@ -196,9 +205,10 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 				}
 				arena = kept
 			}
-			altCache[j] = arena[from:len(arena):len(arena)]
+			altSpans[j] = altSpan{int32(from), int32(len(arena))}
 		}
-		return altCache[j]
+		sp := altSpans[j]
+		return arena[sp.from:sp.to:sp.to]
 	}
 	// buffers for the windows tried (at most 5 words), reused: each window starts empty
 	var wordsBuf [5]string
@@ -207,8 +217,8 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 	best := map[string]scored{}
 	for i := 0; i < len(toks) && len(out) < 3; i++ {
 		minN := 1
-		if (findStop[toks[i].raw] || findStop[toks[i].norm]) && !(toks[i].raw == "it" && toks[i].upper) {
-			if !findLeadOK[toks[i].raw] {
+		if toks[i].eitherIn(inStop) && !(toks[i].raw == "it" && toks[i].upper) {
+			if !toks[i].rawIn(inLeadOK) {
 				continue
 			}
 			minN = 2 // "train driver", never "train" alone
@@ -230,7 +240,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 			for j := 0; j < n; j++ {
 				words[j] = toks[i+j].norm
 			}
-			if n > 1 && (findStop[last.raw] || findStop[last.norm]) {
+			if n > 1 && last.eitherIn(inStop) {
 				if id, ok := idx.lookupBytes(appendKey(keyBuf[:0], words, -1, "")); !ok || !idx.phrases[id].alias {
 					continue
 				}
@@ -240,11 +250,11 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 				continue
 			}
 			clear(best)
-			wa := waBuf[:n]
-			for j := range wa {
-				wa[j] = altsAt(i + j)
+			for j := 0; j < n; j++ {
+				waBuf[j] = altsAt(i + j) // into the array itself: a store through a slice would put arena on the heap
 			}
-			morphOK := single && (hasWorkContext(toks, i) || findStrongFields[toks[i].raw])
+			wa := waBuf[:n]
+			morphOK := single && (hasWorkContext(toks, i) || toks[i].rawIn(inStrongFields))
 			idx.exact(words, wa, best, single, morphOK, morphOK || (single && jobQuestion(toks, i)))
 			// a field adjective before a work word: "a legal apprenticeship" (find_fields.go)
 			if len(best) == 0 && single && morphOK {
@@ -255,7 +265,7 @@ func (idx *searchIndex) findTokens(text string, toks []token, g *placeIndex) []M
 				idx.fieldNounGroups(words[0], best)
 			}
 			// a field named before its kind: "engineering aerospace" is aerospace engineering
-			if len(best) == 0 && n == 2 && !findStop[toks[i+1].raw] && findFieldHeads[toks[i].raw] {
+			if len(best) == 0 && n == 2 && !toks[i+1].rawIn(inStop) && toks[i].rawIn(inFieldHeads) {
 				sw := []string{words[1], words[0]}
 				idx.exact(sw, [][]alt{wa[1], wa[0]}, best, false, false, false)
 			}
@@ -314,7 +324,7 @@ func askingForAdviser(toks []token, i int) bool {
 	if j >= 0 && (toks[j].raw == "to" || toks[j].raw == "with") {
 		j--
 	}
-	return j >= 0 && speakVerbs[toks[j].raw]
+	return j >= 0 && toks[j].rawIn(inSpeakVerbs)
 }
 
 // spans reports whether any of the n words from i is marked.
@@ -336,16 +346,16 @@ func (idx *searchIndex) singleOK(toks []token, i int) bool {
 	if t.raw == "it" && !t.upper {
 		return false
 	}
-	if findWeak[t.raw] || findWeak[t.norm] {
-		return findStrongFields[t.raw] || hasWorkContext(toks, i) || idx.coordinated(toks, i) || capsAbbreviation(toks, i)
+	if t.eitherIn(inWeak) {
+		return t.rawIn(inStrongFields) || hasWorkContext(toks, i) || idx.coordinated(toks, i) || capsAbbreviation(toks, i)
 	}
 	// everyday things whose names the index also has as job titles ("plants", "a
 	// restaurant", "water", "paper"): only next to a work word
-	if findThings[t.norm] || findThings[t.raw] {
+	if t.eitherIn(inThings) {
 		return hasWorkContext(toks, i)
 	}
 	// "my teacher said...", "her doctor": a person the user knows, not a job asked about
-	if i > 0 && possessives[toks[i-1].raw] && !hasWorkContext(toks, i) {
+	if i > 0 && toks[i-1].rawIn(inPossessives) && !hasWorkContext(toks, i) {
 		return false
 	}
 	return true
@@ -392,7 +402,7 @@ func (idx *searchIndex) coordinated(toks []token, i int) bool {
 			return false
 		}
 		t := toks[j]
-		if findStop[t.raw] || findStop[t.norm] || findWeak[t.raw] || findWeak[t.norm] || len(t.raw) < 3 {
+		if t.eitherIn(inStop|inWeak) || len(t.raw) < 3 {
 			return false
 		}
 		best := map[string]scored{}
@@ -406,10 +416,10 @@ func (idx *searchIndex) coordinated(toks []token, i int) bool {
 // hasWorkContext reports whether the word at i sits next to a work word ("care
 // jobs", "work in sales", "get into IT", "become a coach").
 func hasWorkContext(toks []token, i int) bool {
-	if i+1 < len(toks) && findWorkNext[toks[i+1].raw] {
+	if i+1 < len(toks) && toks[i+1].rawIn(inWorkNext) {
 		return true
 	}
-	if i > 0 && findWorkPrev[toks[i-1].raw] && !(toks[i-1].raw == "in" && !(i > 1 && findWorkNext[toks[i-2].raw])) {
+	if i > 0 && toks[i-1].rawIn(inWorkPrev) && !(toks[i-1].raw == "in" && !(i > 1 && toks[i-2].rawIn(inWorkNext))) {
 		return true
 	}
 	if i > 1 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && (toks[i-2].raw == "be" || toks[i-2].raw == "become" || toks[i-2].raw == "as" || toks[i-2].raw == "being" || toks[i-2].raw == "becoming") {
@@ -442,7 +452,7 @@ func jobQuestion(toks []token, i int) bool {
 	if i > 1 && (toks[i-1].raw == "a" || toks[i-1].raw == "an") && (toks[i-2].raw == "does" || toks[i-2].raw == "being" || toks[i-2].raw == "becoming") {
 		return true
 	}
-	return i > 0 && i+1 < len(toks) && (toks[i-1].raw == "do" || toks[i-1].raw == "does") && findDoNext[toks[i+1].raw]
+	return i > 0 && i+1 < len(toks) && (toks[i-1].raw == "do" || toks[i-1].raw == "does") && toks[i+1].rawIn(inDoNext)
 }
 
 // exact looks the words up as a whole phrase (directly or through variants) only.
@@ -561,12 +571,13 @@ func (idx *searchIndex) aliasSpansGroups(key []byte) bool {
 // startsPhrase reports whether some title of two or more words begins with w or one
 // of its variants.
 func (idx *searchIndex) startsPhrase(w string, alts []alt) bool {
-	if _, ok := idx.lookupPrefix(w + " "); ok {
+	h := idx.hashed()
+	if h.startsWith(idx.phrases, w) {
 		return true
 	}
 	for _, a := range alts {
 		first, _, _ := strings.Cut(a.word, " ")
-		if _, ok := idx.lookupPrefix(first + " "); ok {
+		if h.startsWith(idx.phrases, first) {
 			return true
 		}
 	}

@@ -13,6 +13,8 @@ type token struct {
 	start, end int
 	capital    bool // written with a leading capital letter
 	upper      bool // written all in capitals
+	// the word sets raw and norm are in (token_sets.go)
+	rawSets, normSets tokenSet
 }
 
 func (t token) rawText() string {
@@ -46,6 +48,12 @@ func appendTokens(dst []token, text string) []token {
 	var buf []byte // the word being lower-cased, reused
 	i := 0
 	for i < len(text) {
+		// ASCII is read a byte at a time: a letter or digit is a word's, anything
+		// else a break (isWordRune and unicode.ToLower agree on it)
+		if c := text[i]; c < utf8.RuneSelf && !isWordByte(c) {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if !isWordRune(r) || (r == utf8.RuneError && size == 1) {
 			i += size
@@ -54,6 +62,14 @@ func appendTokens(dst []token, text string) []token {
 		start := i
 		buf = buf[:0]
 		for i < len(text) {
+			if c := text[i]; c < utf8.RuneSelf && isWordByte(c) {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				buf = append(buf, c)
+				i++
+				continue
+			}
 			r, size = utf8.DecodeRuneInString(text[i:])
 			if r == utf8.RuneError && size == 1 {
 				break
@@ -103,7 +119,12 @@ func appendTokens(dst []token, text string) []token {
 				}
 			}
 		}
-		toks = append(toks, token{norm: norm, raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: upper})
+		rs := wordSets(raw)
+		ns := rs
+		if norm != raw {
+			ns = wordSets(norm)
+		}
+		toks = append(toks, token{norm: norm, raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: upper, rawSets: rs, normSets: ns})
 		if len(toks) > 4000 { // a message this long is not a question; stop early
 			break
 		}
@@ -180,6 +201,24 @@ func capsPlural(s string) (abbrev, plural bool) {
 // strings.ToLower(s) != s, without building either (s is valid UTF-8).
 func allUpper(s string) bool {
 	cased := false
+	for i := 0; i < len(s); i++ { // ASCII first, a byte at a time
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return allUpperRunes(s[i:], cased)
+		}
+		if 'a' <= c && c <= 'z' {
+			return false
+		}
+		if 'A' <= c && c <= 'Z' {
+			cased = true
+		}
+	}
+	return cased
+}
+
+// allUpperRunes is allUpper for the rest of s from its first non-ASCII rune, cased
+// saying whether a capital came before.
+func allUpperRunes(s string, cased bool) bool {
 	for _, r := range s {
 		if unicode.ToUpper(r) != r {
 			return false

@@ -557,12 +557,13 @@ func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 		m     PlaceMatch
 		score int
 	}
-	var best *cand
+	var best cand
+	found := false
 	var seen []PlaceMatch // every place mentioned, to settle an ambiguous one
 	consider := func(m PlaceMatch, score int) {
 		seen = append(seen, m)
-		if best == nil || score > best.score {
-			best = &cand{m, score}
+		if !found || score > best.score {
+			best, found = cand{m, score}, true
 		}
 	}
 	// full postcodes first: only the district is kept
@@ -571,10 +572,11 @@ func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 			consider(m, 10)
 		}
 	}
-	var key []byte // the candidate name, rebuilt for each window in one buffer
+	var keyBuf [64]byte
+	key := keyBuf[:0] // the candidate name, rebuilt for each window in one buffer
 	for i := 0; i < len(toks); i++ {
-		prep := i > 0 && placePrepositions[toks[i-1].raw]
-		if i > 1 && toks[i-1].raw == "the" && placePrepositions[toks[i-2].raw] {
+		prep := i > 0 && toks[i-1].rawIn(inPlacePrepositions)
+		if i > 1 && toks[i-1].raw == "the" && toks[i-2].rawIn(inPlacePrepositions) {
 			prep = true
 		}
 		for n := g.windowWords(toks[i].raw, len(toks)-i); n >= 1; n-- {
@@ -607,7 +609,7 @@ func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 			break
 		}
 		// a postcode district on its own ("M1", "ls6") after a preposition or the word postcode
-		if best == nil || best.score < 10 {
+		if !found || best.score < 10 {
 			t := toks[i]
 			ctx := prep || (i > 0 && (toks[i-1].raw == "postcode" || toks[i-1].raw == "district")) || len(toks) == 1 || bareOutcode(toks, i)
 			if ctx && reOutcode.MatchString(t.raw) && len(t.raw) <= 4 && hasDigit(t.raw) {
@@ -617,7 +619,7 @@ func (g *placeIndex) findTokens(text string, toks []token) (PlaceMatch, bool) {
 			}
 		}
 	}
-	if best == nil {
+	if !found {
 		return PlaceMatch{}, false
 	}
 	if len(best.m.Choices) > 0 {
@@ -687,7 +689,7 @@ func (g *placeIndex) findMisspelt(text string, known func(string) bool) (PlaceMa
 func (g *placeIndex) findMisspeltTokens(text string, toks []token, known func(string) bool) (PlaceMatch, bool) {
 	for i := 1; i < len(toks) && i < 200; i++ {
 		t := toks[i]
-		if !placePrepositions[toks[i-1].raw] || len(t.raw) < 6 || hasDigit(t.raw) || placeCommonWords[t.raw] || known(t.raw) || known(t.norm) {
+		if !toks[i-1].rawIn(inPlacePrepositions) || len(t.raw) < 6 || hasDigit(t.raw) || t.rawIn(inPlaceCommon) || known(t.raw) || known(t.norm) {
 			continue
 		}
 		if m, ok := g.fuzzyWord(t.raw, text, t.start, t.end); ok {
@@ -768,7 +770,7 @@ var (
 // beside a grade or level word.
 func bareOutcode(toks []token, i int) bool {
 	t := toks[i]
-	if (i > 0 && outcodeBlockPrev[toks[i-1].raw]) || (i+1 < len(toks) && outcodeBlockNext[toks[i+1].raw]) {
+	if (i > 0 && toks[i-1].rawIn(inOutcodeBlockPrev)) || (i+1 < len(toks) && toks[i+1].rawIn(inOutcodeBlockNext)) {
 		return false
 	}
 	letters := 0

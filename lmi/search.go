@@ -83,6 +83,8 @@ type searchIndex struct {
 	masks      []uint32              // letters of each vocabulary word
 	scratch    sync.Pool             // *partialScratch
 	sounds     map[string][]int32    // vocabulary by soundKey
+	hashOnce   sync.Once
+	hash       *phraseHash // phrase keys by hash (search_hash.go)
 }
 
 type bucketKey struct {
@@ -92,15 +94,17 @@ type bucketKey struct {
 }
 
 func (idx *searchIndex) lookup(key string) (int32, bool) {
-	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= key })
-	if i < len(idx.phrases) && idx.phrases[i].key == key {
-		return int32(i), true
-	}
-	return 0, false
+	return idx.hashed().findString(idx.phrases, key)
 }
 
 // lookupBytes is lookup for a key in a buffer (no string is made).
 func (idx *searchIndex) lookupBytes(key []byte) (int32, bool) {
+	return idx.hashed().find(idx.phrases, key)
+}
+
+// lookupSorted is lookupBytes by binary search of the sorted phrases (the hash
+// index's reference in tests).
+func (idx *searchIndex) lookupSorted(key []byte) (int32, bool) {
 	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= string(key) })
 	if i < len(idx.phrases) && idx.phrases[i].key == string(key) {
 		return int32(i), true
