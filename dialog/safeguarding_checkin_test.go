@@ -267,3 +267,26 @@ func TestCareersCheckPhrases(t *testing.T) {
 		}
 	}
 }
+
+// TestConceptRuleOverTier2Pattern: a tier-2 pattern ("share my pics", "shared a photo")
+// does not hide a concept rule that, with the classifier, escalates: images and a
+// condition (sextortion), or one's own image spread around; careers questions with the
+// same words do not escalate.
+func TestConceptRuleOverTier2Pattern(t *testing.T) {
+	m := DefaultNLU()
+	tests := []struct {
+		text  string
+		tier1 bool
+	}{
+		{"someone online said they'll share my pics unless i send more", true},
+		{"a lad in year 11 shared a photo of me round the whole school that i only sent to him", true},
+		{"you cant be a model unless you have good photos", false},
+		{"how do photographers share their photos with clients", false},
+	}
+	for _, tt := range tests {
+		f := m.gate(tt.text, ucNormaliseMax(tt.text, sgMaxText))
+		if got := f != nil && f.Tier == 1; got != tt.tier1 {
+			t.Errorf("%q: flag %+v, want tier 1: %v", tt.text, f, tt.tier1)
+		}
+	}
+}

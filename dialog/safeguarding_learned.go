@@ -349,9 +349,6 @@ func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
 		}
 		return &SafeguardingFlag{Category: SafeguardPossibleRisk, Matched: "classifier: suicide, in one clause", Tier: 2}
 	}
-	if f != nil {
-		return f
-	}
 	if m.sgLearned != nil {
 		if r, start, end := m.sgLearned.concepts.match(toks, ms); r != nil && !m.sg.idiomCovers(toks, start, end) {
 			// the classifier's view of the matched words and a little context: a careers
@@ -359,13 +356,20 @@ func (m *NLU) gate(text string, toks []ucToken) *SafeguardingFlag {
 			// drown them, and careers words with the same concepts are not risky to it
 			local, _ := m.sgLearned.scoresOf(toks[max(0, start-sgConceptContext):min(len(toks), end+sgConceptContext)])
 			if p := max(risk, local); p >= sgConceptFloor || r.trusted {
-				f := r.flag(text, toks, start, end)
+				g := r.flag(text, toks, start, end)
 				if p >= sgLearnedRisk && !sgCareersQuestion(toks) {
-					f.Tier = 1 // the classifier agrees, and the message is not a careers question
+					g.Tier = 1 // the classifier agrees, and the message is not a careers question
 				}
-				return f
+				// a tier-2 pattern stands unless the rule, with the classifier, escalates
+				// ("they'll share my pics unless i send more": images and a condition)
+				if f == nil || g.Tier == 1 {
+					return g
+				}
 			}
 		}
+	}
+	if f != nil {
+		return f
 	}
 	if risk >= sgLearnedRisk {
 		return &SafeguardingFlag{Category: SafeguardPossibleRisk, Tier: 2}
