@@ -183,6 +183,9 @@ func TestBlindSafeguardingSets(t *testing.T) {
 		{"testdata/blind/safeguarding3.tsv", 86, 0, 1},
 		// fourth set (j9safe3), first pass 39/42 caught, 1 tier-1 false alarm, 1 check-in
 		{"testdata/blind/safeguarding4.tsv", 42, 0, 0},
+		// fifth set, written at the end of the session by a writer who saw no code or sets:
+		// first pass (never tuned on) 43/43 caught, 0 tier-1 false alarms, 1 check-in
+		{"testdata/blind/safeguarding5.tsv", 43, 0, 1},
 		// everyday things said about oneself ("i live in leeds"): written before the
 		// classifier's safe examples had any, when 9 of 30 were checked in on and 1
 		// escalated
