@@ -504,6 +504,7 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 	if backstory < 0 {
 		backstory = ucStatementEnd(out.Text, ctoks)
 	}
+	afterthought := ucAfterthoughtStart(out.Text, ctoks)
 
 	type acc struct {
 		max, sum float64
@@ -533,8 +534,10 @@ func (u *Understander) classify(ctoks []ucToken, out *Understanding) {
 		}
 		a := &scores[ph.slot]
 		w := ph.weight
-		if w > 0 && m.end <= backstory {
-			w *= ucBackstoryFactor // "thinking about becoming a nurse but what's the pay like"
+		if w > 0 && (m.end <= backstory || (afterthought >= 0 && m.start >= afterthought)) {
+			// "thinking about becoming a nurse but what's the pay like"; "do bar jobs have
+			// to be nights? looking for work while im at uni"
+			w *= ucBackstoryFactor
 		}
 		if w < 0 {
 			a.sum += w
@@ -852,6 +855,28 @@ func ucClauseBreak(text string, ctoks []ucToken, b int) bool {
 		return false
 	}
 	return strings.ContainsAny(text[from:to], ",.;!?")
+}
+
+// ucAfterthoughtStart finds the mirror of ucStatementEnd: a message that asks first, ends
+// the question with "?", then adds a statement ("do bar jobs have to be nights? looking for
+// work while im at uni in cardiff"). It returns the index of the statement's first word,
+// whose cues then count as the backstory's do, or -1 when the message does not start with
+// a question or what follows the "?" is itself a question.
+func ucAfterthoughtStart(text string, ctoks []ucToken) int {
+	if len(ctoks) < 2 || !(ucQuestionAt(ctoks, 0) || ucWhWords[ctoks[0].s] || ucQuestionVerb(ctoks, 0)) {
+		return -1
+	}
+	for b := 1; b < len(ctoks); b++ {
+		from, to := ctoks[b-1].end, ctoks[b].start
+		if from < 0 || to > len(text) || from > to || !strings.Contains(text[from:to], "?") {
+			continue
+		}
+		if ucQuestionAt(ctoks, b) || ucWhWords[ctoks[b].s] || ucQuestionVerb(ctoks, b) {
+			return -1
+		}
+		return b
+	}
+	return -1
 }
 
 // ucQuestionVerb reports a clause starting with a verb that asks ("tell me", "explain",

@@ -43,8 +43,8 @@ func TestBlindIntentSets(t *testing.T) {
 		{"intents6.jsonl", 61, 46, 61, 46},
 		{"intents7.jsonl", 28, 19, 30, 20},
 		// written at the end of the session by a writer who saw no code or sets, scored once
-		// (0.942 first pass once its two labels outside the project's set were mapped)
-		{"intents8.jsonl", 49, 42, 52, 42},
+		// (0.942 first pass once its two labels outside the project's set were mapped; 0.962 with the afterthought rule)
+		{"intents8.jsonl", 50, 42, 52, 42},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -35,6 +35,34 @@ func TestStatementEnd(t *testing.T) {
 	}
 }
 
+// TestAfterthoughtStart: a question asked first and ended with "?", then a statement.
+func TestAfterthoughtStart(t *testing.T) {
+	tests := []struct {
+		text string
+		want string // the statement's first word, "" for none
+	}{
+		{"do they have to work nights? looking for bar work while im at uni in cardiff", "looking"},
+		{"how much do electricians earn? my dad is one", "my"},
+		{"what does a paramedic do? i like helping people", "i"},
+		// a second question after the "?"
+		{"how do i become a nurse? is it hard", ""},
+		{"what do vets earn? what about nurses", ""},
+		// no "?", or the message starts with a statement
+		{"how do i become a nurse, i'm 16", ""},
+		{"i love animals? what jobs are there", ""},
+	}
+	for _, tt := range tests {
+		ctoks := ucNormalise(tt.text)
+		got := ""
+		if i := ucAfterthoughtStart(tt.text, ctoks); i >= 0 {
+			got = ctoks[i].s
+		}
+		if got != tt.want {
+			t.Errorf("%q: statement starts at %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
 // TestExcludedJobs: a job named only to be set aside.
 func TestExcludedJobs(t *testing.T) {
 	tests := []struct {
@@ -99,6 +127,8 @@ func TestClausesUnderstood(t *testing.T) {
 		// the question asked last decides over the plans told first
 		{"hey so i've wanted to be a vet since i was like 5 and i'm finally doing my gcses now, is being a vet actually well paid?", IntentPay},
 		{"i'm 16 and really want to become an electrician, what hours do they work", IntentHours},
+		// and the question asked first decides over a statement added after its "?"
+		{"do bar jobs have to be nights? looking for work while im at uni in cardiff", IntentHours},
 		// a job set aside does not make a question about no job one about that job
 		{"what is the best paid job in healthcare that isn't a doctor", IntentBestPaid},
 		{"how much does a doctor earn", IntentPay},
