@@ -174,6 +174,15 @@ func (idx *searchIndex) computeFieldNounGroups(w string) []string {
 	if n < fieldHeadMin {
 		return nil
 	}
+	groups := rankedGroups(votes)
+	if len(groups) > fieldNounMax {
+		groups = groups[:fieldNounMax]
+	}
+	return groups
+}
+
+// rankedGroups is the unit groups of votes, most votes first (ties by code).
+func rankedGroups(votes map[string]float64) []string {
 	groups := make([]string, 0, len(votes))
 	for soc := range votes {
 		groups = append(groups, soc)
@@ -184,8 +193,5 @@ func (idx *searchIndex) computeFieldNounGroups(w string) []string {
 		}
 		return groups[a] < groups[b]
 	})
-	if len(groups) > fieldNounMax {
-		groups = groups[:fieldNounMax]
-	}
 	return groups
 }

@@ -1,7 +1,6 @@
 package lmi
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -148,16 +147,7 @@ func (idx *searchIndex) computeWorkplace(w string) []string {
 	if n < workplaceMinTitles || len(votes) == 0 {
 		return nil
 	}
-	groups := make([]string, 0, len(votes))
-	for soc := range votes {
-		groups = append(groups, soc)
-	}
-	sort.Slice(groups, func(a, b int) bool {
-		if votes[groups[a]] != votes[groups[b]] {
-			return votes[groups[a]] > votes[groups[b]]
-		}
-		return groups[a] < groups[b]
-	})
+	groups := rankedGroups(votes)
 	top := votes[groups[0]]
 	k := 1
 	for k < len(groups) && k < workplaceMax && votes[groups[k]] >= workplaceShare*top {

@@ -107,24 +107,8 @@ func appendTokens(dst []token, text string) []token {
 		} else {
 			raw = string(buf)
 		}
-		fr, _ := utf8.DecodeRuneInString(text[start:])
 		orig := text[start:i]
-		norm, upper := stem(raw), allUpper(orig)
-		if !upper {
-			// "OTs", "PAs", "OT's": an abbreviation written in capitals, with its "s"
-			if abbrev, plural := capsPlural(orig); abbrev {
-				upper = true
-				if plural {
-					norm = raw[:len(raw)-1]
-				}
-			}
-		}
-		rs := wordSets(raw)
-		ns := rs
-		if norm != raw {
-			ns = wordSets(norm)
-		}
-		toks = append(toks, token{norm: norm, raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: upper, rawSets: rs, normSets: ns})
+		toks = append(toks, makeToken(raw, orig, allUpper(orig), start, i))
 		if len(toks) > 4000 { // a message this long is not a question; stop early
 			break
 		}
@@ -373,4 +357,26 @@ func soundKey(w string) string {
 		out = append(out, c)
 	}
 	return string(out)
+}
+
+// makeToken is the token of a word: raw is its lower-case form, orig the text as written
+// (text[start:end]), upper whether orig is all capitals.
+func makeToken(raw, orig string, upper bool, start, end int) token {
+	fr, _ := utf8.DecodeRuneInString(orig)
+	norm := stem(raw)
+	if !upper {
+		// "OTs", "PAs", "OT's": an abbreviation written in capitals, with its "s"
+		if abbrev, plural := capsPlural(orig); abbrev {
+			upper = true
+			if plural {
+				norm = raw[:len(raw)-1]
+			}
+		}
+	}
+	rs := wordSets(raw)
+	ns := rs
+	if norm != raw {
+		ns = wordSets(norm)
+	}
+	return token{norm: norm, raw: raw, start: start, end: end, capital: unicode.IsUpper(fr), upper: upper, rawSets: rs, normSets: ns}
 }

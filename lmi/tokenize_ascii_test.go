@@ -89,23 +89,8 @@ func appendTokensRef(dst []token, text string) []token {
 		} else {
 			raw = string(buf)
 		}
-		fr, _ := utf8.DecodeRuneInString(text[start:])
 		orig := text[start:i]
-		norm, upper := stem(raw), allUpperRef(orig)
-		if !upper {
-			if abbrev, plural := capsPlural(orig); abbrev {
-				upper = true
-				if plural {
-					norm = raw[:len(raw)-1]
-				}
-			}
-		}
-		rs := wordSets(raw)
-		ns := rs
-		if norm != raw {
-			ns = wordSets(norm)
-		}
-		toks = append(toks, token{norm: norm, raw: raw, start: start, end: i, capital: unicode.IsUpper(fr), upper: upper, rawSets: rs, normSets: ns})
+		toks = append(toks, makeToken(raw, orig, allUpperRef(orig), start, i))
 		if len(toks) > 4000 { // a message this long is not a question; stop early
 			break
 		}
