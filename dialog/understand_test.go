@@ -44,20 +44,25 @@ func ucOwnCases(t testing.TB) []ucCase {
 
 func ucReadCases(t testing.TB, path string) []ucCase {
 	t.Helper()
+	return readJSONLines[ucCase](t, path)
+}
+
+// readJSONLines reads a JSON Lines file of T, one value a line (blank lines skipped),
+// failing the test with the file and line of a line that does not decode.
+func readJSONLines[T any](t testing.TB, path string) []T {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []ucCase
+	var out []T
 	sc := bufio.NewScanner(f)
-	line := 0
-	for sc.Scan() {
-		line++
+	for line := 1; sc.Scan(); line++ {
 		if len(sc.Bytes()) == 0 {
 			continue
 		}
-		var c ucCase
+		var c T
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
 			t.Fatalf("%s:%d: %v", path, line, err)
 		}

@@ -64,7 +64,10 @@ func (idx *searchIndex) fieldHead(w string, best map[string]scored) {
 	}
 }
 
-func (idx *searchIndex) computeFieldHead(w string) fieldHead {
+// titleVotes shares out the evidence of the index titles that begin with the word w (at
+// most 2,000 of them), each title's weights summing to one, over its unit groups that
+// keep accepts (nil: all); it returns the votes and how many titles had evidence.
+func (idx *searchIndex) titleVotes(w string, keep func(soc string) bool) (map[string]float64, int) {
 	prefix := w + " "
 	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= prefix })
 	votes := map[string]float64{}
@@ -79,10 +82,17 @@ func (idx *searchIndex) computeFieldHead(w string) fieldHead {
 			continue
 		}
 		for _, e := range ev {
-			votes[e.soc] += e.w / sum
+			if keep == nil || keep(e.soc) {
+				votes[e.soc] += e.w / sum
+			}
 		}
 		n++
 	}
+	return votes, n
+}
+
+func (idx *searchIndex) computeFieldHead(w string) fieldHead {
+	votes, n := idx.titleVotes(w, nil)
 	if n < fieldHeadMin {
 		return fieldHead{}
 	}
@@ -149,28 +159,10 @@ func (idx *searchIndex) fieldNounGroups(w string, best map[string]scored) {
 }
 
 func (idx *searchIndex) computeFieldNounGroups(w string) []string {
-	prefix := w + " "
-	i := sort.Search(len(idx.phrases), func(i int) bool { return idx.phrases[i].key >= prefix })
-	votes := map[string]float64{}
-	n := 0
-	for ; i < len(idx.phrases) && strings.HasPrefix(idx.phrases[i].key, prefix) && n < 2000; i++ {
-		ev := idx.socs(int32(i))
-		sum := 0.0
-		for _, e := range ev {
-			sum += e.w
-		}
-		if sum <= 0 {
-			continue
-		}
-		for _, e := range ev {
-			u, ok := idx.units[e.soc]
-			if !ok || u.minor == "" || (u.minor[0] != '2' && u.minor[0] != '3') {
-				continue
-			}
-			votes[e.soc] += e.w / sum
-		}
-		n++
-	}
+	votes, n := idx.titleVotes(w, func(soc string) bool {
+		u, ok := idx.units[soc]
+		return ok && u.minor != "" && (u.minor[0] == '2' || u.minor[0] == '3')
+	})
 	if n < fieldHeadMin {
 		return nil
 	}
